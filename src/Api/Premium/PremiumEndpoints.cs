@@ -1,0 +1,36 @@
+using KokuhoRules.Api.Problems;
+using KokuhoRules.Rules.Premium;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KokuhoRules.Api.Premium;
+
+/// <summary>保険料賦課: <c>POST /v1/premium/assessments</c>.</summary>
+public static class PremiumEndpoints
+{
+    public static IEndpointRouteBuilder MapPremiumEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/premium").WithTags("Premium");
+        group.MapPost("/assessments", Assess)
+            .WithName("AssessPremium")
+            .WithSummary("Assess a household's annual premium (保険料賦課) for a fiscal year.")
+            .WithDescription("Returns the annual premium, each component (所得割, 均等割, 平等割, reduction, cap) and a trace of every step with the parameters, references and rules used. Query trace=false leaves the trace out.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static Results<Ok<AssessmentResponse>, ProblemHttpResult> Assess(AssessmentRequest request, PremiumService service, ILoggerFactory loggers, bool? trace)
+    {
+        var (response, failure) = service.Assess(request, trace ?? true);
+        var audit = loggers.CreateLogger("KokuhoRules.Audit");
+        if (failure is not null)
+        {
+            audit.LogInformation("premium.assess refused {Kind} insurer={Insurer} fiscalYear={FiscalYear}", failure.Kind, request.Insurer, request.FiscalYear);
+            return TypedResults.Problem(ProblemTypes.For(failure));
+        }
+        audit.LogInformation("premium.assess ok household={HouseholdId} ruleset={Insurer}/{FiscalYear} version={Version} hash={Hash} trial={Trial}",
+            request.Household!.Id, response!.Ruleset.Insurer, response.Ruleset.FiscalYear, response.Ruleset.Version, response.Ruleset.Hash, response.Trial);
+        return TypedResults.Ok(response);
+    }
+}

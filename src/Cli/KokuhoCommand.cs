@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Rules.Catalog;
+
+namespace KokuhoRules.Cli;
+
+/// <summary>The <c>kokuho</c> command line: what policy staff and operators run.</summary>
+public static class KokuhoCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("KokuhoRules: 国民健康保険料の計算ルールセットの検証と運用");
+        root.Subcommands.Add(RuleSets());
+        return root;
+    }
+
+    private static Command RuleSets()
+    {
+        var command = new Command("rulesets", "ルールセットの検証・ハッシュ (validate and seal rule sets)");
+
+        var roots = new Option<string[]>("--root")
+        {
+            Description = "A rule-set root folder (national/<year>, <insurer>/<year>); repeatable. Default: the bundled rulesets.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var validate = new Command("validate", "Load and compile every rule set; print each error with file, line and JSON path. Exit code 1 if any is refused.");
+        validate.Options.Add(roots);
+        validate.SetAction(parse => Validate(parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.Subcommands.Add(validate);
+
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "A layer folder, e.g. rulesets/amagasaki/2025" };
+        var write = new Option<bool>("--write") { Description = "Write the hash into the folder's manifest.json (contentHash)." };
+        var hash = new Command("hash", "Compute the content hash of a layer folder (all files but manifest.json).");
+        hash.Arguments.Add(folder);
+        hash.Options.Add(write);
+        hash.SetAction(parse => Hash(parse.GetValue(folder)!, parse.GetValue(write), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.Subcommands.Add(hash);
+        return command;
+    }
+
+    /// <summary>Validates every rule set under the roots; returns the exit code.</summary>
+    public static int Validate(IReadOnlyList<string> roots, TextWriter output, TextWriter error)
+    {
+        var catalog = RuleSetCatalog.Load(roots);
+        foreach (var rs in catalog.RuleSets)
+        {
+            var unconfirmed = rs.ParameterTable.All.Count(p => !p.Confirmed);
+            output.WriteLine($"ok       {rs.Insurer.Id}/{rs.FiscalYear}  version {rs.Version}  {rs.Status.ToString().ToLowerInvariant()}  {rs.Hash}"
+                             + (unconfirmed > 0 ? $"  ({unconfirmed} parameters not confirmed by a source)" : ""));
+        }
+        foreach (var failure in catalog.Failures)
+        {
+            error.WriteLine($"REFUSED  {failure.RuleSet}");
+            foreach (var e in failure.Errors) error.WriteLine("  " + e);
+        }
+        if (catalog.RuleSets.Count == 0 && catalog.Failures.Count == 0)
+        {
+            error.WriteLine($"no rule sets found under {string.Join(", ", catalog.Roots)}");
+            return 1;
+        }
+        return catalog.Failures.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>Prints (and optionally writes into the manifest) a layer's content hash; returns the exit code.</summary>
+    public static int Hash(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
+    {
+        if (!folder.Exists)
+        {
+            error.WriteLine($"no such folder: {folder.FullName}");
+            return 1;
+        }
+        var hash = ContentHash.OfFolder(folder.FullName);
+        output.WriteLine(hash);
+        if (!write) return 0;
+        var manifestPath = Path.Combine(folder.FullName, ContentHash.ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            error.WriteLine($"no {ContentHash.ManifestFileName} in {folder.FullName}");
+            return 1;
+        }
+        JsonObject manifest;
+        try
+        {
+            manifest = JsonNode.Parse(File.ReadAllText(manifestPath))?.AsObject() ?? throw new JsonException("empty");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            error.WriteLine($"{manifestPath}: not a JSON object: {e.Message}");
+            return 1;
+        }
+        manifest["contentHash"] = hash;
+        var text = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        var temp = manifestPath + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, manifestPath, overwrite: true);
+        output.WriteLine($"written to {manifestPath}");
+        return 0;
+    }
+}

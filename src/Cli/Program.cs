@@ -1,0 +1,3 @@
+using KokuhoRules.Cli;
+
+return KokuhoCommand.Build().Parse(args).Invoke();

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KokuhoRules.Engine.RuleSets;
+
+/// <summary>
+/// The content hash of a rule-set layer: SHA-256 over every file of the layer folder except
+/// <c>manifest.json</c>, taken in ordinal order of their relative paths ('/'-separated), each as
+/// <c>path NUL length NUL bytes</c>. Written <c>sha256:&lt;lower-case hex&gt;</c>. A published layer
+/// carries it in its manifest and is refused when the files no longer match it.
+/// </summary>
+public static class ContentHash
+{
+    public const string ManifestFileName = "manifest.json";
+
+    /// <summary>Hashes the files of a layer folder (the manifest excluded).</summary>
+    public static string OfFolder(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => (Relative: Path.GetRelativePath(folder, f).Replace('\\', '/'), Full: f))
+            .Where(f => f.Relative != ManifestFileName)
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .Select(f => (f.Relative, File.ReadAllBytes(f.Full)));
+        return OfFiles(files);
+    }
+
+    /// <summary>Hashes named file contents the way <see cref="OfFolder"/> does.</summary>
+    public static string OfFiles(IEnumerable<(string RelativePath, byte[] Bytes)> files)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (path, bytes) in files.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(path));
+            sha.AppendData([0]);
+            sha.AppendData(Encoding.ASCII.GetBytes(bytes.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            sha.AppendData([0]);
+            sha.AppendData(bytes);
+        }
+        return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>The hash that identifies a whole rule set: both layers' hashes combined.</summary>
+    public static string Combine(string nationalHash, string municipalHash)
+    {
+        var text = $"national:{nationalHash}\nmunicipal:{municipalHash}\n";
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+}

@@ -1,0 +1,312 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KokuhoRules.Engine.Money;
+using NodaTime;
+using NodaTime.Text;
+
+namespace KokuhoRules.Engine.RuleSets;
+
+/// <summary>Marks a class as a group of parameters: each property is a parameter or a nested group.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ParameterGroupAttribute : Attribute;
+
+/// <summary>On a property of the root parameter class: which layer of the rule set supplies it.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class FromLayerAttribute(RuleSetLayerKind layer) : Attribute
+{
+    public RuleSetLayerKind Layer { get; } = layer;
+}
+
+/// <summary>
+/// One parameter as published: its path (<c>rates.medical.incomeRate</c>), value, the law article or
+/// notice it comes from, whether a source confirms it, and where it is written.
+/// </summary>
+public sealed record ParameterInfo(
+    string Path,
+    RuleSetLayerKind Layer,
+    JsonElement Value,
+    string Reference,
+    bool Confirmed,
+    string? Note,
+    string File,
+    int Line)
+{
+    /// <summary>The value as JSON text, e.g. <c>0.0804</c>.</summary>
+    public string ValueText => Value.GetRawText();
+}
+
+/// <summary>Every parameter of a rule set, in file order, by path.</summary>
+public sealed class ParameterTable
+{
+    private readonly Dictionary<string, ParameterInfo> _byPath;
+
+    internal ParameterTable(IReadOnlyList<ParameterInfo> all)
+    {
+        All = all;
+        _byPath = all.ToDictionary(p => p.Path, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<ParameterInfo> All { get; }
+
+    /// <summary>The parameter at a path.</summary>
+    /// <exception cref="KeyNotFoundException">No such parameter: a programming error, since paths come from the bound schema.</exception>
+    public ParameterInfo this[string path] => _byPath.TryGetValue(path, out var p) ? p : throw new KeyNotFoundException($"no parameter '{path}'");
+
+    public bool TryGet(string path, out ParameterInfo info) => _byPath.TryGetValue(path, out info!);
+
+    /// <summary>An error located at a parameter, for validation that runs after binding.</summary>
+    public RuleSetError ErrorAt(string path, string message)
+    {
+        var p = _byPath.GetValueOrDefault(path);
+        return new RuleSetError(p?.File ?? "?", "$." + path, p?.Line ?? 0, message);
+    }
+}
+
+/// <summary>
+/// Binds the parameters of a rule set's two layers onto a typed C# model, OpenFisca-style: every leaf
+/// is written <c>{ "value": …, "reference": "…", "confirmed": false, "note": "…" }</c> ("confirmed"
+/// defaults to true, "note" is optional); groups are JSON objects whose keys are the camel-cased
+/// property names. The root type's properties say which layer supplies them
+/// (<see cref="FromLayerAttribute"/>). Unknown keys, missing parameters, missing references and values
+/// of the wrong type are all reported with file, JSON path and line.
+/// </summary>
+/// <remarks>
+/// Leaf types: <c>long</c> (yen), <c>int</c>, <c>bool</c>, <c>string</c>, enums (by name),
+/// <see cref="Ratio"/> (a decimal number such as 0.0804, never a float), <see cref="LocalDate"/>
+/// (<c>"YYYY-MM-DD"</c>), and any record or list read with System.Text.Json (camelCase, unknown
+/// members refused). A property typed <c>IReadOnlyDictionary&lt;string, TGroup&gt;</c> is a group whose
+/// keys are names (e.g. component names), kept in file order. Nullable properties are optional.
+/// </remarks>
+public static class ParameterBinder
+{
+    private static readonly JsonSerializerOptions ValueOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
+    };
+
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    /// <summary>Binds <typeparamref name="T"/> from the parameter files of the layers.</summary>
+    /// <returns>The bound model, or null when errors were added.</returns>
+    public static T? Bind<T>(IReadOnlyDictionary<RuleSetLayerKind, JsonSourceFile> layers, RuleSetErrors errors, out ParameterTable table)
+        where T : class, new()
+    {
+        var infos = new List<ParameterInfo>();
+        var before = errors.All.Count;
+        var root = new T();
+        var props = GroupProperties(typeof(T));
+        foreach (var (layerKind, file) in layers)
+        {
+            if (file.Root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(file, "$", "the parameters file must be a JSON object");
+                continue;
+            }
+            foreach (var key in file.Root.EnumerateObject())
+            {
+                if (key.Name == "$comment") continue;
+                var prop = props.FirstOrDefault(p => p.Key == key.Name).Value;
+                if (prop is null)
+                    errors.Add(file, "$." + key.Name, $"unknown parameter group '{key.Name}' (this layer has: {string.Join(", ", props.Where(p => LayerOf(p.Value) == layerKind).Select(p => p.Key))})");
+                else if (LayerOf(prop) != layerKind)
+                    errors.Add(file, "$." + key.Name, $"'{key.Name}' belongs in the {LayerOf(prop).ToString().ToLowerInvariant()} layer, not the {layerKind.ToString().ToLowerInvariant()} layer");
+            }
+        }
+        foreach (var (name, prop) in props)
+        {
+            var layerKind = LayerOf(prop);
+            if (!layers.TryGetValue(layerKind, out var file)) continue;
+            var optional = IsOptional(prop);
+            if (!file.Root.TryGetProperty(name, out var element))
+            {
+                if (!optional) errors.Add(file, "$", $"missing parameter group '{name}'");
+                continue;
+            }
+            var value = ReadNode(prop.PropertyType, element, name, layerKind, file, errors, infos);
+            if (value is not null) prop.SetValue(root, value);
+        }
+        table = new ParameterTable(infos);
+        return errors.All.Count > before ? null : root;
+    }
+
+    private static RuleSetLayerKind LayerOf(PropertyInfo p) =>
+        p.GetCustomAttribute<FromLayerAttribute>()?.Layer
+        ?? throw new InvalidOperationException($"{p.DeclaringType!.Name}.{p.Name} has no [FromLayer]");
+
+    private static List<KeyValuePair<string, PropertyInfo>> GroupProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => KeyValuePair.Create(JsonNamingPolicy.CamelCase.ConvertName(p.Name), p))
+            .ToList();
+
+    private static bool IsOptional(PropertyInfo p) =>
+        Nullable.GetUnderlyingType(p.PropertyType) is not null || Nullability.Create(p).WriteState == NullabilityState.Nullable;
+
+    private static bool IsGroup(Type t) => t.GetCustomAttribute<ParameterGroupAttribute>() is not null;
+
+    private static Type? DictionaryValueType(Type t) =>
+        t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && t.GetGenericArguments()[0] == typeof(string)
+            ? t.GetGenericArguments()[1]
+            : null;
+
+    private static object? ReadNode(Type type, JsonElement element, string path, RuleSetLayerKind layer, JsonSourceFile file, RuleSetErrors errors, List<ParameterInfo> infos)
+    {
+        var jsonPath = "$." + path;
+        if (DictionaryValueType(type) is { } valueType && IsGroup(valueType))
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(file, jsonPath, $"'{path}' must be an object keyed by name");
+                return null;
+            }
+            var dict = (IDictionary)Activator.CreateInstance(typeof(OrderedDictionary<,>).MakeGenericType(typeof(string), valueType))!;
+            foreach (var entry in element.EnumerateObject())
+            {
+                if (entry.Name == "$comment") continue;
+                var child = ReadNode(valueType, entry.Value, path + "." + entry.Name, layer, file, errors, infos);
+                if (child is not null) dict[entry.Name] = child;
+            }
+            return dict;
+        }
+        if (IsGroup(type))
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(file, jsonPath, $"'{path}' must be an object (a group of parameters)");
+                return null;
+            }
+            var group = Activator.CreateInstance(type)!;
+            var props = GroupProperties(type);
+            foreach (var key in element.EnumerateObject())
+            {
+                if (key.Name == "$comment") continue;
+                if (props.All(p => p.Key != key.Name))
+                    errors.Add(file, jsonPath + "." + key.Name, $"unknown parameter '{path}.{key.Name}' (known here: {string.Join(", ", props.Select(p => p.Key))})");
+            }
+            foreach (var (name, prop) in props)
+            {
+                if (!element.TryGetProperty(name, out var child))
+                {
+                    if (!IsOptional(prop)) errors.Add(file, jsonPath, $"missing parameter '{path}.{name}'");
+                    continue;
+                }
+                var value = ReadNode(prop.PropertyType, child, path + "." + name, layer, file, errors, infos);
+                if (value is not null) prop.SetValue(group, value);
+            }
+            return group;
+        }
+        return ReadLeaf(type, element, path, layer, file, errors, infos);
+    }
+
+    private static object? ReadLeaf(Type type, JsonElement element, string path, RuleSetLayerKind layer, JsonSourceFile file, RuleSetErrors errors, List<ParameterInfo> infos)
+    {
+        var jsonPath = "$." + path;
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("value", out var value))
+        {
+            errors.Add(file, jsonPath, $"parameter '{path}' must be written {{ \"value\": …, \"reference\": \"…\" }}");
+            return null;
+        }
+        var ok = true;
+        foreach (var key in element.EnumerateObject())
+        {
+            if (key.Name is not ("value" or "reference" or "confirmed" or "note" or "$comment"))
+            {
+                errors.Add(file, jsonPath + "." + key.Name, $"unknown field '{key.Name}' on parameter '{path}' (allowed: value, reference, confirmed, note)");
+                ok = false;
+            }
+        }
+        if (!element.TryGetProperty("reference", out var reference) || reference.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(reference.GetString()))
+        {
+            errors.Add(file, jsonPath, $"parameter '{path}' has no reference: cite the law article or the notice URL it comes from");
+            ok = false;
+        }
+        var confirmed = true;
+        if (element.TryGetProperty("confirmed", out var c))
+        {
+            if (c.ValueKind is JsonValueKind.True or JsonValueKind.False) confirmed = c.GetBoolean();
+            else
+            {
+                errors.Add(file, jsonPath + ".confirmed", "'confirmed' must be true or false");
+                ok = false;
+            }
+        }
+        var note = element.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+
+        var underlying = Nullable.GetUnderlyingType(type) ?? type;
+        var result = ConvertValue(underlying, value, out var problem);
+        if (problem is not null)
+        {
+            errors.Add(file, jsonPath + ".value", $"parameter '{path}': {problem}");
+            return null;
+        }
+        if (!ok) return null;
+        infos.Add(new ParameterInfo(path, layer, value.Clone(), reference.GetString()!, confirmed, note, file.DisplayName, file.LineOf(jsonPath)));
+        return result;
+    }
+
+    private static object? ConvertValue(Type type, JsonElement value, out string? problem)
+    {
+        problem = null;
+        if (type == typeof(long))
+        {
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var l)) return l;
+            problem = "must be a whole number (yen or a count)";
+            return null;
+        }
+        if (type == typeof(int))
+        {
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var i)) return i;
+            problem = "must be a whole number";
+            return null;
+        }
+        if (type == typeof(bool))
+        {
+            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+            problem = "must be true or false";
+            return null;
+        }
+        if (type == typeof(string))
+        {
+            if (value.ValueKind == JsonValueKind.String) return value.GetString();
+            problem = "must be a string";
+            return null;
+        }
+        if (type == typeof(Ratio))
+        {
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d >= 0)
+            {
+                try { return Ratio.FromDecimal(d); }
+                catch (ArgumentOutOfRangeException e) { problem = e.Message.Split(" (")[0]; return null; }
+            }
+            problem = "must be a non-negative decimal number such as 0.0804 (for 8.04%)";
+            return null;
+        }
+        if (type == typeof(LocalDate))
+        {
+            if (value.ValueKind == JsonValueKind.String && LocalDatePattern.Iso.Parse(value.GetString()!) is { Success: true } parsed) return parsed.Value;
+            problem = "must be a date 'YYYY-MM-DD'";
+            return null;
+        }
+        if (type.IsEnum)
+        {
+            if (value.ValueKind == JsonValueKind.String && Enum.TryParse(type, value.GetString(), ignoreCase: true, out var e) && !int.TryParse(value.GetString(), out _)) return e;
+            problem = $"must be one of: {string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName))}";
+            return null;
+        }
+        try
+        {
+            return value.Deserialize(type, ValueOptions) ?? throw new JsonException("value is null");
+        }
+        catch (JsonException e)
+        {
+            problem = "has the wrong shape: " + e.Message.Split(" Path:")[0];
+            return null;
+        }
+    }
+}

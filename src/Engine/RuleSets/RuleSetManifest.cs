@@ -1,0 +1,168 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Text;
+
+namespace KokuhoRules.Engine.RuleSets;
+
+/// <summary>Whether a rule-set layer may be used for real assessments.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RuleSetStatus>))]
+public enum RuleSetStatus
+{
+    /// <summary>Being prepared; only trial calculations may use it.</summary>
+    Draft,
+    /// <summary>Published: immutable, sealed by its content hash.</summary>
+    Published,
+}
+
+/// <summary>The two layers a rule set is made of.</summary>
+public enum RuleSetLayerKind
+{
+    /// <summary>The national statutory layer for a fiscal year (法・政令).</summary>
+    National,
+    /// <summary>An insurer's own layer (条例・告示): rates, caps, rounding, installments.</summary>
+    Municipal,
+}
+
+/// <summary>The insurer a municipal layer belongs to.</summary>
+/// <param name="Id">Short id used in URLs and requests, e.g. <c>amagasaki</c>.</param>
+/// <param name="Name">Official name, e.g. 尼崎市.</param>
+/// <param name="LocalGovernmentCode">全国地方公共団体コード (6 digits with check digit), e.g. <c>282022</c>.</param>
+public sealed record InsurerInfo(string Id, string Name, string LocalGovernmentCode);
+
+/// <summary>
+/// <c>manifest.json</c> of a layer: what it is, which fiscal year and version, whether it is
+/// published, the period it is effective for, and (once published) the hash of its other files.
+/// </summary>
+public sealed record RuleSetManifest(
+    RuleSetLayerKind Layer,
+    InsurerInfo? Insurer,
+    int FiscalYear,
+    string Version,
+    RuleSetStatus Status,
+    LocalDate EffectiveFrom,
+    LocalDate EffectiveUntil,
+    string? ContentHash,
+    string? Description)
+{
+    /// <summary>Reads and checks a manifest; every problem is added to <paramref name="errors"/>.</summary>
+    public static RuleSetManifest? Read(JsonSourceFile file, RuleSetErrors errors)
+    {
+        var root = file.Root;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(file, "$", "a manifest must be a JSON object");
+            return null;
+        }
+        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", "description", "$comment" };
+        foreach (var p in root.EnumerateObject())
+            if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
+
+        var before = errors.All.Count;
+        var layerText = RequiredString(file, root, "layer", errors);
+        RuleSetLayerKind layer = RuleSetLayerKind.National;
+        if (layerText is not null && !Enum.TryParse(layerText, ignoreCase: true, out layer))
+            errors.Add(file, "$.layer", $"layer must be 'national' or 'municipal', not '{layerText}'");
+
+        InsurerInfo? insurer = null;
+        if (root.TryGetProperty("insurer", out var ins))
+        {
+            if (layer == RuleSetLayerKind.National) errors.Add(file, "$.insurer", "a national layer has no insurer");
+            else if (ins.ValueKind != JsonValueKind.Object) errors.Add(file, "$.insurer", "insurer must be an object with id, name and localGovernmentCode");
+            else
+            {
+                var id = RequiredString(file, ins, "id", errors, "$.insurer");
+                var name = RequiredString(file, ins, "name", errors, "$.insurer");
+                var code = RequiredString(file, ins, "localGovernmentCode", errors, "$.insurer");
+                if (id is not null && !IsSlug(id)) errors.Add(file, "$.insurer.id", $"insurer id '{id}' must be lower-case letters, digits and '-'");
+                if (code is not null && !IsLocalGovernmentCode(code))
+                    errors.Add(file, "$.insurer.localGovernmentCode", $"'{code}' is not a valid 全国地方公共団体コード (6 digits with a correct check digit)");
+                if (id is not null && name is not null && code is not null) insurer = new InsurerInfo(id, name, code);
+            }
+        }
+        else if (layer == RuleSetLayerKind.Municipal)
+        {
+            errors.Add(file, "$", "a municipal layer must name its insurer (id, name, localGovernmentCode)");
+        }
+
+        var fiscalYear = 0;
+        if (!root.TryGetProperty("fiscalYear", out var fy) || fy.ValueKind != JsonValueKind.Number || !fy.TryGetInt32(out fiscalYear) || fiscalYear is < 2000 or > 2100)
+            errors.Add(file, "$.fiscalYear", "fiscalYear must be a year number such as 2025 (the year the fiscal year starts in April)");
+
+        var version = RequiredString(file, root, "version", errors);
+        var statusText = RequiredString(file, root, "status", errors);
+        var status = RuleSetStatus.Draft;
+        if (statusText is not null && !Enum.TryParse(statusText, ignoreCase: true, out status))
+            errors.Add(file, "$.status", $"status must be 'draft' or 'published', not '{statusText}'");
+
+        LocalDate from = default, until = default;
+        if (!root.TryGetProperty("effective", out var eff) || eff.ValueKind != JsonValueKind.Object)
+            errors.Add(file, "$.effective", "effective must be an object { \"from\": \"YYYY-04-01\", \"until\": \"YYYY-03-31\" }");
+        else
+        {
+            from = RequiredDate(file, eff, "from", errors, "$.effective");
+            until = RequiredDate(file, eff, "until", errors, "$.effective");
+            if (fiscalYear != 0 && from != default && until != default)
+            {
+                var fyStart = new LocalDate(fiscalYear, 4, 1);
+                var fyEnd = new LocalDate(fiscalYear + 1, 3, 31);
+                if (from < fyStart || until > fyEnd || until < from)
+                    errors.Add(file, "$.effective", $"the effective period {from:uuuu-MM-dd}..{until:uuuu-MM-dd} must lie within fiscal year {fiscalYear} ({fyStart:uuuu-MM-dd}..{fyEnd:uuuu-MM-dd})");
+            }
+        }
+
+        string? hash = null;
+        if (root.TryGetProperty("contentHash", out var h))
+        {
+            if (h.ValueKind != JsonValueKind.String || !(h.GetString() ?? "").StartsWith("sha256:", StringComparison.Ordinal))
+                errors.Add(file, "$.contentHash", "contentHash must be a string 'sha256:<hex>'");
+            else hash = h.GetString();
+        }
+        else if (status == RuleSetStatus.Published)
+        {
+            errors.Add(file, "$", "a published layer must carry its contentHash (run 'kokuho rulesets hash <folder>')");
+        }
+        var description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+
+        return errors.All.Count > before || version is null
+            ? null
+            : new RuleSetManifest(layer, insurer, fiscalYear, version, status, from, until, hash, description);
+    }
+
+    private static string? RequiredString(JsonSourceFile file, JsonElement obj, string name, RuleSetErrors errors, string parent = "$")
+    {
+        if (obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString()))
+            return v.GetString();
+        errors.Add(file, $"{parent}.{name}", $"'{name}' is required and must be a non-empty string");
+        return null;
+    }
+
+    private static LocalDate RequiredDate(JsonSourceFile file, JsonElement obj, string name, RuleSetErrors errors, string parent)
+    {
+        if (obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(v.GetString()!);
+            if (parsed.Success) return parsed.Value;
+        }
+        errors.Add(file, $"{parent}.{name}", $"'{name}' must be a date 'YYYY-MM-DD'");
+        return default;
+    }
+
+    /// <summary>Lower-case slug used for insurer ids.</summary>
+    public static bool IsSlug(string s) =>
+        s.Length is > 0 and <= 40 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && s[0] != '-';
+
+    /// <summary>
+    /// Checks a 全国地方公共団体コード: five digits and a check digit (11 minus the weighted sum of the
+    /// digits with weights 6,5,4,3,2, modulo 11, taking the last digit; e.g. 28202 → 282022 for Amagasaki).
+    /// </summary>
+    public static bool IsLocalGovernmentCode(string code)
+    {
+        if (code.Length != 6 || !code.All(char.IsAsciiDigit)) return false;
+        var sum = 0;
+        for (var i = 0; i < 5; i++) sum += (code[i] - '0') * (6 - i);
+        var remainder = sum % 11;
+        var check = remainder == 0 ? 1 : (11 - remainder) % 10;
+        return code[5] - '0' == check;
+    }
+}

@@ -1,0 +1,67 @@
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>
+/// Facts about a member on one date (a month's last day, or the reduction's judgement date), read by
+/// the <c>Insured</c> and <c>Liability.&lt;component&gt;</c> workflows as <c>m</c>.
+/// </summary>
+/// <param name="Covered">NHI coverage holds on the date (資格取得日 ≤ date &lt; 資格喪失日).</param>
+/// <param name="Age">Calendar age on the date (a birthday counts from the birthday: the 後期高齢者医療 rule).</param>
+/// <param name="LegalAge">Legal age on the date (attained the day before the birthday: the 介護 40/65 rules).</param>
+/// <param name="Insured">The outcome of the <c>Insured</c> workflow for these facts; false while <c>Insured</c> itself is decided.</param>
+public readonly record struct MemberDateFacts(bool Covered, int Age, int LegalAge, bool Insured);
+
+/// <summary>
+/// Facts about a member for the whole fiscal year, read by the <c>SalaryEarner</c>,
+/// <c>ElderlyPensionDeduction</c> and <c>Preschool</c> workflows as <c>m</c>.
+/// </summary>
+/// <param name="AgeOnPriorDecember31">Legal age on 31 December of the income year (the previous calendar year).</param>
+/// <param name="AgeOnMarch31BeforeYear">Legal age on the 31 March before the fiscal year starts ("until the first 31 March after reaching N").</param>
+/// <param name="IncomeDeclared">The income is known (not 未申告).</param>
+public readonly record struct MemberYearFacts(
+    int AgeOnPriorDecember31,
+    int AgeOnMarch31BeforeYear,
+    bool IncomeDeclared,
+    long SalaryRevenue,
+    long PensionRevenue,
+    long PensionIncome);
+
+/// <summary>
+/// Facts about the household on the judgement date, read by the <c>ReductionClass</c> workflow as <c>h</c>.
+/// </summary>
+/// <param name="JudgementIncome">軽減判定所得: the sum over the head, the insured and the 特定同一世帯所属者.</param>
+/// <param name="Persons">被保険者数 + 特定同一世帯所属者数 (a 擬制世帯主 not counted).</param>
+/// <param name="SalaryEarners">Number of 給与所得者等 among the persons whose income counts.</param>
+/// <param name="UndeclaredPersons">Number of persons whose income counts but is not declared.</param>
+public readonly record struct ReductionFacts(long JudgementIncome, int Persons, int SalaryEarners, int UndeclaredPersons);
+
+/// <summary>The statutory reduction (法定軽減) a household gets.</summary>
+public enum ReductionClass
+{
+    None,
+    TwoTenths,
+    FiveTenths,
+    SevenTenths,
+}
+
+/// <summary>The outcome names the workflows use for their SuccessEvent.</summary>
+public static class Outcomes
+{
+    public static readonly IReadOnlyDictionary<string, bool> Boolean = new Dictionary<string, bool> { ["true"] = true, ["false"] = false };
+
+    public static readonly IReadOnlyDictionary<string, ReductionClass> Reduction = new Dictionary<string, ReductionClass>
+    {
+        ["7割"] = ReductionClass.SevenTenths,
+        ["5割"] = ReductionClass.FiveTenths,
+        ["2割"] = ReductionClass.TwoTenths,
+        ["none"] = ReductionClass.None,
+    };
+
+    /// <summary>The contract name of a class: 7割, 5割, 2割 or none.</summary>
+    public static string Name(ReductionClass c) => c switch
+    {
+        ReductionClass.SevenTenths => "7割",
+        ReductionClass.FiveTenths => "5割",
+        ReductionClass.TwoTenths => "2割",
+        _ => "none",
+    };
+}

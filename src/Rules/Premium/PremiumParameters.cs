@@ -1,0 +1,239 @@
+using System.Text.Json.Serialization;
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Engine.RuleSets;
+
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>
+/// Every number the premium calculation uses, bound from a rule set's two layers. Workflow
+/// expressions reach them as <c>p.&lt;path&gt;</c> with the same camelCase path as in the files, e.g.
+/// <c>p.reduction.fiveTenthsPerPerson</c>. The glossary (docs/glossary.md) maps each to its Japanese name.
+/// </summary>
+public sealed class PremiumParameters
+{
+    /// <summary>The components levied this fiscal year (医療分, 支援金分, 介護分, …) in statutory order, with the national maximum caps.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public IReadOnlyDictionary<string, NationalComponentParameters> Components { get; set; } = null!;
+
+    /// <summary>法定軽減 (7割・5割・2割) thresholds and ratios.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public ReductionParameters Reduction { get; set; } = null!;
+
+    /// <summary>Who counts as a 給与所得者等 in the reduction test.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public SalaryEarnerParameters SalaryEarner { get; set; } = null!;
+
+    /// <summary>所得割: the 基礎控除 deducted to get 算定基礎所得.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public IncomeLevyParameters IncomeLevy { get; set; } = null!;
+
+    /// <summary>Statutory ages: 介護 (40–64), 後期高齢者医療 (75).</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public AgeParameters Ages { get; set; } = null!;
+
+    /// <summary>未就学児 均等割 reduction.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public PreschoolParameters Preschool { get; set; } = null!;
+
+    /// <summary>The insurer's rates and caps per component.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public IReadOnlyDictionary<string, ComponentRates> Rates { get; set; } = null!;
+
+    /// <summary>Where and how the insurer rounds.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public RoundingParameters Rounding { get; set; } = null!;
+
+    /// <summary>How a part-year liability is prorated.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public ProrationParameters Proration { get; set; } = null!;
+
+    /// <summary>The installment (期割) schedule of 普通徴収.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public InstallmentParameters Installments { get; set; } = null!;
+}
+
+/// <summary>A component as the law defines it for the year.</summary>
+[ParameterGroup]
+public sealed class NationalComponentParameters
+{
+    /// <summary>Japanese name, e.g. 医療分.</summary>
+    public string Label { get; set; } = null!;
+
+    /// <summary>The national maximum annual cap (賦課限度額, 政令), yen. A municipal cap may be lower, never higher.</summary>
+    public long NationalCap { get; set; }
+}
+
+/// <summary>An insurer's rates for one component.</summary>
+[ParameterGroup]
+public sealed class ComponentRates
+{
+    /// <summary>所得割率, a ratio (0.0804 for 8.04%).</summary>
+    public Ratio IncomeRate { get; set; }
+
+    /// <summary>均等割額 per insured person per year, yen.</summary>
+    public long PerCapita { get; set; }
+
+    /// <summary>平等割額 per household per year, yen (0 where the insurer has none).</summary>
+    public long PerHousehold { get; set; }
+
+    /// <summary>賦課限度額 per household per year, yen.</summary>
+    public long Cap { get; set; }
+}
+
+/// <summary>法定軽減: 軽減判定所得 ≤ line → the 均等割 and 平等割 are reduced by the ratio.</summary>
+[ParameterGroup]
+public sealed class ReductionParameters
+{
+    /// <summary>The 7割 line and the base of the others: 基礎控除額 (43万円).</summary>
+    public long BasicAllowance { get; set; }
+
+    /// <summary>Added to the base for each 給与所得者等 beyond the first (10万円).</summary>
+    public long PerAdditionalSalaryEarner { get; set; }
+
+    /// <summary>5割: per insured person and 特定同一世帯所属者.</summary>
+    public long FiveTenthsPerPerson { get; set; }
+
+    /// <summary>2割: per insured person and 特定同一世帯所属者.</summary>
+    public long TwoTenthsPerPerson { get; set; }
+
+    public Ratio SevenTenthsRatio { get; set; }
+    public Ratio FiveTenthsRatio { get; set; }
+    public Ratio TwoTenthsRatio { get; set; }
+
+    /// <summary>Deducted from the 公的年金等所得 of a person 65 or over (15万円) in the test.</summary>
+    public long ElderlyPensionDeduction { get; set; }
+
+    /// <summary>The age (legal age on 31 December of the previous year) from which that deduction applies.</summary>
+    public int ElderlyPensionAge { get; set; }
+}
+
+/// <summary>給与所得者等: salary or pension revenue above these lines.</summary>
+[ParameterGroup]
+public sealed class SalaryEarnerParameters
+{
+    /// <summary>給与収入 above this (55万円).</summary>
+    public long SalaryRevenueAbove { get; set; }
+
+    /// <summary>公的年金等収入 above this for those under <see cref="PensionAge"/> (60万円).</summary>
+    public long PensionRevenueAboveUnderAge { get; set; }
+
+    /// <summary>公的年金等収入 above this for those at or over <see cref="PensionAge"/> (125万円).</summary>
+    public long PensionRevenueAboveFromAge { get; set; }
+
+    /// <summary>The age (legal age on 31 December of the previous year) dividing the two pension lines.</summary>
+    public int PensionAge { get; set; }
+}
+
+/// <summary>所得割 parameters.</summary>
+[ParameterGroup]
+public sealed class IncomeLevyParameters
+{
+    /// <summary>基礎控除 by 合計所得金額 (tapering above 2,400万円), in ascending brackets; the last has no upper bound.</summary>
+    public IReadOnlyList<DeductionBracket> BasicDeduction { get; set; } = null!;
+}
+
+/// <summary>A bracket of the 基礎控除 taper: up to and including <see cref="CombinedIncomeUpTo"/> (null: no bound), deduct <see cref="Deduction"/>.</summary>
+public sealed record DeductionBracket(long? CombinedIncomeUpTo, long Deduction);
+
+/// <summary>Statutory ages.</summary>
+[ParameterGroup]
+public sealed class AgeParameters
+{
+    /// <summary>介護保険第2号被保険者 from this legal age (40).</summary>
+    public int CareFrom { get; set; }
+
+    /// <summary>…until this legal age (65).</summary>
+    public int CareUntil { get; set; }
+
+    /// <summary>後期高齢者医療 from this birthday (75): NHI coverage ends.</summary>
+    public int LateElderly { get; set; }
+}
+
+/// <summary>未就学児: 均等割 reduced by <see cref="PerCapitaRatio"/> until the first 31 March after turning <see cref="SchoolAge"/>.</summary>
+[ParameterGroup]
+public sealed class PreschoolParameters
+{
+    public int SchoolAge { get; set; }
+
+    /// <summary>The part of the (already reduced) 均等割 removed (0.5).</summary>
+    public Ratio PerCapitaRatio { get; set; }
+}
+
+/// <summary>Which amount a relief's rounding applies to.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ReliefRoundingTarget>))]
+public enum ReliefRoundingTarget
+{
+    /// <summary>The amount still charged is rounded (Osaka, Niiza…).</summary>
+    ReducedCharge,
+    /// <summary>The amount removed is rounded and subtracted (Kyoto-fu 26207, Kainan…).</summary>
+    ReductionAmount,
+}
+
+/// <summary>How a relief's per-person or per-household amount is rounded.</summary>
+public sealed record ReliefRounding(ReliefRoundingTarget Target, long UnitYen, RoundingMode Mode)
+{
+    public Rounding Rounding => new(UnitYen, Mode);
+}
+
+/// <summary>The rounding points of the premium calculation, in the order they apply.</summary>
+[ParameterGroup]
+public sealed class RoundingParameters
+{
+    /// <summary>法定軽減 on each 均等割 / 平等割 amount.</summary>
+    public ReliefRounding Reduction { get; set; } = null!;
+
+    /// <summary>未就学児 reduction on each child's 均等割.</summary>
+    public ReliefRounding Preschool { get; set; } = null!;
+
+    /// <summary>所得割 of a component (after proration).</summary>
+    public Rounding IncomeLevy { get; set; } = null!;
+
+    /// <summary>均等割 of a component (after proration).</summary>
+    public Rounding PerCapita { get; set; } = null!;
+
+    /// <summary>平等割 of a component (after proration).</summary>
+    public Rounding PerHousehold { get; set; } = null!;
+
+    /// <summary>A component's total before the cap.</summary>
+    public Rounding Component { get; set; } = null!;
+
+    /// <summary>The household's annual premium.</summary>
+    public Rounding Annual { get; set; } = null!;
+}
+
+/// <summary>Proration of part-year liability.</summary>
+[ParameterGroup]
+public sealed class ProrationParameters
+{
+    /// <summary>
+    /// When true, a component's cap is prorated by the months in which the household has a member
+    /// liable for it (cap × months / 12): the capped annual amount is what is prorated. When false the
+    /// full annual cap applies whatever the months.
+    /// </summary>
+    public bool CapByMonths { get; set; }
+
+    /// <summary>Rounding of a prorated cap.</summary>
+    public Rounding ProratedCap { get; set; } = null!;
+}
+
+/// <summary>Where the remainder of an installment division goes.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<InstallmentRemainder>))]
+public enum InstallmentRemainder
+{
+    First,
+    Last,
+}
+
+/// <summary>普通徴収 installments (期割).</summary>
+[ParameterGroup]
+public sealed class InstallmentParameters
+{
+    /// <summary>The calendar months of the installments in order, e.g. [6,7,8,9,10,11,12,1,2,3] for June–March.</summary>
+    public IReadOnlyList<int> Months { get; set; } = null!;
+
+    /// <summary>Each installment but one is a multiple of this (yen).</summary>
+    public long UnitYen { get; set; }
+
+    /// <summary>Which installment takes the remainder.</summary>
+    public InstallmentRemainder RemainderTo { get; set; }
+}

@@ -1,0 +1,85 @@
+using KokuhoRules.Engine.Decisions;
+using KokuhoRules.Engine.RuleSets;
+
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>One component of a compiled rule set: its parameters and the decision of who is liable for it in a month.</summary>
+public sealed record PremiumComponent(
+    string Name,
+    string Label,
+    long NationalCap,
+    ComponentRates Rates,
+    Decision<MemberDateFacts, bool> Liability);
+
+/// <summary>
+/// A premium rule set compiled once: parameters bound and validated, every workflow compiled to a
+/// typed delegate. Immutable and thread-safe; one instance serves every request and batch worker.
+/// Built by <see cref="PremiumRuleSetCompiler"/>.
+/// </summary>
+public sealed class PremiumRuleSet
+{
+    internal PremiumRuleSet(RuleSetSource source, PremiumParameters parameters, ParameterTable table, WorkflowSet workflows,
+        IReadOnlyList<PremiumComponent> components,
+        Decision<MemberDateFacts, bool> insured,
+        Decision<MemberYearFacts, bool> salaryEarner,
+        Decision<MemberYearFacts, bool> elderlyPensionDeduction,
+        Decision<MemberYearFacts, bool> preschool,
+        Decision<ReductionFacts, ReductionClass> reductionClass)
+    {
+        Source = source;
+        Parameters = parameters;
+        ParameterTable = table;
+        Workflows = workflows;
+        Components = components;
+        Insured = insured;
+        SalaryEarner = salaryEarner;
+        ElderlyPensionDeduction = elderlyPensionDeduction;
+        Preschool = preschool;
+        ReductionClass = reductionClass;
+        var fy = new Calendar.FiscalYear(source.FiscalYear);
+        MonthEnds = Enumerable.Range(0, 12).Select(k => fy.Month(k).OnDayOfMonth(fy.Month(k).Calendar.GetDaysInMonth(fy.Month(k).Year, fy.Month(k).Month))).ToArray();
+    }
+
+    /// <summary>The last day of each month of the fiscal year (April first): the month-end rule's dates.</summary>
+    internal NodaTime.LocalDate[] MonthEnds { get; }
+
+    public RuleSetSource Source { get; }
+    public InsurerInfo Insurer => Source.Municipal.Manifest.Insurer!;
+    public int FiscalYear => Source.FiscalYear;
+    public string Version => Source.Municipal.Manifest.Version;
+    public string NationalVersion => Source.National.Manifest.Version;
+    public RuleSetStatus Status => Source.Status;
+
+    /// <summary>The hash identifying the rule set (both layers' files).</summary>
+    public string Hash => Source.Hash;
+
+    public PremiumParameters Parameters { get; }
+    public ParameterTable ParameterTable { get; }
+    public WorkflowSet Workflows { get; }
+    public IReadOnlyList<PremiumComponent> Components { get; }
+
+    /// <summary>Workflow <c>Insured</c>: is the member an NHI insured on a date.</summary>
+    public Decision<MemberDateFacts, bool> Insured { get; }
+
+    /// <summary>Workflow <c>SalaryEarner</c>: is the member a 給与所得者等.</summary>
+    public Decision<MemberYearFacts, bool> SalaryEarner { get; }
+
+    /// <summary>Workflow <c>ElderlyPensionDeduction</c>: does the 15万円 pension deduction apply in the reduction test.</summary>
+    public Decision<MemberYearFacts, bool> ElderlyPensionDeduction { get; }
+
+    /// <summary>Workflow <c>Preschool</c>: is the member a 未就学児 this fiscal year.</summary>
+    public Decision<MemberYearFacts, bool> Preschool { get; }
+
+    /// <summary>Workflow <c>ReductionClass</c>: the household's 法定軽減.</summary>
+    public Decision<ReductionFacts, ReductionClass> ReductionClass { get; }
+
+    /// <summary>Every compiled decision, in the order the calculation uses them.</summary>
+    public IEnumerable<Decision> Decisions =>
+        new Decision[] { Insured }.Concat(Components.Select(c => c.Liability))
+            .Concat([SalaryEarner, ElderlyPensionDeduction, Preschool, ReductionClass]);
+
+    /// <summary>Paths of the parameters no source confirms (marked <c>confirmed: false</c>).</summary>
+    public IReadOnlyList<string> UnconfirmedParameters => field ??= ParameterTable.All.Where(p => !p.Confirmed).Select(p => p.Path).ToArray();
+
+    public override string ToString() => $"{Insurer.Id}/{FiscalYear} {Version}";
+}

@@ -1,0 +1,130 @@
+using KokuhoRules.Engine.Decisions;
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Engine.RuleSets;
+
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>
+/// Compiles a <see cref="RuleSetSource"/> into a <see cref="PremiumRuleSet"/>: binds the parameters of
+/// both layers, checks what the law and the format require (a municipal cap never above the national
+/// one, rates for exactly the year's components, sound rounding units…), and compiles every workflow
+/// once. All problems are reported together, each with file, JSON path and line.
+/// </summary>
+public static class PremiumRuleSetCompiler
+{
+    /// <summary>Workflow names (the decisions the calculation asks the rule set for).</summary>
+    public static class WorkflowNames
+    {
+        public const string Insured = "Insured";
+        public const string LiabilityPrefix = "Liability.";
+        public const string SalaryEarner = "SalaryEarner";
+        public const string ElderlyPensionDeduction = "ElderlyPensionDeduction";
+        public const string Preschool = "Preschool";
+        public const string ReductionClass = "ReductionClass";
+    }
+
+    /// <summary>The name expressions use for the member facts.</summary>
+    public const string MemberFactsName = "m";
+
+    /// <summary>The name expressions use for the household facts.</summary>
+    public const string HouseholdFactsName = "h";
+
+    /// <summary>The name expressions use for the parameters.</summary>
+    public const string ParametersName = "p";
+
+    /// <summary>Compiles, or throws <see cref="RuleSetValidationException"/> with every error found.</summary>
+    public static PremiumRuleSet Compile(RuleSetSource source)
+    {
+        var errors = new RuleSetErrors();
+        var layers = new Dictionary<RuleSetLayerKind, JsonSourceFile>();
+        if (source.National.Parameters is { } np) layers[RuleSetLayerKind.National] = np;
+        if (source.Municipal.Parameters is { } mp) layers[RuleSetLayerKind.Municipal] = mp;
+        var parameters = ParameterBinder.Bind<PremiumParameters>(layers, errors, out var table);
+        errors.ThrowIfAny(source.ToString());
+        Validate(parameters!, table, errors);
+        errors.ThrowIfAny(source.ToString());
+        var p = parameters!;
+
+        var workflows = WorkflowSet.Read(source, errors);
+        var anchor = source.National.Workflows ?? source.National.Parameters!;
+        Decision<TFacts, TOut>? Compile<TFacts, TOut>(string name, string factsName, IReadOnlyDictionary<string, TOut> outcomes) =>
+            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor);
+
+        var insured = Compile<MemberDateFacts, bool>(WorkflowNames.Insured, MemberFactsName, Outcomes.Boolean);
+        var components = new List<PremiumComponent>();
+        foreach (var (name, national) in p.Components)
+        {
+            var liability = Compile<MemberDateFacts, bool>(WorkflowNames.LiabilityPrefix + name, MemberFactsName, Outcomes.Boolean);
+            if (liability is not null && p.Rates.TryGetValue(name, out var rates))
+                components.Add(new PremiumComponent(name, national.Label, national.NationalCap, rates, liability));
+        }
+        var salaryEarner = Compile<MemberYearFacts, bool>(WorkflowNames.SalaryEarner, MemberFactsName, Outcomes.Boolean);
+        var elderly = Compile<MemberYearFacts, bool>(WorkflowNames.ElderlyPensionDeduction, MemberFactsName, Outcomes.Boolean);
+        var preschool = Compile<MemberYearFacts, bool>(WorkflowNames.Preschool, MemberFactsName, Outcomes.Boolean);
+        var reduction = Compile<ReductionFacts, ReductionClass>(WorkflowNames.ReductionClass, HouseholdFactsName, Outcomes.Reduction);
+        workflows.ReportUnused(errors);
+        errors.ThrowIfAny(source.ToString());
+
+        return new PremiumRuleSet(source, p, table, workflows, components, insured!, salaryEarner!, elderly!, preschool!, reduction!);
+    }
+
+    private static void Validate(PremiumParameters p, ParameterTable table, RuleSetErrors errors)
+    {
+        void Error(string path, string message) => errors.Add(table.ErrorAt(path, message));
+
+        if (p.Components.Count == 0) Error("components", "a fiscal year needs at least one component");
+        foreach (var (name, national) in p.Components)
+        {
+            if (!p.Rates.TryGetValue(name, out var rates))
+            {
+                Error($"components.{name}.label", $"the municipal layer has no rates for component '{name}' (add rates.{name})");
+                continue;
+            }
+            if (rates.Cap > national.NationalCap)
+                Error($"rates.{name}.cap", $"the cap {rates.Cap:N0} is above the national maximum {national.NationalCap:N0} for {national.Label} (components.{name}.nationalCap); a city may set a lower cap, never a higher one");
+            if (rates.Cap <= 0) Error($"rates.{name}.cap", "the cap must be positive");
+            if (rates.IncomeRate.Numerator > rates.IncomeRate.Denominator)
+                Error($"rates.{name}.incomeRate", $"a rate is a ratio between 0 and 1 (write 8.04% as 0.0804), not {rates.IncomeRate}");
+            if (rates.PerCapita < 0) Error($"rates.{name}.perCapita", "cannot be negative");
+            if (rates.PerHousehold < 0) Error($"rates.{name}.perHousehold", "cannot be negative");
+        }
+        foreach (var name in p.Rates.Keys.Where(n => !p.Components.ContainsKey(n)))
+            Error($"rates.{name}.incomeRate", $"'{name}' is not a component in this fiscal year (components: {string.Join(", ", p.Components.Keys)})");
+
+        foreach (var (path, ratio) in new[]
+                 {
+                     ("reduction.sevenTenthsRatio", p.Reduction.SevenTenthsRatio), ("reduction.fiveTenthsRatio", p.Reduction.FiveTenthsRatio),
+                     ("reduction.twoTenthsRatio", p.Reduction.TwoTenthsRatio), ("preschool.perCapitaRatio", p.Preschool.PerCapitaRatio),
+                 })
+            if (ratio.Numerator > ratio.Denominator) Error(path, $"a ratio must be between 0 and 1, not {ratio}");
+
+        var brackets = p.IncomeLevy.BasicDeduction;
+        if (brackets.Count == 0 || brackets[^1].CombinedIncomeUpTo is not null)
+            Error("incomeLevy.basicDeduction", "the brackets must end with one without an upper bound (combinedIncomeUpTo: null)");
+        for (var i = 0; i < brackets.Count; i++)
+        {
+            if (brackets[i].Deduction < 0) Error("incomeLevy.basicDeduction", $"bracket {i + 1}: the deduction cannot be negative");
+            if (i < brackets.Count - 1 && brackets[i].CombinedIncomeUpTo is null) Error("incomeLevy.basicDeduction", $"bracket {i + 1}: only the last bracket may be without an upper bound");
+            if (i > 0 && brackets[i - 1].CombinedIncomeUpTo is { } prev && brackets[i].CombinedIncomeUpTo is { } cur && cur <= prev)
+                Error("incomeLevy.basicDeduction", $"bracket {i + 1}: the bounds must rise");
+        }
+
+        var roundings = new (string Path, Rounding Value)[]
+        {
+            ("rounding.reduction", p.Rounding.Reduction.Rounding), ("rounding.preschool", p.Rounding.Preschool.Rounding),
+            ("rounding.incomeLevy", p.Rounding.IncomeLevy), ("rounding.perCapita", p.Rounding.PerCapita), ("rounding.perHousehold", p.Rounding.PerHousehold),
+            ("rounding.component", p.Rounding.Component), ("rounding.annual", p.Rounding.Annual), ("proration.proratedCap", p.Proration.ProratedCap),
+        };
+        foreach (var (path, r) in roundings)
+            if (!Rounding.AllowedUnits.Contains(r.UnitYen)) Error(path, $"the rounding unit must be one of {string.Join(", ", Rounding.AllowedUnits)} yen, not {r.UnitYen}");
+
+        if (p.Ages.CareFrom <= 0 || p.Ages.CareFrom >= p.Ages.CareUntil || p.Ages.CareUntil > p.Ages.LateElderly)
+            Error("ages.careFrom", "ages must satisfy 0 < careFrom < careUntil ≤ lateElderly");
+
+        var months = p.Installments.Months;
+        if (months.Count is 0 or > 12 || months.Any(m => m is < 1 or > 12) || months.Distinct().Count() != months.Count)
+            Error("installments.months", "installment months must be 1 to 12 distinct calendar months (1–12)");
+        if (!Rounding.AllowedUnits.Contains(p.Installments.UnitYen))
+            Error("installments.unitYen", $"the unit must be one of {string.Join(", ", Rounding.AllowedUnits)} yen");
+    }
+}

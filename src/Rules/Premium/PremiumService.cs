@@ -1,0 +1,102 @@
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Tracing;
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>A request for a household's annual premium (the body of <c>POST /v1/premium/assessments</c>, one line of a batch).</summary>
+/// <param name="Insurer">Insurer id, e.g. <c>amagasaki</c>.</param>
+/// <param name="FiscalYear">The fiscal year (年度) by its starting year, e.g. 2025.</param>
+/// <param name="Trial">True for a trial calculation (試算), the only way to use a draft rule set.</param>
+public sealed record AssessmentRequest(string? Insurer, int? FiscalYear, HouseholdJson? Household, bool? Trial = null);
+
+/// <summary>The rule set a result was computed with: enough to reproduce it.</summary>
+public sealed record RuleSetStamp(string Insurer, int FiscalYear, string Version, string NationalVersion, string Status, string Hash)
+{
+    public static RuleSetStamp Of(PremiumRuleSet rs) =>
+        new(rs.Insurer.Id, rs.FiscalYear, rs.Version, rs.NationalVersion, rs.Status.ToString().ToLowerInvariant(), rs.Hash);
+}
+
+/// <summary>The answer to an <see cref="AssessmentRequest"/> (the contract with the core system).</summary>
+/// <param name="AnnualPremium">年間保険料 (yen).</param>
+/// <param name="Components">One entry per component (医療分, 支援金分, 介護分, …).</param>
+/// <param name="ReductionClass">法定軽減: 7割 | 5割 | 2割 | none.</param>
+/// <param name="UndeclaredIncomeMembers">Members whose undeclared income (未申告) prevents a reduction.</param>
+/// <param name="Ruleset">The rule set used (insurer, fiscal year, version, hash).</param>
+/// <param name="UnconfirmedParameters">Parameters of the rule set that no source confirms yet: the result depends on assumptions listed here.</param>
+/// <param name="Trial">True when this is a trial calculation (試算), not an assessment.</param>
+/// <param name="Trace">Every step, in order, with parameters, references and rules; null when not asked for.</param>
+public sealed record AssessmentResponse(
+    long AnnualPremium,
+    IReadOnlyList<ComponentAssessment> Components,
+    string ReductionClass,
+    LocalDate? JudgementDate,
+    IReadOnlyList<string> UndeclaredIncomeMembers,
+    IReadOnlyList<MemberAssessment> Members,
+    RuleSetStamp Ruleset,
+    IReadOnlyList<string> UnconfirmedParameters,
+    bool Trial,
+    IReadOnlyList<TraceStep>? Trace);
+
+/// <summary>Why a request could not be assessed.</summary>
+public enum AssessmentFailureKind
+{
+    /// <summary>The request or the household is invalid (see the field errors).</summary>
+    InvalidRequest,
+    /// <summary>No rule set for that insurer and fiscal year.</summary>
+    UnknownRuleSet,
+    /// <summary>The rule set is a draft and the request is not a trial.</summary>
+    DraftRuleSet,
+}
+
+/// <summary>A refusal: its kind, a sentence saying why, and the fields at fault.</summary>
+public sealed record AssessmentFailure(AssessmentFailureKind Kind, string Detail, IReadOnlyList<FieldError> Errors);
+
+/// <summary>
+/// The one way a premium request is handled, by the API and by the batch alike: check the request,
+/// find the rule set, refuse a draft unless it is a trial, read the household, assess.
+/// </summary>
+public sealed class PremiumService(RuleSetCatalog catalog)
+{
+    public RuleSetCatalog Catalog { get; } = catalog;
+
+    /// <summary>Assesses a request; exactly one of the result and the failure is non-null.</summary>
+    public (AssessmentResponse? Response, AssessmentFailure? Failure) Assess(AssessmentRequest? request, bool trace)
+    {
+        var errors = new List<FieldError>();
+        if (request is null) return (null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
+        if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
+        if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
+        if (errors.Count > 0) return (null, Invalid(errors));
+
+        var rs = Catalog.Find(request.Insurer!, request.FiscalYear!.Value);
+        if (rs is null)
+        {
+            var known = Catalog.RuleSets.Where(r => r.Insurer.Id == request.Insurer).Select(r => r.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var detail = known.Length > 0
+                ? $"There is no rule set for insurer '{request.Insurer}' and fiscal year {request.FiscalYear}; its rule sets cover fiscal years {string.Join(", ", known)}."
+                : $"There is no rule set for insurer '{request.Insurer}'. Known insurers: {string.Join(", ", Catalog.RuleSets.Select(r => r.Insurer.Id).Distinct())}.";
+            return (null, new AssessmentFailure(AssessmentFailureKind.UnknownRuleSet, detail, [new FieldError(known.Length > 0 ? "fiscalYear" : "insurer", "no such rule set")]));
+        }
+        var trial = request.Trial ?? false;
+        if (rs.Status == RuleSetStatus.Draft && !trial)
+        {
+            return (null, new AssessmentFailure(AssessmentFailureKind.DraftRuleSet,
+                $"Rule set {rs.Insurer.Id}/{rs.FiscalYear} (version {rs.Version}) is a draft: {rs.UnconfirmedParameters.Count} of its parameters are not confirmed by a source and it is not published. Only a trial calculation may use it: send \"trial\": true.",
+                [new FieldError("trial", "must be true to use a draft rule set")]));
+        }
+
+        var household = SnapshotReader.Read(request.Household, "household", errors);
+        if (household is null) return (null, Invalid(errors));
+
+        var t = trace ? new Trace() : null;
+        var assessment = PremiumCalculator.Assess(rs, household, t);
+        return (new AssessmentResponse(assessment.AnnualPremium, assessment.Components, assessment.ReductionClass, assessment.JudgementDate,
+            assessment.UndeclaredIncomeMembers, assessment.Members, RuleSetStamp.Of(rs), rs.UnconfirmedParameters, trial, assessment.Trace), null);
+    }
+
+    private static AssessmentFailure Invalid(List<FieldError> errors) =>
+        new(AssessmentFailureKind.InvalidRequest, errors.Count == 1 ? $"'{errors[0].Field}' {errors[0].Message}." : $"{errors.Count} fields are invalid.", errors);
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NodaTime;
+
+
+namespace KokuhoRules.Rules.Snapshots;
+
+/// <summary>
+/// The household JSON the core system sends (the contract). Every field is nullable here so that a
+/// missing one is reported by name by <see cref="SnapshotReader"/>, never defaulted silently.
+/// </summary>
+public sealed record HouseholdJson
+{
+    /// <summary>The core system's household id (世帯番号); not a personal number.</summary>
+    public string? Id { get; init; }
+    /// <summary>The member id of the head (世帯主). The head is always listed among the members, insured or not.</summary>
+    public string? HeadId { get; init; }
+    public IReadOnlyList<MemberJson?>? Members { get; init; }
+}
+
+/// <summary>A member of the household in the request.</summary>
+public sealed record MemberJson
+{
+    public string? Id { get; init; }
+    public LocalDate? BirthDate { get; init; }
+    /// <summary>NHI coverage periods; empty for a member who is not insured (e.g. a 擬制世帯主).</summary>
+    public IReadOnlyList<CoverageJson?>? Coverage { get; init; }
+    public IncomeJson? Income { get; init; }
+    /// <summary>特定同一世帯所属者: a former insured who moved to 後期高齢者医療 and stays in the household. Default false.</summary>
+    public bool? SpecifiedSameHouseholdMember { get; init; }
+}
+
+/// <summary>An NHI coverage period: 資格取得日 and 資格喪失日 (the first day without coverage; null while covered).</summary>
+public sealed record CoverageJson
+{
+    public LocalDate? Acquired { get; init; }
+    public LocalDate? Lost { get; init; }
+}
+
+/// <summary>The previous calendar year's income (yen). With <c>declared: true</c>, <c>totalIncome</c> is required and the other amounts default to 0.</summary>
+public sealed record IncomeJson
+{
+    /// <summary>Whether the income is known (申告済み). False means 未申告: no statutory reduction for the household.</summary>
+    public bool? Declared { get; init; }
+    /// <summary>総所得金額等.</summary>
+    public long? TotalIncome { get; init; }
+    /// <summary>合計所得金額 (for the 基礎控除 taper); 総所得金額等 is used when absent.</summary>
+    public long? CombinedIncome { get; init; }
+    /// <summary>給与収入.</summary>
+    public long? SalaryRevenue { get; init; }
+    /// <summary>給与所得.</summary>
+    public long? SalaryIncome { get; init; }
+    /// <summary>公的年金等 収入.</summary>
+    public long? PensionRevenue { get; init; }
+    /// <summary>公的年金等 所得.</summary>
+    public long? PensionIncome { get; init; }
+    /// <summary>専従者給与(控除)額, added back in the reduction test.</summary>
+    public long? FamilyEmployeeSalaryDeduction { get; init; }
+    /// <summary>譲渡所得の特別控除額, added back in the reduction test.</summary>
+    public long? TransferIncomeSpecialDeduction { get; init; }
+}
+
+/// <summary>The JSON conventions of every KokuhoRules document: camelCase, ISO dates, unknown fields refused.</summary>
+public static class KokuhoJson
+{
+    /// <summary>Applies the conventions to options (used by the API's options and by <see cref="Options"/>).</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.MaxDepth = 16;
+        options.Converters.Add(new IsoLocalDateConverter());
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        return options;
+    }
+
+    /// <summary>Shared, read-only options with the conventions.</summary>
+    public static JsonSerializerOptions Options { get; } = MakeReadOnly(Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    private static JsonSerializerOptions MakeReadOnly(JsonSerializerOptions o)
+    {
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+}

@@ -1,0 +1,223 @@
+using NodaTime;
+
+namespace KokuhoRules.Rules.Snapshots;
+
+/// <summary>A problem with one field of a request, named by its JSON path (e.g. <c>household.members[1].birthDate</c>).</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>
+/// Turns the household JSON into a <see cref="HouseholdSnapshot"/>, checking everything a calculation
+/// relies on and naming each bad field. The checks are the same for the API and the batch.
+/// </summary>
+public static class SnapshotReader
+{
+    /// <summary>The largest amount of yen accepted for any income field (one hundred billion).</summary>
+    public const long MaxYen = 100_000_000_000;
+
+    public const int MaxMembers = 40;
+    public const int MaxCoveragePeriods = 24;
+    public const int MaxIdLength = 64;
+
+    private static readonly LocalDate EarliestDate = new(1890, 1, 1);
+    private static readonly LocalDate LatestDate = new(2200, 12, 31);
+
+    /// <summary>Reads a household. Returns null when <paramref name="errors"/> holds at least one error.</summary>
+    public static HouseholdSnapshot? Read(HouseholdJson? json, string path, List<FieldError> errors)
+    {
+        var before = errors.Count;
+        if (json is null)
+        {
+            errors.Add(new FieldError(path, "is required"));
+            return null;
+        }
+        var id = ReadId(json.Id, path + ".id", errors);
+        var headId = ReadId(json.HeadId, path + ".headId", errors);
+        var members = new List<MemberSnapshot>();
+        if (json.Members is null || json.Members.Count == 0)
+            errors.Add(new FieldError(path + ".members", "at least one member (the head) is required"));
+        else if (json.Members.Count > MaxMembers)
+            errors.Add(new FieldError(path + ".members", $"at most {MaxMembers} members are accepted"));
+        else
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < json.Members.Count; i++)
+            {
+                var memberPath = $"{path}.members[{i}]";
+                var member = ReadMember(json.Members[i], memberPath, errors);
+                if (member is null) continue;
+                if (!ids.Add(member.Id)) errors.Add(new FieldError(memberPath + ".id", $"member id '{member.Id}' appears more than once"));
+                members.Add(member);
+            }
+            if (headId is not null && errors.Count == before && !ids.Contains(headId))
+                errors.Add(new FieldError(path + ".headId", $"the head '{headId}' must be one of the members (a head without NHI coverage is listed with an empty coverage)"));
+        }
+        return errors.Count > before ? null : new HouseholdSnapshot(id!, headId!, members);
+    }
+
+    private static MemberSnapshot? ReadMember(MemberJson? json, string path, List<FieldError> errors)
+    {
+        var before = errors.Count;
+        if (json is null)
+        {
+            errors.Add(new FieldError(path, "must be an object"));
+            return null;
+        }
+        var id = ReadId(json.Id, path + ".id", errors);
+        if (json.BirthDate is not { } birth)
+            errors.Add(new FieldError(path + ".birthDate", "is required"));
+        else if (birth < EarliestDate || birth > LatestDate)
+            errors.Add(new FieldError(path + ".birthDate", $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+
+        var coverage = new List<CoveragePeriod>();
+        if (json.Coverage is null)
+            errors.Add(new FieldError(path + ".coverage", "is required (an empty list for a member without NHI coverage)"));
+        else if (json.Coverage.Count > MaxCoveragePeriods)
+            errors.Add(new FieldError(path + ".coverage", $"at most {MaxCoveragePeriods} periods are accepted"));
+        else
+        {
+            for (var i = 0; i < json.Coverage.Count; i++)
+            {
+                var cPath = $"{path}.coverage[{i}]";
+                var c = json.Coverage[i];
+                if (c is null)
+                {
+                    errors.Add(new FieldError(cPath, "must be an object"));
+                    continue;
+                }
+                if (c.Acquired is not { } acquired)
+                {
+                    errors.Add(new FieldError(cPath + ".acquired", "is required (資格取得日)"));
+                    continue;
+                }
+                if (acquired < EarliestDate || acquired > LatestDate)
+                {
+                    errors.Add(new FieldError(cPath + ".acquired", $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+                    continue;
+                }
+                if (c.Lost is { } lost && lost <= acquired)
+                {
+                    errors.Add(new FieldError(cPath + ".lost", $"the loss date {lost:uuuu-MM-dd} must be after the acquisition date {acquired:uuuu-MM-dd} (the loss date is the first day without coverage)"));
+                    continue;
+                }
+                if (c.Lost is { } l && l > LatestDate)
+                {
+                    errors.Add(new FieldError(cPath + ".lost", $"must be on or before {LatestDate:uuuu-MM-dd}"));
+                    continue;
+                }
+                if (json.BirthDate is { } b && acquired < b)
+                {
+                    errors.Add(new FieldError(cPath + ".acquired", "coverage cannot start before the birth date"));
+                    continue;
+                }
+                coverage.Add(new CoveragePeriod(acquired, c.Lost));
+            }
+            coverage.Sort((a, b) => a.Acquired.CompareTo(b.Acquired));
+            for (var i = 1; i < coverage.Count; i++)
+            {
+                if (coverage[i - 1].Lost is not { } previousEnd || previousEnd > coverage[i].Acquired)
+                {
+                    errors.Add(new FieldError(path + ".coverage", $"coverage periods overlap (the period from {coverage[i].Acquired:uuuu-MM-dd} starts before the previous one ends)"));
+                    break;
+                }
+            }
+        }
+
+        var income = ReadIncome(json.Income, path + ".income", errors);
+        return errors.Count > before
+            ? null
+            : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, json.SpecifiedSameHouseholdMember ?? false);
+    }
+
+    private static PriorYearIncome? ReadIncome(IncomeJson? json, string path, List<FieldError> errors)
+    {
+        if (json is null)
+        {
+            errors.Add(new FieldError(path, "is required: send { \"declared\": false } when the income is not known"));
+            return null;
+        }
+        if (json.Declared is not { } declared)
+        {
+            errors.Add(new FieldError(path + ".declared", "is required (true when the income is known, false for 未申告)"));
+            return null;
+        }
+        var before = errors.Count;
+        long Amount(long? value, string name, bool required)
+        {
+            if (value is null)
+            {
+                if (required) errors.Add(new FieldError($"{path}.{name}", "is required when the income is declared"));
+                return 0;
+            }
+            if (value < 0) errors.Add(new FieldError($"{path}.{name}", "cannot be negative"));
+            else if (value > MaxYen) errors.Add(new FieldError($"{path}.{name}", $"exceeds the largest accepted amount ({MaxYen:N0} yen)"));
+            return value.Value;
+        }
+        if (!declared)
+        {
+            var amounts = new[] { json.TotalIncome, json.CombinedIncome, json.SalaryRevenue, json.SalaryIncome, json.PensionRevenue, json.PensionIncome, json.FamilyEmployeeSalaryDeduction, json.TransferIncomeSpecialDeduction };
+            if (amounts.Any(a => a is not null))
+            {
+                errors.Add(new FieldError(path, "an undeclared income (declared: false) cannot carry amounts"));
+                return null;
+            }
+            return PriorYearIncome.Undeclared;
+        }
+        var total = Amount(json.TotalIncome, "totalIncome", true);
+        long? combined = json.CombinedIncome is null ? null : Amount(json.CombinedIncome, "combinedIncome", false);
+        var salaryRevenue = Amount(json.SalaryRevenue, "salaryRevenue", false);
+        var salaryIncome = Amount(json.SalaryIncome, "salaryIncome", false);
+        var pensionRevenue = Amount(json.PensionRevenue, "pensionRevenue", false);
+        var pensionIncome = Amount(json.PensionIncome, "pensionIncome", false);
+        var familyEmployee = Amount(json.FamilyEmployeeSalaryDeduction, "familyEmployeeSalaryDeduction", false);
+        var transfer = Amount(json.TransferIncomeSpecialDeduction, "transferIncomeSpecialDeduction", false);
+        if (errors.Count > before) return null;
+        if (salaryIncome > salaryRevenue) errors.Add(new FieldError(path + ".salaryIncome", "給与所得 cannot exceed 給与収入 (salaryRevenue)"));
+        if (pensionIncome > pensionRevenue) errors.Add(new FieldError(path + ".pensionIncome", "公的年金等所得 cannot exceed 公的年金等収入 (pensionRevenue)"));
+        if (errors.Count > before) return null;
+        return new PriorYearIncome(true, total, combined, salaryRevenue, salaryIncome, pensionRevenue, pensionIncome, familyEmployee, transfer);
+    }
+
+    private static string? ReadId(string? id, string path, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            errors.Add(new FieldError(path, "is required"));
+            return null;
+        }
+        if (id.Length > MaxIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add(new FieldError(path, $"must be 1–{MaxIdLength} characters of A–Z, a–z, 0–9, '-', '_' or '.'"));
+            return null;
+        }
+        if (PersonalNumber.LooksLikeOne(id))
+        {
+            errors.Add(new FieldError(path, "looks like an individual number (個人番号); KokuhoRules never takes one: use the core system's own ids"));
+            return null;
+        }
+        return id;
+    }
+}
+
+/// <summary>
+/// Recognises values shaped like an individual number (個人番号, My Number: 12 digits), which the
+/// service must never receive, log or return.
+/// </summary>
+public static class PersonalNumber
+{
+    /// <summary>True for a string that contains a run of exactly 12 consecutive digits.</summary>
+    public static bool LooksLikeOne(string value)
+    {
+        var run = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                run++;
+                continue;
+            }
+            if (run == 12) return true;
+            run = 0;
+        }
+        return run == 12;
+    }
+}
