@@ -38,6 +38,7 @@ public sealed record ComponentAssessment(
 /// <param name="AssessableIncome">算定基礎所得 (旧ただし書き所得): 総所得金額等 − 基礎控除, at least 0.</param>
 /// <param name="CountedInReduction">The member's income counts in the reduction test (head, insured on the judgement date, or 特定同一世帯所属者).</param>
 /// <param name="JudgementIncome">軽減判定所得 of the member, when counted.</param>
+/// <param name="PerCapitaCharges">The member's annual 均等割 per component after reliefs (before proration by months); 0 where not liable.</param>
 public sealed record MemberAssessment(
     string Id,
     bool Head,
@@ -48,7 +49,8 @@ public sealed record MemberAssessment(
     bool Preschool,
     bool SalaryEarner,
     bool CountedInReduction,
-    long? JudgementIncome);
+    long? JudgementIncome,
+    IReadOnlyDictionary<string, long> PerCapitaCharges);
 
 /// <summary>The annual premium of a household for a fiscal year, with its parts and how it was reached.</summary>
 /// <param name="AnnualPremium">The household's annual premium (yen), the sum of the components' amounts, rounded as the rule set says.</param>

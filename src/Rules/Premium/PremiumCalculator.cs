@@ -178,6 +178,7 @@ public static class PremiumCalculator
 
         // 4. Components.
         var results = new ComponentAssessment[nc];
+        var perCapitaCharges = new long[n * nc];
         var reductionRatio = reductionClass switch
         {
             ReductionClass.SevenTenths => p.Reduction.SevenTenthsRatio,
@@ -214,7 +215,8 @@ public static class PremiumCalculator
                 var months = BitOperations.PopCount((uint)mask);
                 incomeMonths += assessable[i] * months;
                 grossCapitaMonths += months;
-                netCapita += ExactYen.FromYen((preschool[i] ? perCapitaPreschool : perCapitaReduced) * months);
+                perCapitaCharges[i * nc + c] = preschool[i] ? perCapitaPreschool : perCapitaReduced;
+                netCapita += ExactYen.FromYen(perCapitaCharges[i * nc + c] * months);
             }
             var householdMonths = BitOperations.PopCount((uint)householdMask);
 
@@ -284,9 +286,14 @@ public static class PremiumCalculator
         for (var i = 0; i < n; i++)
         {
             var months = new Dictionary<string, int>(nc);
-            for (var c = 0; c < nc; c++) months[components[c].Name] = BitOperations.PopCount((uint)liableMasks[i * nc + c]);
+            var charges = new Dictionary<string, long>(nc);
+            for (var c = 0; c < nc; c++)
+            {
+                months[components[c].Name] = BitOperations.PopCount((uint)liableMasks[i * nc + c]);
+                charges[components[c].Name] = perCapitaCharges[i * nc + c];
+            }
             memberResults[i] = new MemberAssessment(members[i].Id, i == headIndex, BitOperations.PopCount((uint)insuredMasks[i]), months,
-                assessable[i], members[i].Income.Declared, preschool[i], salaryEarner[i], counted[i], judgementIncome[i]);
+                assessable[i], members[i].Income.Declared, preschool[i], salaryEarner[i], counted[i], judgementIncome[i], charges);
         }
         return new PremiumAssessment(annual, results, Outcomes.Name(reductionClass), judgementDate, undeclared, memberResults, trace?.Steps);
     }

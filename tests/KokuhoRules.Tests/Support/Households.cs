@@ -1,0 +1,57 @@
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+
+namespace KokuhoRules.Tests.Support;
+
+/// <summary>Builders for household JSON (the contract) and snapshots, so tests read like the cases they state.</summary>
+public static class Households
+{
+    public static IncomeJson Income(long total, long salaryRevenue = 0, long salaryIncome = 0, long pensionRevenue = 0, long pensionIncome = 0,
+        long? combined = null, long familyEmployee = 0, long transfer = 0) =>
+        new()
+        {
+            Declared = true, TotalIncome = total, SalaryRevenue = salaryRevenue, SalaryIncome = salaryIncome, PensionRevenue = pensionRevenue,
+            PensionIncome = pensionIncome, CombinedIncome = combined, FamilyEmployeeSalaryDeduction = familyEmployee, TransferIncomeSpecialDeduction = transfer,
+        };
+
+    public static IncomeJson NoIncome => Income(0);
+
+    public static IncomeJson Undeclared => new() { Declared = false };
+
+    /// <summary>A member covered from <paramref name="acquired"/> (default: long before the year) until <paramref name="lost"/>.</summary>
+    public static MemberJson Member(string id, string birthDate, IncomeJson? income = null, string acquired = "2010-04-01", string? lost = null,
+        bool specifiedSameHousehold = false) =>
+        new()
+        {
+            Id = id,
+            BirthDate = LocalDate.FromDateTime(DateTime.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture)),
+            Coverage = [new CoverageJson { Acquired = Date(acquired), Lost = lost is null ? null : Date(lost) }],
+            Income = income ?? NoIncome,
+            SpecifiedSameHouseholdMember = specifiedSameHousehold ? true : null,
+        };
+
+    /// <summary>A member with no NHI coverage (e.g. a 擬制世帯主 on employees' insurance).</summary>
+    public static MemberJson Uninsured(string id, string birthDate, IncomeJson? income = null, bool specifiedSameHousehold = false) =>
+        Member(id, birthDate, income, specifiedSameHousehold: specifiedSameHousehold) with { Coverage = [] };
+
+    public static HouseholdJson Household(params MemberJson[] members) =>
+        new() { Id = "H-TEST", HeadId = members[0].Id, Members = members };
+
+    public static LocalDate Date(string iso) => NodaTime.Text.LocalDatePattern.Iso.Parse(iso).Value;
+
+    /// <summary>Reads household JSON into a snapshot, failing the test on any field error.</summary>
+    public static HouseholdSnapshot Snapshot(HouseholdJson json)
+    {
+        var errors = new List<FieldError>();
+        var snapshot = SnapshotReader.Read(json, "household", errors);
+        Assert.True(snapshot is not null, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")));
+        return snapshot!;
+    }
+
+    /// <summary>Assesses with a rule set (no trace).</summary>
+    public static PremiumAssessment Assess(this PremiumRuleSet rs, HouseholdJson json, bool trace = false) =>
+        PremiumCalculator.Assess(rs, Snapshot(json), trace ? new KokuhoRules.Engine.Tracing.Trace() : null);
+
+    public static ComponentAssessment Component(this PremiumAssessment a, string name) => a.Components.Single(c => c.Name == name);
+}
