@@ -1,0 +1,274 @@
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.Households;
+
+namespace KokuhoRules.Tests.Premium;
+
+/// <summary>
+/// The statutory rules of premium.md §1.3, §3 and §8 on Amagasaki FY2025 (rates: medical 8.04% /
+/// 31,200 / 19,404; support 3.12% / 12,048 / 7,500; care 3.00% / 12,132 / 5,928; 1-yen floors).
+/// Expected amounts are worked by hand in each test's comment.
+/// </summary>
+public sealed class PremiumCalculatorTests
+{
+    private static readonly PremiumRuleSet Rs = TestRuleSets.Amagasaki2025;
+
+    private static MemberAssessment M(PremiumAssessment a, string id) => a.Members.Single(m => m.Id == id);
+
+    // ---- Months (月割) -------------------------------------------------------------------------
+
+    [Fact]
+    public void A_household_joining_mid_year_is_judged_on_its_joining_date_and_charged_from_that_month()
+    {
+        // Joins 2025-10-15: liable Oct–Mar = 6 months. No member insured on 4月1日, so the reduction
+        // is judged on 2025-10-15: no income → 7割.
+        // 均等割 gross 31,200 × 6/12 = 15,600; reduced 9,360 × 6/12 = 4,680.
+        // 平等割 reduced 19,404 × 0.3 = 5,821.2 → 5,821; × 6/12 = 2,910.5 → 2,910.
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", acquired: "2025-10-15")));
+        Assert.Equal(Date("2025-10-15"), a.JudgementDate);
+        Assert.Equal("7割", a.ReductionClass);
+        Assert.Equal(6, M(a, "P1").InsuredMonths);
+        var medical = a.Component("medical");
+        Assert.Equal(6, medical.Months);
+        Assert.Equal(15_600, medical.PerCapita);
+        Assert.Equal(9_702, medical.PerHousehold);
+        Assert.Equal(4_680 + 2_910, medical.Amount);
+        Assert.Equal(330_000, medical.Cap);
+    }
+
+    [Fact]
+    public void Joining_and_leaving_in_the_same_month_is_not_charged()
+    {
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", acquired: "2025-06-10", lost: "2025-06-25")));
+        Assert.Equal(0, M(a, "P1").InsuredMonths);
+        Assert.Equal(0, a.AnnualPremium);
+    }
+
+    [Theory]
+    [InlineData("2025-09-01", 5)] // covered on 31 August: April–August
+    [InlineData("2025-08-31", 4)] // the loss date is the first day without coverage: not covered on 31 August
+    [InlineData("2025-04-01", 0)]
+    [InlineData("2026-04-01", 12)]
+    public void The_loss_month_is_not_charged(string lost, int months)
+    {
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", lost: lost)));
+        Assert.Equal(months, M(a, "P1").InsuredMonths);
+        Assert.Equal(months, M(a, "P1").ComponentMonths["medical"]);
+    }
+
+    [Fact]
+    public void A_whole_year_member_pays_the_annual_rates()
+    {
+        // Single 45, 算定基礎所得 1,000,000: medical 80,400 + 31,200 + 19,404.
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(1_430_000))));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(80_400 + 31_200 + 19_404, a.Component("medical").Amount);
+        Assert.Equal(31_200 + 12_048 + 12_132 + 19_404 + 7_500 + 5_928 + 1_000_000 * 1416 / 10_000, a.AnnualPremium);
+    }
+
+    // ---- 介護分: 40 and 65 by legal age (the day before the birthday) -------------------------------
+
+    [Theory]
+    [InlineData("1985-04-01", 12)] // 40 on 2025-03-31
+    [InlineData("1985-04-02", 12)] // 40 on 2025-04-01: liable in April
+    [InlineData("1985-06-01", 11)] // 40 on 2025-05-31: from May (born on the 1st: the month before the birthday month)
+    [InlineData("1985-06-02", 10)] // 40 on 2025-06-01: from June
+    [InlineData("1986-04-01", 1)]  // 40 on 2026-03-31: March only
+    [InlineData("1986-04-02", 0)]  // 40 on 2026-04-01: next year
+    public void Care_starts_in_the_month_the_40th_legal_birthday_falls(string birthDate, int careMonths)
+    {
+        var a = Rs.Assess(Household(Member("P1", birthDate)));
+        Assert.Equal(careMonths, M(a, "P1").ComponentMonths["care"]);
+        Assert.Equal(12, M(a, "P1").ComponentMonths["medical"]);
+    }
+
+    [Theory]
+    [InlineData("1960-10-15", 6)] // 65 on 2025-10-14: April–September
+    [InlineData("1960-10-01", 5)] // 65 on 2025-09-30: April–August (two months before the birthday month)
+    [InlineData("1960-04-01", 0)] // 65 on 2025-03-31
+    [InlineData("1960-04-02", 0)] // 65 on 2025-04-01: not liable in April
+    [InlineData("1960-04-03", 0)] // 65 on 2025-04-02: attained in April, so not liable in April
+    [InlineData("1960-05-03", 1)] // 65 on 2025-05-02: April only
+    public void Care_ends_the_month_before_the_65th_legal_birthday_falls(string birthDate, int careMonths)
+    {
+        var a = Rs.Assess(Household(Member("P1", birthDate)));
+        Assert.Equal(careMonths, M(a, "P1").ComponentMonths["care"]);
+    }
+
+    [Fact]
+    public void The_care_component_is_prorated_for_a_member_turning_65()
+    {
+        // Born 1960-10-15, 算定基礎所得 1,000,000, 6 care months: 30,000 × 6/12 + 12,132 × 6/12 + 5,928 × 6/12.
+        var a = Rs.Assess(Household(Member("P1", "1960-10-15", Income(1_430_000))));
+        var care = a.Component("care");
+        Assert.Equal(6, care.Months);
+        Assert.Equal(15_000, care.IncomeLevy);
+        Assert.Equal(6_066, care.PerCapita);
+        Assert.Equal(2_964, care.PerHousehold);
+        Assert.Equal(85_000, care.Cap);
+    }
+
+    [Theory]
+    [InlineData("1950-11-20", 7)] // 後期 from 2025-11-20: NHI April–October
+    [InlineData("1950-11-01", 7)] // 後期 from 2025-11-01: still insured on 31 October
+    [InlineData("1950-04-01", 0)] // 75 on 2025-04-01
+    [InlineData("1950-04-02", 0)] // 75 on 2025-04-02: not insured at the end of April
+    [InlineData("1951-04-01", 12)]
+    public void Coverage_ends_at_the_75th_birthday_whatever_the_coverage_says(string birthDate, int months)
+    {
+        var a = Rs.Assess(Household(Member("P1", birthDate)));
+        Assert.Equal(months, M(a, "P1").InsuredMonths);
+    }
+
+    // ---- 軽減判定 (§3) -----------------------------------------------------------------------------
+
+    [Fact]
+    public void A_nominal_head_counts_for_income_but_not_for_headcount_or_levies()
+    {
+        // 擬制世帯主 P1 (employees' insurance) earns 3,000,000; the insured son earns nothing.
+        // 判定所得 3,000,000 > 2割 line for one person (430,000 + 560,000): no reduction.
+        var a = Rs.Assess(Household(
+            Uninsured("P1", "1965-05-05", Income(3_000_000)),
+            Member("P2", "1995-05-05")));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.True(M(a, "P1").CountedInReduction);
+        Assert.Equal(0, M(a, "P1").InsuredMonths);
+        Assert.Equal(0, a.Component("medical").IncomeLevy);
+        Assert.Equal(31_200, a.Component("medical").PerCapita);
+
+        var poorHead = Rs.Assess(Household(Uninsured("P1", "1965-05-05"), Member("P2", "1995-05-05")));
+        Assert.Equal("7割", poorHead.ReductionClass);
+    }
+
+    [Fact]
+    public void A_specified_same_household_member_counts_in_the_reduction_test()
+    {
+        // Head insured with no income; the wife moved to 後期高齢者医療 and stays: her 500,000 counts and
+        // she counts as a person: 500,000 ≤ 430,000 + 305,000 × 2 → 5割. Without the flag: 7割.
+        var withFlag = Rs.Assess(Household(
+            Member("P1", "1955-05-05"),
+            Uninsured("P2", "1949-05-05", Income(500_000), specifiedSameHousehold: true)));
+        Assert.Equal("5割", withFlag.ReductionClass);
+        Assert.True(M(withFlag, "P2").CountedInReduction);
+        Assert.Equal(0, M(withFlag, "P2").InsuredMonths);
+
+        var withoutFlag = Rs.Assess(Household(Member("P1", "1955-05-05"), Uninsured("P2", "1949-05-05", Income(500_000))));
+        Assert.Equal("7割", withoutFlag.ReductionClass);
+        Assert.False(M(withoutFlag, "P2").CountedInReduction);
+    }
+
+    [Theory]
+    [InlineData("1960-01-01", "7割")] // 65 on 2024-12-31 (born on or before 昭和35年1月1日): 550,000 − 150,000 = 400,000 ≤ 430,000
+    [InlineData("1960-01-02", "5割")] // 65 on 2025-01-01: no deduction, 550,000 ≤ 430,000 + 305,000
+    public void The_15man_pension_deduction_applies_from_65_on_31_December(string birthDate, string expected)
+    {
+        var a = Rs.Assess(Household(Member("P1", birthDate, Income(550_000, pensionRevenue: 1_650_000, pensionIncome: 550_000))));
+        Assert.Equal(expected, a.ReductionClass);
+    }
+
+    [Fact]
+    public void Family_employee_salary_and_the_transfer_special_deduction_are_added_back()
+    {
+        // 300,000 alone → 7割; with 専従者給与 200,000 added back → 500,000 → 5割; same with 譲渡特別控除.
+        Assert.Equal("7割", Rs.Assess(Household(Member("P1", "1980-06-15", Income(300_000)))).ReductionClass);
+        Assert.Equal("5割", Rs.Assess(Household(Member("P1", "1980-06-15", Income(300_000, familyEmployee: 200_000)))).ReductionClass);
+        Assert.Equal("5割", Rs.Assess(Household(Member("P1", "1980-06-15", Income(300_000, transfer: 200_000)))).ReductionClass);
+        // …but only in the reduction test: the 所得割 base stays 0.
+        Assert.Equal(0, Rs.Assess(Household(Member("P1", "1980-06-15", Income(300_000, familyEmployee: 200_000)))).Component("medical").IncomeLevy);
+    }
+
+    [Fact]
+    public void Each_salary_earner_beyond_the_first_raises_the_base_by_100000()
+    {
+        // Two members with 給与所得 280,000 + 250,000 = 530,000.
+        // Both 給与収入 900,000 (> 550,000): base 530,000 → 7割. The second at 550,000 (not above): base 430,000 → 5割.
+        var two = Rs.Assess(Household(
+            Member("P1", "1980-06-15", Income(280_000, salaryRevenue: 900_000, salaryIncome: 280_000)),
+            Member("P2", "1982-06-15", Income(250_000, salaryRevenue: 900_000, salaryIncome: 250_000))));
+        Assert.Equal("7割", two.ReductionClass);
+        var one = Rs.Assess(Household(
+            Member("P1", "1980-06-15", Income(280_000, salaryRevenue: 900_000, salaryIncome: 280_000)),
+            Member("P2", "1982-06-15", Income(250_000, salaryRevenue: 550_000, salaryIncome: 250_000))));
+        Assert.Equal("5割", one.ReductionClass);
+        Assert.False(M(one, "P2").SalaryEarner);
+    }
+
+    [Fact]
+    public void Undeclared_income_means_no_reduction_and_names_the_member()
+    {
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15"), Member("P2", "1982-06-15", Undeclared)));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(["P2"], a.UndeclaredIncomeMembers);
+        Assert.Equal(2 * 31_200 + 19_404, a.Component("medical").Amount);
+    }
+
+    [Fact]
+    public void A_member_who_joins_after_the_judgement_date_is_not_counted_in_it()
+    {
+        // Judged on 4月1日 with the head alone (no income → 7割); the spouse joining in July with
+        // 2,000,000 does not change the class, and pays the reduced 均等割 for 9 months.
+        var a = Rs.Assess(Household(
+            Member("P1", "1980-06-15"),
+            Member("P2", "1982-06-15", Income(2_000_000), acquired: "2025-07-01")));
+        Assert.Equal("7割", a.ReductionClass);
+        Assert.False(M(a, "P2").CountedInReduction);
+        Assert.Equal(9, M(a, "P2").InsuredMonths);
+        // 所得割 still takes her income for her months: (2,000,000 − 430,000) × 8.04% × 9/12 = 94,671.
+        Assert.Equal(94_671, a.Component("medical").IncomeLevy);
+    }
+
+    // ---- 所得割 -----------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(24_000_000, null, 23_570_000)]
+    [InlineData(24_200_000, null, 23_910_000)]      // 基礎控除 290,000
+    [InlineData(24_800_000, null, 24_650_000)]      // 150,000
+    [InlineData(26_000_000, null, 26_000_000)]      // 0
+    [InlineData(24_000_000, 25_100_000L, 24_000_000)] // 合計所得金額 decides the bracket
+    public void The_basic_deduction_tapers_by_combined_income(long total, long? combined, long assessable)
+    {
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(total, combined: combined))));
+        Assert.Equal(assessable, M(a, "P1").AssessableIncome);
+    }
+
+    [Fact]
+    public void The_cap_is_prorated_by_the_months_of_liability()
+    {
+        // High income joining on 1 October: 6 months, caps 330,000 / 130,000 / 85,000.
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(30_000_000), acquired: "2025-10-01")));
+        Assert.Equal(330_000, a.Component("medical").Amount);
+        Assert.Equal(130_000, a.Component("support").Amount);
+        Assert.Equal(85_000, a.Component("care").Amount);
+    }
+
+    // ---- The trace ---------------------------------------------------------------------------------
+
+    [Fact]
+    public void The_trace_explains_each_amount_with_its_parameters_and_rules()
+    {
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(1_430_000))), trace: true);
+        var trace = a.Trace!;
+        Assert.Equal(Enumerable.Range(1, trace.Count), trace.Select(s => s.Step));
+        var reduction = trace.Single(s => s.Item == "reductionClass");
+        Assert.Equal("ReductionClass", reduction.Rule!.Workflow);
+        Assert.Equal("軽減なし", reduction.Rule.Rule);
+        var levy = trace.Single(s => s.Item == "incomeLevy" && s.Component == "medical");
+        Assert.Equal(80_400, levy.Yen);
+        Assert.Contains(levy.Parameters, p => p.Path == "rates.medical.incomeRate" && p.Value == "0.0804" && p.Reference.Contains("amagasaki"));
+        Assert.Contains("8.04%", levy.Text);
+        var annual = trace[^1];
+        Assert.Equal("annualPremium", annual.Item);
+        Assert.Equal(a.AnnualPremium, annual.Yen);
+        Assert.DoesNotContain(trace, s => s.Text.Contains("1980"));
+    }
+
+    [Fact]
+    public void Tracing_does_not_change_the_result()
+    {
+        var household = Household(Member("P1", "1960-10-01", Income(4_000_000)), Member("P2", "2021-01-01", acquired: "2025-08-10"));
+        var plain = Rs.Assess(household);
+        var traced = Rs.Assess(household, trace: true);
+        Assert.Equal(plain.AnnualPremium, traced.AnnualPremium);
+        Assert.Equal(plain.Components, traced.Components);
+    }
+}
