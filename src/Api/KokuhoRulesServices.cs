@@ -14,12 +14,13 @@ public static class KokuhoRulesServices
 
     public static WebApplicationBuilder AddKokuhoRules(this WebApplicationBuilder builder)
     {
-        var roots = builder.Configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured
-            ? configured
-            : [RuleSetCatalog.BundledRoot];
-        // Every rule set is read and compiled once, here, before the first request.
-        var catalog = RuleSetCatalog.Load(roots);
-        builder.Services.AddSingleton(catalog);
+        // Every rule set is read and compiled once, when the app starts (LogRuleSets resolves it before the first request).
+        builder.Services.AddSingleton(services =>
+        {
+            var configuration = services.GetRequiredService<IConfiguration>();
+            var roots = configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [RuleSetCatalog.BundledRoot];
+            return RuleSetCatalog.Load(roots);
+        });
         builder.Services.AddSingleton<PremiumService>();
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
