@@ -1,0 +1,113 @@
+using System.Net;
+using KokuhoRules.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using static KokuhoRules.Tests.Api.ApiRequests;
+
+namespace KokuhoRules.Tests.Api;
+
+/// <summary>
+/// The service started on another rule-set root (configuration <c>RuleSets:Roots</c>): a copy of the
+/// bundled rule sets in which Amagasaki's FY2025 医療分 cap was raised to 700,000 yen, above the national
+/// maximum of 660,000, and the layer sealed again with the hash of its edited files.
+/// </summary>
+/// <remarks>
+/// The loader checks a published layer's content hash before anything else and refuses a layer whose
+/// files no longer match it, so merely editing the file would only ever report the hash mismatch (see
+/// <see cref="Cli.ValidateCommandTests.Editing_a_published_layer_without_sealing_it_again_is_refused_by_its_hash"/>).
+/// Sealing it again, as <c>kokuho rulesets hash --write</c> would, lets the compiler reach the cap check:
+/// the test shows a properly sealed, published layer is still refused when its content breaks the law.
+/// </remarks>
+public sealed class RaisedCapFactory : WebApplicationFactory<Program>
+{
+    public const string Parameters = "amagasaki/2025/parameters.json";
+
+    private readonly TempRuleSetRoot _root = new();
+
+    public RaisedCapFactory()
+    {
+        _root.ReplaceOnce(Parameters, "\"value\": 660000", "\"value\": 700000");
+        _root.Reseal("amagasaki/2025");
+        // The line of the "cap" key whose value was raised: errors point at the parameter, not at its value.
+        var valueLine = _root.LineContaining(Parameters, "\"value\": 700000");
+        var lines = File.ReadAllLines(_root.PathOf(Parameters));
+        CapLine = Enumerable.Range(1, valueLine).Reverse().First(n => lines[n - 1].Contains("\"cap\":", StringComparison.Ordinal));
+    }
+
+    /// <summary>The 1-based line of <c>rates.medical.cap</c> in the edited parameters.json.</summary>
+    public int CapLine { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.UseSetting("RuleSets:Roots:0", _root.Root);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _root.Dispose();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _root.Dispose();
+    }
+}
+
+public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassFixture<RaisedCapFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task The_service_stays_up_and_keeps_serving_the_valid_rule_set()
+    {
+        var health = await (await _client.GetAsync("/health")).ReadJson();
+
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.Equal(1, health.GetProperty("ruleSets").GetInt32());
+        Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
+
+        var request = A2();
+        request["fiscalYear"] = 2024;
+        request["trial"] = true;
+        var trial = await (await _client.PostAssessment(request)).ReadJson();
+        Assert.Equal(2024, trial.GetProperty("ruleset").GetProperty("fiscalYear").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_rule_set_list_shows_amagasaki_2025_refused_with_the_file_line_and_reason()
+    {
+        var list = await (await _client.GetAsync("/v1/rulesets")).ReadJson();
+
+        var listed = list.GetProperty("ruleSets").EnumerateArray()
+            .Select(r => $"{r.GetProperty("insurer").GetProperty("id").GetString()}/{r.GetProperty("fiscalYear").GetInt32()}");
+        Assert.Equal(["amagasaki/2024"], listed);
+
+        var refused = Assert.Single(list.GetProperty("refused").EnumerateArray());
+        Assert.StartsWith("amagasaki/2025", refused.GetProperty("ruleSet").GetString());
+        var errors = refused.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var cap = Assert.Single(errors, e => e.Contains("national maximum", StringComparison.Ordinal));
+        Assert.StartsWith($"{RaisedCapFactory.Parameters}:{factory.CapLine}: $.rates.medical.cap:", cap);
+        Assert.Contains("700,000", cap);
+        Assert.Contains("660,000", cap);
+        // Sealed again: the cap is the reason, not the hash.
+        Assert.DoesNotContain(errors, e => e.Contains("contentHash", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Amagasaki_2025_cannot_be_assessed()
+    {
+        var problem = await (await _client.PostAssessment(A2())).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
+        Assert.Equal("fiscalYear", problem.FirstErrorField());
+
+        var detail = await _client.GetAsync("/v1/rulesets/amagasaki/2025");
+        Assert.Equal(HttpStatusCode.NotFound, detail.StatusCode);
+    }
+
+    [Fact]
+    public async Task Amagasaki_2025_cannot_be_assessed_even_as_a_trial()
+    {
+        var request = A2();
+        request["trial"] = true;
+        await (await _client.PostAssessment(request)).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
+    }
+}

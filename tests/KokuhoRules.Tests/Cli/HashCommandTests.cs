@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Tests.Support;
+
+namespace KokuhoRules.Tests.Cli;
+
+/// <summary><c>kokuho rulesets hash [--write]</c>: the content hash that seals a published layer.</summary>
+public sealed class HashCommandTests
+{
+    private static string ManifestHash(string layerFolder)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(layerFolder, "manifest.json")));
+        return doc.RootElement.GetProperty("contentHash").GetString()!;
+    }
+
+    [Fact]
+    public void The_hash_of_a_bundled_published_layer_is_the_one_it_is_sealed_with()
+    {
+        var folder = Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025");
+
+        var run = CliRun.Hash(folder, write: false);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([ManifestHash(folder)], run.OutputLines);
+    }
+
+    [Fact]
+    public void Write_seals_an_edited_layer_so_that_validate_accepts_it_as_published()
+    {
+        using var root = new TempRuleSetRoot();
+        var layer = root.PathOf("amagasaki/2025");
+        var before = ManifestHash(layer);
+        root.ReplaceOnce("amagasaki/2025/parameters.json", "\"value\": 31200", "\"value\": 31300"); // medical 均等割
+        var refused = CliRun.Validate(root.Root);
+        Assert.True(refused.ExitCode == 1 && refused.Error.Contains("no longer match", StringComparison.Ordinal), refused.ToString());
+
+        var write = CliRun.Hash(layer, write: true);
+
+        Assert.True(write.ExitCode == 0, write.ToString());
+        var written = write.OutputLines[0];
+        Assert.Matches("^sha256:[0-9a-f]{64}$", written);
+        Assert.NotEqual(before, written);
+        Assert.StartsWith("written to ", write.OutputLines[1]);
+        Assert.Equal(written, ManifestHash(layer));
+        Assert.Equal([written], CliRun.Hash(layer, write: false).OutputLines);
+
+        var accepted = CliRun.Validate(root.Root);
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        var line = Assert.Single(accepted.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal));
+        Assert.Matches(@"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s", line);
+        Assert.Contains(ContentHash.Combine(ManifestHash(root.PathOf("national/2025")), written), line);
+    }
+
+    [Fact]
+    public void Write_keeps_the_rest_of_the_manifest_readable()
+    {
+        using var root = new TempRuleSetRoot();
+        var layer = root.PathOf("amagasaki/2024");
+        var manifestPath = Path.Combine(layer, "manifest.json");
+        using var original = JsonDocument.Parse(File.ReadAllText(manifestPath));
+
+        Assert.Equal(0, CliRun.Hash(layer, write: true).ExitCode);
+
+        var text = File.ReadAllText(manifestPath);
+        Assert.Contains("尼崎市", text); // not \u-escaped
+        using var rewritten = JsonDocument.Parse(text);
+        foreach (var property in original.RootElement.EnumerateObject())
+            Assert.Equal(property.Value.GetRawText(), rewritten.RootElement.GetProperty(property.Name).GetRawText());
+        Assert.Matches("^sha256:[0-9a-f]{64}$", rewritten.RootElement.GetProperty("contentHash").GetString());
+        Assert.False(File.Exists(manifestPath + ".tmp"));
+        // A draft with a hash is still a draft, and still valid.
+        Assert.Equal(0, CliRun.Validate(root.Root).ExitCode);
+    }
+
+    [Fact]
+    public void The_hash_depends_on_the_content_and_not_on_the_manifest()
+    {
+        using var root = new TempRuleSetRoot();
+        var layer = root.PathOf("amagasaki/2024");
+        var first = CliRun.Hash(layer, write: false).OutputLines.Single();
+
+        root.EditManifest("amagasaki/2024", m => m["description"] = "changed");
+        Assert.Equal(first, CliRun.Hash(layer, write: false).OutputLines.Single());
+
+        File.AppendAllText(root.PathOf("amagasaki/2024/parameters.json"), "\n");
+        Assert.NotEqual(first, CliRun.Hash(layer, write: false).OutputLines.Single());
+    }
+
+    [Fact]
+    public void A_missing_folder_fails()
+    {
+        var run = CliRun.Hash(Path.Combine(Path.GetTempPath(), "kokuho-missing-" + Guid.NewGuid().ToString("N")), write: false);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("no such folder", run.Error);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public void Write_without_a_manifest_fails()
+    {
+        var folder = Directory.CreateTempSubdirectory("kokuho-layer-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "parameters.json"), "{}");
+            var run = CliRun.Hash(folder.FullName, write: true);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("no manifest.json", run.Error);
+            Assert.False(File.Exists(Path.Combine(folder.FullName, "manifest.json")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KokuhoRules.Engine.RuleSets;
+
+namespace KokuhoRules.Tests.Support;
+
+/// <summary>
+/// A temporary copy of the bundled rule sets that a test may break, deleted on dispose. Edits are
+/// textual (the rest of each file keeps its lines, so the line numbers errors report can be checked
+/// against the file).
+/// </summary>
+public sealed class TempRuleSetRoot : IDisposable
+{
+    public TempRuleSetRoot() => Root = TestRuleSets.CopyBundledToTemp();
+
+    /// <summary>The root folder (holds national/&lt;year&gt; and &lt;insurer&gt;/&lt;year&gt;).</summary>
+    public string Root { get; }
+
+    /// <summary>The full path of a file or folder under the root, e.g. <c>amagasaki/2025/parameters.json</c>.</summary>
+    public string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
+
+    public string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    /// <summary>Replaces the single occurrence of <paramref name="oldText"/> in a file; fails the test if it is absent or not unique.</summary>
+    public void ReplaceOnce(string relative, string oldText, string newText)
+    {
+        var text = Read(relative);
+        var first = text.IndexOf(oldText, StringComparison.Ordinal);
+        Assert.True(first >= 0, $"'{oldText}' not found in {relative}");
+        Assert.True(text.IndexOf(oldText, first + 1, StringComparison.Ordinal) < 0, $"'{oldText}' occurs more than once in {relative}");
+        File.WriteAllText(PathOf(relative), text[..first] + newText + text[(first + oldText.Length)..]);
+    }
+
+    /// <summary>The 1-based number of the only line of a file that contains <paramref name="fragment"/>.</summary>
+    public int LineContaining(string relative, string fragment)
+    {
+        var lines = File.ReadAllLines(PathOf(relative));
+        var hits = Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains(fragment, StringComparison.Ordinal)).ToArray();
+        Assert.True(hits.Length == 1, $"expected exactly one line of {relative} with '{fragment}', found {hits.Length}");
+        return hits[0] + 1;
+    }
+
+    /// <summary>Edits a layer's manifest as JSON (the manifest is not part of the content hash).</summary>
+    public void EditManifest(string layer, Action<JsonObject> edit)
+    {
+        var path = PathOf(layer + "/" + ContentHash.ManifestFileName);
+        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(manifest);
+        File.WriteAllText(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    /// <summary>Turns a layer back into a draft without a content hash, so that its edited files are read and compiled.</summary>
+    public void MakeDraft(string layer) => EditManifest(layer, m =>
+    {
+        m["status"] = "draft";
+        m.Remove("contentHash");
+    });
+
+    /// <summary>Seals a layer again with the hash of its files as they are now (what <c>kokuho rulesets hash --write</c> does).</summary>
+    public string Reseal(string layer)
+    {
+        var hash = ContentHash.OfFolder(PathOf(layer));
+        EditManifest(layer, m => m["contentHash"] = hash);
+        return hash;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+    }
+}
