@@ -12,6 +12,7 @@ public static class ProblemTypes
 
     public static readonly ProblemType MalformedRequest = new("urn:kokuhorules:problem:malformed-request", "The request is not valid JSON for this endpoint", StatusCodes.Status400BadRequest);
     public static readonly ProblemType BadRequest = new("urn:kokuhorules:problem:bad-request", "The request cannot be read", StatusCodes.Status400BadRequest);
+    public static readonly ProblemType UnsupportedMediaType = new("urn:kokuhorules:problem:unsupported-media-type", "The request body must be JSON (Content-Type: application/json)", StatusCodes.Status415UnsupportedMediaType);
     public static readonly ProblemType InvalidHousehold = new("urn:kokuhorules:problem:invalid-request", "Some fields of the request are invalid", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType UnknownRuleSet = new("urn:kokuhorules:problem:unknown-ruleset", "No rule set for that insurer and fiscal year", StatusCodes.Status404NotFound);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
@@ -53,7 +54,11 @@ public static class ProblemTypes
                 : "expected an object or a value of another type";
         }
         if (message.Contains("maximum configured depth", StringComparison.Ordinal)) return "the JSON is nested too deeply";
-        if (e.LineNumber is { } line) return $"not valid JSON at line {line + 1}, byte {e.BytePositionInLine + 1}: {message.TrimEnd('.')}";
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return "the field is given more than once";
+        // Syntax errors come from the reader (an internal JsonException subtype); a converter's own
+        // message (e.g. an impossible date) is about the value, not the JSON.
+        if ((e.GetType() != typeof(JsonException) || e.InnerException is JsonException) && e.LineNumber is { } line)
+            return $"not valid JSON at line {line + 1}, byte {e.BytePositionInLine + 1}: {message.TrimEnd('.')}";
         return message;
     }
 }

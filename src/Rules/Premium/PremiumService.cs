@@ -7,10 +7,20 @@ using NodaTime;
 namespace KokuhoRules.Rules.Premium;
 
 /// <summary>A request for a household's annual premium (the body of <c>POST /v1/premium/assessments</c>, one line of a batch).</summary>
-/// <param name="Insurer">Insurer id, e.g. <c>amagasaki</c>.</param>
-/// <param name="FiscalYear">The fiscal year (年度) by its starting year, e.g. 2025.</param>
-/// <param name="Trial">True for a trial calculation (試算), the only way to use a draft rule set.</param>
-public sealed record AssessmentRequest(string? Insurer, int? FiscalYear, HouseholdJson? Household, bool? Trial = null);
+public sealed record AssessmentRequest
+{
+    /// <summary>Insurer id, e.g. <c>amagasaki</c>.</summary>
+    public string? Insurer { get; init; }
+
+    /// <summary>The fiscal year (年度) by its starting year, e.g. 2025.</summary>
+    public int? FiscalYear { get; init; }
+
+    /// <summary>The household as the core system sees it for that year.</summary>
+    public HouseholdJson? Household { get; init; }
+
+    /// <summary>True for a trial calculation (試算), the only way to use a draft rule set.</summary>
+    public bool? Trial { get; init; }
+}
 
 /// <summary>The rule set a result was computed with: enough to reproduce it.</summary>
 public sealed record RuleSetStamp(string Insurer, int FiscalYear, string Version, string NationalVersion, string Status, string Hash)

@@ -69,6 +69,11 @@ public static class KokuhoJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // The contract is exact: numbers are numbers (no "2760000"), names match in case, and a key
+        // given twice is an error rather than "the last one wins".
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.PropertyNameCaseInsensitive = false;
+        options.AllowDuplicateProperties = false;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.MaxDepth = 16;
         options.Converters.Add(new IsoLocalDateConverter());
