@@ -1,0 +1,396 @@
+using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+
+namespace KokuhoRules.Tests.Support;
+
+/// <summary>
+/// A generated household (as the JSON the core system sends) together with the rule set it is
+/// assessed under. Printed as the rule set and the household JSON, so a failing property shows a
+/// counterexample that can be pasted into a request.
+/// </summary>
+public sealed class HouseholdCase(string insurer, int fiscalYear, HouseholdJson household)
+{
+    public string Insurer { get; } = insurer;
+    public int FiscalYear { get; } = fiscalYear;
+    public HouseholdJson Household { get; } = household;
+
+    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
+
+    /// <summary>The household as the calculator sees it; fails the test if the reader refuses it.</summary>
+    public HouseholdSnapshot Snapshot() => Households.Snapshot(Household);
+
+    public PremiumAssessment Assess() => PremiumCalculator.Assess(RuleSet, Snapshot());
+
+    public HouseholdCase With(HouseholdJson household) => new(Insurer, FiscalYear, household);
+
+    /// <summary>Replaces member <paramref name="index"/>.</summary>
+    public HouseholdCase WithMember(int index, Func<MemberJson, MemberJson> change)
+    {
+        var members = Household.Members!.ToArray();
+        members[index] = change(members[index]!);
+        return With(Household with { Members = members });
+    }
+
+    public override string ToString() =>
+        $"{Insurer}/{FiscalYear} {JsonSerializer.Serialize(Household, KokuhoJson.Options)}";
+}
+
+/// <summary>An arguments record for <see cref="PremiumCalculator.Relieve"/>.</summary>
+public sealed record ReliefCase(long Yen, long RatioNumerator, long RatioDenominator, ReliefRoundingTarget Target, long UnitYen, RoundingMode Mode)
+{
+    public Ratio Ratio => new(RatioNumerator, RatioDenominator);
+    public ReliefRounding Rounding => new(Target, UnitYen, Mode);
+}
+
+/// <summary>
+/// One member alone in a household, aged 0–73 on 1 April (so never 75 within the year) and born before
+/// the year: <see cref="FullYear"/> covers the whole year, <see cref="Joining"/> the same person joining
+/// on <see cref="JoinDay"/> of month <see cref="JoinMonth"/> (0 = April … 11 = March).
+/// </summary>
+public sealed record SingleMemberCase(string Insurer, int FiscalYear, LocalDate BirthDate, IncomeJson Income, int JoinMonth, int JoinDay)
+{
+    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
+
+    public LocalDate JoinDate => new LocalDate(FiscalYear, 4, 1).PlusMonths(JoinMonth).PlusDays(JoinDay - 1);
+
+    public HouseholdJson FullYear => Make(new LocalDate(FiscalYear, 4, 1).PlusYears(-3) is var d && d < BirthDate ? BirthDate : d);
+
+    public HouseholdJson Joining => Make(JoinDate);
+
+    private HouseholdJson Make(LocalDate acquired) => new()
+    {
+        Id = "H-SINGLE",
+        HeadId = "m1",
+        Members = [new MemberJson { Id = "m1", BirthDate = BirthDate, Coverage = [new CoverageJson { Acquired = acquired }], Income = Income }],
+    };
+
+    public override string ToString() =>
+        $"{Insurer}/{FiscalYear} born {BirthDate:uuuu-MM-dd} joining {JoinDate:uuuu-MM-dd} income {JsonSerializer.Serialize(Income, KokuhoJson.Options)}";
+}
+
+/// <summary>Facts for the reduction decision: a fixed composition and two judgement incomes, <see cref="Lower"/> ≤ <see cref="Higher"/>.</summary>
+public sealed record ReductionProbe(string Insurer, int FiscalYear, int Persons, int SalaryEarners, long Lower, long Higher)
+{
+    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
+}
+
+/// <summary>A batch of households (for the parallel-assessment property).</summary>
+public sealed record HouseholdBatch(HouseholdCase[] Cases)
+{
+    public override string ToString() => $"{Cases.Length} households";
+}
+
+/// <summary>A non-negative amount of yen drawn like incomes are (many small amounts, a long tail).</summary>
+public readonly record struct YenAmount(long Value)
+{
+    public override string ToString() => Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " yen";
+}
+
+/// <summary>
+/// FsCheck generators for households that <see cref="SnapshotReader"/> accepts, for a given fiscal year:
+/// 1–6 members with unique ids; a head among them, sometimes without coverage (擬制世帯主); birth dates
+/// for ages 0–90 (and births during the year), favouring the 1st of a month, 1 and 2 April, 29 February
+/// and the ages where a rule changes (6, 40, 65, 75); coverage periods that start or end in the year,
+/// on the 1st or another day, sometimes twice, never before the birth date and never overlapping;
+/// incomes from 0 with many small amounts and a tail to 50,000,000 yen (給与所得 ≤ 給与収入,
+/// 公的年金等所得 ≤ 公的年金等収入, 総所得金額等 ≥ 給与所得 + 公的年金等所得), sometimes undeclared;
+/// 特定同一世帯所属者 only on members without coverage.
+/// </summary>
+public static class HouseholdGenerators
+{
+    /// <summary>Uniform long in [lo, hi].</summary>
+    public static Gen<long> LongBetween(long lo, long hi)
+    {
+        if (hi - lo <= int.MaxValue - 1) return Gen.Choose(0, (int)(hi - lo)).Select(x => lo + x);
+        return Gen.Zip(Gen.Choose(0, int.MaxValue - 1), Gen.Choose(0, int.MaxValue - 1),
+            (a, b) => lo + (long)((((ulong)(uint)a << 31) | (uint)b) % (ulong)(hi - lo + 1)));
+    }
+
+    /// <summary>Amounts that sit on a threshold of the rules (or one yen off it).</summary>
+    public static readonly long[] Thresholds =
+    [
+        1, 429_999, 430_000, 430_001, 549_999, 550_000, 550_001, 600_000, 600_001, 1_100_000, 1_250_000, 1_250_001,
+        735_000, 735_001, 990_000, 990_001, 23_999_999, 24_000_000, 24_000_001, 24_500_000, 24_500_001, 25_000_000, 25_000_001,
+    ];
+
+    /// <summary>Income-like amounts: 0 often, many small amounts, a long tail to 50,000,000 yen.</summary>
+    public static Gen<long> Yen { get; } = Gen.Frequency(
+        (18, Gen.Constant(0L)),
+        (8, Gen.Elements(Thresholds)),
+        (22, LongBetween(1, 430_000)),
+        (27, LongBetween(430_001, 3_000_000)),
+        (15, LongBetween(3_000_001, 10_000_000)),
+        (10, LongBetween(10_000_001, 50_000_000)),
+        (1, LongBetween(50_000_001, SnapshotReader.MaxYen / 10))); // rare extremes: a sum of four stays within MaxYen
+
+    // Static initializers run in textual order: the generators others are built from come first.
+    private static Gen<(string Insurer, int FiscalYear)> RuleSetKey { get; } =
+        Gen.Frequency(PropertyRuleSets.Pool.Select(p => (p.Weight, Gen.Constant((p.Insurer, p.FiscalYear)))));
+
+    private static Gen<bool> Chance(int percent) => Gen.Choose(1, 100).Select(x => x <= percent);
+
+    private static LocalDate Clamp(LocalDate d, LocalDate min) => d < min ? min : d;
+
+    private static LocalDate LastLeapYearFeb29(int year)
+    {
+        while (!DateTime.IsLeapYear(year)) year--;
+        return new LocalDate(year, 2, 29);
+    }
+
+    /// <summary>A date in the fiscal year, often the 1st of a month or 1/2 April or 31 March.</summary>
+    public static Gen<LocalDate> DateInYear(int fy)
+    {
+        var start = new LocalDate(fy, 4, 1);
+        var days = Period.Between(start, new LocalDate(fy + 1, 3, 31), PeriodUnits.Days).Days;
+        return Gen.Frequency(
+            (4, Gen.Choose(0, 11).Select(k => start.PlusMonths(k))),
+            (5, Gen.Choose(0, days).Select(d => start.PlusDays(d))),
+            (1, Gen.Elements(start, start.PlusDays(1), new LocalDate(fy + 1, 3, 31), new LocalDate(fy, 5, 2))));
+    }
+
+    /// <summary>A birth date: age 0–90 on 1 April, or born during the year.</summary>
+    public static Gen<LocalDate> BirthDate(int fy)
+    {
+        var ageAtStart = Gen.Frequency(
+            (3, Gen.Choose(0, 7)),
+            (4, Gen.Choose(8, 38)),
+            (4, Gen.Choose(39, 41)),
+            (3, Gen.Choose(42, 63)),
+            (4, Gen.Choose(64, 66)),
+            (3, Gen.Choose(67, 73)),
+            (4, Gen.Choose(74, 76)),
+            (2, Gen.Choose(77, 90)));
+        var beforeYear =
+            from age in ageAtStart
+            from kind in Gen.Choose(0, 9)
+            from month in Gen.Choose(1, 12)
+            from day in Gen.Choose(1, 31)
+            select BirthFor(fy, age, kind, month, day);
+        return Gen.Frequency((12, beforeYear), (1, DateInYear(fy)));
+    }
+
+    private static LocalDate BirthFor(int fy, int age, int kind, int month, int day)
+    {
+        // A birthday on (month, day) in year y gives age fy - y on 1 April fy if it falls on or before 1 April.
+        LocalDate Aged(int m, int d)
+        {
+            var year = fy - age;
+            var candidate = new LocalDate(year, m, Math.Min(d, CalendarSystem.Iso.GetDaysInMonth(year, m)));
+            return candidate > new LocalDate(year, 4, 1) ? candidate.PlusYears(-1) : candidate;
+        }
+        return kind switch
+        {
+            0 or 1 => Aged(month, 1),                // the 1st of a month
+            2 => Aged(4, 1),                         // 1 April
+            3 => Aged(4, 2),                         // 2 April
+            4 => LastLeapYearFeb29(fy - age),        // 29 February
+            5 => Aged(3, 31),
+            _ => Aged(month, day),
+        };
+    }
+
+    /// <summary>Coverage periods for a member born on <paramref name="birth"/>; empty = no NHI coverage.</summary>
+    public static Gen<CoverageJson[]> Coverage(LocalDate birth, int fy)
+    {
+        var start = new LocalDate(fy, 4, 1);
+        var end = new LocalDate(fy + 1, 3, 31);
+        var longBefore = Gen.Choose(1, 20 * 365).Select(d => Clamp(start.PlusDays(-d), birth));
+        CoverageJson P(LocalDate a, LocalDate? l) => new() { Acquired = a, Lost = l };
+        LocalDate After(LocalDate a, LocalDate l) => l > a ? l : a.PlusDays(1);
+        if (birth > end) return Gen.Constant(Array.Empty<CoverageJson>());
+
+        var whole = longBefore.Select(a => new[] { P(a, null) });
+        var atBirth = Gen.Constant(new[] { P(birth, null) });
+        var joins = DateInYear(fy).Select(a => new[] { P(Clamp(a, birth), null) });
+        var leaves =
+            from a in longBefore
+            from l in DateInYear(fy)
+            select new[] { P(a, After(a, l)) };
+        var joinsAndLeaves =
+            from x in DateInYear(fy)
+            from y in DateInYear(fy)
+            let a = Clamp(x < y ? x : y, birth)
+            select new[] { P(a, After(a, x < y ? y : x)) };
+        var twoPeriods =
+            from ds in Gen.ArrayOf(DateInYear(fy), 3)
+            from open in Chance(50)
+            let s = ds.Order().ToArray()
+            let a1 = Clamp(s[0], birth)
+            let l1 = After(a1, s[1])
+            let a2 = Clamp(s[2], l1)
+            select new[] { P(a1, l1), P(a2, open ? null : a2.PlusDays(30)) };
+        var endedBefore =
+            from a in longBefore
+            from back in Gen.Choose(0, 400)
+            let l = start.PlusDays(-back)
+            select new[] { P(a, After(a, l)) };
+        var startsAfter = Gen.Choose(1, 400).Select(d => new[] { P(Clamp(end.PlusDays(d), birth), null) });
+
+        var gens = new List<(int, Gen<CoverageJson[]>)>
+        {
+            (12, Gen.Constant(Array.Empty<CoverageJson>())),
+            (38, whole),
+            (10, joins),
+            (10, leaves),
+            (6, joinsAndLeaves),
+            (5, twoPeriods),
+            (3, endedBefore),
+            (2, startsAfter),
+        };
+        if (birth >= start) gens.Add((30, atBirth)); // a baby born in the year joins at birth
+        return Gen.Frequency(gens.ToArray());
+    }
+
+    /// <summary>Prior-year income of a member (declared 90% of the time).</summary>
+    public static Gen<IncomeJson> Income(LocalDate birth, int fy)
+    {
+        var age = Period.Between(birth, new LocalDate(fy - 1, 12, 31), PeriodUnits.Years).Years;
+        var salaryRevenue = Gen.Frequency((5, Gen.Constant(0L)), (5, Yen));
+        var pensionRevenue = age >= 60
+            ? Gen.Frequency((3, Gen.Constant(0L)), (7, Yen))
+            : Gen.Frequency((9, Gen.Constant(0L)), (1, Yen));
+        var declared =
+            from sr in salaryRevenue
+            from sKeep in Gen.Choose(0, 100)
+            from pr in pensionRevenue
+            from pKeep in Gen.Choose(0, 100)
+            from other in Gen.Frequency((6, Gen.Constant(0L)), (4, Yen))
+            from combinedKind in Gen.Choose(0, 9)
+            from extra in Yen
+            from familyEmployee in Gen.Frequency((9, Gen.Constant(0L)), (1, LongBetween(1, 3_000_000)))
+            from transfer in Gen.Frequency((9, Gen.Constant(0L)), (1, LongBetween(1, 50_000_000)))
+            let si = sr * sKeep / 100
+            let pi = pr * pKeep / 100
+            let total = si + pi + other
+            select Households.Income(total, salaryRevenue: sr, salaryIncome: si, pensionRevenue: pr, pensionIncome: pi,
+                combined: combinedKind switch { < 5 => null, < 8 => total, _ => total + extra },
+                familyEmployee: familyEmployee, transfer: transfer);
+        return Gen.Frequency((9, declared), (1, Gen.Constant(Households.Undeclared)));
+    }
+
+    private static Gen<MemberJson> Member(string id, int fy) =>
+        from birth in BirthDate(fy)
+        from coverage in Coverage(birth, fy)
+        from income in Income(birth, fy)
+        select new MemberJson { Id = id, BirthDate = birth, Coverage = coverage, Income = income };
+
+    /// <summary>A household for the fiscal year.</summary>
+    public static Gen<HouseholdJson> Household(int fy) =>
+        from n in Gen.Frequency((4, Gen.Constant(1)), (4, Gen.Constant(2)), (3, Gen.Constant(3)), (2, Gen.Constant(4)), (1, Gen.Constant(5)), (1, Gen.Constant(6)))
+        from members in Gen.CollectToArray(Enumerable.Range(1, n), i => Member($"m{i}", fy))
+        from head in Gen.Choose(0, n - 1)
+        from fictitiousHead in Chance(15)
+        from sshm in Gen.ArrayOf(Chance(40), n)
+        let fixedMembers = members.Select((m, i) =>
+        {
+            var coverage = i == head && fictitiousHead ? Array.Empty<CoverageJson?>() : m.Coverage!;
+            // 特定同一世帯所属者 only on a member without coverage (not the head: the head counts anyway).
+            var specified = coverage.Count == 0 && i != head && sshm[i];
+            return m with { Coverage = coverage, SpecifiedSameHouseholdMember = specified ? true : null };
+        }).ToArray()
+        select new HouseholdJson { Id = "H-PROP", HeadId = fixedMembers[head].Id, Members = fixedMembers };
+
+    /// <summary>A rule set from <see cref="PropertyRuleSets.Pool"/> and a household for its fiscal year.</summary>
+    public static Gen<HouseholdCase> Case { get; } =
+        from rs in RuleSetKey
+        from household in Household(rs.FiscalYear)
+        select new HouseholdCase(rs.Insurer, rs.FiscalYear, household);
+
+    /// <summary>Smaller households that are still valid: fewer members, simpler incomes and coverage.</summary>
+    public static IEnumerable<HouseholdCase> Shrink(HouseholdCase c)
+    {
+        var members = c.Household.Members!.Select(m => m!).ToArray();
+        var headId = c.Household.HeadId;
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (members[i].Id == headId) continue;
+            yield return c.With(c.Household with { Members = members.Where((_, j) => j != i).ToArray() });
+        }
+        for (var i = 0; i < members.Length; i++)
+        {
+            var m = members[i];
+            if (m.SpecifiedSameHouseholdMember == true)
+                yield return c.WithMember(i, x => x with { SpecifiedSameHouseholdMember = null });
+            if (m.Income!.Declared == true && (m.Income.TotalIncome != 0 || m.Income.SalaryRevenue != 0 || m.Income.PensionRevenue != 0
+                                               || m.Income.CombinedIncome is not null || m.Income.FamilyEmployeeSalaryDeduction != 0 || m.Income.TransferIncomeSpecialDeduction != 0))
+            {
+                yield return c.WithMember(i, x => x with { Income = Households.NoIncome });
+                var inc = m.Income;
+                if (inc.TotalIncome > inc.SalaryIncome + inc.PensionIncome + 1)
+                    yield return c.WithMember(i, x => x with { Income = inc with { TotalIncome = inc.SalaryIncome + inc.PensionIncome + (inc.TotalIncome!.Value - inc.SalaryIncome!.Value - inc.PensionIncome!.Value) / 2 } });
+                if (inc.CombinedIncome is not null)
+                    yield return c.WithMember(i, x => x with { Income = inc with { CombinedIncome = null } });
+            }
+            if (m.Coverage!.Count > 1)
+                yield return c.WithMember(i, x => x with { Coverage = [x.Coverage![0]] });
+        }
+    }
+
+    /// <summary>A single member, full year or joining in month k.</summary>
+    public static Gen<SingleMemberCase> Single { get; } =
+        from rs in RuleSetKey
+        from age in Gen.Frequency((2, Gen.Choose(0, 6)), (3, Gen.Choose(7, 39)), (3, Gen.Choose(40, 64)), (2, Gen.Choose(65, 70)))
+        from kind in Gen.Choose(0, 9)
+        from month in Gen.Choose(1, 12)
+        from day in Gen.Choose(1, 31)
+        from income in Gen.Frequency((9, Income(new LocalDate(rs.FiscalYear - age - 1, 6, 1), rs.FiscalYear)), (1, Gen.Constant(Households.Undeclared)))
+        from joinMonth in Gen.Choose(0, 11)
+        from joinDay in Gen.Frequency((1, Gen.Constant(1)), (1, Gen.Choose(1, 28)))
+        let birth = BirthFor(rs.FiscalYear, Math.Max(age, 1), kind, month, day)
+        select new SingleMemberCase(rs.Insurer, rs.FiscalYear, age == 0 ? birth.PlusYears(1) : birth, income, joinMonth, joinDay);
+
+    /// <summary>Reduction facts: 1–10 persons, 0 to persons + 1 salary earners (a 擬制世帯主 may be one), two incomes.</summary>
+    public static Gen<ReductionProbe> Reduction { get; } =
+        from rs in RuleSetKey
+        from persons in Gen.Choose(1, 10)
+        from earners in Gen.Choose(0, persons + 1)
+        from a in Gen.Frequency((3, Yen), (1, LongBetween(0, 5_000_000)))
+        from b in Gen.Frequency((3, Yen), (1, LongBetween(0, 5_000_000)), (1, Gen.Constant(a + 1)))
+        select new ReductionProbe(rs.Insurer, rs.FiscalYear, persons, earners, Math.Min(a, b), Math.Max(a, b));
+
+    /// <summary>200 households.</summary>
+    public static Gen<HouseholdBatch> Batch { get; } = Gen.ArrayOf(Case, 200).Select(cases => new HouseholdBatch(cases));
+
+    /// <summary>Arguments for <see cref="PremiumCalculator.Relieve"/>: yen from 0 (many small), ratios n/d with d in {10, 100, 1000, 10000}.</summary>
+    public static Gen<ReliefCase> Relief { get; } =
+        from yen in Gen.Frequency((3, LongBetween(0, 2_000)), (4, LongBetween(0, 100_000)), (2, LongBetween(0, 10_000_000)), (1, Gen.Elements(0L, 1L, 999L, 19_404L, 23_720L, 31_200L)))
+        from d in Gen.Elements(10L, 100L, 1000L, 10000L)
+        from n in Gen.Frequency((4, LongBetween(0, d)), (1, Gen.Elements(0L, d)))
+        from target in Gen.Elements(ReliefRoundingTarget.ReducedCharge, ReliefRoundingTarget.ReductionAmount)
+        from unit in Gen.Elements(Rounding.AllowedUnits.ToArray())
+        from mode in Gen.Elements(RoundingMode.Floor, RoundingMode.Ceiling, RoundingMode.HalfUp)
+        select new ReliefCase(yen, n, d, target, unit, mode);
+}
+
+/// <summary>The arbitraries the property tests register with <c>[Property(Arbitrary = …)]</c>.</summary>
+public static class HouseholdArbitraries
+{
+    public static Arbitrary<HouseholdCase> HouseholdCase() => Arb.From(HouseholdGenerators.Case, HouseholdGenerators.Shrink);
+
+    public static Arbitrary<SingleMemberCase> SingleMemberCase() =>
+        Arb.From(HouseholdGenerators.Single, s => s.Income.Declared == true && s.Income.TotalIncome != 0
+            ? [s with { Income = Households.NoIncome }]
+            : Enumerable.Empty<SingleMemberCase>());
+
+    public static Arbitrary<ReductionProbe> ReductionProbe() => Arb.From(HouseholdGenerators.Reduction);
+
+    public static Arbitrary<HouseholdBatch> HouseholdBatch() => Arb.From(HouseholdGenerators.Batch);
+
+    public static Arbitrary<ReliefCase> ReliefCase() => Arb.From(HouseholdGenerators.Relief, ShrinkRelief);
+
+    public static Arbitrary<YenAmount> YenAmount() =>
+        Arb.From(HouseholdGenerators.Yen.Select(y => new YenAmount(y)),
+            y => y.Value == 0 ? Enumerable.Empty<YenAmount>() : new[] { new YenAmount(0), new YenAmount(y.Value / 2) }.Distinct());
+
+    private static IEnumerable<ReliefCase> ShrinkRelief(ReliefCase r)
+    {
+        if (r.Yen > 0) yield return r with { Yen = r.Yen / 2 };
+        if (r.Yen > 0) yield return r with { Yen = r.Yen - 1 };
+        if (r.RatioDenominator > 10 && r.RatioNumerator % 10 == 0) yield return r with { RatioNumerator = r.RatioNumerator / 10, RatioDenominator = r.RatioDenominator / 10 };
+    }
+}
