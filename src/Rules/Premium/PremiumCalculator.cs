@@ -351,14 +351,18 @@ public static class PremiumCalculator
 
     /// <summary>
     /// Applies a relief that removes <paramref name="ratio"/> of <paramref name="yen"/>, rounding either the
-    /// amount removed or the amount still charged, as the rule set says. Returns the amount still charged.
+    /// amount removed or the amount still charged, as the rule set says. Returns the amount still charged,
+    /// between 0 and <paramref name="yen"/>.
     /// </summary>
     public static long Relieve(long yen, Ratio ratio, ReliefRounding rounding)
     {
         if (ratio.Numerator == 0) return yen;
-        return rounding.Target == ReliefRoundingTarget.ReductionAmount
+        var charge = rounding.Target == ReliefRoundingTarget.ReductionAmount
             ? yen - rounding.Rounding.Apply(ExactYen.FromYen(yen) * ratio)
             : rounding.Rounding.Apply(ExactYen.FromYen(yen) * ratio.Complement);
+        // Rounding up (a removed amount, or a charge, to a coarse unit) can overshoot: a relief never
+        // charges less than nothing nor more than the amount it relieves.
+        return Math.Clamp(charge, 0, yen);
     }
 
     private static bool Decide(Decision<MemberYearFacts, bool> decision, MemberYearFacts facts, Trace? trace, string memberId, string item, string yes, string no)
