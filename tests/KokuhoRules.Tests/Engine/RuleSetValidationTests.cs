@@ -11,15 +11,21 @@ namespace KokuhoRules.Tests.Engine;
 /// </summary>
 public sealed class RuleSetValidationTests : IDisposable
 {
-    private readonly string _root = TestRuleSets.EditableCopy();
+    private readonly TempRuleSetRoot _temp = new();
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public RuleSetValidationTests() => _temp.MakeAllDrafts();
 
-    private string File(string layer, string name) => Path.Combine(_root, layer, name);
+    private string Root => _temp.Root;
+
+    public void Dispose() => _temp.Dispose();
+
+    private string File(string layer, string name) => _temp.PathOf(layer + "/" + name);
+
+    private void EditJson(string path, Action<System.Text.Json.Nodes.JsonNode> edit) => _temp.EditJson(Path.GetRelativePath(Root, path), edit);
 
     private RuleSetFailure RefusedAmagasaki2025()
     {
-        var catalog = RuleSetCatalog.Load([_root]);
+        var catalog = RuleSetCatalog.Load([Root]);
         Assert.NotNull(catalog.Find("amagasaki", 2024));
         Assert.Null(catalog.Find("amagasaki", 2025));
         return Assert.Single(catalog.Failures);
@@ -35,7 +41,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void The_unedited_copy_loads_without_errors()
     {
-        var catalog = RuleSetCatalog.Load([_root]);
+        var catalog = RuleSetCatalog.Load([Root]);
         Assert.Empty(catalog.Failures);
         Assert.Equal(2, catalog.RuleSets.Count);
     }
@@ -44,7 +50,7 @@ public sealed class RuleSetValidationTests : IDisposable
     public void A_municipal_cap_above_the_national_maximum_is_refused_at_its_line()
     {
         var path = File("amagasaki/2025", "parameters.json");
-        TestRuleSets.EditJson(path, p => p["rates"]!["medical"]!["cap"]!["value"] = 700000);
+        EditJson(path, p => p["rates"]!["medical"]!["cap"]!["value"] = 700000);
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("amagasaki/2025/parameters.json", error.File);
         Assert.Equal("$.rates.medical.cap", error.JsonPath);
@@ -55,8 +61,8 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_municipal_cap_below_the_national_maximum_is_accepted()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["cap"]!["value"] = 630000);
-        var catalog = RuleSetCatalog.Load([_root]);
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["cap"]!["value"] = 630000);
+        var catalog = RuleSetCatalog.Load([Root]);
         Assert.Empty(catalog.Failures);
         Assert.Equal(630000, catalog.Find("amagasaki", 2025)!.Components[0].Rates.Cap);
     }
@@ -64,7 +70,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void An_unknown_parameter_is_named()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!.AsObject()["perHouse"] = new System.Text.Json.Nodes.JsonObject { ["value"] = 1, ["reference"] = "x" });
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!.AsObject()["perHouse"] = new System.Text.Json.Nodes.JsonObject { ["value"] = 1, ["reference"] = "x" });
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.medical.perHouse", error.JsonPath);
         Assert.Contains("unknown parameter 'rates.medical.perHouse'", error.Message);
@@ -74,7 +80,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_parameter_without_a_reference_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["support"]!["perCapita"]!.AsObject().Remove("reference"));
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["support"]!["perCapita"]!.AsObject().Remove("reference"));
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.support.perCapita", error.JsonPath);
         Assert.Contains("no reference", error.Message);
@@ -83,7 +89,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_missing_component_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!.AsObject().Remove("care"));
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!.AsObject().Remove("care"));
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("no rates for component 'care'", error.Message);
         Assert.Equal("national/2025/parameters.json", error.File);
@@ -92,7 +98,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_value_of_the_wrong_type_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = "8.04%");
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = "8.04%");
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.medical.incomeRate.value", error.JsonPath);
         Assert.Contains("decimal number", error.Message);
@@ -101,7 +107,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_rate_written_as_a_percentage_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = 8.04);
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = 8.04);
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("write 8.04% as 0.0804", error.Message);
     }
@@ -109,7 +115,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_parameter_in_the_wrong_layer_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p => p["ages"] = new System.Text.Json.Nodes.JsonObject());
+        EditJson(File("amagasaki/2025", "parameters.json"), p => p["ages"] = new System.Text.Json.Nodes.JsonObject());
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("'ages' belongs in the national layer", error.Message);
     }
@@ -118,8 +124,8 @@ public sealed class RuleSetValidationTests : IDisposable
     public void An_expression_that_does_not_compile_is_refused_with_file_path_and_line()
     {
         var path = File("national/2025", "workflows.json");
-        TestRuleSets.EditJsonArray(path, w => w[7]!["Rules"]![1]!["Expression"] = "h.judgementIncome <= p.reduction.nope");
-        var catalog = RuleSetCatalog.Load([_root]);
+        EditJson(path, w => w[7]!["Rules"]![1]!["Expression"] = "h.judgementIncome <= p.reduction.nope");
+        var catalog = RuleSetCatalog.Load([Root]);
         Assert.Null(catalog.Find("amagasaki", 2025));
         Assert.NotNull(catalog.Find("amagasaki", 2024));
         var errors = catalog.Failures.SelectMany(f => f.Errors).Where(e => e.File == "national/2025/workflows.json").ToList();
@@ -133,24 +139,24 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_decision_without_a_fallback_rule_is_refused()
     {
-        TestRuleSets.EditJsonArray(File("national/2025", "workflows.json"), w => w[5]!["Rules"]!.AsArray().RemoveAt(1));
-        var errors = RuleSetCatalog.Load([_root]).Failures.SelectMany(f => f.Errors).ToList();
+        EditJson(File("national/2025", "workflows.json"), w => w[5]!["Rules"]!.AsArray().RemoveAt(1));
+        var errors = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
         Assert.Contains(errors, e => e.Message.Contains("must be the fallback") && e.JsonPath == "$[5].Rules[0]");
     }
 
     [Fact]
     public void An_unknown_outcome_is_refused()
     {
-        TestRuleSets.EditJsonArray(File("national/2025", "workflows.json"), w => w[7]!["Rules"]![1]!["SuccessEvent"] = "70%");
-        var errors = RuleSetCatalog.Load([_root]).Failures.SelectMany(f => f.Errors).ToList();
+        EditJson(File("national/2025", "workflows.json"), w => w[7]!["Rules"]![1]!["SuccessEvent"] = "70%");
+        var errors = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
         Assert.Contains(errors, e => e.JsonPath == "$[7].Rules[1].SuccessEvent" && e.Message.Contains("\"7割\""));
     }
 
     [Fact]
     public void A_missing_or_misspelt_workflow_is_refused()
     {
-        TestRuleSets.EditJsonArray(File("national/2025", "workflows.json"), w => w[4]!["WorkflowName"] = "SalaryEarners");
-        var messages = RuleSetCatalog.Load([_root]).Failures.SelectMany(f => f.Errors).Select(e => e.Message).ToList();
+        EditJson(File("national/2025", "workflows.json"), w => w[4]!["WorkflowName"] = "SalaryEarners");
+        var messages = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).Select(e => e.Message).ToList();
         Assert.Contains(messages, m => m.Contains("missing workflow 'SalaryEarner'"));
         Assert.Contains(messages, m => m.Contains("workflow 'SalaryEarners' is not used"));
     }
@@ -161,7 +167,7 @@ public sealed class RuleSetValidationTests : IDisposable
         // The city decides (hypothetically) that nobody is a 給与所得者等: the +10万 per extra earner never applies.
         System.IO.File.WriteAllText(File("amagasaki/2025", "workflows.json"),
             """[ { "WorkflowName": "SalaryEarner", "Rules": [ { "RuleName": "nobody", "Expression": "true", "SuccessEvent": "false" } ] } ]""");
-        var rs = RuleSetCatalog.Load([_root]).Find("amagasaki", 2025)!;
+        var rs = RuleSetCatalog.Load([Root]).Find("amagasaki", 2025)!;
         Assert.Equal("municipal", rs.SalaryEarner.Layer);
         Assert.Equal("national", rs.ReductionClass.Layer);
     }
@@ -198,7 +204,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_published_layer_must_carry_its_hash_and_a_valid_local_government_code()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "manifest.json"), m =>
+        EditJson(File("amagasaki/2025", "manifest.json"), m =>
         {
             m["status"] = "published";
             m["insurer"]!["localGovernmentCode"] = "282021";
@@ -211,8 +217,8 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_municipal_layer_without_a_national_layer_for_its_year_is_refused()
     {
-        Directory.Delete(Path.Combine(_root, "national/2024"), recursive: true);
-        var catalog = RuleSetCatalog.Load([_root]);
+        Directory.Delete(Path.Combine(Root, "national/2024"), recursive: true);
+        var catalog = RuleSetCatalog.Load([Root]);
         var failure = Assert.Single(catalog.Failures);
         Assert.Contains("no national layer for fiscal year 2024", failure.Errors[0].Message);
         Assert.NotNull(catalog.Find("amagasaki", 2025));
@@ -221,14 +227,14 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void An_effective_period_outside_the_fiscal_year_is_refused()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "manifest.json"), m => m["effective"]!["until"] = "2026-04-30");
+        EditJson(File("amagasaki/2025", "manifest.json"), m => m["effective"]!["until"] = "2026-04-30");
         Assert.Contains(RefusedLayer("amagasaki/2025"), e => e.JsonPath == "$.effective" && e.Message.Contains("within fiscal year 2025"));
     }
 
     [Fact]
     public void Every_error_is_reported_not_only_the_first()
     {
-        TestRuleSets.EditJson(File("amagasaki/2025", "parameters.json"), p =>
+        EditJson(File("amagasaki/2025", "parameters.json"), p =>
         {
             p["rates"]!["medical"]!["cap"]!["value"] = 700000;
             p["rates"]!["support"]!["cap"]!["value"] = 300000;
@@ -237,5 +243,5 @@ public sealed class RuleSetValidationTests : IDisposable
     }
 
     private IReadOnlyList<RuleSetError> RefusedLayer(string display) =>
-        RuleSetCatalog.Load([_root]).Failures.Single(f => f.RuleSet == display).Errors;
+        RuleSetCatalog.Load([Root]).Failures.Single(f => f.RuleSet == display).Errors;
 }

@@ -41,13 +41,23 @@ public sealed class TempRuleSetRoot : IDisposable
         return hits[0] + 1;
     }
 
-    /// <summary>Edits a layer's manifest as JSON (the manifest is not part of the content hash).</summary>
-    public void EditManifest(string layer, Action<JsonObject> edit)
+    /// <summary>Edits a JSON file as a tree and writes it back indented (line numbers then follow the new layout).</summary>
+    public void EditJson(string relative, Action<JsonNode> edit)
     {
-        var path = PathOf(layer + "/" + ContentHash.ManifestFileName);
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(manifest);
-        File.WriteAllText(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        var node = JsonNode.Parse(Read(relative))!;
+        edit(node);
+        File.WriteAllText(PathOf(relative), node.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    /// <summary>Edits a layer's manifest as JSON (the manifest is not part of the content hash).</summary>
+    public void EditManifest(string layer, Action<JsonObject> edit) =>
+        EditJson(layer + "/" + ContentHash.ManifestFileName, m => edit(m.AsObject()));
+
+    /// <summary>Makes every layer a draft without a hash, so that any edit reaches the compiler's own checks.</summary>
+    public void MakeAllDrafts()
+    {
+        foreach (var manifest in Directory.EnumerateFiles(Root, ContentHash.ManifestFileName, SearchOption.AllDirectories))
+            MakeDraft(Path.GetRelativePath(Root, Path.GetDirectoryName(manifest)!).Replace(Path.DirectorySeparatorChar, '/'));
     }
 
     /// <summary>Turns a layer back into a draft without a content hash, so that its edited files are read and compiled.</summary>

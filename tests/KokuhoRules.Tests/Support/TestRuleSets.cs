@@ -48,46 +48,6 @@ public static class TestRuleSets
         return target;
     }
 
-    /// <summary>
-    /// A temporary copy of the bundled rule sets with every layer unsealed (status draft, no content
-    /// hash), so that a test can edit a file and reach the compiler's own checks.
-    /// </summary>
-    public static string EditableCopy()
-    {
-        var root = CopyBundledToTemp();
-        foreach (var manifest in Directory.EnumerateFiles(root, "manifest.json", SearchOption.AllDirectories))
-            EditJson(manifest, m =>
-            {
-                m["status"] = "draft";
-                m.Remove("contentHash");
-            });
-        return root;
-    }
-
-    /// <summary>Edits a JSON file in place (a test's deliberate breakage).</summary>
-    public static void EditJson(string path, Action<System.Text.Json.Nodes.JsonObject> edit)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        edit(node);
-        File.WriteAllText(path, node.ToJsonString(new System.Text.Json.JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }));
-    }
-
-    /// <summary>Edits a JSON array file in place.</summary>
-    public static void EditJsonArray(string path, Action<System.Text.Json.Nodes.JsonArray> edit)
-    {
-        var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsArray();
-        edit(node);
-        File.WriteAllText(path, node.ToJsonString(new System.Text.Json.JsonSerializerOptions
-        {
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }));
-    }
-
     /// <summary>Reads a layer as the loader does, for tests of the compiler.</summary>
     public static RuleSetSource Source(string root, string insurer, int fiscalYear)
     {
