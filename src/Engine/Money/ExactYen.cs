@@ -69,7 +69,7 @@ public readonly record struct ExactYen
         return gcd <= 1 ? new ExactYen(numerator, denominator) : new ExactYen(numerator / gcd, denominator / gcd);
     }
 
-    private static long Lcm(long a, long b) => checked(a / (long)BigInteger.GreatestCommonDivisor(a, b) * b);
+    private static long Lcm(long a, long b) => checked(a / Ratio.Gcd(a, b) * b);
 
     /// <summary>Display text: whole yen as <c>12,345</c>, a fraction as <c>≈12,345.67</c>.</summary>
     public override string ToString()

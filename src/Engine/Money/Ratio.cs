@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 
 namespace KokuhoRules.Engine.Money;
 
@@ -16,17 +15,23 @@ public readonly record struct Ratio
     {
         ArgumentOutOfRangeException.ThrowIfNegative(numerator);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(denominator);
-        var gcd = (long)BigInteger.GreatestCommonDivisor(numerator, denominator);
-        if (gcd == 0) gcd = 1;
+        var gcd = Gcd(numerator, denominator);
         Numerator = numerator / gcd;
         Denominator = denominator / gcd;
+    }
+
+    /// <summary>Greatest common divisor of two non-negative numbers (1 when both are 0).</summary>
+    internal static long Gcd(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a == 0 ? 1 : a;
     }
 
     public long Numerator { get; }
     public long Denominator { get; }
 
-    public static Ratio Zero => new(0, 1);
-    public static Ratio One => new(1, 1);
+    public static Ratio Zero { get; } = new(0, 1);
+    public static Ratio One { get; } = new(1, 1);
 
     /// <summary>The ratio 1 − this; defined for ratios not above one.</summary>
     public Ratio Complement => Numerator > Denominator
