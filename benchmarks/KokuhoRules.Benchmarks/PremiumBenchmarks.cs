@@ -53,7 +53,7 @@ public class PremiumBenchmarks
     {
         static MemberSnapshot M(string id, LocalDate birth, long total, long salary) =>
             new(id, birth, [new CoveragePeriod(birth < new LocalDate(2019, 4, 1) ? new LocalDate(2019, 4, 1) : birth, null)],
-                new PriorYearIncome(true, total, null, salary, total, 0, 0, 0, 0), false);
+                new PriorYearIncome(true, total, null, salary, total, 0, 0, 0, 0));
         return new HouseholdSnapshot("H-A2", "P1",
         [
             M("P1", new LocalDate(1983, 5, 10), 2_760_000, 4_000_000),

@@ -7,7 +7,7 @@ namespace KokuhoRules.Engine.Money;
 /// ratio (7割 = 7/10). Parsed from the decimal text a rule set is written in, so no binary floating
 /// point ever enters a money calculation.
 /// </summary>
-public readonly record struct Ratio
+public readonly record struct Ratio : IComparable<Ratio>
 {
     /// <summary>Creates a ratio, reduced to lowest terms.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The denominator is not positive or the numerator is negative.</exception>
@@ -48,6 +48,9 @@ public readonly record struct Ratio
         var numerator = decimal.ToInt64(value * denominator);
         return new Ratio(numerator, denominator);
     }
+
+    /// <summary>Compares exactly (by cross-multiplication).</summary>
+    public int CompareTo(Ratio other) => ((Int128)Numerator * other.Denominator).CompareTo((Int128)other.Numerator * Denominator);
 
     /// <summary>The value as a decimal (exact when the denominator is a power of ten).</summary>
     public decimal ToDecimal() => (decimal)Numerator / Denominator;

@@ -12,7 +12,7 @@ public sealed record TraceRule(string Workflow, string Rule, string Expression, 
 /// parameters and rule it used.
 /// </summary>
 /// <param name="Step">1-based position.</param>
-/// <param name="Kind"><c>fact</c>, <c>decision</c>, <c>calculation</c>, <c>cap</c> or <c>note</c>.</param>
+/// <param name="Kind"><c>fact</c>, <c>decision</c>, <c>calculation</c>, <c>relief</c>, <c>cap</c> or <c>note</c>.</param>
 /// <param name="Subject"><c>household</c> or a member id.</param>
 /// <param name="Component">The component (medical, support, care…) or null.</param>
 /// <param name="Item">A stable key for what the step computes (e.g. <c>incomeLevy</c>, <c>reductionClass</c>).</param>

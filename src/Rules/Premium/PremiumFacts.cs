@@ -34,6 +34,27 @@ public readonly record struct MemberYearFacts(
 /// <param name="UndeclaredPersons">Number of persons whose income counts but is not declared.</param>
 public readonly record struct ReductionFacts(long JudgementIncome, int Persons, int SalaryEarners, int UndeclaredPersons);
 
+/// <summary>A birth for the <c>PerinatalExemption</c> workflow (as <c>m</c>).</summary>
+/// <param name="BirthDate">出産日 or 出産予定日.</param>
+/// <param name="Multiple">多胎.</param>
+public readonly record struct BirthFacts(NodaTime.LocalDate BirthDate, bool Multiple);
+
+/// <summary>A separation for the <c>InvoluntaryUnemployment</c> workflow (as <c>m</c>).</summary>
+/// <param name="AgeOnSeparation">Legal age on the 離職日.</param>
+/// <param name="ReasonCode">離職理由コード.</param>
+public readonly record struct SeparationFacts(int AgeOnSeparation, string ReasonCode);
+
+/// <summary>The acquisition of a 旧被扶養者 for the <c>FormerDependant</c> workflow (as <c>m</c>).</summary>
+/// <param name="AgeOnAcquisition">Legal age on the 資格取得日.</param>
+public readonly record struct FormerDependantFacts(int AgeOnAcquisition);
+
+/// <summary>The household in one month, for the <c>SpecifiedHousehold</c> workflow (as <c>h</c>).</summary>
+/// <param name="InsuredPersons">Insured members at the month's end.</param>
+/// <param name="HasSpecifiedMember">A 特定同一世帯所属者 is in the household.</param>
+/// <param name="MonthsSinceSpecified">Months from the month of the (latest) move to 後期高齢者医療 to this month (0 in that month, negative before).</param>
+/// <param name="MonthsSinceSpecifiedAtYearStart">The same counted to April of the fiscal year.</param>
+public readonly record struct SpecifiedHouseholdFacts(int InsuredPersons, bool HasSpecifiedMember, int MonthsSinceSpecified, int MonthsSinceSpecifiedAtYearStart);
+
 /// <summary>The statutory reduction (法定軽減) a household gets.</summary>
 public enum ReductionClass
 {
@@ -43,9 +64,41 @@ public enum ReductionClass
     SevenTenths,
 }
 
+/// <summary>The 特定世帯 status of a household in a month.</summary>
+public enum SpecifiedHouseholdStatus
+{
+    None,
+    /// <summary>特定世帯: 平等割 reduced by 1/2.</summary>
+    Specified,
+    /// <summary>特定継続世帯: 平等割 reduced by 1/4.</summary>
+    Continued,
+}
+
+/// <summary>Which 産前産後 period a birth gives.</summary>
+public enum PerinatalPeriod
+{
+    None,
+    Single,
+    Multiple,
+}
+
 /// <summary>The outcome names the workflows use for their SuccessEvent.</summary>
 public static class Outcomes
 {
+    public static readonly IReadOnlyDictionary<string, SpecifiedHouseholdStatus> SpecifiedHousehold = new Dictionary<string, SpecifiedHouseholdStatus>
+    {
+        ["特定世帯"] = SpecifiedHouseholdStatus.Specified,
+        ["特定継続世帯"] = SpecifiedHouseholdStatus.Continued,
+        ["none"] = SpecifiedHouseholdStatus.None,
+    };
+
+    public static readonly IReadOnlyDictionary<string, PerinatalPeriod> Perinatal = new Dictionary<string, PerinatalPeriod>
+    {
+        ["single"] = PerinatalPeriod.Single,
+        ["multiple"] = PerinatalPeriod.Multiple,
+        ["none"] = PerinatalPeriod.None,
+    };
+
     public static readonly IReadOnlyDictionary<string, bool> Boolean = new Dictionary<string, bool> { ["true"] = true, ["false"] = false };
 
     public static readonly IReadOnlyDictionary<string, ReductionClass> Reduction = new Dictionary<string, ReductionClass>

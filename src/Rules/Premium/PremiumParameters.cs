@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using KokuhoRules.Engine.Money;
 using KokuhoRules.Engine.RuleSets;
+using NodaTime;
 
 namespace KokuhoRules.Rules.Premium;
 
@@ -35,6 +36,22 @@ public sealed class PremiumParameters
     [FromLayer(RuleSetLayerKind.National)]
     public PreschoolParameters Preschool { get; set; } = null!;
 
+    /// <summary>産前産後 exemption of the mother's 所得割 and 均等割.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public PerinatalParameters Perinatal { get; set; } = null!;
+
+    /// <summary>特定世帯 / 特定継続世帯: 平等割 relief after a member moves to 後期高齢者医療.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public SpecifiedHouseholdParameters SpecifiedHousehold { get; set; } = null!;
+
+    /// <summary>非自発的失業者: 給与所得 deemed at 30/100.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public InvoluntaryUnemploymentParameters InvoluntaryUnemployment { get; set; } = null!;
+
+    /// <summary>旧被扶養者 relief.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public FormerDependantParameters FormerDependant { get; set; } = null!;
+
     /// <summary>The insurer's rates and caps per component.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
     public IReadOnlyDictionary<string, ComponentRates> Rates { get; set; } = null!;
@@ -42,6 +59,10 @@ public sealed class PremiumParameters
     /// <summary>Where and how the insurer rounds.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
     public RoundingParameters Rounding { get; set; } = null!;
+
+    /// <summary>Choices the law leaves to the insurer's practice.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public PracticeParameters Practice { get; set; } = null!;
 
     /// <summary>How a part-year liability is prorated.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
@@ -61,6 +82,9 @@ public sealed class NationalComponentParameters
 
     /// <summary>The national maximum annual cap (賦課限度額, 政令), yen. A municipal cap may be lower, never higher.</summary>
     public long NationalCap { get; set; }
+
+    /// <summary>Whether the 特定世帯 / 特定継続世帯 relief applies to this component's 平等割 (医療分 and 支援金分).</summary>
+    public bool SpecifiedHouseholdRelief { get; set; }
 }
 
 /// <summary>An insurer's rates for one component.</summary>
@@ -78,6 +102,12 @@ public sealed class ComponentRates
 
     /// <summary>賦課限度額 per household per year, yen.</summary>
     public long Cap { get; set; }
+
+    /// <summary>
+    /// Added to the 均等割 of each member whose 均等割 is not waived (FY2026 子ども・子育て支援納付金分: the
+    /// 18歳以上被保険者均等割額). Only for a component with a waiver; null elsewhere.
+    /// </summary>
+    public long? AdultPerCapitaAddOn { get; set; }
 }
 
 /// <summary>法定軽減: 軽減判定所得 ≤ line → the 均等割 and 平等割 are reduced by the ratio.</summary>
@@ -147,6 +177,12 @@ public sealed class AgeParameters
 
     /// <summary>後期高齢者医療 from this birthday (75): NHI coverage ends.</summary>
     public int LateElderly { get; set; }
+
+    /// <summary>
+    /// FY2026 子ども・子育て支援納付金分: the 均等割 is waived until the first 31 March after reaching this
+    /// legal age (18). Absent in years without that component.
+    /// </summary>
+    public int? ChildSupportWaiverUntil { get; set; }
 }
 
 /// <summary>未就学児: 均等割 reduced by <see cref="PerCapitaRatio"/> until the first 31 March after turning <see cref="SchoolAge"/>.</summary>
@@ -157,6 +193,91 @@ public sealed class PreschoolParameters
 
     /// <summary>The part of the (already reduced) 均等割 removed (0.5).</summary>
     public Ratio PerCapitaRatio { get; set; }
+}
+
+/// <summary>産前産後: the months exempted around a birth (or expected birth).</summary>
+[ParameterGroup]
+public sealed class PerinatalParameters
+{
+    /// <summary>Births (or expected births) from this date qualify (2023-11-01).</summary>
+    public LocalDate EligibleBirthsFrom { get; set; }
+
+    /// <summary>No month before the month of this date is exempted (the FY2023 transition: 2024-01).</summary>
+    public LocalDate FirstExemptMonth { get; set; }
+
+    /// <summary>Months before the birth month exempted for a single birth (1).</summary>
+    public int MonthsBefore { get; set; }
+
+    /// <summary>Months before the birth month exempted for a multiple birth (3).</summary>
+    public int MonthsBeforeMultiple { get; set; }
+
+    /// <summary>Months after the birth month exempted (2).</summary>
+    public int MonthsAfter { get; set; }
+}
+
+/// <summary>特定世帯 (5 years at 1/2) then 特定継続世帯 (3 more years at 1/4) on the 平等割.</summary>
+[ParameterGroup]
+public sealed class SpecifiedHouseholdParameters
+{
+    /// <summary>Part of the 平等割 removed for a 特定世帯 (1/2).</summary>
+    public Ratio SpecifiedRatio { get; set; }
+
+    /// <summary>Length of the 特定世帯 period, months (60), counted from the month of the move; a fiscal year in which it ends keeps the relief.</summary>
+    public int SpecifiedMonths { get; set; }
+
+    /// <summary>Part removed for a 特定継続世帯 (1/4).</summary>
+    public Ratio ContinuedRatio { get; set; }
+
+    /// <summary>Length of the 特定継続世帯 period that follows, months (36).</summary>
+    public int ContinuedMonths { get; set; }
+}
+
+/// <summary>非自発的失業者.</summary>
+[ParameterGroup]
+public sealed class InvoluntaryUnemploymentParameters
+{
+    /// <summary>The 給与所得 is deemed to be this part of itself (30/100).</summary>
+    public Ratio SalaryIncomeRatio { get; set; }
+
+    /// <summary>Qualifying 離職理由コード (特定受給資格者 11, 12, 21, 22, 31, 32; 特定理由離職者 23, 33, 34).</summary>
+    public IReadOnlyList<string> ReasonCodes { get; set; } = null!;
+
+    /// <summary>Only for those under this legal age on the separation date (65).</summary>
+    public int AgeLimit { get; set; }
+
+    /// <summary>The relief runs from the month of the day after separation to the end of the fiscal year this many years after (1: the next fiscal year).</summary>
+    public int FollowingFiscalYears { get; set; }
+}
+
+/// <summary>旧被扶養者.</summary>
+[ParameterGroup]
+public sealed class FormerDependantParameters
+{
+    /// <summary>Eligible from this legal age at acquisition (65)…</summary>
+    public int AgeFrom { get; set; }
+
+    /// <summary>…until this one (75).</summary>
+    public int AgeUntil { get; set; }
+
+    /// <summary>The member's 所得割 is exempt (当分の間).</summary>
+    public bool IncomeLevyExempt { get; set; }
+
+    /// <summary>Part of the 均等割 removed (1/2) within the window; where the statutory reduction is larger, that applies instead.</summary>
+    public Ratio PerCapitaRatio { get; set; }
+
+    /// <summary>Part of the 平等割 removed (1/2) when every insured member is a 旧被扶養者 within the window.</summary>
+    public Ratio PerHouseholdRatio { get; set; }
+
+    /// <summary>The 均等割 / 平等割 window, months from the acquisition month (24).</summary>
+    public int WindowMonths { get; set; }
+}
+
+/// <summary>Practice that differs between insurers.</summary>
+[ParameterGroup]
+public sealed class PracticeParameters
+{
+    /// <summary>Whether the 非自発的失業者's deemed 給与所得 is also used in the 軽減判定 (when the relief covers any month of the year).</summary>
+    public bool InvoluntaryUnemploymentInReductionTest { get; set; }
 }
 
 /// <summary>Which amount a relief's rounding applies to.</summary>
@@ -184,6 +305,12 @@ public sealed class RoundingParameters
 
     /// <summary>未就学児 reduction on each child's 均等割.</summary>
     public ReliefRounding Preschool { get; set; } = null!;
+
+    /// <summary>旧被扶養者 reduction of a 均等割 or 平等割.</summary>
+    public ReliefRounding FormerDependant { get; set; } = null!;
+
+    /// <summary>特定世帯 / 特定継続世帯 reduction of the 平等割.</summary>
+    public ReliefRounding SpecifiedHousehold { get; set; } = null!;
 
     /// <summary>所得割 of a component (after proration).</summary>
     public Rounding IncomeLevy { get; set; } = null!;

@@ -8,8 +8,10 @@ public sealed record PremiumComponent(
     string Name,
     string Label,
     long NationalCap,
+    bool SpecifiedHouseholdRelief,
     ComponentRates Rates,
-    Decision<MemberDateFacts, bool> Liability);
+    Decision<MemberDateFacts, bool> Liability,
+    Decision<MemberYearFacts, bool> PerCapitaWaiver);
 
 /// <summary>
 /// A premium rule set compiled once: parameters bound and validated, every workflow compiled to a
@@ -24,8 +26,16 @@ public sealed class PremiumRuleSet
         Decision<MemberYearFacts, bool> salaryEarner,
         Decision<MemberYearFacts, bool> elderlyPensionDeduction,
         Decision<MemberYearFacts, bool> preschool,
-        Decision<ReductionFacts, ReductionClass> reductionClass)
+        Decision<ReductionFacts, ReductionClass> reductionClass,
+        Decision<BirthFacts, PerinatalPeriod> perinatal,
+        Decision<SeparationFacts, bool> involuntaryUnemployment,
+        Decision<FormerDependantFacts, bool> formerDependant,
+        Decision<SpecifiedHouseholdFacts, SpecifiedHouseholdStatus> specifiedHousehold)
     {
+        Perinatal = perinatal;
+        InvoluntaryUnemployment = involuntaryUnemployment;
+        FormerDependant = formerDependant;
+        SpecifiedHousehold = specifiedHousehold;
         Source = source;
         Parameters = parameters;
         ParameterTable = table;
@@ -73,10 +83,24 @@ public sealed class PremiumRuleSet
     /// <summary>Workflow <c>ReductionClass</c>: the household's 法定軽減.</summary>
     public Decision<ReductionFacts, ReductionClass> ReductionClass { get; }
 
+    /// <summary>Workflow <c>PerinatalExemption</c>: which 産前産後 period a birth gives.</summary>
+    public Decision<BirthFacts, PerinatalPeriod> Perinatal { get; }
+
+    /// <summary>Workflow <c>InvoluntaryUnemployment</c>: does a separation qualify as 非自発的失業.</summary>
+    public Decision<SeparationFacts, bool> InvoluntaryUnemployment { get; }
+
+    /// <summary>Workflow <c>FormerDependant</c>: does a 旧被扶養者 acquisition qualify.</summary>
+    public Decision<FormerDependantFacts, bool> FormerDependant { get; }
+
+    /// <summary>Workflow <c>SpecifiedHousehold</c>: the household's 特定世帯 status in a month.</summary>
+    public Decision<SpecifiedHouseholdFacts, SpecifiedHouseholdStatus> SpecifiedHousehold { get; }
+
     /// <summary>Every compiled decision, in the order the calculation uses them.</summary>
     public IEnumerable<Decision> Decisions =>
         new Decision[] { Insured }.Concat(Components.Select(c => c.Liability))
-            .Concat([SalaryEarner, ElderlyPensionDeduction, Preschool, ReductionClass]);
+            .Concat([SalaryEarner, ElderlyPensionDeduction, Preschool])
+            .Concat(Components.Select(c => c.PerCapitaWaiver))
+            .Concat([Perinatal, InvoluntaryUnemployment, FormerDependant, ReductionClass, SpecifiedHousehold]);
 
     /// <summary>Paths of the parameters no source confirms (marked <c>confirmed: false</c>).</summary>
     public IReadOnlyList<string> UnconfirmedParameters => field ??= ParameterTable.All.Where(p => !p.Confirmed).Select(p => p.Path).ToArray();

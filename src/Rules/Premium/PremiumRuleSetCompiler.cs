@@ -21,6 +21,11 @@ public static class PremiumRuleSetCompiler
         public const string ElderlyPensionDeduction = "ElderlyPensionDeduction";
         public const string Preschool = "Preschool";
         public const string ReductionClass = "ReductionClass";
+        public const string PerCapitaWaiverPrefix = "PerCapitaWaiver.";
+        public const string Perinatal = "PerinatalExemption";
+        public const string InvoluntaryUnemployment = "InvoluntaryUnemployment";
+        public const string FormerDependant = "FormerDependant";
+        public const string SpecifiedHousehold = "SpecifiedHousehold";
     }
 
     /// <summary>The name expressions use for the member facts.</summary>
@@ -55,17 +60,23 @@ public static class PremiumRuleSetCompiler
         foreach (var (name, national) in p.Components)
         {
             var liability = Compile<MemberDateFacts, bool>(WorkflowNames.LiabilityPrefix + name, MemberFactsName, Outcomes.Boolean);
-            if (liability is not null && p.Rates.TryGetValue(name, out var rates))
-                components.Add(new PremiumComponent(name, national.Label, national.NationalCap, rates, liability));
+            var waiver = Compile<MemberYearFacts, bool>(WorkflowNames.PerCapitaWaiverPrefix + name, MemberFactsName, Outcomes.Boolean);
+            if (liability is not null && waiver is not null && p.Rates.TryGetValue(name, out var rates))
+                components.Add(new PremiumComponent(name, national.Label, national.NationalCap, national.SpecifiedHouseholdRelief, rates, liability, waiver));
         }
         var salaryEarner = Compile<MemberYearFacts, bool>(WorkflowNames.SalaryEarner, MemberFactsName, Outcomes.Boolean);
         var elderly = Compile<MemberYearFacts, bool>(WorkflowNames.ElderlyPensionDeduction, MemberFactsName, Outcomes.Boolean);
         var preschool = Compile<MemberYearFacts, bool>(WorkflowNames.Preschool, MemberFactsName, Outcomes.Boolean);
         var reduction = Compile<ReductionFacts, ReductionClass>(WorkflowNames.ReductionClass, HouseholdFactsName, Outcomes.Reduction);
+        var perinatal = Compile<BirthFacts, PerinatalPeriod>(WorkflowNames.Perinatal, MemberFactsName, Outcomes.Perinatal);
+        var unemployment = Compile<SeparationFacts, bool>(WorkflowNames.InvoluntaryUnemployment, MemberFactsName, Outcomes.Boolean);
+        var formerDependant = Compile<FormerDependantFacts, bool>(WorkflowNames.FormerDependant, MemberFactsName, Outcomes.Boolean);
+        var specified = Compile<SpecifiedHouseholdFacts, SpecifiedHouseholdStatus>(WorkflowNames.SpecifiedHousehold, HouseholdFactsName, Outcomes.SpecifiedHousehold);
         workflows.ReportUnused(errors);
         errors.ThrowIfAny(source.ToString());
 
-        return new PremiumRuleSet(source, p, table, workflows, components, insured!, salaryEarner!, elderly!, preschool!, reduction!);
+        return new PremiumRuleSet(source, p, table, workflows, components, insured!, salaryEarner!, elderly!, preschool!, reduction!,
+            perinatal!, unemployment!, formerDependant!, specified!);
     }
 
     private static void Validate(PremiumParameters p, ParameterTable table, RuleSetErrors errors)
@@ -87,6 +98,7 @@ public static class PremiumRuleSetCompiler
                 Error($"rates.{name}.incomeRate", $"a rate is a ratio between 0 and 1 (write 8.04% as 0.0804), not {rates.IncomeRate}");
             if (rates.PerCapita < 0) Error($"rates.{name}.perCapita", "cannot be negative");
             if (rates.PerHousehold < 0) Error($"rates.{name}.perHousehold", "cannot be negative");
+            if (rates.AdultPerCapitaAddOn < 0) Error($"rates.{name}.adultPerCapitaAddOn", "cannot be negative");
         }
         foreach (var name in p.Rates.Keys.Where(n => !p.Components.ContainsKey(n)))
             Error($"rates.{name}.incomeRate", $"'{name}' is not a component in this fiscal year (components: {string.Join(", ", p.Components.Keys)})");
@@ -95,6 +107,9 @@ public static class PremiumRuleSetCompiler
                  {
                      ("reduction.sevenTenthsRatio", p.Reduction.SevenTenthsRatio), ("reduction.fiveTenthsRatio", p.Reduction.FiveTenthsRatio),
                      ("reduction.twoTenthsRatio", p.Reduction.TwoTenthsRatio), ("preschool.perCapitaRatio", p.Preschool.PerCapitaRatio),
+                     ("specifiedHousehold.specifiedRatio", p.SpecifiedHousehold.SpecifiedRatio), ("specifiedHousehold.continuedRatio", p.SpecifiedHousehold.ContinuedRatio),
+                     ("involuntaryUnemployment.salaryIncomeRatio", p.InvoluntaryUnemployment.SalaryIncomeRatio),
+                     ("formerDependant.perCapitaRatio", p.FormerDependant.PerCapitaRatio), ("formerDependant.perHouseholdRatio", p.FormerDependant.PerHouseholdRatio),
                  })
             if (ratio.Numerator > ratio.Denominator) Error(path, $"a ratio must be between 0 and 1, not {ratio}");
 
@@ -112,6 +127,7 @@ public static class PremiumRuleSetCompiler
         var roundings = new (string Path, Rounding Value)[]
         {
             ("rounding.reduction", p.Rounding.Reduction.Rounding), ("rounding.preschool", p.Rounding.Preschool.Rounding),
+            ("rounding.formerDependant", p.Rounding.FormerDependant.Rounding), ("rounding.specifiedHousehold", p.Rounding.SpecifiedHousehold.Rounding),
             ("rounding.incomeLevy", p.Rounding.IncomeLevy), ("rounding.perCapita", p.Rounding.PerCapita), ("rounding.perHousehold", p.Rounding.PerHousehold),
             ("rounding.component", p.Rounding.Component), ("rounding.annual", p.Rounding.Annual), ("proration.proratedCap", p.Proration.ProratedCap),
         };
@@ -120,6 +136,15 @@ public static class PremiumRuleSetCompiler
 
         if (p.Ages.CareFrom <= 0 || p.Ages.CareFrom >= p.Ages.CareUntil || p.Ages.CareUntil > p.Ages.LateElderly)
             Error("ages.careFrom", "ages must satisfy 0 < careFrom < careUntil ≤ lateElderly");
+
+        foreach (var (path, value) in new[]
+                 {
+                     ("perinatal.monthsBefore", p.Perinatal.MonthsBefore), ("perinatal.monthsBeforeMultiple", p.Perinatal.MonthsBeforeMultiple),
+                     ("perinatal.monthsAfter", p.Perinatal.MonthsAfter), ("specifiedHousehold.specifiedMonths", p.SpecifiedHousehold.SpecifiedMonths),
+                     ("specifiedHousehold.continuedMonths", p.SpecifiedHousehold.ContinuedMonths), ("formerDependant.windowMonths", p.FormerDependant.WindowMonths),
+                     ("involuntaryUnemployment.followingFiscalYears", p.InvoluntaryUnemployment.FollowingFiscalYears),
+                 })
+            if (value is < 0 or > 240) Error(path, $"must be between 0 and 240, not {value}");
 
         var months = p.Installments.Months;
         if (months.Count is 0 or > 12 || months.Any(m => m is < 1 or > 12) || months.Distinct().Count() != months.Count)

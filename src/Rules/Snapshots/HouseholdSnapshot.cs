@@ -26,14 +26,23 @@ public sealed record HouseholdSnapshot(string Id, string HeadId, IReadOnlyList<M
 /// the household and still counts in the reduction test.
 /// </summary>
 /// <param name="Coverage">NHI coverage periods, sorted and not overlapping.</param>
-/// <param name="SpecifiedSameHouseholdMember">特定同一世帯所属者.</param>
+/// <param name="SpecifiedSameHouseholdSince">For a 特定同一世帯所属者, the day they moved to 後期高齢者医療; null otherwise.</param>
+/// <param name="Childbirths">Births (or expected births) for the 産前産後 exemption.</param>
+/// <param name="InvoluntaryUnemployment">The 非自発的失業者 separation, if any.</param>
+/// <param name="FormerDependantSince">For a 旧被扶養者, the 資格取得日 of that coverage; null otherwise.</param>
 public sealed record MemberSnapshot(
     string Id,
     LocalDate BirthDate,
     IReadOnlyList<CoveragePeriod> Coverage,
     PriorYearIncome Income,
-    bool SpecifiedSameHouseholdMember)
+    LocalDate? SpecifiedSameHouseholdSince = null,
+    IReadOnlyList<Childbirth>? Childbirths = null,
+    Separation? InvoluntaryUnemployment = null,
+    LocalDate? FormerDependantSince = null)
 {
+    /// <summary>特定同一世帯所属者.</summary>
+    public bool SpecifiedSameHouseholdMember => SpecifiedSameHouseholdSince is not null;
+
     /// <summary>Whether NHI coverage holds on a date (before any age rule is applied).</summary>
     public bool IsCoveredOn(LocalDate date)
     {
@@ -42,6 +51,12 @@ public sealed record MemberSnapshot(
         return false;
     }
 }
+
+/// <summary>A birth, or an expected one (出産予定日), for the 産前産後 exemption.</summary>
+public readonly record struct Childbirth(LocalDate Date, bool Multiple);
+
+/// <summary>The separation behind a 非自発的失業者 relief: 離職日 and 離職理由コード.</summary>
+public sealed record Separation(LocalDate Date, string ReasonCode);
 
 /// <summary>
 /// One period of NHI coverage: from the 資格取得日 <see cref="Acquired"/> up to, not including, the

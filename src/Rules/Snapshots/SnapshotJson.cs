@@ -28,6 +28,45 @@ public sealed record MemberJson
     public IncomeJson? Income { get; init; }
     /// <summary>特定同一世帯所属者: a former insured who moved to 後期高齢者医療 and stays in the household. Default false.</summary>
     public bool? SpecifiedSameHouseholdMember { get; init; }
+
+    /// <summary>The day the 特定同一世帯所属者 moved to 後期高齢者医療 (their NHI 資格喪失日); required with <see cref="SpecifiedSameHouseholdMember"/>.</summary>
+    public LocalDate? SpecifiedSameHouseholdSince { get; init; }
+
+    /// <summary>Births (出産, or the expected date 出産予定日) for the 産前産後 exemption of the mother's premium.</summary>
+    public IReadOnlyList<ChildbirthJson?>? Childbirths { get; init; }
+
+    /// <summary>非自発的失業者: the separation the member receives 雇用保険 benefits for.</summary>
+    public InvoluntaryUnemploymentJson? InvoluntaryUnemployment { get; init; }
+
+    /// <summary>旧被扶養者: the member joined NHI when their employees'-insurance supporter moved to 後期高齢者医療.</summary>
+    public FormerDependantJson? FormerDependant { get; init; }
+}
+
+/// <summary>A birth for the 産前産後 exemption.</summary>
+public sealed record ChildbirthJson
+{
+    /// <summary>出産日, or 出産予定日 before the birth.</summary>
+    public LocalDate? Date { get; init; }
+
+    /// <summary>多胎妊娠 (twins or more). Default false.</summary>
+    public bool? Multiple { get; init; }
+}
+
+/// <summary>A separation giving the 非自発的失業者 relief (雇用保険 特定受給資格者 / 特定理由離職者).</summary>
+public sealed record InvoluntaryUnemploymentJson
+{
+    /// <summary>離職日 (the last day of employment).</summary>
+    public LocalDate? SeparationDate { get; init; }
+
+    /// <summary>離職理由コード on the 雇用保険受給資格者証 (e.g. "11", "23").</summary>
+    public string? ReasonCode { get; init; }
+}
+
+/// <summary>旧被扶養者 status.</summary>
+public sealed record FormerDependantJson
+{
+    /// <summary>The 資格取得日 of the NHI coverage gained as a 旧被扶養者.</summary>
+    public LocalDate? Acquired { get; init; }
 }
 
 /// <summary>An NHI coverage period: 資格取得日 and 資格喪失日 (the first day without coverage; null while covered).</summary>

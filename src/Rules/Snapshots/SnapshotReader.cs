@@ -16,6 +16,7 @@ public static class SnapshotReader
 
     public const int MaxMembers = 40;
     public const int MaxCoveragePeriods = 24;
+    public const int MaxChildbirths = 12;
     public const int MaxIdLength = 64;
 
     private static readonly LocalDate EarliestDate = new(1890, 1, 1);
@@ -123,9 +124,66 @@ public static class SnapshotReader
         }
 
         var income = ReadIncome(json.Income, path + ".income", errors);
+
+        LocalDate? specifiedSince = null;
+        if (json.SpecifiedSameHouseholdMember == true)
+        {
+            if (json.SpecifiedSameHouseholdSince is not { } since)
+                errors.Add(new FieldError(path + ".specifiedSameHouseholdSince", "is required for a 特定同一世帯所属者: the day the member moved to 後期高齢者医療"));
+            else if (InRange(since, path + ".specifiedSameHouseholdSince", errors))
+                specifiedSince = since;
+        }
+        else if (json.SpecifiedSameHouseholdSince is not null)
+        {
+            errors.Add(new FieldError(path + ".specifiedSameHouseholdSince", "is only given with specifiedSameHouseholdMember: true"));
+        }
+
+        var births = new List<Childbirth>();
+        if (json.Childbirths is { } childbirths)
+        {
+            if (childbirths.Count > MaxChildbirths) errors.Add(new FieldError(path + ".childbirths", $"at most {MaxChildbirths} births are accepted"));
+            else
+                for (var i = 0; i < childbirths.Count; i++)
+                {
+                    var bPath = $"{path}.childbirths[{i}]";
+                    if (childbirths[i] is not { } b) errors.Add(new FieldError(bPath, "must be an object"));
+                    else if (b.Date is not { } date) errors.Add(new FieldError(bPath + ".date", "is required (出産日 or 出産予定日)"));
+                    else if (InRange(date, bPath + ".date", errors)) births.Add(new Childbirth(date, b.Multiple ?? false));
+                }
+        }
+
+        Separation? separation = null;
+        if (json.InvoluntaryUnemployment is { } unemployment)
+        {
+            var uPath = path + ".involuntaryUnemployment";
+            if (unemployment.SeparationDate is not { } date) errors.Add(new FieldError(uPath + ".separationDate", "is required (離職日)"));
+            else if (string.IsNullOrWhiteSpace(unemployment.ReasonCode) || unemployment.ReasonCode.Length > 4 || !unemployment.ReasonCode.All(char.IsAsciiLetterOrDigit))
+                errors.Add(new FieldError(uPath + ".reasonCode", "is required: the 離職理由コード (e.g. \"11\")"));
+            else if (InRange(date, uPath + ".separationDate", errors)) separation = new Separation(date, unemployment.ReasonCode);
+        }
+
+        LocalDate? formerDependantSince = null;
+        if (json.FormerDependant is { } formerDependant)
+        {
+            if (formerDependant.Acquired is not { } acquired) errors.Add(new FieldError(path + ".formerDependant.acquired", "is required (資格取得日)"));
+            else if (InRange(acquired, path + ".formerDependant.acquired", errors))
+            {
+                if (!coverage.Any(c => c.Acquired == acquired))
+                    errors.Add(new FieldError(path + ".formerDependant.acquired", "must be the acquisition date of one of the member's coverage periods"));
+                else formerDependantSince = acquired;
+            }
+        }
+
         return errors.Count > before
             ? null
-            : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, json.SpecifiedSameHouseholdMember ?? false);
+            : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, specifiedSince, births.Count > 0 ? births : null, separation, formerDependantSince);
+    }
+
+    private static bool InRange(LocalDate date, string path, List<FieldError> errors)
+    {
+        if (date >= EarliestDate && date <= LatestDate) return true;
+        errors.Add(new FieldError(path, $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+        return false;
     }
 
     private static PriorYearIncome? ReadIncome(IncomeJson? json, string path, List<FieldError> errors)

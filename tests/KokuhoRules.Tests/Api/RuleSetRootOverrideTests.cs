@@ -63,7 +63,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(1, health.GetProperty("ruleSets").GetInt32());
+        Assert.Equal(2, health.GetProperty("ruleSets").GetInt32()); // amagasaki/2024 and amagasaki/2026 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();
@@ -80,7 +80,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
 
         var listed = list.GetProperty("ruleSets").EnumerateArray()
             .Select(r => $"{r.GetProperty("insurer").GetProperty("id").GetString()}/{r.GetProperty("fiscalYear").GetInt32()}");
-        Assert.Equal(["amagasaki/2024"], listed);
+        Assert.Equal(["amagasaki/2024", "amagasaki/2026"], listed);
 
         var refused = Assert.Single(list.GetProperty("refused").EnumerateArray());
         Assert.StartsWith("amagasaki/2025", refused.GetProperty("ruleSet").GetString());

@@ -43,7 +43,7 @@ public sealed class RuleSetValidationTests : IDisposable
     {
         var catalog = RuleSetCatalog.Load([Root]);
         Assert.Empty(catalog.Failures);
-        Assert.Equal(2, catalog.RuleSets.Count);
+        Assert.Equal(3, catalog.RuleSets.Count);
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class PremiumCalculatorTests
         // she counts as a person: 500,000 ≤ 430,000 + 305,000 × 2 → 5割. Without the flag: 7割.
         var withFlag = Rs.Assess(Household(
             Member("P1", "1955-05-05"),
-            Uninsured("P2", "1949-05-05", Income(500_000), specifiedSameHousehold: true)));
+            Uninsured("P2", "1949-05-05", Income(500_000), specifiedSameHouseholdSince: "2024-05-05")));
         Assert.Equal("5割", withFlag.ReductionClass);
         Assert.True(M(withFlag, "P2").CountedInReduction);
         Assert.Equal(0, M(withFlag, "P2").InsuredMonths);

@@ -273,11 +273,33 @@ public static class HouseholdGenerators
         return Gen.Frequency((9, declared), (1, Gen.Constant(Households.Undeclared)));
     }
 
+    private static Gen<LocalDate> DateAround(int fy, int monthsBefore, int monthsAfter) =>
+        from month in Gen.Choose(-monthsBefore, 11 + monthsAfter)
+        from day in Gen.Choose(1, 28)
+        select new LocalDate(fy, 4, day).PlusMonths(month);
+
+    /// <summary>The member-level reliefs: births (産前産後), a separation (非自発的失業者), 旧被扶養者 status.</summary>
+    private static Gen<MemberJson> WithReliefs(MemberJson m, int fy) =>
+        from hasBirth in Chance(10)
+        from birthDate in DateAround(fy, 6, 6)
+        from multiple in Chance(20)
+        from hasSeparation in Chance(8)
+        from separation in DateAround(fy, 24, 0)
+        from code in Gen.Elements("11", "23", "34", "12", "45", "99")
+        from formerDependant in Chance(6)
+        select m with
+        {
+            Childbirths = hasBirth ? [new ChildbirthJson { Date = birthDate, Multiple = multiple ? true : null }] : null,
+            InvoluntaryUnemployment = hasSeparation ? new InvoluntaryUnemploymentJson { SeparationDate = separation, ReasonCode = code } : null,
+            FormerDependant = formerDependant && m.Coverage!.Count > 0 ? new FormerDependantJson { Acquired = m.Coverage[0]!.Acquired } : null,
+        };
+
     private static Gen<MemberJson> Member(string id, int fy) =>
         from birth in BirthDate(fy)
         from coverage in Coverage(birth, fy)
         from income in Income(birth, fy)
-        select new MemberJson { Id = id, BirthDate = birth, Coverage = coverage, Income = income };
+        from member in WithReliefs(new MemberJson { Id = id, BirthDate = birth, Coverage = coverage, Income = income }, fy)
+        select member;
 
     /// <summary>A household for the fiscal year.</summary>
     public static Gen<HouseholdJson> Household(int fy) =>
@@ -286,12 +308,19 @@ public static class HouseholdGenerators
         from head in Gen.Choose(0, n - 1)
         from fictitiousHead in Chance(15)
         from sshm in Gen.ArrayOf(Chance(40), n)
+        from sshSince in Gen.ArrayOf(DateAround(fy, 120, 0), n)
         let fixedMembers = members.Select((m, i) =>
         {
             var coverage = i == head && fictitiousHead ? Array.Empty<CoverageJson?>() : m.Coverage!;
             // 特定同一世帯所属者 only on a member without coverage (not the head: the head counts anyway).
             var specified = coverage.Count == 0 && i != head && sshm[i];
-            return m with { Coverage = coverage, SpecifiedSameHouseholdMember = specified ? true : null };
+            return m with
+            {
+                Coverage = coverage,
+                SpecifiedSameHouseholdMember = specified ? true : null,
+                SpecifiedSameHouseholdSince = specified ? sshSince[i] : null,
+                FormerDependant = coverage.Count == 0 ? null : m.FormerDependant,
+            };
         }).ToArray()
         select new HouseholdJson { Id = "H-PROP", HeadId = fixedMembers[head].Id, Members = fixedMembers };
 
@@ -315,7 +344,10 @@ public static class HouseholdGenerators
         {
             var m = members[i];
             if (m.SpecifiedSameHouseholdMember == true)
-                yield return c.WithMember(i, x => x with { SpecifiedSameHouseholdMember = null });
+                yield return c.WithMember(i, x => x with { SpecifiedSameHouseholdMember = null, SpecifiedSameHouseholdSince = null });
+            if (m.Childbirths is not null) yield return c.WithMember(i, x => x with { Childbirths = null });
+            if (m.InvoluntaryUnemployment is not null) yield return c.WithMember(i, x => x with { InvoluntaryUnemployment = null });
+            if (m.FormerDependant is not null) yield return c.WithMember(i, x => x with { FormerDependant = null });
             if (m.Income!.Declared == true && (m.Income.TotalIncome != 0 || m.Income.SalaryRevenue != 0 || m.Income.PensionRevenue != 0
                                                || m.Income.CombinedIncome is not null || m.Income.FamilyEmployeeSalaryDeduction != 0 || m.Income.TransferIncomeSpecialDeduction != 0))
             {

@@ -21,19 +21,21 @@ public static class Households
 
     /// <summary>A member covered from <paramref name="acquired"/> (default: long before the year) until <paramref name="lost"/>.</summary>
     public static MemberJson Member(string id, string birthDate, IncomeJson? income = null, string acquired = "2010-04-01", string? lost = null,
-        bool specifiedSameHousehold = false) =>
+        string? specifiedSameHouseholdSince = null) =>
         new()
         {
             Id = id,
             BirthDate = LocalDate.FromDateTime(DateTime.Parse(birthDate, System.Globalization.CultureInfo.InvariantCulture)),
             Coverage = [new CoverageJson { Acquired = Date(acquired), Lost = lost is null ? null : Date(lost) }],
             Income = income ?? NoIncome,
-            SpecifiedSameHouseholdMember = specifiedSameHousehold ? true : null,
+            SpecifiedSameHouseholdMember = specifiedSameHouseholdSince is null ? null : true,
+            SpecifiedSameHouseholdSince = specifiedSameHouseholdSince is null ? null : Date(specifiedSameHouseholdSince),
         };
 
     /// <summary>A member with no NHI coverage (e.g. a 擬制世帯主 on employees' insurance).</summary>
-    public static MemberJson Uninsured(string id, string birthDate, IncomeJson? income = null, bool specifiedSameHousehold = false) =>
-        Member(id, birthDate, income, specifiedSameHousehold: specifiedSameHousehold) with { Coverage = [] };
+    /// <param name="specifiedSameHouseholdSince">For a 特定同一世帯所属者: the day they moved to 後期高齢者医療.</param>
+    public static MemberJson Uninsured(string id, string birthDate, IncomeJson? income = null, string? specifiedSameHouseholdSince = null) =>
+        Member(id, birthDate, income, specifiedSameHouseholdSince: specifiedSameHouseholdSince) with { Coverage = [] };
 
     public static HouseholdJson Household(params MemberJson[] members) =>
         new() { Id = "H-TEST", HeadId = members[0].Id, Members = members };

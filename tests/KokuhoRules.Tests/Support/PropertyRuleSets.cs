@@ -137,9 +137,10 @@ public static class PropertyRuleSets
     }
 
     /// <summary>
-    /// Copies every rule set into one temporary root and sets the national layers' relief ratios
-    /// (reduction.sevenTenthsRatio / fiveTenthsRatio / twoTenthsRatio, preschool.perCapitaRatio) to 0,
-    /// the national layers becoming drafts. Municipal layers are copied unchanged.
+    /// Copies every rule set into one temporary root and switches the national layers' reliefs off
+    /// (7割・5割・2割 and 未就学児 ratios 0, 特定世帯 and 旧被扶養者 ratios 0 and no 所得割 exemption,
+    /// 非自発的失業者 deeming 100%, 産前産後 only for births from 2199), the national layers becoming drafts.
+    /// Municipal layers are copied unchanged.
     /// </summary>
     private static RuleSetCatalog BuildNoReliefCatalog()
     {
@@ -157,6 +158,13 @@ public static class PropertyRuleSets
                 foreach (var name in new[] { "sevenTenthsRatio", "fiveTenthsRatio", "twoTenthsRatio" })
                     p["reduction"]![name]!.AsObject()["value"] = 0;
                 p["preschool"]!["perCapitaRatio"]!.AsObject()["value"] = 0;
+                p["specifiedHousehold"]!["specifiedRatio"]!.AsObject()["value"] = 0;
+                p["specifiedHousehold"]!["continuedRatio"]!.AsObject()["value"] = 0;
+                p["formerDependant"]!["perCapitaRatio"]!.AsObject()["value"] = 0;
+                p["formerDependant"]!["perHouseholdRatio"]!.AsObject()["value"] = 0;
+                p["formerDependant"]!["incomeLevyExempt"]!.AsObject()["value"] = false;
+                p["involuntaryUnemployment"]!["salaryIncomeRatio"]!.AsObject()["value"] = 1;
+                p["perinatal"]!["eligibleBirthsFrom"]!.AsObject()["value"] = "2199-01-01";
                 WriteJson(parametersPath, p);
             }
             var catalog = Checked(RuleSetCatalog.Load([root]), "relief-free rule sets");
