@@ -37,6 +37,18 @@ public static class Households
     public static MemberJson Uninsured(string id, string birthDate, IncomeJson? income = null, string? specifiedSameHouseholdSince = null) =>
         Member(id, birthDate, income, specifiedSameHouseholdSince: specifiedSameHouseholdSince) with { Coverage = [] };
 
+    /// <summary>The member with a birth (出産(予定)日) for the 産前産後 exemption.</summary>
+    public static MemberJson GivingBirth(this MemberJson member, string date, bool multiple = false) =>
+        member with { Childbirths = [new ChildbirthJson { Date = Date(date), Multiple = multiple ? true : null }] };
+
+    /// <summary>The member as a 非自発的失業者.</summary>
+    public static MemberJson Separated(this MemberJson member, string date, string reasonCode = "11") =>
+        member with { InvoluntaryUnemployment = new InvoluntaryUnemploymentJson { SeparationDate = Date(date), ReasonCode = reasonCode } };
+
+    /// <summary>The member as a 旧被扶養者 from the acquisition date of their (first) coverage.</summary>
+    public static MemberJson AsFormerDependant(this MemberJson member) =>
+        member with { FormerDependant = new FormerDependantJson { Acquired = member.Coverage![0]!.Acquired } };
+
     public static HouseholdJson Household(params MemberJson[] members) =>
         new() { Id = "H-TEST", HeadId = members[0].Id, Members = members };
 
@@ -56,4 +68,7 @@ public static class Households
         PremiumCalculator.Assess(rs, Snapshot(json), trace ? new KokuhoRules.Engine.Tracing.Trace() : null);
 
     public static ComponentAssessment Component(this PremiumAssessment a, string name) => a.Components.Single(c => c.Name == name);
+
+    /// <summary>What one relief removed from a component (0 when it did not apply).</summary>
+    public static long Relief(this ComponentAssessment c, Relief relief) => c.Reliefs.SingleOrDefault(r => r.Relief == relief)?.Amount ?? 0;
 }

@@ -1,0 +1,284 @@
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.Households;
+
+namespace KokuhoRules.Tests.Premium;
+
+/// <summary>
+/// The statutory reliefs of premium.md §4–§7 and the FY2026 component of §1.5, each worked by hand on
+/// Amagasaki FY2025 (medical 8.04% / 31,200 / 19,404; support 3.12% / 12,048 / 7,500; care 3.00% /
+/// 12,132 / 5,928; 1-yen floors) unless stated. No source publishes worked amounts for these reliefs;
+/// the expectations follow the rules as the sources state them.
+/// </summary>
+public sealed class ReliefTests
+{
+    private static readonly PremiumRuleSet Rs = TestRuleSets.Amagasaki2025;
+
+    private static MemberAssessment M(PremiumAssessment a, string id) => a.Members.Single(m => m.Id == id);
+
+    private static MemberJson Mother(long income = 2_000_000, string acquired = "2010-04-01") =>
+        Member("P1", "1995-05-05", Income(income, salaryRevenue: income + 800_000, salaryIncome: income), acquired: acquired);
+
+    // ---- 産前産後 (§5) ------------------------------------------------------------------------------
+
+    [Fact]
+    public void Perinatal_exempts_the_mothers_income_levy_and_per_capita_for_four_months()
+    {
+        // Due 2025-08-10: July–October. 所得割 1,570,000 × 8.04% = 126,228 → × 8/12 = 84,152 (42,076 removed);
+        // 均等割 31,200 → × 8/12 = 20,800 (10,400 removed); the 平等割 is untouched.
+        var a = Rs.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        var medical = a.Component("medical");
+        Assert.Equal(126_228, medical.IncomeLevy);
+        Assert.Equal(42_076 + 10_400, medical.Relief(Relief.Perinatal));
+        Assert.Equal(84_152 + 20_800 + 19_404, medical.BeforeCap);
+        Assert.Equal(16_328 + 4_016, a.Component("support").Relief(Relief.Perinatal));
+        Assert.Equal(4, M(a, "P1").ReliefMonths[Relief.Perinatal]);
+        Assert.Equal(medical.Reduction, medical.Reliefs.Sum(r => r.Amount));
+    }
+
+    [Theory]
+    [InlineData("2025-06-15", true, 5)]   // multiple: March–August; March 2025 belongs to FY2024
+    [InlineData("2025-06-15", false, 4)]  // single: May–August
+    [InlineData("2026-04-10", false, 1)]  // March 2026 only; April–June belong to FY2026
+    [InlineData("2025-01-20", false, 0)]  // December 2024–March 2025: all in FY2024
+    [InlineData("2025-02-10", false, 1)]  // January–April 2025: April in FY2025
+    public void Perinatal_months_are_split_by_fiscal_year(string due, bool multiple, int months)
+    {
+        var a = Rs.Assess(Household(Mother().GivingBirth(due, multiple)));
+        Assert.Equal(months, M(a, "P1").ReliefMonths.GetValueOrDefault(Relief.Perinatal));
+    }
+
+    [Fact]
+    public void Perinatal_counts_only_months_the_mother_is_insured()
+    {
+        // Due 2025-08-20 (July–October), insured from September: September and October.
+        var a = Rs.Assess(Household(Mother(acquired: "2025-09-01").GivingBirth("2025-08-20")));
+        Assert.Equal(2, M(a, "P1").ReliefMonths[Relief.Perinatal]);
+        // 均等割 for 7 months: 18,200; exempt 2 of them: 5,200.
+        Assert.Equal(18_200, a.Component("medical").PerCapita);
+        Assert.Equal(1_570_000L * 2 * 804 / 10_000 / 12 + 5_200, a.Component("medical").Relief(Relief.Perinatal));
+    }
+
+    [Fact]
+    public void Perinatal_applies_before_the_cap_so_a_capped_household_pays_the_same()
+    {
+        var withBirth = Rs.Assess(Household(Mother(income: 20_000_000).GivingBirth("2025-08-10")));
+        var without = Rs.Assess(Household(Mother(income: 20_000_000)));
+        Assert.True(withBirth.Component("medical").Relief(Relief.Perinatal) > 0);
+        Assert.Equal(660_000, withBirth.Component("medical").Amount);
+        Assert.Equal(without.AnnualPremium, withBirth.AnnualPremium);
+    }
+
+    [Theory]
+    [InlineData("2023-11-20", 1)] // October 2023–January 2024: only January 2024 (the FY2023 transition)
+    [InlineData("2023-10-31", 0)] // before 2023-11-01: not eligible
+    [InlineData("2024-02-10", 3)] // January–April 2024: January–March in FY2023
+    public void Perinatal_in_fiscal_2023_starts_with_January_2024(string due, int months)
+    {
+        var a = TestRuleSets.Get("shimonoseki", 2023).Assess(Household(Mother().GivingBirth(due)));
+        Assert.Equal(months, M(a, "P1").ReliefMonths.GetValueOrDefault(Relief.Perinatal));
+    }
+
+    // ---- 特定世帯 / 特定継続世帯 (§6) ---------------------------------------------------------------
+
+    private static HouseholdJson Elderly(string since, long headIncome = 3_000_000, params MemberJson[] more) =>
+        Household([Member("P1", "1955-06-01", Income(headIncome)), Uninsured("P2", "1949-05-05", specifiedSameHouseholdSince: since), .. more]);
+
+    [Theory]
+    [InlineData("2023-06-10", 9_702, 3_750)]   // 22 months before April 2025: 特定世帯, 1/2
+    [InlineData("2020-09-15", 9_702, 3_750)]   // 5 years end in August 2025: 特定世帯 to the year's end
+    [InlineData("2020-03-15", 4_851, 1_875)]   // 61 months: 特定継続世帯, 1/4 (19,404 × 3/4 = 14,553)
+    [InlineData("2017-05-01", 4_851, 1_875)]   // 8 years end in April 2025: 特定継続世帯 to the year's end
+    [InlineData("2017-03-01", 0, 0)]           // 97 months: over
+    public void The_specified_household_relief_halves_then_quarters_the_per_household_levy(string since, long medical, long support)
+    {
+        var a = Rs.Assess(Elderly(since));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(medical, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(support, a.Component("support").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(0, a.Component("care").Relief(Relief.SpecifiedHousehold));
+    }
+
+    [Fact]
+    public void The_specified_household_relief_starts_the_month_the_household_is_left_with_one_insured()
+    {
+        // The wife turns 75 on 2025-10-05 and stays: 特定世帯 from October (6 months): 9,702 × 6/12.
+        var a = Rs.Assess(Household(
+            Member("P1", "1955-06-01", Income(3_000_000)),
+            Member("P2", "1950-10-05", specifiedSameHouseholdSince: "2025-10-05")));
+        Assert.Equal(4_851, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(6, M(a, "P2").InsuredMonths);
+    }
+
+    [Fact]
+    public void No_specified_household_relief_with_two_insured()
+    {
+        var a = Rs.Assess(Elderly("2023-06-10", 3_000_000, Member("P3", "1990-01-01")));
+        Assert.Equal(0, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+    }
+
+    [Fact]
+    public void The_statutory_reduction_applies_to_the_already_halved_per_household_levy()
+    {
+        // No income: 7割. 平等割 19,404 → 9,702 (特定世帯) → 2,910 (7割 of 9,702 = 6,791.4, charged 2,910.6 → 2,910).
+        var a = Rs.Assess(Elderly("2023-06-10", headIncome: 0));
+        Assert.Equal("7割", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(9_702, medical.Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(31_200 - 9_360 + (9_702 - 2_910), medical.Relief(Relief.StatutoryReduction));
+        Assert.Equal(9_360 + 2_910, medical.Amount);
+    }
+
+    // ---- 非自発的失業者 (§7.1) ----------------------------------------------------------------------
+
+    private static MemberJson Laid0ff(string birth = "1985-06-15") =>
+        Member("P1", birth, Income(3_000_000, salaryRevenue: 4_400_000, salaryIncome: 3_000_000));
+
+    [Fact]
+    public void Involuntary_unemployment_deems_the_salary_income_at_30_percent_in_the_levy_and_the_reduction_test()
+    {
+        // Separated 2024-09-30 (code 11): October 2024 to March 2026, the whole of FY2025.
+        // Deemed 給与所得 900,000 → 算定基礎所得 470,000; 判定所得 900,000 ≤ 990,000 → 2割.
+        var a = Rs.Assess(Household(Laid0ff().Separated("2024-09-30")));
+        Assert.Equal("2割", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(206_628, medical.IncomeLevy);
+        Assert.Equal(206_628 - 37_788, medical.Relief(Relief.InvoluntaryUnemployment));
+        Assert.Equal(6_240 + 3_881, medical.Relief(Relief.StatutoryReduction));
+        Assert.Equal(37_788 + 24_960 + 15_523, medical.Amount);
+        // Care from June (40 on 2025-06-14): 10 months. 2,570,000 × 3% × 10/12 − 470,000 × 3% × 10/12.
+        Assert.Equal(64_250 - 11_750, a.Component("care").Relief(Relief.InvoluntaryUnemployment));
+        Assert.Equal(12, M(a, "P1").ReliefMonths[Relief.InvoluntaryUnemployment]);
+    }
+
+    [Fact]
+    public void Involuntary_unemployment_in_part_of_the_year_is_counted_month_by_month()
+    {
+        // Separated 2025-09-30: October–March. (2,570,000 × 6 + 470,000 × 6) / 12 × 8.04% = 122,208.
+        var a = Rs.Assess(Household(Laid0ff().Separated("2025-09-30")));
+        Assert.Equal(206_628 - 122_208, a.Component("medical").Relief(Relief.InvoluntaryUnemployment));
+        Assert.Equal(6, M(a, "P1").ReliefMonths[Relief.InvoluntaryUnemployment]);
+        Assert.Equal("2割", a.ReductionClass);
+    }
+
+    [Theory]
+    [InlineData("1959-06-15", "11")] // 65 on the separation date
+    [InlineData("1985-06-15", "45")] // not an involuntary reason
+    public void Involuntary_unemployment_needs_a_qualifying_separation(string birth, string code)
+    {
+        var a = Rs.Assess(Household(Laid0ff(birth).Separated("2024-09-30", code)));
+        Assert.Equal(0, a.Component("medical").Relief(Relief.InvoluntaryUnemployment));
+        Assert.Equal("none", a.ReductionClass);
+    }
+
+    [Fact]
+    public void Whether_the_reduction_test_uses_the_deemed_income_is_the_insurers_practice()
+    {
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("amagasaki/2025/parameters.json", p => p["practice"]!["involuntaryUnemploymentInReductionTest"]!["value"] = false);
+        var rs = RuleSetCatalog.Load([root.Root]).Find("amagasaki", 2025)!;
+        var a = rs.Assess(Household(Laid0ff().Separated("2024-09-30")));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(206_628 - 37_788, a.Component("medical").Relief(Relief.InvoluntaryUnemployment));
+    }
+
+    // ---- 旧被扶養者 (§7.2) --------------------------------------------------------------------------
+
+    private static MemberJson Dependant(string acquired, long pensionIncome = 2_000_000, string birth = "1955-07-01") =>
+        Member("P1", birth, Income(pensionIncome, pensionRevenue: pensionIncome + 1_100_000, pensionIncome: pensionIncome), acquired: acquired).AsFormerDependant();
+
+    [Fact]
+    public void A_former_dependant_pays_no_income_levy_and_half_the_per_capita_and_per_household_levies()
+    {
+        // Joined 2024-10-01 at 69: window to September 2026. 判定所得 2,000,000 − 150,000: no reduction.
+        var a = Rs.Assess(Household(Dependant("2024-10-01")));
+        Assert.Equal("none", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(126_228 + 15_600 + 9_702, medical.Relief(Relief.FormerDependant));
+        Assert.Equal(15_600 + 9_702, medical.Amount);
+    }
+
+    [Fact]
+    public void The_former_dependant_window_ends_two_years_after_the_acquisition_month()
+    {
+        // Joined 2023-09-01: window to August 2025. 均等割 (15,600 × 5 + 31,200 × 7) / 12 = 24,700;
+        // 平等割 (9,702 × 5 + 19,404 × 7) / 12 = 15,361.5 → 15,361. The 所得割 stays exempt.
+        var a = Rs.Assess(Household(Dependant("2023-09-01", birth: "1955-07-01")));
+        var medical = a.Component("medical");
+        Assert.Equal(126_228 + (31_200 - 24_700) + (19_404 - 15_361), medical.Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void The_larger_of_the_former_dependant_half_and_the_statutory_reduction_applies_never_both()
+    {
+        // 判定所得 1,000,000 − 150,000 = 850,000: 2割. The half (5割) is larger: 31,200 → 15,600, of which
+        // 6,240 is the 2割 and 9,360 the extra the 旧被扶養者 relief gives.
+        var twoTenths = Rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 1_000_000)));
+        Assert.Equal("2割", twoTenths.ReductionClass);
+        Assert.Equal(6_240 + 3_881, twoTenths.Component("medical").Relief(Relief.StatutoryReduction));
+        Assert.Equal(1_000_000 - 430_000, M(twoTenths, "P1").AssessableIncome);
+        Assert.Equal(45_828 + 9_360 + (15_523 - 9_702), twoTenths.Component("medical").Relief(Relief.FormerDependant));
+
+        // No income: 7割 is larger; the 旧被扶養者 relief adds nothing to the 均等割 and 平等割.
+        var sevenTenths = Rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 0)));
+        Assert.Equal("7割", sevenTenths.ReductionClass);
+        Assert.Equal(0, sevenTenths.Component("medical").Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void The_per_household_half_needs_every_insured_member_to_be_a_former_dependant()
+    {
+        var a = Rs.Assess(Household(Dependant("2024-10-01"), Member("P2", "1958-01-01", Income(2_000_000))));
+        var medical = a.Component("medical");
+        Assert.Equal(126_228 + 15_600, medical.Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void A_former_dependant_must_be_65_to_74_at_acquisition()
+    {
+        var a = Rs.Assess(Household(Dependant("2024-10-01", birth: "1960-10-15")));
+        Assert.Equal(0, a.Component("medical").Relief(Relief.FormerDependant));
+    }
+
+    // ---- FY2026 子ども・子育て支援納付金分 (§1.5) ------------------------------------------------------
+
+    private static readonly PremiumRuleSet Rs2026 = TestRuleSets.Get("amagasaki", 2026);
+
+    [Fact]
+    public void The_child_component_waives_the_per_capita_levy_under_18_and_adds_the_adult_levy()
+    {
+        // Draft placeholders: 0.3% / 1,800 / adults + 100 / no 平等割 / cap 30,000.
+        var a = Rs2026.Assess(Household(
+            Member("P1", "1985-06-15", Income(3_000_000, salaryRevenue: 4_400_000, salaryIncome: 3_000_000)),
+            Member("P2", "2015-06-15", acquired: "2015-06-15")));
+        var child = a.Component("child");
+        Assert.Equal(2_570_000 * 3 / 1000, child.IncomeLevy);
+        Assert.Equal(1_900 + 1_800, child.PerCapita);
+        Assert.Equal(1_800, child.Relief(Relief.PerCapitaWaiver));
+        Assert.Equal(7_710 + 1_900, child.Amount);
+        Assert.Equal(0, M(a, "P2").PerCapitaCharges["child"]);
+        Assert.Equal(1_900, M(a, "P1").PerCapitaCharges["child"]);
+        Assert.Equal(["medical", "support", "care", "child"], a.Components.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData("2008-04-02", 0)]     // 18 on 2026-04-01: the first 31 March after is 2027-03-31
+    [InlineData("2008-04-01", 1_900)] // 18 on 2026-03-31
+    public void The_child_waiver_lasts_until_the_first_31_March_after_turning_18(string birth, long charge)
+    {
+        var a = Rs2026.Assess(Household(Member("P1", "1980-01-01", Income(3_000_000)), Member("P2", birth)));
+        Assert.Equal(charge, M(a, "P2").PerCapitaCharges["child"]);
+    }
+
+    [Fact]
+    public void The_child_component_is_capped_at_30000_and_reduced_with_the_others()
+    {
+        Assert.Equal(30_000, Rs2026.Assess(Household(Member("P1", "1980-01-01", Income(50_000_000)))).Component("child").Amount);
+        var poor = Rs2026.Assess(Household(Member("P1", "1980-01-01"), Member("P2", "2015-06-15", acquired: "2015-06-15")));
+        Assert.Equal("7割", poor.ReductionClass);
+        Assert.Equal(570, M(poor, "P1").PerCapitaCharges["child"]);
+    }
+}
