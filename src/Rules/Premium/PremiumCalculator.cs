@@ -37,6 +37,7 @@ public static class PremiumCalculator
     private static readonly Relief[] IncomeLevyStages = [Relief.InvoluntaryUnemployment, Relief.FormerDependant, Relief.Perinatal];
     private static readonly Relief[] PerCapitaStages = [Relief.PerCapitaWaiver, Relief.StatutoryReduction, Relief.FormerDependant, Relief.Preschool, Relief.Perinatal];
     private static readonly Relief[] PerHouseholdStages = [Relief.SpecifiedHousehold, Relief.StatutoryReduction, Relief.FormerDependant];
+    private static readonly Relief[] AllReliefs = Enum.GetValues<Relief>();
 
     /// <summary>Assesses a household; pass a <see cref="Trace"/> to have every step explained.</summary>
     public static PremiumAssessment Assess(PremiumRuleSet rs, HouseholdSnapshot household, Trace? trace = null)
@@ -66,7 +67,7 @@ public static class PremiumCalculator
             int[]? ruleByMonth = trace is null ? null : new int[MonthsPerYear * (nc + 1)];
             for (var k = 0; k < MonthsPerYear; k++)
             {
-                var facts = DateFacts(member, monthEnds[k]);
+                var facts = MonthEndFacts(member, monthEnds[k], rs.MonthStartsAfter[k]);
                 int outcomes;
                 if (k > 0 && facts == previous && ruleByMonth is null)
                 {
@@ -237,6 +238,7 @@ public static class PremiumCalculator
         Span<long> householdUnits = stackalloc long[PerHouseholdStages.Length + 1];
         Span<int> insuredCount = stackalloc int[MonthsPerYear];
         Span<int> formerDependantCount = stackalloc int[MonthsPerYear];
+        Span<long> reliefTotals = stackalloc long[AllReliefs.Length];
         long annualSum = 0;
         for (var c = 0; c < nc; c++)
         {
@@ -293,13 +295,13 @@ public static class PremiumCalculator
             }
 
             // Round each stage of each item; a relief's amount is the drop from the stage before.
-            var reliefTotals = new long[Enum.GetValues<Relief>().Length];
-            var incomeLevyGross = RoundIncome(incomeStages[0], rates.IncomeRate, p);
-            var incomeLevyNet = Stages(IncomeLevyStages, incomeStages, x => RoundIncome(x, rates.IncomeRate, p), reliefTotals);
-            var perCapitaGross = RoundYenMonths(capitaStages[0], p.Rounding.PerCapita);
-            var perCapitaNet = Stages(PerCapitaStages, capitaStages, x => RoundYenMonths(x, p.Rounding.PerCapita), reliefTotals);
-            var perHouseholdGross = RoundYenMonths(householdStages[0], p.Rounding.PerHousehold);
-            var perHouseholdNet = Stages(PerHouseholdStages, householdStages, x => RoundYenMonths(x, p.Rounding.PerHousehold), reliefTotals);
+            reliefTotals.Clear();
+            var incomeLevyGross = RoundTwelfths(incomeStages[0], rates.IncomeRate, p.Rounding.IncomeLevy);
+            var incomeLevyNet = Stages(IncomeLevyStages, incomeStages, rates.IncomeRate, p.Rounding.IncomeLevy, reliefTotals);
+            var perCapitaGross = RoundTwelfths(capitaStages[0], Ratio.One, p.Rounding.PerCapita);
+            var perCapitaNet = Stages(PerCapitaStages, capitaStages, Ratio.One, p.Rounding.PerCapita, reliefTotals);
+            var perHouseholdGross = RoundTwelfths(householdStages[0], Ratio.One, p.Rounding.PerHousehold);
+            var perHouseholdNet = Stages(PerHouseholdStages, householdStages, Ratio.One, p.Rounding.PerHousehold, reliefTotals);
 
             var reduction = incomeLevyGross - incomeLevyNet + (perCapitaGross - perCapitaNet) + (perHouseholdGross - perHouseholdNet);
             var beforeCap = p.Rounding.Component.Apply(incomeLevyNet + perCapitaNet + perHouseholdNet);
@@ -308,7 +310,7 @@ public static class PremiumCalculator
                 : rates.Cap;
             var amount = Math.Min(beforeCap, cap);
             var reliefs = new List<ReliefAmount>();
-            foreach (var relief in Enum.GetValues<Relief>())
+            foreach (var relief in AllReliefs)
             {
                 if (reliefTotals[(int)relief] == 0) continue;
                 reliefs.Add(new ReliefAmount(relief, Reliefs.Label(relief), reliefTotals[(int)relief], ReliefReference(rs, component, relief)));
@@ -345,6 +347,10 @@ public static class PremiumCalculator
         }
         return new PremiumAssessment(annual, results, Outcomes.Name(reductionClass), judgementDate, undeclared, memberResults, trace?.Steps);
     }
+
+    /// <summary>Facts about a member on a month's last day, given the day after it (saves a date addition per month).</summary>
+    private static MemberDateFacts MonthEndFacts(MemberSnapshot member, LocalDate monthEnd, LocalDate nextDay) =>
+        new(member.IsCoveredOn(monthEnd), Age.CalendarAgeOn(member.BirthDate, monthEnd), Age.CalendarAgeOn(member.BirthDate, nextDay), false);
 
     /// <summary>Facts about a member on a date.</summary>
     public static MemberDateFacts DateFacts(MemberSnapshot member, LocalDate date) =>
@@ -455,24 +461,25 @@ public static class PremiumCalculator
         units[3] = allFormerDependants && fdRatio.CompareTo(classRatio) > 0 ? Relieve(afterSpecified, fdRatio, p.Rounding.FormerDependant) : afterStatutory;
     }
 
-    /// <summary>Rounds every stage of an item; records each relief's drop; returns the last stage.</summary>
-    private static long Stages(Relief[] reliefs, ReadOnlySpan<long> sums, Func<long, long> round, long[] totals)
+    /// <summary>
+    /// Rounds every stage of an item (each a sum of yen-months, × <paramref name="rate"/> ÷ 12); records
+    /// each relief's drop in <paramref name="totals"/>; returns the last stage.
+    /// </summary>
+    private static long Stages(Relief[] reliefs, ReadOnlySpan<long> sums, Ratio rate, Rounding rounding, Span<long> totals)
     {
-        var previous = round(sums[0]);
+        var previous = RoundTwelfths(sums[0], rate, rounding);
         for (var s = 0; s < reliefs.Length; s++)
         {
-            var current = sums[s + 1] == sums[s] ? previous : round(sums[s + 1]);
+            var current = sums[s + 1] == sums[s] ? previous : RoundTwelfths(sums[s + 1], rate, rounding);
             totals[(int)reliefs[s]] += previous - current;
             previous = current;
         }
         return previous;
     }
 
-    private static long RoundIncome(long incomeMonths, Ratio rate, PremiumParameters p) =>
-        p.Rounding.IncomeLevy.Apply((ExactYen.FromYen(incomeMonths) * rate).DividedBy(MonthsPerYear));
-
-    private static long RoundYenMonths(long yenMonths, Rounding rounding) =>
-        rounding.Apply(ExactYen.FromYen(yenMonths).DividedBy(MonthsPerYear));
+    /// <summary>A sum of yen-months × rate ÷ 12, rounded: an item of a component.</summary>
+    private static long RoundTwelfths(long yenMonths, Ratio rate, Rounding rounding) =>
+        rounding.Apply((ExactYen.FromYen(yenMonths) * rate).DividedBy(MonthsPerYear));
 
     /// <summary>The months of the year exempted by 産前産後 for a member (before coverage is considered).</summary>
     private static int PerinatalMonths(PremiumRuleSet rs, FiscalYear fy, MemberSnapshot m, Trace? trace)

@@ -48,7 +48,11 @@ public sealed class PremiumRuleSet
         ReductionClass = reductionClass;
         var fy = new Calendar.FiscalYear(source.FiscalYear);
         MonthEnds = Enumerable.Range(0, 12).Select(k => fy.Month(k).OnDayOfMonth(fy.Month(k).Calendar.GetDaysInMonth(fy.Month(k).Year, fy.Month(k).Month))).ToArray();
+        MonthStartsAfter = MonthEnds.Select(d => d.PlusDays(1)).ToArray();
     }
+
+    /// <summary>The first day of the month after each month of the fiscal year (for legal ages at month-ends).</summary>
+    internal NodaTime.LocalDate[] MonthStartsAfter { get; }
 
     /// <summary>The last day of each month of the fiscal year (April first): the month-end rule's dates.</summary>
     internal NodaTime.LocalDate[] MonthEnds { get; }
