@@ -22,6 +22,8 @@ public static class KokuhoRulesServices
             return RuleSetCatalog.Load(roots);
         });
         builder.Services.AddSingleton<PremiumService>();
+        builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
+        builder.Services.AddSingleton<ReassessmentService>();
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();

@@ -78,4 +78,9 @@ public sealed record PremiumAssessment(
     LocalDate? JudgementDate,
     IReadOnlyList<string> UndeclaredIncomeMembers,
     IReadOnlyList<MemberAssessment> Members,
-    IReadOnlyList<TraceStep>? Trace);
+    IReadOnlyList<TraceStep>? Trace)
+{
+    /// <summary>The last month of the year in which some member is liable for some component; null if none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public YearMonth? LastLiableMonth { get; init; }
+}

@@ -345,7 +345,12 @@ public static class PremiumCalculator
             memberResults[i] = new MemberAssessment(members[i].Id, i == headIndex, BitOperations.PopCount((uint)insuredMasks[i]), months,
                 assessable[i], members[i].Income.Declared, preschool[i], salaryEarner[i], counted[i], judgementIncome[i], charges, reliefMonths);
         }
-        return new PremiumAssessment(annual, results, Outcomes.Name(reductionClass), judgementDate, undeclared, memberResults, trace?.Steps);
+        var anyLiable = 0;
+        foreach (var mask in liableMasks) anyLiable |= mask;
+        return new PremiumAssessment(annual, results, Outcomes.Name(reductionClass), judgementDate, undeclared, memberResults, trace?.Steps)
+        {
+            LastLiableMonth = anyLiable == 0 ? null : fy.Month(31 - BitOperations.LeadingZeroCount((uint)anyLiable)),
+        };
     }
 
     /// <summary>Facts about a member on a month's last day, given the day after it (saves a date addition per month).</summary>

@@ -52,6 +52,10 @@ public sealed class PremiumParameters
     [FromLayer(RuleSetLayerKind.National)]
     public FormerDependantParameters FormerDependant { get; set; } = null!;
 
+    /// <summary>国保法110条の2: how long an assessment can be made or changed.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public AssessmentTimeLimitParameters AssessmentTimeLimit { get; set; } = null!;
+
     /// <summary>The insurer's rates and caps per component.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
     public IReadOnlyDictionary<string, ComponentRates> Rates { get; set; } = null!;
@@ -363,4 +367,24 @@ public sealed class InstallmentParameters
 
     /// <summary>Which installment takes the remainder.</summary>
     public InstallmentRemainder RemainderTo { get; set; }
+
+    /// <summary>Day of the month each installment is due (納期限); 0 for the month's last day.</summary>
+    public int DueDayOfMonth { get; set; }
+
+    /// <summary>
+    /// When true, a household whose liability ends during the year (e.g. its only member turns 75) pays
+    /// only in the installments up to its last liable month, as Kamo and Haebaru do.
+    /// </summary>
+    public bool OnlyWhileLiable { get; set; }
+}
+
+/// <summary>国保法110条の2: the period for making or changing an assessment (賦課決定の期間制限).</summary>
+[ParameterGroup]
+public sealed class AssessmentTimeLimitParameters
+{
+    /// <summary>Years from the day after the year's first due date (or the day the premium became chargeable, if later) (2).</summary>
+    public int Years { get; set; }
+
+    /// <summary>Years within which a reduction not caused by the insured may still be made (国保法110条の2第2項).</summary>
+    public int ReductionExceptionYears { get; set; }
 }

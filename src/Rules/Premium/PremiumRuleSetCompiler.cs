@@ -149,6 +149,10 @@ public static class PremiumRuleSetCompiler
         var months = p.Installments.Months;
         if (months.Count is 0 or > 12 || months.Any(m => m is < 1 or > 12) || months.Distinct().Count() != months.Count)
             Error("installments.months", "installment months must be 1 to 12 distinct calendar months (1–12)");
+        if (p.Installments.DueDayOfMonth is < 0 or > 28)
+            Error("installments.dueDayOfMonth", "the due day must be 1 to 28, or 0 for the month's last day");
+        if (p.AssessmentTimeLimit.Years <= 0 || p.AssessmentTimeLimit.ReductionExceptionYears < p.AssessmentTimeLimit.Years)
+            Error("assessmentTimeLimit.years", "the time limit must be positive, and the reduction exception at least as long");
         if (!Rounding.AllowedUnits.Contains(p.Installments.UnitYen))
             Error("installments.unitYen", $"the unit must be one of {string.Join(", ", Rounding.AllowedUnits)} yen");
     }

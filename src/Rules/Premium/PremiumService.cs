@@ -20,6 +20,12 @@ public sealed record AssessmentRequest
 
     /// <summary>True for a trial calculation (試算), the only way to use a draft rule set.</summary>
     public bool? Trial { get; init; }
+
+    /// <summary>
+    /// The day the assessment is made (賦課決定日): the premium is spread over the installments due after
+    /// it. Absent: the whole schedule of the year (the annual assessment, 本算定).
+    /// </summary>
+    public LocalDate? AsOf { get; init; }
 }
 
 /// <summary>The rule set a result was computed with: enough to reproduce it.</summary>
@@ -37,6 +43,8 @@ public sealed record RuleSetStamp(string Insurer, int FiscalYear, string Version
 /// <param name="Ruleset">The rule set used (insurer, fiscal year, version, hash).</param>
 /// <param name="UnconfirmedParameters">Parameters of the rule set that no source confirms yet: the result depends on assumptions listed here.</param>
 /// <param name="Trial">True when this is a trial calculation (試算), not an assessment.</param>
+/// <param name="Installments">The annual premium spread over the installments (期割) still to fall due.</param>
+/// <param name="Settlement">What cannot be spread because no installment is left (an extra bill).</param>
 /// <param name="Trace">Every step, in order, with parameters, references and rules; null when not asked for.</param>
 public sealed record AssessmentResponse(
     long AnnualPremium,
@@ -48,6 +56,8 @@ public sealed record AssessmentResponse(
     RuleSetStamp Ruleset,
     IReadOnlyList<string> UnconfirmedParameters,
     bool Trial,
+    IReadOnlyList<InstallmentBill> Installments,
+    Settlement Settlement,
     IReadOnlyList<TraceStep>? Trace);
 
 /// <summary>Why a request could not be assessed.</summary>
@@ -75,11 +85,28 @@ public sealed class PremiumService(RuleSetCatalog catalog)
     /// <summary>Assesses a request; exactly one of the result and the failure is non-null.</summary>
     public (AssessmentResponse? Response, AssessmentFailure? Failure) Assess(AssessmentRequest? request, bool trace)
     {
+        var (rs, assessment, failure) = Evaluate(request, trace);
+        return failure is not null ? (null, failure) : (ToResponse(rs!, assessment!, request!.Trial ?? false, request.AsOf), null);
+    }
+
+    /// <summary>The response for an assessment: the rule set's stamp, and the premium spread over the installments due after <paramref name="asOf"/>.</summary>
+    public AssessmentResponse ToResponse(PremiumRuleSet rs, PremiumAssessment assessment, bool trial, LocalDate? asOf)
+    {
+        var slots = InstallmentSchedule.OpenSlots(rs, assessment, asOf);
+        var installments = InstallmentSchedule.Spread(assessment.AnnualPremium, slots, rs.Parameters.Installments);
+        var settlement = slots.Count == 0 && assessment.AnnualPremium > 0 ? new Settlement(SettlementKind.AdditionalBill, assessment.AnnualPremium) : Settlement.None;
+        return new AssessmentResponse(assessment.AnnualPremium, assessment.Components, assessment.ReductionClass, assessment.JudgementDate,
+            assessment.UndeclaredIncomeMembers, assessment.Members, RuleSetStamp.Of(rs), rs.UnconfirmedParameters, trial, installments, settlement, assessment.Trace);
+    }
+
+    /// <summary>Checks a request, finds its rule set and assesses the household.</summary>
+    public (PremiumRuleSet? RuleSet, PremiumAssessment? Assessment, AssessmentFailure? Failure) Evaluate(AssessmentRequest? request, bool trace)
+    {
         var errors = new List<FieldError>();
-        if (request is null) return (null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
+        if (request is null) return (null, null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
         if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
         if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
-        if (errors.Count > 0) return (null, Invalid(errors));
+        if (errors.Count > 0) return (null, null, Invalid(errors));
 
         var rs = Catalog.Find(request.Insurer!, request.FiscalYear!.Value);
         if (rs is null)
@@ -88,23 +115,21 @@ public sealed class PremiumService(RuleSetCatalog catalog)
             var detail = known.Length > 0
                 ? $"There is no rule set for insurer '{request.Insurer}' and fiscal year {request.FiscalYear}; its rule sets cover fiscal years {string.Join(", ", known)}."
                 : $"There is no rule set for insurer '{request.Insurer}'. Known insurers: {string.Join(", ", Catalog.RuleSets.Select(r => r.Insurer.Id).Distinct())}.";
-            return (null, new AssessmentFailure(AssessmentFailureKind.UnknownRuleSet, detail, [new FieldError(known.Length > 0 ? "fiscalYear" : "insurer", "no such rule set")]));
+            return (null, null, new AssessmentFailure(AssessmentFailureKind.UnknownRuleSet, detail, [new FieldError(known.Length > 0 ? "fiscalYear" : "insurer", "no such rule set")]));
         }
         var trial = request.Trial ?? false;
         if (rs.Status == RuleSetStatus.Draft && !trial)
         {
-            return (null, new AssessmentFailure(AssessmentFailureKind.DraftRuleSet,
+            return (null, null, new AssessmentFailure(AssessmentFailureKind.DraftRuleSet,
                 $"Rule set {rs.Insurer.Id}/{rs.FiscalYear} (version {rs.Version}) is a draft: {rs.UnconfirmedParameters.Count} of its parameters are not confirmed by a source and it is not published. Only a trial calculation may use it: send \"trial\": true.",
                 [new FieldError("trial", "must be true to use a draft rule set")]));
         }
 
         var household = SnapshotReader.Read(request.Household, "household", errors);
-        if (household is null) return (null, Invalid(errors));
+        if (household is null) return (null, null, Invalid(errors));
 
         var t = trace ? new Trace() : null;
-        var assessment = PremiumCalculator.Assess(rs, household, t);
-        return (new AssessmentResponse(assessment.AnnualPremium, assessment.Components, assessment.ReductionClass, assessment.JudgementDate,
-            assessment.UndeclaredIncomeMembers, assessment.Members, RuleSetStamp.Of(rs), rs.UnconfirmedParameters, trial, assessment.Trace), null);
+        return (rs, PremiumCalculator.Assess(rs, household, t), null);
     }
 
     private static AssessmentFailure Invalid(List<FieldError> errors) =>

@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using KokuhoRules.Rules.Calendar;
+using NodaTime;
+
+namespace KokuhoRules.Rules.Premium;
+
+/// <summary>One installment (期) of 普通徴収: its number in the year's schedule, its due date (納期限) and amount.</summary>
+/// <param name="Number">1 for the first installment of the schedule (第1期), and so on.</param>
+public sealed record InstallmentBill(int Number, LocalDate DueDate, long Amount);
+
+/// <summary>A slot of the year's installment schedule, before an amount is put in it.</summary>
+public readonly record struct InstallmentSlot(int Number, LocalDate DueDate)
+{
+    /// <summary>The month the installment falls due in.</summary>
+    public YearMonth Month => new(DueDate.Year, DueDate.Month);
+}
+
+/// <summary>
+/// 期割: the installment schedule of a fiscal year and how an amount is spread over it. Every
+/// installment is a multiple of the rule set's unit except the one that takes the remainder (the
+/// first or the last, as the rule set says), so the installments always add up to the amount.
+/// </summary>
+public static class InstallmentSchedule
+{
+    /// <summary>The year's installment slots (e.g. June–March), numbered from 1, with their due dates.</summary>
+    public static IReadOnlyList<InstallmentSlot> Slots(PremiumRuleSet rs)
+    {
+        var p = rs.Parameters.Installments;
+        var fy = new FiscalYear(rs.FiscalYear);
+        var slots = new InstallmentSlot[p.Months.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var month = p.Months[i];
+            var yearMonth = new YearMonth(month >= 4 ? fy.Year : fy.Year + 1, month);
+            var day = p.DueDayOfMonth == 0 ? CalendarSystem.Iso.GetDaysInMonth(yearMonth.Year, yearMonth.Month) : p.DueDayOfMonth;
+            slots[i] = new InstallmentSlot(i + 1, yearMonth.OnDayOfMonth(day));
+        }
+        return slots;
+    }
+
+    /// <summary>The due date of the year's first installment (最初の納期), which starts the 110条の2 time limit.</summary>
+    public static LocalDate FirstDueDate(PremiumRuleSet rs) => Slots(rs)[0].DueDate;
+
+    /// <summary>
+    /// Spreads a non-negative amount over slots: each a multiple of <c>unitYen</c>, the remainder on the
+    /// first or last slot. Returns no installments when there are no slots.
+    /// </summary>
+    public static IReadOnlyList<InstallmentBill> Spread(long amount, IReadOnlyList<InstallmentSlot> slots, InstallmentParameters p)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        if (slots.Count == 0) return [];
+        var each = amount / slots.Count / p.UnitYen * p.UnitYen;
+        var remainder = amount - each * slots.Count;
+        var bills = new InstallmentBill[slots.Count];
+        var remainderIndex = p.RemainderTo == InstallmentRemainder.First ? 0 : slots.Count - 1;
+        for (var i = 0; i < slots.Count; i++)
+            bills[i] = new InstallmentBill(slots[i].Number, slots[i].DueDate, each + (i == remainderIndex ? remainder : 0));
+        return bills;
+    }
+
+    /// <summary>
+    /// The slots an amount assessed on <paramref name="asOf"/> is spread over: those not yet due (due
+    /// after <paramref name="asOf"/>; all of them when it is null) and, where the rule set says so, not after
+    /// the household's last liable month.
+    /// </summary>
+    public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, PremiumAssessment assessment, LocalDate? asOf)
+    {
+        var last = assessment.LastLiableMonth;
+        return Slots(rs)
+            .Where(s => asOf is null || s.DueDate > asOf.Value)
+            .Where(s => !rs.Parameters.Installments.OnlyWhileLiable || last is null || s.Month.CompareTo(last.Value) <= 0)
+            .ToArray();
+    }
+}
+
+/// <summary>What is left to settle outside the installments: an extra bill, or a refund.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SettlementKind>))]
+public enum SettlementKind
+{
+    None,
+    /// <summary>追加の納付: more is owed and no installment is left to carry it.</summary>
+    AdditionalBill,
+    /// <summary>還付: more was billed (and due) than is owed.</summary>
+    Refund,
+}
+
+/// <summary>An extra bill or a refund, in yen (always ≥ 0; the kind gives the direction).</summary>
+public sealed record Settlement(SettlementKind Kind, long Amount)
+{
+    public static Settlement None { get; } = new(SettlementKind.None, 0);
+}
