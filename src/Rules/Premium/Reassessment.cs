@@ -24,7 +24,11 @@ public sealed record ReassessmentRequest
     /// <summary>The day the recalculation is made (処理日): installments due on or before it are not altered. Default: today in Japan.</summary>
     public LocalDate? AsOf { get; init; }
 
-    /// <summary>Every fiscal year the change reaches, from the year of its effective date to the year of <see cref="AsOf"/>.</summary>
+    /// <summary>
+    /// Every fiscal year the change affects, each assessed under its own rule set: the year of the
+    /// effective date, and each later year up to that of <see cref="AsOf"/> that the change reaches (a
+    /// change of membership reaches them all; a corrected income only the year it is the prior-year income of).
+    /// </summary>
     public IReadOnlyList<ReassessmentYearJson?>? Years { get; init; }
 
     /// <summary>True for a trial (試算), the only way to use a draft rule set.</summary>
@@ -200,9 +204,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             if (fy < firstYear) errors.Add(new FieldError($"years[{i}].fiscalYear", $"the change takes effect on {effective:uuuu-MM-dd} (fiscal year {firstYear}): fiscal year {fy} is not affected"));
             if (fy > lastYear) errors.Add(new FieldError($"years[{i}].fiscalYear", $"fiscal year {fy} has not started on the processing day {asOf:uuuu-MM-dd}"));
         }
-        for (var fy = firstYear; fy <= lastYear; fy++)
-            if (!given.Contains(fy) && errors.Count == 0)
-                errors.Add(new FieldError("years", $"the change takes effect in fiscal year {firstYear} and the processing day is in {lastYear}: fiscal year {fy} must be included with its household and previous assessment"));
+        if (!given.Contains(firstYear) && errors.Count == 0)
+            errors.Add(new FieldError("years", $"the change takes effect on {effective:uuuu-MM-dd}, in fiscal year {firstYear}: fiscal year {firstYear} must be included with its household and previous assessment (and every later year the change affects)"));
         if (errors.Count > 0) return (null, Invalid(errors));
 
         var results = new List<YearReassessment>();
@@ -279,8 +282,9 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         var openSlots = InstallmentSchedule.OpenSlots(rs, assessment, asOf);
         IReadOnlyList<InstallmentBill> spread = [];
         var settlement = Settlement.None;
-        if (barred)
+        if (barred || (previous is not null && newAnnual == previousAnnual))
         {
+            // Nothing to change: the bills stand as they were (re-spreading could move a remainder between them).
             spread = previousInstallments.Where(b => b.DueDate > asOf).ToArray();
         }
         else if (remainingTotal < 0)

@@ -1,0 +1,254 @@
+using System.Text.Json;
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Tests.Support;
+using NodaTime;
+using NodaTime.Testing;
+using static KokuhoRules.Tests.Support.Households;
+
+namespace KokuhoRules.Tests.Premium;
+
+/// <summary>
+/// 期割 and 更正 (premium.md §8.3; withholding-highcost-eligibility.md §C3, §C5), on Amagasaki's
+/// schedule: 10 installments June–March, due at each month's end, 100-yen units with the remainder on
+/// the first (unconfirmed parameters, see the rule set). Amounts are worked by hand.
+/// </summary>
+public sealed class ReassessmentTests
+{
+    private static readonly ReassessmentService Service = new(TestRuleSets.Service, new FakeClock(Instant.FromUtc(2025, 11, 20, 3, 0)));
+
+    private static AssessmentResponse Assess(HouseholdJson household, int fiscalYear = 2025, string? asOf = null, bool trial = false)
+    {
+        var (response, failure) = TestRuleSets.Service.Assess(new AssessmentRequest
+        {
+            Insurer = "amagasaki", FiscalYear = fiscalYear, Household = household, AsOf = asOf is null ? null : Date(asOf), Trial = trial ? true : null,
+        }, trace: false);
+        Assert.True(failure is null, failure?.Detail);
+        return response!;
+    }
+
+    /// <summary>The previous assessment as the core system would post it back: the API's own JSON.</summary>
+    private static PreviousAssessmentJson Previous(AssessmentResponse response) =>
+        JsonSerializer.Deserialize<PreviousAssessmentJson>(JsonSerializer.Serialize(response, KokuhoJson.Options), KokuhoJson.Options)!;
+
+    private static ReassessmentResponse Reassess(string effective, string? asOf, bool trial = false, bool notCausedByInsured = false,
+        params (int FiscalYear, HouseholdJson Household, AssessmentResponse? Previous)[] years)
+    {
+        var (response, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki",
+            Change = new ChangeJson { EffectiveDate = Date(effective), Description = "test", ReductionNotCausedByInsured = notCausedByInsured ? true : null },
+            AsOf = asOf is null ? null : Date(asOf),
+            Years = years.Select(y => (ReassessmentYearJson?)new ReassessmentYearJson { FiscalYear = y.FiscalYear, Household = y.Household, Previous = y.Previous is null ? null : Previous(y.Previous) }).ToArray(),
+            Trial = trial ? true : null,
+        }, trace: true);
+        Assert.True(failure is null, failure?.Detail + " " + string.Join("; ", failure?.Errors.Select(e => $"{e.Field}: {e.Message}") ?? []));
+        return response!;
+    }
+
+    private static HouseholdJson Couple(string? spouseLost = null, long spouseIncome = 450_000) => Household(
+        Member("P1", "1983-05-10", Income(2_760_000, salaryRevenue: 4_000_000, salaryIncome: 2_760_000)),
+        Member("P2", "1984-06-01", Income(spouseIncome, salaryRevenue: spouseIncome + 550_000, salaryIncome: spouseIncome), lost: spouseLost));
+
+    [Fact]
+    public void The_annual_premium_is_spread_over_ten_installments_in_100_yen_units_remainder_first()
+    {
+        // 476,352 ÷ 10 = 47,635 → 47,600 each; the remainder 352 goes to the first: 47,952.
+        var a = Assess(Couple());
+        Assert.Equal(476_352, a.AnnualPremium);
+        Assert.Equal([47_952, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600], a.Installments.Select(i => i.Amount));
+        Assert.Equal(Enumerable.Range(1, 10), a.Installments.Select(i => i.Number));
+        Assert.Equal(Date("2025-06-30"), a.Installments[0].DueDate);
+        Assert.Equal(Date("2026-03-31"), a.Installments[^1].DueDate);
+        Assert.Equal(a.AnnualPremium, a.Installments.Sum(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_household_joining_mid_year_pays_over_the_installments_still_to_fall_due()
+    {
+        // Joins 2025-10-15, 7割: medical 7,590 + support 2,932 + care 2,708 = 13,230, assessed on 2025-11-05:
+        // November–March, 5 installments: 2,600 each, 2,830 for the first.
+        var a = Assess(Household(Member("P1", "1980-06-15", acquired: "2025-10-15")), asOf: "2025-11-05");
+        Assert.Equal(13_230, a.AnnualPremium);
+        Assert.Equal([6, 7, 8, 9, 10], a.Installments.Select(i => i.Number));
+        Assert.Equal([2_830, 2_600, 2_600, 2_600, 2_600], a.Installments.Select(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_household_leaving_at_75_pays_only_in_the_installments_of_its_liable_months()
+    {
+        // Alone, 75 on 2025-12-07: NHI April–November; installments June–November (6), as in Kamo.
+        var a = Assess(Household(Member("P1", "1950-12-07", Income(2_000_000))));
+        Assert.Equal([1, 2, 3, 4, 5, 6], a.Installments.Select(i => i.Number));
+        Assert.Equal(a.AnnualPremium, a.Installments.Sum(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_member_leaving_mid_year_lowers_the_remaining_installments_only()
+    {
+        // P2 joins employees' insurance; NHI lost 2025-10-16 (April–September). Processed 2025-11-20:
+        // June–October (5) are due and stay; 447,246 − 238,352 = 208,894 over November–March.
+        var before = Assess(Couple());
+        var r = Reassess("2025-10-16", "2025-11-20", years: (2025, Couple(spouseLost: "2025-10-16"), before)).Years.Single();
+        Assert.True(r.Applied);
+        Assert.Equal(447_246 - 476_352, r.Difference);
+        Assert.Equal(before.Installments.Take(5).Select(i => i.Amount), r.Installments.Take(5).Select(i => i.Amount));
+        Assert.All(r.Installments.Take(5), i => Assert.Equal(InstallmentStatus.Due, i.Status));
+        Assert.Equal([42_094, 41_700, 41_700, 41_700, 41_700], r.Installments.Skip(5).Select(i => i.Amount));
+        Assert.Equal(447_246, r.Installments.Sum(i => i.Amount));
+        Assert.Equal(SettlementKind.None, r.Settlement.Kind);
+        Assert.Contains(r.Trace!, s => s.Item == "insuredMonths" && s.Subject == "P2" && s.Text.Contains("12か月 → 6か月"));
+        Assert.Contains(r.Trace!, s => s.Item == "componentChange" && s.Component == "medical" && s.Text.Contains("270,744円 → 254,340円"));
+    }
+
+    [Fact]
+    public void A_death_after_the_last_open_installment_is_settled_by_an_extra_bill_or_a_refund()
+    {
+        // Alone, dies 2025-11-30 (lost 2025-12-01): April–November. Processed 2025-12-10: June–November
+        // are due; no later installment falls within the liable months, so what is left is settled.
+        var alive = Household(Member("P1", "1980-06-15", Income(3_000_000)));
+        var before = Assess(alive);
+        var died = Household(Member("P1", "1980-06-15", Income(3_000_000), lost: "2025-12-01"));
+        var r = Reassess("2025-12-01", "2025-12-10", years: (2025, died, before)).Years.Single();
+        var due = before.Installments.Take(6).Sum(i => i.Amount);
+        Assert.Equal(r.AnnualPremium, due + (r.Settlement.Kind == SettlementKind.AdditionalBill ? r.Settlement.Amount : -r.Settlement.Amount));
+        Assert.All(r.Installments.Skip(6), i => Assert.Equal(0, i.Amount));
+        Assert.NotEqual(SettlementKind.None, r.Settlement.Kind);
+    }
+
+    [Fact]
+    public void A_retroactive_join_across_the_fiscal_year_boundary_is_assessed_year_by_year()
+    {
+        // P2 reports on 2025-06-20 that she joined NHI on 2025-02-10 (FY2024, a draft rule set: trial).
+        // FY2024 is a past year: February–March are billed as an extra (過年度分). FY2025 is re-spread over all 10.
+        var fy2024Before = Household(Member("P1", "1983-05-10", Income(2_760_000, salaryRevenue: 4_000_000, salaryIncome: 2_760_000)));
+        var fy2024After = Household(
+            Member("P1", "1983-05-10", Income(2_760_000, salaryRevenue: 4_000_000, salaryIncome: 2_760_000)),
+            Member("P2", "1984-06-01", Income(450_000, salaryRevenue: 1_000_000, salaryIncome: 450_000), acquired: "2025-02-10"));
+        var fy2025Before = fy2024Before;
+        var fy2025After = fy2024After;
+        var r = Reassess("2025-02-10", "2025-06-20", trial: true,
+            years: [(2024, fy2024After, Assess(fy2024Before, 2024, trial: true)), (2025, fy2025After, Assess(fy2025Before))]);
+        var past = r.Years.Single(y => y.FiscalYear == 2024);
+        Assert.Equal("pastYear", past.Kind);
+        Assert.Equal("amagasaki", past.Assessment.Ruleset.Insurer);
+        Assert.Equal(2024, past.Assessment.Ruleset.FiscalYear);
+        Assert.True(past.Difference > 0);
+        Assert.Equal(new Settlement(SettlementKind.AdditionalBill, past.Difference), past.Settlement);
+        Assert.Equal(2, past.Assessment.Members.Single(m => m.Id == "P2").InsuredMonths);
+        var current = r.Years.Single(y => y.FiscalYear == 2025);
+        Assert.Equal("currentYear", current.Kind);
+        Assert.All(current.Installments, i => Assert.Equal(InstallmentStatus.Remaining, i.Status));
+        Assert.Equal(current.AnnualPremium, current.Installments.Sum(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_change_reaching_an_earlier_year_must_include_that_year()
+    {
+        var (_, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki",
+            Change = new ChangeJson { EffectiveDate = Date("2025-02-10") },
+            AsOf = Date("2025-06-20"),
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple() }],
+        }, trace: false);
+        Assert.NotNull(failure);
+        Assert.Equal("years", failure!.Errors[0].Field);
+        Assert.Contains("fiscal year 2024 must be included", failure.Errors[0].Message);
+    }
+
+    [Fact]
+    public void A_year_before_the_change_or_not_yet_started_is_refused()
+    {
+        var (_, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki",
+            Change = new ChangeJson { EffectiveDate = Date("2025-05-10") },
+            AsOf = Date("2025-06-20"),
+            Years = [new ReassessmentYearJson { FiscalYear = 2024, Household = Couple() }, new ReassessmentYearJson { FiscalYear = 2026, Household = Couple() }],
+        }, trace: false);
+        Assert.NotNull(failure);
+        Assert.Contains(failure!.Errors, e => e.Field == "years[0].fiscalYear" && e.Message.Contains("not affected"));
+        Assert.Contains(failure.Errors, e => e.Field == "years[1].fiscalYear" && e.Message.Contains("has not started"));
+    }
+
+    [Fact]
+    public void Recalculating_an_unchanged_household_changes_nothing()
+    {
+        var before = Assess(Couple());
+        var r = Reassess("2025-09-01", "2025-09-15", years: (2025, Couple(), before)).Years.Single();
+        Assert.Equal(0, r.Difference);
+        Assert.Equal(before.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
+        Assert.Equal(SettlementKind.None, r.Settlement.Kind);
+    }
+
+    [Fact]
+    public void The_processing_day_defaults_to_today_in_Japan()
+    {
+        // The clock says 2025-11-20 12:00 JST.
+        var before = Assess(Couple());
+        var (response, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki", Change = new ChangeJson { EffectiveDate = Date("2025-10-16") },
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple(spouseLost: "2025-10-16"), Previous = Previous(before) }],
+        }, trace: false);
+        Assert.Null(failure);
+        Assert.Equal(Date("2025-11-20"), response!.AsOf);
+        Assert.Equal(5, response.Years[0].Installments.Count(i => i.Status == InstallmentStatus.Due));
+    }
+
+    // ---- 国保法110条の2 -----------------------------------------------------------------------------
+
+    private static readonly ReassessmentService Shimonoseki = new(TestRuleSets.Service, new FakeClock(Instant.FromUtc(2025, 8, 1, 0, 0)));
+
+    private static YearReassessment CorrectShimonoseki2023(long newIncome, string asOf, bool notCausedByInsured)
+    {
+        HouseholdJson H(long income) => Household(Member("P1", "1963-01-10", Income(income, salaryRevenue: income + 830_000, salaryIncome: income)));
+        var (before, f1) = TestRuleSets.Service.Assess(new AssessmentRequest { Insurer = "shimonoseki", FiscalYear = 2023, Household = H(1_670_000) }, false);
+        Assert.Null(f1);
+        var (response, failure) = Shimonoseki.Reassess(new ReassessmentRequest
+        {
+            Insurer = "shimonoseki",
+            Change = new ChangeJson { EffectiveDate = Date("2023-04-01"), Description = "所得更正", ReductionNotCausedByInsured = notCausedByInsured ? true : null },
+            AsOf = Date(asOf),
+            // The corrected 2022 income is the prior-year income of FY2023 only.
+            Years = [new ReassessmentYearJson { FiscalYear = 2023, Household = H(newIncome), Previous = Previous(before!) }],
+        }, trace: true);
+        Assert.True(failure is null, failure?.Detail + string.Join("; ", failure?.Errors.Select(e => e.Field + " " + e.Message) ?? []));
+        return response!.Years.Single(y => y.FiscalYear == 2023);
+    }
+
+    [Fact]
+    public void A_correction_two_years_after_the_day_after_the_first_due_date_is_time_barred()
+    {
+        // FY2023's first due date 2023-06-30: no assessment or change from 2025-07-01.
+        var r = CorrectShimonoseki2023(newIncome: 3_000_000, asOf: "2025-08-01", notCausedByInsured: false);
+        Assert.False(r.Applied);
+        Assert.True(r.TimeLimit.TimeBarred);
+        Assert.Equal(Date("2025-07-01"), r.TimeLimit.BarredFrom);
+        Assert.Equal(0, r.Difference);
+        Assert.Equal(r.PreviousAnnualPremium, r.AnnualPremium);
+        Assert.Contains("第110条の2", r.TimeLimit.Reason);
+    }
+
+    [Fact]
+    public void A_correction_before_the_limit_is_made()
+    {
+        var r = CorrectShimonoseki2023(newIncome: 3_000_000, asOf: "2025-06-30", notCausedByInsured: false);
+        Assert.True(r.Applied);
+        Assert.True(r.Difference > 0);
+        Assert.Equal(new Settlement(SettlementKind.AdditionalBill, r.Difference), r.Settlement);
+    }
+
+    [Fact]
+    public void A_reduction_not_caused_by_the_insured_may_still_be_made_after_the_limit()
+    {
+        var barred = CorrectShimonoseki2023(newIncome: 500_000, asOf: "2025-08-01", notCausedByInsured: false);
+        Assert.False(barred.Applied);
+        var excepted = CorrectShimonoseki2023(newIncome: 500_000, asOf: "2025-08-01", notCausedByInsured: true);
+        Assert.True(excepted.Applied);
+        Assert.True(excepted.TimeLimit.ExceptionApplied);
+        Assert.True(excepted.Difference < 0);
+        Assert.Equal(new Settlement(SettlementKind.Refund, -excepted.Difference), excepted.Settlement);
+    }
+}
