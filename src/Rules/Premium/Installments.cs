@@ -61,15 +61,16 @@ public static class InstallmentSchedule
     /// <summary>
     /// The slots an amount assessed on <paramref name="asOf"/> is spread over: those not yet due (due
     /// after <paramref name="asOf"/>; all of them when it is null) and, where the rule set says so, not after
-    /// the household's last liable month.
+    /// the household's last liable month — but at least the first slot not yet due.
     /// </summary>
     public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, PremiumAssessment assessment, LocalDate? asOf)
     {
         var last = assessment.LastLiableMonth;
-        return Slots(rs)
-            .Where(s => asOf is null || s.DueDate > asOf.Value)
-            .Where(s => !rs.Parameters.Installments.OnlyWhileLiable || last is null || s.Month.CompareTo(last.Value) <= 0)
-            .ToArray();
+        var open = Slots(rs).Where(s => asOf is null || s.DueDate > asOf.Value).ToArray();
+        if (!rs.Parameters.Installments.OnlyWhileLiable || last is null) return open;
+        var whileLiable = open.Where(s => s.Month.CompareTo(last.Value) <= 0).ToArray();
+        // Liability that ends before the next installment (e.g. April only) is billed in that installment.
+        return whileLiable.Length > 0 ? whileLiable : open.Take(1).ToArray();
     }
 }
 

@@ -83,6 +83,16 @@ public sealed record PreviousAssessmentJson
     public string? ReductionClass { get; init; }
 
     public PreviousRuleSetJson? Ruleset { get; init; }
+
+    /// <summary>An extra bill or refund settled outside the installments, if the previous assessment had one.</summary>
+    public PreviousSettlementJson? Settlement { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+public sealed record PreviousSettlementJson
+{
+    public SettlementKind? Kind { get; init; }
+    public long? Amount { get; init; }
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
@@ -277,7 +287,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         // Installments: those due on or before the processing day stay as billed; the rest is spread.
         var previousInstallments = previous?.Installments ?? [];
         var fixedBills = previousInstallments.Where(b => b.DueDate <= asOf).ToArray();
-        var fixedTotal = fixedBills.Sum(b => b.Amount);
+        // What was billed and is due (or was settled outside the installments) stays; the rest is recomputed.
+        var fixedTotal = fixedBills.Sum(b => b.Amount) + (previous?.Settled ?? 0);
         var remainingTotal = newAnnual - fixedTotal;
         var openSlots = InstallmentSchedule.OpenSlots(rs, assessment, asOf);
         IReadOnlyList<InstallmentBill> spread = [];
@@ -359,7 +370,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             t.Add("fact", "household", null, "reductionClass", $"軽減区分 {rc} → {now.ReductionClass}", value: now.ReductionClass);
     }
 
-    private sealed record PreviousAssessment(long AnnualPremium, IReadOnlyList<InstallmentBill> Installments,
+    /// <param name="Settled">Yen settled outside the installments before (an extra bill positive, a refund negative).</param>
+    private sealed record PreviousAssessment(long AnnualPremium, IReadOnlyList<InstallmentBill> Installments, long Settled,
         IReadOnlyList<PreviousComponentJson>? Components, IReadOnlyList<PreviousMember>? Members, string? ReductionClass, PreviousRuleSetJson? Ruleset);
 
     private sealed record PreviousMember(string Id, int? InsuredMonths, IReadOnlyDictionary<string, int>? ComponentMonths, long? AssessableIncome, bool? IncomeDeclared);
@@ -381,13 +393,26 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             else if (bills.Any(x => x.Number == number)) errors.Add(new FieldError(at + ".number", $"installment {number} is given twice"));
             else bills.Add(new InstallmentBill(number, due, amount));
         }
-        if (errors.Count == before && bills.Sum(b => b.Amount) != json.AnnualPremium)
-            errors.Add(new FieldError(path + ".installments", $"the installments add up to {bills.Sum(b => b.Amount):N0}, not the annual premium {json.AnnualPremium:N0}"));
+        long settled = json.Settlement switch
+        {
+            null => 0,
+            { Kind: SettlementKind.AdditionalBill, Amount: >= 0 and var a } => a,
+            { Kind: SettlementKind.Refund, Amount: >= 0 and var r } => -r,
+            { Kind: SettlementKind.None } => 0,
+            _ => Invalid(path + ".settlement", "must be { \"kind\": \"additionalBill\" | \"refund\" | \"none\", \"amount\": ≥ 0 }"),
+        };
+        long Invalid(string field, string message)
+        {
+            errors.Add(new FieldError(field, message));
+            return 0;
+        }
+        if (errors.Count == before && bills.Sum(b => b.Amount) + settled != json.AnnualPremium)
+            errors.Add(new FieldError(path + ".installments", $"the installments ({bills.Sum(b => b.Amount):N0}) and the settlement ({settled:N0}) add up to {bills.Sum(b => b.Amount) + settled:N0}, not the annual premium {json.AnnualPremium:N0}"));
         var members = json.Members?.Where(m => m?.Id is not null)
             .Select(m => new PreviousMember(m!.Id!, m.InsuredMonths, m.ComponentMonths, m.AssessableIncome, m.IncomeDeclared)).ToArray();
         return errors.Count > before
             ? null
-            : new PreviousAssessment(json.AnnualPremium!.Value, bills, json.Components?.Where(c => c is not null).Select(c => c!).ToArray(), members, json.ReductionClass, json.Ruleset);
+            : new PreviousAssessment(json.AnnualPremium!.Value, bills, settled, json.Components?.Where(c => c is not null).Select(c => c!).ToArray(), members, json.ReductionClass, json.Ruleset);
     }
 
     private static string Prefix(string path, string field) => field.StartsWith("household", StringComparison.Ordinal) ? $"{path}.{field}" : field;

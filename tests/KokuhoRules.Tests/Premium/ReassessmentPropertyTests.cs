@@ -91,7 +91,7 @@ public sealed class ReassessmentPropertyTests
     private static YearReassessment Reassess(HouseholdCase c, HouseholdJson household, AssessmentResponse before, LocalDate asOf)
     {
         var previous = JsonSerializer.Deserialize<PreviousAssessmentJson>(JsonSerializer.Serialize(before, KokuhoJson.Options), KokuhoJson.Options);
-        var effective = new LocalDate(c.FiscalYear, 4, 1) > asOf ? asOf : new LocalDate(c.FiscalYear, 4, 1);
+        var effective = new LocalDate(c.FiscalYear, 4, 1);
         var (response, failure) = Reassessments.Reassess(new ReassessmentRequest
         {
             Insurer = c.Insurer,
@@ -108,7 +108,7 @@ public sealed class ReassessmentPropertyTests
 /// <summary>An amount spread over 1–12 installments in a unit, the remainder first or last.</summary>
 public sealed record SpreadCase(long Amount, int Count, long Unit, bool Last);
 
-/// <summary>A processing day, as days from the 1st of April of the household's fiscal year (−30 … 400).</summary>
+/// <summary>A processing day, as days from the 1st of April of the household's fiscal year (0 … 400: a change is processed once the year has started).</summary>
 public sealed record AsOfOffset(int Days)
 {
     public LocalDate DateIn(int fiscalYear) => new LocalDate(fiscalYear, 4, 1).PlusDays(Days);
@@ -123,5 +123,5 @@ public static class ReassessmentArbitraries
         from last in Gen.Elements(false, true)
         select new SpreadCase(amount, count, unit, last));
 
-    public static Arbitrary<AsOfOffset> AsOfOffset() => Arb.From(Gen.Choose(-30, 400).Select(d => new AsOfOffset(d)));
+    public static Arbitrary<AsOfOffset> AsOfOffset() => Arb.From(Gen.Choose(0, 400).Select(d => new AsOfOffset(d)));
 }

@@ -84,6 +84,20 @@ public sealed class ReassessmentTests
     }
 
     [Fact]
+    public void Turning_40_on_the_1st_is_assessed_in_advance_with_care_from_the_month_before()
+    {
+        // Born 1985-11-01: 40 on 2025-10-31, care October–March (6 months) already in the annual
+        // assessment, spread over all ten installments: nothing to recalculate when the birthday comes.
+        var household = Household(Member("P1", "1985-11-01", Income(3_000_000)));
+        var a = Assess(household);
+        Assert.Equal(6, a.Components.Single(c => c.Name == "care").Months);
+        Assert.Equal(10, a.Installments.Count);
+        Assert.Equal(a.AnnualPremium, a.Installments.Sum(i => i.Amount));
+        var r = Reassess("2025-10-31", "2025-11-05", years: (2025, household, a)).Years.Single();
+        Assert.Equal(0, r.Difference);
+    }
+
+    [Fact]
     public void A_member_leaving_mid_year_lowers_the_remaining_installments_only()
     {
         // P2 joins employees' insurance; NHI lost 2025-10-16 (April–September). Processed 2025-11-20:
@@ -102,18 +116,30 @@ public sealed class ReassessmentTests
     }
 
     [Fact]
-    public void A_death_after_the_last_open_installment_is_settled_by_an_extra_bill_or_a_refund()
+    public void After_a_death_what_is_left_is_billed_in_the_next_installment_and_none_after()
     {
         // Alone, dies 2025-11-30 (lost 2025-12-01): April–November. Processed 2025-12-10: June–November
-        // are due; no later installment falls within the liable months, so what is left is settled.
+        // (6) are due and stay; no installment falls in the liable months any more, so the rest goes to
+        // the next one (第7期, December) and the later ones are cancelled.
         var alive = Household(Member("P1", "1980-06-15", Income(3_000_000)));
         var before = Assess(alive);
         var died = Household(Member("P1", "1980-06-15", Income(3_000_000), lost: "2025-12-01"));
         var r = Reassess("2025-12-01", "2025-12-10", years: (2025, died, before)).Years.Single();
         var due = before.Installments.Take(6).Sum(i => i.Amount);
-        Assert.Equal(r.AnnualPremium, due + (r.Settlement.Kind == SettlementKind.AdditionalBill ? r.Settlement.Amount : -r.Settlement.Amount));
-        Assert.All(r.Installments.Skip(6), i => Assert.Equal(0, i.Amount));
-        Assert.NotEqual(SettlementKind.None, r.Settlement.Kind);
+        Assert.Equal(r.AnnualPremium - due, r.Installments.Single(i => i.Number == 7).Amount);
+        Assert.All(r.Installments.Where(i => i.Number > 7), i => Assert.Equal(0, i.Amount));
+        Assert.Equal(SettlementKind.None, r.Settlement.Kind);
+        Assert.Equal(r.AnnualPremium, r.Installments.Sum(i => i.Amount));
+    }
+
+    [Fact]
+    public void Liability_ending_before_the_first_installment_is_billed_in_the_first()
+    {
+        // 75 on 2025-05-01: NHI in April only; the whole premium falls on 第1期 (June).
+        var a = Assess(Household(Member("P1", "1950-05-01", Income(2_000_000))));
+        var bill = Assert.Single(a.Installments);
+        Assert.Equal(1, bill.Number);
+        Assert.Equal(a.AnnualPremium, bill.Amount);
     }
 
     [Fact]
