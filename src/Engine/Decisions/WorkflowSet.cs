@@ -178,8 +178,10 @@ public sealed class WorkflowSet
         Expression chain = Expression.Constant(-1);
         for (var i = conditions.Count - 1; i >= 0; i--)
             chain = Expression.Condition(conditions[i], Expression.Constant(i), chain);
-        var body = Expression.Block(scope.Skip(1), prologue.Append(chain));
-        var match = Expression.Lambda<Func<TFacts, int>>(body, factsParam).Compile();
+        // The parameters never change once bound: fold every parameter read (p.a.b.c) into a constant, so
+        // the compiled delegate compares the facts with literals instead of walking the parameter objects.
+        var folded = new ParameterFolder(parametersParam, parameters).Visit(Expression.Block(scope.Skip(1), prologue.Append(chain)));
+        var match = Expression.Lambda<Func<TFacts, int>>(folded, factsParam).Compile();
 
         var intermediatesBody = Expression.Block(scope.Skip(1),
             prologue.Append(Expression.NewArrayInit(typeof(object), globals.Select(v => Expression.Convert(v, typeof(object))))));
@@ -187,6 +189,52 @@ public sealed class WorkflowSet
 
         return new Decision<TFacts, TOutcome>(name, layer.ToString().ToLowerInvariant(), file.DisplayName, published, outcomeValues.ToArray(),
             match, globals.Select(v => v.Name!).ToArray(), intermediates);
+    }
+
+    /// <summary>Replaces reads of the bound parameter model by the values read, as constants.</summary>
+    private sealed class ParameterFolder(ParameterExpression parameters, object value) : ExpressionVisitor
+    {
+        protected override Expression VisitMember(MemberExpression node)
+        {
+            if (!IsRootedAtParameters(node)) return base.VisitMember(node);
+            var result = Evaluate(node);
+            return result is null || node.Type.IsPrimitive || node.Type.IsEnum || node.Type == typeof(string) || node.Type.IsValueType
+                ? Expression.Constant(result, node.Type)
+                : Expression.Constant(result, node.Type);
+        }
+
+        protected override Expression VisitBinary(BinaryExpression node) =>
+            // The prologue's "p = <constant>" stays; everything else is folded.
+            node.NodeType == ExpressionType.Assign && node.Left == parameters ? node : base.VisitBinary(node);
+
+        private bool IsRootedAtParameters(Expression? e)
+        {
+            while (e is MemberExpression m) e = m.Expression;
+            return e == parameters;
+        }
+
+        private object? Evaluate(MemberExpression node)
+        {
+            var chain = new Stack<System.Reflection.MemberInfo>();
+            Expression? e = node;
+            while (e is MemberExpression m)
+            {
+                chain.Push(m.Member);
+                e = m.Expression;
+            }
+            var current = value;
+            foreach (var member in chain)
+            {
+                if (current is null) return null;
+                current = member switch
+                {
+                    System.Reflection.PropertyInfo p => p.GetValue(current),
+                    System.Reflection.FieldInfo f => f.GetValue(current),
+                    _ => throw new NotSupportedException(member.ToString()),
+                };
+            }
+            return current;
+        }
     }
 
     private static Expression? BuildRule(RuleExpressionParser parser, Rule rule, List<ParameterExpression> outerScope, JsonSourceFile file, string path, RuleSetErrors errors)

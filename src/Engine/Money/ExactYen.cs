@@ -24,6 +24,16 @@ public readonly record struct ExactYen
 
     public static ExactYen FromYen(long yen) => new(yen, 1);
 
+    /// <summary>The exact amount <paramref name="numerator"/> / <paramref name="denominator"/> yen.</summary>
+    public static ExactYen FromFraction(Int128 numerator, long denominator)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(denominator);
+        return Normalize(numerator, denominator);
+    }
+
+    /// <summary>yen × numerator / denominator, exactly (e.g. an amount times a relief's remaining part).</summary>
+    public static ExactYen Times(long yen, long numerator, long denominator) => FromFraction((Int128)yen * numerator, denominator);
+
     public bool IsWhole => Numerator % Denominator == 0;
 
     public static ExactYen operator +(ExactYen a, ExactYen b)
@@ -49,6 +59,13 @@ public readonly record struct ExactYen
     /// <summary>The largest whole number of yen not above this amount.</summary>
     public long Floor()
     {
+        if (Numerator >= long.MinValue && Numerator <= long.MaxValue)
+        {
+            // The common case, in 64-bit arithmetic (128-bit division is a software routine).
+            var n = (long)Numerator;
+            var (quotient, remainder) = Math.DivRem(n, Denominator);
+            return quotient - (remainder < 0 ? 1 : 0);
+        }
         var q = Int128.DivRem(Numerator, Denominator);
         var floor = q.Quotient - (q.Remainder < 0 ? 1 : 0);
         return (long)floor;
@@ -57,6 +74,12 @@ public readonly record struct ExactYen
     /// <summary>The smallest whole number of yen not below this amount.</summary>
     public long Ceiling()
     {
+        if (Numerator >= long.MinValue && Numerator <= long.MaxValue)
+        {
+            var n = (long)Numerator;
+            var (quotient, remainder) = Math.DivRem(n, Denominator);
+            return quotient + (remainder > 0 ? 1 : 0);
+        }
         var q = Int128.DivRem(Numerator, Denominator);
         var ceiling = q.Quotient + (q.Remainder > 0 ? 1 : 0);
         return (long)ceiling;

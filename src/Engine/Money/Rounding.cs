@@ -29,6 +29,8 @@ public sealed record Rounding(long UnitYen, RoundingMode Mode)
     /// <summary>Rounds an exact amount to a whole multiple of the unit.</summary>
     public long Apply(ExactYen amount)
     {
+        if (UnitYen == 1 && Mode != RoundingMode.HalfUp)
+            return Mode == RoundingMode.Floor ? amount.Floor() : amount.Ceiling();
         var units = amount.DividedBy(UnitYen);
         var whole = Mode switch
         {

@@ -40,7 +40,11 @@ public static class PremiumCalculator
     private static readonly Relief[] AllReliefs = Enum.GetValues<Relief>();
 
     /// <summary>Assesses a household; pass a <see cref="Trace"/> to have every step explained.</summary>
-    public static PremiumAssessment Assess(PremiumRuleSet rs, HouseholdSnapshot household, Trace? trace = null)
+    /// <param name="details">
+    /// False for the batch: the same amounts, but no per-member results and no itemised reliefs
+    /// (<see cref="PremiumAssessment.Members"/> and each component's reliefs are left empty).
+    /// </param>
+    public static PremiumAssessment Assess(PremiumRuleSet rs, HouseholdSnapshot household, Trace? trace = null, bool details = true)
     {
         var p = rs.Parameters;
         var fy = new FiscalYear(rs.FiscalYear);
@@ -62,12 +66,17 @@ public static class PremiumCalculator
         for (var i = 0; i < n; i++)
         {
             var member = members[i];
+            var birthYear = member.BirthDate.Year;
+            var birthMonthDay = member.BirthDate.Month * 100 + member.BirthDate.Day;
+            var coveredMask = CoveredMonthEnds(member, monthEnds);
             var previous = default(MemberDateFacts);
             var previousOutcomes = 0; // bit 0: insured; bit c+1: liable for component c
             int[]? ruleByMonth = trace is null ? null : new int[MonthsPerYear * (nc + 1)];
             for (var k = 0; k < MonthsPerYear; k++)
             {
-                var facts = MonthEndFacts(member, monthEnds[k], rs.MonthStartsAfter[k]);
+                var facts = new MemberDateFacts((coveredMask & (1 << k)) != 0,
+                    AgeOn(birthYear, birthMonthDay, rs.MonthEndYears[k], rs.MonthEndMonthDays[k]),
+                    AgeOn(birthYear, birthMonthDay, rs.NextDayYears[k], rs.NextDayMonthDays[k]), false);
                 int outcomes;
                 if (k > 0 && facts == previous && ruleByMonth is null)
                 {
@@ -107,11 +116,13 @@ public static class PremiumCalculator
         for (var i = 0; i < n; i++)
         {
             var m = members[i];
-            yearFacts[i] = YearFacts(m, fy);
+            yearFacts[i] = YearFacts(m, rs);
             preschool[i] = Decide(rs.Preschool, yearFacts[i], trace, m.Id, null, "preschool", "未就学児", "未就学児ではない");
             for (var c = 0; c < nc; c++)
-                waived[i * nc + c] = Decide(components[c].PerCapitaWaiver, yearFacts[i], trace, m.Id, components[c].Name, "perCapitaWaiver",
-                    $"{components[c].Label}の均等割は全額軽減", $"{components[c].Label}の均等割の全額軽減なし", onlyWhenTrue: true);
+                waived[i * nc + c] = trace is null
+                    ? components[c].PerCapitaWaiver.Decide(yearFacts[i])
+                    : Decide(components[c].PerCapitaWaiver, yearFacts[i], trace, m.Id, components[c].Name, "perCapitaWaiver",
+                        $"{components[c].Label}の均等割は全額軽減", $"{components[c].Label}の均等割の全額軽減なし", onlyWhenTrue: true);
             perinatalMasks[i] = PerinatalMonths(rs, fy, m, trace);
             unemploymentMasks[i] = InvoluntaryUnemploymentMonths(rs, fy, m, trace);
             (formerDependantIncomeMasks[i], formerDependantWindowMasks[i]) = FormerDependantMonths(rs, fy, m, trace);
@@ -251,6 +262,7 @@ public static class PremiumCalculator
             var liablePersons = 0;
             insuredCount.Clear();
             formerDependantCount.Clear();
+            var anyFormerDependant = false;
             for (var i = 0; i < n; i++)
             {
                 var mask = liableMasks[i * nc + c];
@@ -259,38 +271,59 @@ public static class PremiumCalculator
                 householdMask |= mask;
                 var isWaived = waived[i * nc + c];
                 var gross = rates.PerCapita + (isWaived ? 0 : rates.AdultPerCapitaAddOn ?? 0);
-                // 均等割 per month: the member's stages without and with the 旧被扶養者 window.
+                // 均等割: the member's stages without (and, in the 旧被扶養者 window, with) that relief;
+                // months are counted by which reliefs apply rather than one by one.
                 PerCapitaUnits(gross, isWaived, classRatio, preschool[i], formerDependant: false, p, units);
                 perCapitaCharges[i * nc + c] = units[PerCapitaStages.Length - 1];
-                PerCapitaUnits(gross, isWaived, classRatio, preschool[i], formerDependant: true, p, windowUnits);
-                for (var bits = (uint)mask; bits != 0; bits &= bits - 1)
+                var window = formerDependantWindowMasks[i] & mask;
+                var perinatal = perinatalMasks[i] & mask;
+                var outside = mask & ~window;
+                AddMonths(capitaStages, units, BitOperations.PopCount((uint)outside), BitOperations.PopCount((uint)(outside & perinatal)));
+                if (window != 0)
                 {
-                    var k = BitOperations.TrailingZeroCount(bits);
-                    var bit = 1 << k;
-                    var inWindow = (formerDependantWindowMasks[i] & bit) != 0;
-                    var monthUnits = inWindow ? windowUnits : units;
-                    var perinatal = (perinatalMasks[i] & bit) != 0;
-                    for (var s = 0; s < PerCapitaStages.Length; s++) capitaStages[s] += monthUnits[s];
-                    capitaStages[PerCapitaStages.Length] += perinatal ? 0 : monthUnits[PerCapitaStages.Length - 1];
+                    anyFormerDependant = true;
+                    PerCapitaUnits(gross, isWaived, classRatio, preschool[i], formerDependant: true, p, windowUnits);
+                    AddMonths(capitaStages, windowUnits, BitOperations.PopCount((uint)window), BitOperations.PopCount((uint)(window & perinatal)));
+                }
 
-                    var baseIncome = assessable[i];
-                    incomeStages[0] += baseIncome;
-                    var afterUnemployment = (unemploymentMasks[i] & bit) != 0 ? assessableDeemed[i] : baseIncome;
-                    incomeStages[1] += afterUnemployment;
-                    var afterFormerDependant = (formerDependantIncomeMasks[i] & bit) != 0 ? 0 : afterUnemployment;
-                    incomeStages[2] += afterFormerDependant;
-                    incomeStages[3] += perinatal ? 0 : afterFormerDependant;
-
-                    insuredCount[k]++;
-                    if (inWindow) formerDependantCount[k]++;
+                // 所得割: Σ 算定基礎所得 × months, stage by stage.
+                var unemployment = unemploymentMasks[i] & mask;
+                var exempt = formerDependantIncomeMasks[i] & mask;
+                var months = BitOperations.PopCount((uint)mask);
+                var deemedMonths = BitOperations.PopCount((uint)unemployment);
+                incomeStages[0] += assessable[i] * months;
+                incomeStages[1] += assessable[i] * (months - deemedMonths) + assessableDeemed[i] * deemedMonths;
+                incomeStages[2] += assessable[i] * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt))
+                                   + assessableDeemed[i] * BitOperations.PopCount((uint)(unemployment & ~exempt));
+                incomeStages[3] += assessable[i] * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt & ~perinatal))
+                                   + assessableDeemed[i] * BitOperations.PopCount((uint)(unemployment & ~exempt & ~perinatal));
+            }
+            if (anyFormerDependant)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var mask = liableMasks[i * nc + c];
+                    for (var bits = (uint)mask; bits != 0; bits &= bits - 1)
+                    {
+                        var k = BitOperations.TrailingZeroCount(bits);
+                        insuredCount[k]++;
+                        if ((formerDependantWindowMasks[i] & (1 << k)) != 0) formerDependantCount[k]++;
+                    }
                 }
             }
             var householdMonths = BitOperations.PopCount((uint)householdMask);
+            var unitsKey = -1;
             for (var bits = (uint)householdMask; bits != 0; bits &= bits - 1)
             {
                 var k = BitOperations.TrailingZeroCount(bits);
-                var allFormerDependants = formerDependantCount[k] == insuredCount[k];
-                PerHouseholdUnits(rates.PerHousehold, component.SpecifiedHouseholdRelief ? specified[k] : SpecifiedHouseholdStatus.None, classRatio, allFormerDependants, p, householdUnits);
+                var allFormerDependants = anyFormerDependant && formerDependantCount[k] == insuredCount[k];
+                var status = component.SpecifiedHouseholdRelief ? specified[k] : SpecifiedHouseholdStatus.None;
+                var key = (int)status * 2 + (allFormerDependants ? 1 : 0);
+                if (key != unitsKey)
+                {
+                    PerHouseholdUnits(rates.PerHousehold, status, classRatio, allFormerDependants, p, householdUnits);
+                    unitsKey = key;
+                }
                 for (var s = 0; s < householdStages.Length; s++) householdStages[s] += householdUnits[s];
             }
 
@@ -309,12 +342,13 @@ public static class PremiumCalculator
                 ? p.Proration.ProratedCap.Apply(ExactYen.FromYen(rates.Cap * householdMonths).DividedBy(MonthsPerYear))
                 : rates.Cap;
             var amount = Math.Min(beforeCap, cap);
-            var reliefs = new List<ReliefAmount>();
-            foreach (var relief in AllReliefs)
-            {
-                if (reliefTotals[(int)relief] == 0) continue;
-                reliefs.Add(new ReliefAmount(relief, Reliefs.Label(relief), reliefTotals[(int)relief], ReliefReference(rs, component, relief)));
-            }
+            var reliefs = new List<ReliefAmount>(details ? 4 : 0);
+            if (details)
+                foreach (var relief in AllReliefs)
+                {
+                    if (reliefTotals[(int)relief] == 0) continue;
+                    reliefs.Add(new ReliefAmount(relief, Reliefs.Label(relief), reliefTotals[(int)relief], ReliefReference(rs, component, relief)));
+                }
             results[c] = new ComponentAssessment(component.Name, component.Label, incomeLevyGross, perCapitaGross, perHouseholdGross, reduction,
                 beforeCap, cap, amount, householdMonths, reliefs);
             annualSum += amount;
@@ -328,8 +362,8 @@ public static class PremiumCalculator
             $"年間保険料 {Yen(annual)} = " + string.Join(" + ", results.Select(r => $"{r.Label} {Yen(r.Amount)}")) + $" ({p.Rounding.Annual.Describe()})",
             yen: annual, parameters: Params(rs, "rounding.annual"));
 
-        var memberResults = new MemberAssessment[n];
-        for (var i = 0; i < n; i++)
+        var memberResults = new MemberAssessment[details ? n : 0];
+        for (var i = 0; i < memberResults.Length; i++)
         {
             var months = new Dictionary<string, int>(nc);
             var charges = new Dictionary<string, long>(nc);
@@ -353,18 +387,36 @@ public static class PremiumCalculator
         };
     }
 
-    /// <summary>Facts about a member on a month's last day, given the day after it (saves a date addition per month).</summary>
-    private static MemberDateFacts MonthEndFacts(MemberSnapshot member, LocalDate monthEnd, LocalDate nextDay) =>
-        new(member.IsCoveredOn(monthEnd), Age.CalendarAgeOn(member.BirthDate, monthEnd), Age.CalendarAgeOn(member.BirthDate, nextDay), false);
+    /// <summary>The months whose last day the member is covered on (bit 0 = April).</summary>
+    private static int CoveredMonthEnds(MemberSnapshot member, LocalDate[] monthEnds)
+    {
+        var mask = 0;
+        var coverage = member.Coverage;
+        for (var p = 0; p < coverage.Count; p++)
+        {
+            var period = coverage[p];
+            for (var k = 0; k < MonthsPerYear; k++)
+                if (period.Contains(monthEnds[k])) mask |= 1 << k;
+        }
+        return mask;
+    }
+
+    /// <summary>Calendar age from a birth year and month×100+day on a date given the same way (as <see cref="Age.CalendarAgeOn"/>, in integers).</summary>
+    private static int AgeOn(int birthYear, int birthMonthDay, int year, int monthDay)
+    {
+        var years = year - birthYear;
+        if (monthDay < birthMonthDay) years--;
+        return years < 0 ? -1 : years;
+    }
 
     /// <summary>Facts about a member on a date.</summary>
     public static MemberDateFacts DateFacts(MemberSnapshot member, LocalDate date) =>
         new(member.IsCoveredOn(date), Age.CalendarAgeOn(member.BirthDate, date), Age.LegalAgeOn(member.BirthDate, date), false);
 
     /// <summary>Facts about a member for the fiscal year.</summary>
-    public static MemberYearFacts YearFacts(MemberSnapshot member, FiscalYear fy) =>
-        new(Age.LegalAgeOn(member.BirthDate, new LocalDate(fy.Year - 1, 12, 31)),
-            Age.LegalAgeOn(member.BirthDate, new LocalDate(fy.Year, 3, 31)),
+    public static MemberYearFacts YearFacts(MemberSnapshot member, PremiumRuleSet rs) =>
+        new(Age.LegalAgeOn(member.BirthDate, rs.PriorDecember31),
+            Age.LegalAgeOn(member.BirthDate, rs.March31BeforeYear),
             member.Income.Declared,
             member.Income.SalaryRevenue,
             member.Income.PensionRevenue,
@@ -424,8 +476,8 @@ public static class PremiumCalculator
     {
         if (ratio.Numerator == 0) return yen;
         var charge = rounding.Target == ReliefRoundingTarget.ReductionAmount
-            ? yen - rounding.Rounding.Apply(ExactYen.FromYen(yen) * ratio)
-            : rounding.Rounding.Apply(ExactYen.FromYen(yen) * ratio.Complement);
+            ? yen - rounding.Rounding.Apply(ExactYen.Times(yen, ratio.Numerator, ratio.Denominator))
+            : rounding.Rounding.Apply(ExactYen.Times(yen, ratio.Denominator - ratio.Numerator, ratio.Denominator));
         // Rounding up (a removed amount, or a charge, to a coarse unit) can overshoot: a relief never
         // charges less than nothing nor more than the amount it relieves.
         return Math.Clamp(charge, 0, yen);
@@ -484,7 +536,7 @@ public static class PremiumCalculator
 
     /// <summary>A sum of yen-months × rate ÷ 12, rounded: an item of a component.</summary>
     private static long RoundTwelfths(long yenMonths, Ratio rate, Rounding rounding) =>
-        rounding.Apply((ExactYen.FromYen(yenMonths) * rate).DividedBy(MonthsPerYear));
+        rounding.Apply(ExactYen.Times(yenMonths, rate.Numerator, rate.Denominator * MonthsPerYear));
 
     /// <summary>The months of the year exempted by 産前産後 for a member (before coverage is considered).</summary>
     private static int PerinatalMonths(PremiumRuleSet rs, FiscalYear fy, MemberSnapshot m, Trace? trace)
@@ -595,7 +647,9 @@ public static class PremiumCalculator
         {
             var insured = 0;
             foreach (var mask in insuredMasks) if ((mask & (1 << k)) != 0) insured++;
-            var facts = new SpecifiedHouseholdFacts(insured, since is not null, k - sinceIndex, -sinceIndex);
+            var facts = since is null
+                ? new SpecifiedHouseholdFacts(insured, false, -1, -1)
+                : new SpecifiedHouseholdFacts(insured, true, k - sinceIndex, -sinceIndex);
             if (k > 0 && facts == previous && rules is null)
             {
                 statuses[k] = previousStatus;
@@ -623,6 +677,15 @@ public static class PremiumCalculator
     }
 
     private static YearMonth YearMonth(LocalDate date) => new(date.Year, date.Month);
+
+    /// <summary>Adds a member's 均等割 stages for <paramref name="months"/> months, the last (産前産後) stage without the exempt ones.</summary>
+    private static void AddMonths(Span<long> stages, ReadOnlySpan<long> units, int months, int perinatalMonths)
+    {
+        if (months == 0) return;
+        var last = PerCapitaStages.Length;
+        for (var s = 0; s < last; s++) stages[s] += units[s] * months;
+        stages[last] += units[last - 1] * (months - perinatalMonths);
+    }
 
     private static void AddMonths(Dictionary<Relief, int> months, Relief relief, int mask)
     {

@@ -297,7 +297,7 @@ public enum ReliefRoundingTarget
 /// <summary>How a relief's per-person or per-household amount is rounded.</summary>
 public sealed record ReliefRounding(ReliefRoundingTarget Target, long UnitYen, RoundingMode Mode)
 {
-    public Rounding Rounding => new(UnitYen, Mode);
+    public Rounding Rounding { get; } = new(UnitYen, Mode);
 }
 
 /// <summary>The rounding points of the premium calculation, in the order they apply.</summary>

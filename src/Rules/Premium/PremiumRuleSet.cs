@@ -48,11 +48,26 @@ public sealed class PremiumRuleSet
         ReductionClass = reductionClass;
         var fy = new Calendar.FiscalYear(source.FiscalYear);
         MonthEnds = Enumerable.Range(0, 12).Select(k => fy.Month(k).OnDayOfMonth(fy.Month(k).Calendar.GetDaysInMonth(fy.Month(k).Year, fy.Month(k).Month))).ToArray();
-        MonthStartsAfter = MonthEnds.Select(d => d.PlusDays(1)).ToArray();
+        var nextDays = MonthEnds.Select(d => d.PlusDays(1)).ToArray();
+        MonthEndYears = MonthEnds.Select(d => d.Year).ToArray();
+        MonthEndMonthDays = MonthEnds.Select(d => d.Month * 100 + d.Day).ToArray();
+        NextDayYears = nextDays.Select(d => d.Year).ToArray();
+        NextDayMonthDays = nextDays.Select(d => d.Month * 100 + d.Day).ToArray();
+        PriorDecember31 = new NodaTime.LocalDate(fy.Year - 1, 12, 31);
+        March31BeforeYear = new NodaTime.LocalDate(fy.Year, 3, 31);
     }
 
-    /// <summary>The first day of the month after each month of the fiscal year (for legal ages at month-ends).</summary>
-    internal NodaTime.LocalDate[] MonthStartsAfter { get; }
+    // The dates the calculation reads ages on, as integers (year; month × 100 + day), computed once.
+    internal int[] MonthEndYears { get; }
+    internal int[] MonthEndMonthDays { get; }
+    internal int[] NextDayYears { get; }
+    internal int[] NextDayMonthDays { get; }
+
+    /// <summary>31 December of the income year: the date of the 65+ tests.</summary>
+    internal NodaTime.LocalDate PriorDecember31 { get; }
+
+    /// <summary>The 31 March before the fiscal year: the date of the 未就学児 / 18歳 tests.</summary>
+    internal NodaTime.LocalDate March31BeforeYear { get; }
 
     /// <summary>The last day of each month of the fiscal year (April first): the month-end rule's dates.</summary>
     internal NodaTime.LocalDate[] MonthEnds { get; }

@@ -46,8 +46,9 @@ public sealed record MemberSnapshot(
     /// <summary>Whether NHI coverage holds on a date (before any age rule is applied).</summary>
     public bool IsCoveredOn(LocalDate date)
     {
-        foreach (var period in Coverage)
-            if (period.Contains(date)) return true;
+        var coverage = Coverage;
+        for (var i = 0; i < coverage.Count; i++)
+            if (coverage[i].Contains(date)) return true;
         return false;
     }
 }
