@@ -14,7 +14,51 @@ public static class KokuhoCommand
     {
         var root = new RootCommand("KokuhoRules: 国民健康保険料の計算ルールセットの検証と運用");
         root.Subcommands.Add(RuleSets());
+        root.Subcommands.Add(Generate());
+        root.Subcommands.Add(Reassess());
         return root;
+    }
+
+    private static Command Generate()
+    {
+        var insured = new Option<long>("--insured") { Description = "Generate households until this many members are insured.", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same population).", DefaultValueFactory = _ => 1 };
+        var fiscalYear = new Option<int>("--fiscal-year") { Description = "The fiscal year the households are for.", DefaultValueFactory = _ => 2025 };
+        var output = new Option<FileInfo>("--out") { Description = "JSON Lines file to write (one household per line).", Required = true };
+        var command = new Command("generate", "Generate a synthetic NHI population (no real person's data) as JSON Lines.");
+        command.Options.Add(insured);
+        command.Options.Add(seed);
+        command.Options.Add(fiscalYear);
+        command.Options.Add(output);
+        command.SetAction(parse =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var (households, members) = Batch.GenerateFile(parse.GetValue(fiscalYear), parse.GetValue(seed), parse.GetValue(insured), parse.GetValue(output)!.FullName);
+            parse.InvocationConfiguration.Output.WriteLine($"{households:N0} households ({members:N0} insured) written to {parse.GetValue(output)!.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Reassess()
+    {
+        var insurer = new Option<string>("--insurer") { Description = "Insurer id, e.g. amagasaki." };
+        var fiscalYear = new Option<int?>("--fiscal-year") { Description = "Fiscal year, e.g. 2025." };
+        var input = new Option<FileInfo>("--in") { Description = "JSON Lines of households (embedded default: files, no database)." };
+        var output = new Option<FileInfo>("--out") { Description = "Result file (JSON Lines or CSV); refused households go to <out>.errors.jsonl." };
+        var format = new Option<Rules.Batch.ResultFormat>("--format") { Description = "Result format: jsonl or csv.", DefaultValueFactory = _ => Rules.Batch.ResultFormat.Jsonl };
+        var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var trial = new Option<bool>("--trial") { Description = "A trial run: allowed on a draft rule set." };
+        var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json)." };
+        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run.");
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(Batch.Reassess(new Batch.ReassessArgs(
+            parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input)?.FullName, parse.GetValue(output)?.FullName,
+            parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
+            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot]),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+        return command;
     }
 
     private static Command RuleSets()

@@ -29,8 +29,8 @@ public sealed class RuleSetCatalog
     /// <summary>The folders read.</summary>
     public IReadOnlyList<string> Roots { get; }
 
-    /// <summary>Reads and compiles every rule set under the roots.</summary>
-    public static RuleSetCatalog Load(IEnumerable<string> roots)
+    /// <summary>Reads and compiles every rule set under the roots (or only those <paramref name="include"/> accepts).</summary>
+    public static RuleSetCatalog Load(IEnumerable<string> roots, Func<string, int, bool>? include = null)
     {
         var rootList = roots.Select(Path.GetFullPath).ToArray();
         var scan = RuleSetLoader.Scan(rootList);
@@ -38,6 +38,7 @@ public sealed class RuleSetCatalog
         var failures = new List<RuleSetFailure>(scan.Failures);
         foreach (var source in scan.Sources)
         {
+            if (include is not null && !include(source.Insurer, source.FiscalYear)) continue;
             try
             {
                 compiled.Add(PremiumRuleSetCompiler.Compile(source));

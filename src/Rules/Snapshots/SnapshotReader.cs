@@ -6,6 +6,34 @@ namespace KokuhoRules.Rules.Snapshots;
 public sealed record FieldError(string Field, string Message);
 
 /// <summary>
+/// A JSON path built only when it is needed (for an error): a parent path, and a property name or an
+/// array element. Concatenating with a string (<c>path + ".lost"</c>) renders it.
+/// </summary>
+internal sealed class LazyPath
+{
+    private readonly object _parent;
+    private readonly string? _name;
+    private readonly int _index;
+    private string? _text;
+
+    public LazyPath(string householdPath, int memberIndex) : this(householdPath, "members", memberIndex) { }
+
+    public LazyPath(object parent, string name, int index = -1)
+    {
+        _parent = parent;
+        _name = name;
+        _index = index;
+    }
+
+    public override string ToString() =>
+        _text ??= _parent.ToString() + "." + _name + (_index >= 0 ? "[" + _index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" : "");
+
+    public static string operator +(LazyPath path, string suffix) => path.ToString() + suffix;
+
+    public static implicit operator string(LazyPath path) => path.ToString();
+}
+
+/// <summary>
 /// Turns the household JSON into a <see cref="HouseholdSnapshot"/>, checking everything a calculation
 /// relies on and naming each bad field. The checks are the same for the API and the batch.
 /// </summary>
@@ -31,39 +59,46 @@ public static class SnapshotReader
             errors.Add(new FieldError(path, "is required"));
             return null;
         }
-        var id = ReadId(json.Id, path + ".id", errors);
-        var headId = ReadId(json.HeadId, path + ".headId", errors);
-        var members = new List<MemberSnapshot>();
+        var id = ReadId(json.Id, path, "id", errors);
+        var headId = ReadId(json.HeadId, path, "headId", errors);
+        var members = new List<MemberSnapshot>(json.Members?.Count ?? 0);
         if (json.Members is null || json.Members.Count == 0)
             errors.Add(new FieldError(path + ".members", "at least one member (the head) is required"));
         else if (json.Members.Count > MaxMembers)
             errors.Add(new FieldError(path + ".members", $"at most {MaxMembers} members are accepted"));
         else
         {
-            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var headFound = false;
             for (var i = 0; i < json.Members.Count; i++)
             {
-                var memberPath = $"{path}.members[{i}]";
-                var member = ReadMember(json.Members[i], memberPath, errors);
+                var member = ReadMember(json.Members[i], path, i, errors);
                 if (member is null) continue;
-                if (!ids.Add(member.Id)) errors.Add(new FieldError(memberPath + ".id", $"member id '{member.Id}' appears more than once"));
+                foreach (var other in members)
+                    if (other.Id == member.Id)
+                    {
+                        errors.Add(new FieldError($"{path}.members[{i}].id", $"member id '{member.Id}' appears more than once"));
+                        break;
+                    }
+                headFound |= member.Id == headId;
                 members.Add(member);
             }
-            if (headId is not null && errors.Count == before && !ids.Contains(headId))
+            if (headId is not null && errors.Count == before && !headFound)
                 errors.Add(new FieldError(path + ".headId", $"the head '{headId}' must be one of the members (a head without NHI coverage is listed with an empty coverage)"));
         }
         return errors.Count > before ? null : new HouseholdSnapshot(id!, headId!, members);
     }
 
-    private static MemberSnapshot? ReadMember(MemberJson? json, string path, List<FieldError> errors)
+    private static MemberSnapshot? ReadMember(MemberJson? json, string householdPath, int index, List<FieldError> errors)
     {
+        // Paths are built only for errors: this runs for every member of every household of a batch.
+        var path = new LazyPath(householdPath, index);
         var before = errors.Count;
         if (json is null)
         {
             errors.Add(new FieldError(path, "must be an object"));
             return null;
         }
-        var id = ReadId(json.Id, path + ".id", errors);
+        var id = ReadId(json.Id, path, "id", errors);
         if (json.BirthDate is not { } birth)
             errors.Add(new FieldError(path + ".birthDate", "is required"));
         else if (birth < EarliestDate || birth > LatestDate)
@@ -78,7 +113,7 @@ public static class SnapshotReader
         {
             for (var i = 0; i < json.Coverage.Count; i++)
             {
-                var cPath = $"{path}.coverage[{i}]";
+                var cPath = new LazyPath(path, "coverage", i);
                 var c = json.Coverage[i];
                 if (c is null)
                 {
@@ -112,7 +147,7 @@ public static class SnapshotReader
                 }
                 coverage.Add(new CoveragePeriod(acquired, c.Lost));
             }
-            coverage.Sort((a, b) => a.Acquired.CompareTo(b.Acquired));
+            if (coverage.Count > 1) coverage.Sort(ByAcquisition);
             for (var i = 1; i < coverage.Count; i++)
             {
                 if (coverage[i - 1].Lost is not { } previousEnd || previousEnd > coverage[i].Acquired)
@@ -123,7 +158,7 @@ public static class SnapshotReader
             }
         }
 
-        var income = ReadIncome(json.Income, path + ".income", errors);
+        var income = ReadIncome(json.Income, path, errors);
 
         LocalDate? specifiedSince = null;
         if (json.SpecifiedSameHouseholdMember == true)
@@ -145,7 +180,7 @@ public static class SnapshotReader
             else
                 for (var i = 0; i < childbirths.Count; i++)
                 {
-                    var bPath = $"{path}.childbirths[{i}]";
+                    var bPath = new LazyPath(path, "childbirths", i);
                     if (childbirths[i] is not { } b) errors.Add(new FieldError(bPath, "must be an object"));
                     else if (b.Date is not { } date) errors.Add(new FieldError(bPath + ".date", "is required (出産日 or 出産予定日)"));
                     else if (InRange(date, bPath + ".date", errors)) births.Add(new Childbirth(date, b.Multiple ?? false));
@@ -179,15 +214,19 @@ public static class SnapshotReader
             : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, specifiedSince, births.Count > 0 ? births : null, separation, formerDependantSince);
     }
 
-    private static bool InRange(LocalDate date, string path, List<FieldError> errors)
+    private static readonly Comparison<CoveragePeriod> ByAcquisition = (a, b) => a.Acquired.CompareTo(b.Acquired);
+
+    /// <param name="path">The field's path: a string or a <see cref="LazyPath"/>, rendered only on error.</param>
+    private static bool InRange(LocalDate date, object path, List<FieldError> errors)
     {
         if (date >= EarliestDate && date <= LatestDate) return true;
-        errors.Add(new FieldError(path, $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+        errors.Add(new FieldError(path.ToString()!, $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
         return false;
     }
 
-    private static PriorYearIncome? ReadIncome(IncomeJson? json, string path, List<FieldError> errors)
+    private static PriorYearIncome? ReadIncome(IncomeJson? json, LazyPath member, List<FieldError> errors)
     {
+        var path = new LazyPath(member, "income");
         if (json is null)
         {
             errors.Add(new FieldError(path, "is required: send { \"declared\": false } when the income is not known"));
@@ -212,8 +251,8 @@ public static class SnapshotReader
         }
         if (!declared)
         {
-            var amounts = new[] { json.TotalIncome, json.CombinedIncome, json.SalaryRevenue, json.SalaryIncome, json.PensionRevenue, json.PensionIncome, json.FamilyEmployeeSalaryDeduction, json.TransferIncomeSpecialDeduction };
-            if (amounts.Any(a => a is not null))
+            if (json.TotalIncome is not null || json.CombinedIncome is not null || json.SalaryRevenue is not null || json.SalaryIncome is not null
+                || json.PensionRevenue is not null || json.PensionIncome is not null || json.FamilyEmployeeSalaryDeduction is not null || json.TransferIncomeSpecialDeduction is not null)
             {
                 errors.Add(new FieldError(path, "an undeclared income (declared: false) cannot carry amounts"));
                 return null;
@@ -235,14 +274,25 @@ public static class SnapshotReader
         return new PriorYearIncome(true, total, combined, salaryRevenue, salaryIncome, pensionRevenue, pensionIncome, familyEmployee, transfer);
     }
 
-    private static string? ReadId(string? id, string path, List<FieldError> errors)
+    private static bool IsIdText(string id)
+    {
+        foreach (var c in id)
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.')) return false;
+        return true;
+    }
+
+    private static string? ReadId(string? id, string parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
+
+    private static string? ReadId(string? id, LazyPath parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
+
+    private static string? ReadId(string? id, LazyPath path, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(id))
         {
             errors.Add(new FieldError(path, "is required"));
             return null;
         }
-        if (id.Length > MaxIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (id.Length > MaxIdLength || !IsIdText(id))
         {
             errors.Add(new FieldError(path, $"must be 1–{MaxIdLength} characters of A–Z, a–z, 0–9, '-', '_' or '.'"));
             return null;

@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
+
+namespace KokuhoRules.Rules.Batch;
+
+/// <summary>What a file run is asked to do.</summary>
+/// <param name="Input">JSON Lines: one household (the API's <c>household</c> object) per line.</param>
+/// <param name="Output">The result file (JSON Lines or CSV); refused households go to <c>&lt;output&gt;.errors.jsonl</c>.</param>
+/// <param name="Threads">Worker threads computing premiums (the reader and writer run beside them).</param>
+/// <param name="Trial">Allows a draft rule set (a trial run).</param>
+public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial);
+
+/// <summary>Progress of a run, as often as the writer commits (a few times a second).</summary>
+public sealed record BatchProgress(long Households, long Errors, long BytesRead, long BytesTotal, TimeSpan Elapsed);
+
+/// <summary>
+/// The state of a file run, saved next to its output (<c>&lt;output&gt;.run.json</c>) each time results are
+/// committed: the input offset read up to and the output and error-file lengths written up to. A run
+/// killed at any point resumes from its last state: the files are cut back to the recorded lengths and
+/// reading restarts at the recorded offset, so every household is in the output exactly once.
+/// </summary>
+public sealed record FileRunState
+{
+    public required string RunId { get; init; }
+    public required string Insurer { get; init; }
+    public required int FiscalYear { get; init; }
+    public required string RulesetVersion { get; init; }
+    public required string RulesetHash { get; init; }
+    public required string Input { get; init; }
+    public required long InputLength { get; init; }
+    public required string Output { get; init; }
+    public required ResultFormat Format { get; init; }
+    public required bool Trial { get; init; }
+    public long InputOffset { get; init; }
+    public long InputLines { get; init; }
+    public long OutputLength { get; init; }
+    public long ErrorsLength { get; init; }
+    public bool Completed { get; init; }
+    public BatchSummary Summary { get; init; } = new();
+
+    public static string PathFor(string output) => output + ".run.json";
+}
+
+/// <summary>
+/// 本算定 from files: reads households (JSON Lines), assesses them on all cores with the rule set
+/// compiled once, and writes results in input order. Invalid households are reported with their line
+/// and reasons and skipped; they never stop the run nor leave a partial line.
+/// </summary>
+public sealed class FileBatchRunner(PremiumService premiums)
+{
+    private const int LinesPerBatch = 512;
+    private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Starts a new run.</summary>
+    public BatchSummary Run(FileBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
+        var rs = RuleSet(options.Insurer, options.FiscalYear, options.Trial);
+        var input = Path.GetFullPath(options.Input);
+        var output = Path.GetFullPath(options.Output);
+        var state = new FileRunState
+        {
+            RunId = Guid.NewGuid().ToString("N")[..12],
+            Insurer = options.Insurer, FiscalYear = options.FiscalYear, RulesetVersion = rs.Version, RulesetHash = rs.Hash,
+            Input = input, InputLength = new FileInfo(input).Length, Output = output, Format = options.Format, Trial = options.Trial,
+        };
+        File.WriteAllBytes(output, options.Format == ResultFormat.Csv ? System.Text.Encoding.UTF8.GetBytes(BatchResults.CsvHeader(rs)) : []);
+        File.WriteAllBytes(ErrorsPath(output), []);
+        state = state with { OutputLength = new FileInfo(output).Length };
+        SaveState(state);
+        return Continue(state, rs, options.Threads, progress, cancel);
+    }
+
+    /// <summary>Resumes a run from its state file.</summary>
+    public BatchSummary Resume(string statePath, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
+        var state = JsonSerializer.Deserialize<FileRunState>(File.ReadAllBytes(statePath), KokuhoJson.Options)
+                    ?? throw new InvalidDataException($"{statePath} is not a run state");
+        if (state.Completed) return state.Summary;
+        var rs = RuleSet(state.Insurer, state.FiscalYear, state.Trial);
+        if (rs.Hash != state.RulesetHash)
+            throw new InvalidOperationException($"the rule set {state.Insurer}/{state.FiscalYear} changed since run {state.RunId} started (was {state.RulesetHash}, now {rs.Hash}): start a new run");
+        if (!File.Exists(state.Input) || new FileInfo(state.Input).Length != state.InputLength)
+            throw new InvalidOperationException($"the input {state.Input} changed since run {state.RunId} started: start a new run");
+        return Continue(state, rs, threads, progress, cancel);
+    }
+
+    private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
+    {
+        var rs = premiums.Catalog.Find(insurer, fiscalYear) ?? throw new InvalidOperationException($"there is no rule set {insurer}/{fiscalYear}");
+        if (rs.Status == Engine.RuleSets.RuleSetStatus.Draft && !trial)
+            throw new InvalidOperationException($"rule set {insurer}/{fiscalYear} ({rs.Version}) is a draft: only a trial run (--trial) may use it");
+        return rs;
+    }
+
+    private static string ErrorsPath(string output) => output + ".errors.jsonl";
+
+    /// <summary>
+    /// Lines of the input, numbered in reading order, copied into a pooled buffer (given back once the
+    /// batch is assessed); the offset and line count the input is read up to after them.
+    /// </summary>
+    private sealed record Batch(long Number, PooledBuffer Bytes, List<(long Line, int Start, int Length)> Lines, long EndOffset, long EndLine);
+
+    /// <summary>A batch's result and error lines, ready to append (the buffers are pooled and given back once written).</summary>
+    private sealed record Done(long Number, PooledBuffer Results, PooledBuffer Errors, BatchSummary Summary, long EndOffset, long EndLine);
+
+    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        using var output = new FileStream(state.Output, FileMode.Open, FileAccess.Write, FileShare.Read);
+        using var errors = new FileStream(ErrorsPath(state.Output), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        output.SetLength(state.OutputLength);
+        output.Position = state.OutputLength;
+        errors.SetLength(state.ErrorsLength);
+        errors.Position = state.ErrorsLength;
+
+        var batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(Math.Max(4, threads * 4)) { SingleWriter = true });
+        var done = Channel.CreateBounded<Done>(new BoundedChannelOptions(Math.Max(4, threads * 4)) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+
+        var reader = Task.Run(() => Read(state, batches.Writer, stop.Token));
+        var workers = Enumerable.Range(0, Math.Max(1, threads))
+            .Select(_ => Task.Run(() => Work(rs, state.Format, batches.Reader, done.Writer, stop.Token))).ToArray();
+        var closer = Task.WhenAll(workers).ContinueWith(t => done.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+
+        var summary = state.Summary;
+        var pending = new SortedDictionary<long, Done>();
+        long next = 0; // batch numbers restart at 0 on every continue
+        var sinceCommit = Stopwatch.StartNew();
+        try
+        {
+            foreach (var item in done.Reader.ReadAllAsync(stop.Token).ToBlockingEnumerable(stop.Token))
+            {
+                pending[item.Number] = item;
+                while (pending.Remove(next, out var ready))
+                {
+                    output.Write(ready.Results.WrittenSpan);
+                    errors.Write(ready.Errors.WrittenSpan);
+                    ready.Results.Dispose();
+                    ready.Errors.Dispose();
+                    summary.Merge(ready.Summary);
+                    state = state with { InputOffset = ready.EndOffset, InputLines = ready.EndLine };
+                    next++;
+                    if (sinceCommit.Elapsed >= CommitInterval)
+                    {
+                        state = Commit(state, output, errors, summary);
+                        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+                        sinceCommit.Restart();
+                    }
+                }
+            }
+            reader.GetAwaiter().GetResult();
+            closer.GetAwaiter().GetResult();
+            Task.WhenAll(workers).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            stop.Cancel();
+            throw;
+        }
+        state = Commit(state with { Completed = true }, output, errors, summary);
+        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+        return summary;
+    }
+
+    /// <summary>Makes the written results durable, then records how far they go.</summary>
+    private static FileRunState Commit(FileRunState state, FileStream output, FileStream errors, BatchSummary summary)
+    {
+        output.Flush(flushToDisk: true);
+        errors.Flush(flushToDisk: true);
+        state = state with { OutputLength = output.Position, ErrorsLength = errors.Position, Summary = summary };
+        SaveState(state);
+        return state;
+    }
+
+    private static void SaveState(FileRunState state)
+    {
+        var path = FileRunState.PathFor(state.Output);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(state, KokuhoJson.Options));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Reads lines from the recorded offset into numbered batches.</summary>
+    private static async Task Read(FileRunState state, ChannelWriter<Batch> batches, CancellationToken cancel)
+    {
+        try
+        {
+            await using var input = new FileStream(state.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            input.Position = state.InputOffset;
+            var offset = state.InputOffset;
+            var line = state.InputLines;
+            var buffer = new byte[1 << 20];
+            var carry = 0;
+            long number = 0;
+            var batch = new PooledBuffer(LinesPerBatch * 400);
+            var lines = new List<(long, int, int)>(LinesPerBatch);
+            while (true)
+            {
+                var read = await input.ReadAsync(buffer.AsMemory(carry), cancel);
+                var filled = carry + read;
+                var start = 0;
+                while (true)
+                {
+                    var nl = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
+                    if (nl < 0) break;
+                    line++;
+                    var length = nl - start;
+                    if (length > 0 && buffer[nl - 1] == (byte)'\r') length--;
+                    if (length > 0)
+                    {
+                        lines.Add((line, batch.WrittenCount, length));
+                        batch.Write(buffer.AsSpan(start, length));
+                    }
+                    offset += nl - start + 1;
+                    start = nl + 1;
+                    if (lines.Count == LinesPerBatch)
+                    {
+                        await batches.WriteAsync(new Batch(number++, batch, lines, offset, line), cancel);
+                        batch = new PooledBuffer(LinesPerBatch * 400);
+                        lines = new List<(long, int, int)>(LinesPerBatch);
+                    }
+                }
+                carry = filled - start;
+                if (read == 0)
+                {
+                    if (carry > 0)
+                    {
+                        line++;
+                        lines.Add((line, batch.WrittenCount, carry));
+                        batch.Write(buffer.AsSpan(start, carry));
+                        offset += carry;
+                    }
+                    break;
+                }
+                if (carry == buffer.Length) throw new InvalidDataException($"line {line + 1} is longer than {buffer.Length} bytes");
+                Buffer.BlockCopy(buffer, start, buffer, 0, carry);
+            }
+            // A final batch, even an empty one, carries the end offset.
+            await batches.WriteAsync(new Batch(number, batch, lines, offset, line), cancel);
+            batches.Complete();
+        }
+        catch (Exception e)
+        {
+            batches.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>Parses, checks and assesses the households of batches; writes their result and error lines.</summary>
+    private static async Task Work(PremiumRuleSet rs, ResultFormat format, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
+    {
+        var json = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
+        var fieldErrors = new List<FieldError>();
+        await foreach (var batch in batches.ReadAllAsync(cancel))
+        {
+            var results = new PooledBuffer(batch.Lines.Count * 256 + 1);
+            var errors = new PooledBuffer(1024);
+            var summary = new BatchSummary();
+            foreach (var (line, start, length) in batch.Lines)
+            {
+                var bytes = batch.Bytes.WrittenMemory.Slice(start, length);
+                fieldErrors.Clear();
+                HouseholdJson? household = null;
+                try
+                {
+                    household = JsonSerializer.Deserialize<HouseholdJson>(bytes.Span, KokuhoJson.Options);
+                }
+                catch (JsonException e)
+                {
+                    fieldErrors.Add(new FieldError(e.Path is { } p && p.StartsWith("$.", StringComparison.Ordinal) ? "household." + p[2..] : "household", e.Message.Split(" Path:")[0]));
+                }
+                var snapshot = household is null ? null : SnapshotReader.Read(household, "household", fieldErrors);
+                if (snapshot is null)
+                {
+                    if (fieldErrors.Count == 0) fieldErrors.Add(new FieldError("household", "is empty"));
+                    summary.Errors++;
+                    BatchResults.WriteError(errors, line, household?.Id, fieldErrors, json);
+                    continue;
+                }
+                var assessment = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
+                summary.Add(assessment);
+                BatchResults.Write(results, format, snapshot.Id, assessment, rs, json);
+            }
+            batch.Bytes.Dispose();
+            await done.WriteAsync(new Done(batch.Number, results, errors, summary, batch.EndOffset, batch.EndLine), cancel);
+        }
+    }
+}
