@@ -15,7 +15,9 @@ public static class KokuhoCommand
         var root = new RootCommand("KokuhoRules: 国民健康保険料の計算ルールセットの検証と運用");
         root.Subcommands.Add(RuleSets());
         root.Subcommands.Add(Generate());
+        root.Subcommands.Add(Load());
         root.Subcommands.Add(Reassess());
+        root.Subcommands.Add(Database());
         return root;
     }
 
@@ -24,19 +26,13 @@ public static class KokuhoCommand
         var insured = new Option<long>("--insured") { Description = "Generate households until this many members are insured.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same population).", DefaultValueFactory = _ => 1 };
         var fiscalYear = new Option<int>("--fiscal-year") { Description = "The fiscal year the households are for.", DefaultValueFactory = _ => 2025 };
-        var output = new Option<FileInfo>("--out") { Description = "JSON Lines file to write (one household per line).", Required = true };
-        var command = new Command("generate", "Generate a synthetic NHI population (no real person's data) as JSON Lines.");
-        command.Options.Add(insured);
-        command.Options.Add(seed);
-        command.Options.Add(fiscalYear);
-        command.Options.Add(output);
-        command.SetAction(parse =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var (households, members) = Batch.GenerateFile(parse.GetValue(fiscalYear), parse.GetValue(seed), parse.GetValue(insured), parse.GetValue(output)!.FullName);
-            parse.InvocationConfiguration.Output.WriteLine($"{households:N0} households ({members:N0} insured) written to {parse.GetValue(output)!.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
-            return 0;
-        });
+        var output = new Option<FileInfo>("--out") { Description = "JSON Lines file to write (one household per line)." };
+        var db = DbOption();
+        var insurer = new Option<string>("--insurer") { Description = "With --db: the insurer the households are loaded for." };
+        var command = new Command("generate", "Generate a synthetic NHI population (no real person's data) as JSON Lines, or straight into the database.");
+        foreach (var o in new Option[] { insured, seed, fiscalYear, output, db, insurer }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Batch.Generate(parse.GetValue(fiscalYear), parse.GetValue(seed), parse.GetValue(insured), parse.GetValue(output)?.FullName,
+            parse.GetValue(db), parse.GetValue(insurer), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
     }
 
@@ -49,15 +45,46 @@ public static class KokuhoCommand
         var format = new Option<Rules.Batch.ResultFormat>("--format") { Description = "Result format: jsonl or csv.", DefaultValueFactory = _ => Rules.Batch.ResultFormat.Jsonl };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trial = new Option<bool>("--trial") { Description = "A trial run: allowed on a draft rule set." };
-        var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json)." };
+        var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json), or with --db its run id. Several processes may resume the same database run: they share its chunks." };
         var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var db = DbOption();
+        var chunk = new Option<int>("--chunk-size") { Description = "With --db: households per chunk a worker claims.", DefaultValueFactory = _ => 4000 };
         var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run.");
-        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Task.FromResult(Batch.Reassess(new Batch.ReassessArgs(
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots, db, chunk }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
             parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input)?.FullName, parse.GetValue(output)?.FullName,
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot]),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.GetValue(db), parse.GetValue(chunk)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
+        return command;
+    }
+
+    private static Option<string> DbOption() =>
+        new("--db") { Description = "PostgreSQL connection string (Npgsql format, e.g. \"Host=127.0.0.1;Port=5432;Username=kokuho;Database=kokuho\")." };
+
+    private static Command Load()
+    {
+        var insurer = new Option<string>("--insurer") { Description = "Insurer id (must have a rule set, for its name and code).", Required = true };
+        var fiscalYear = new Option<int>("--fiscal-year") { Description = "Fiscal year of the snapshot.", Required = true };
+        var input = new Option<FileInfo>("--in") { Description = "JSON Lines of households.", Required = true };
+        var db = DbOption();
+        db.Required = true;
+        var command = new Command("load", "Load (replace) an insurer's households for a fiscal year into the database, with binary COPY.");
+        foreach (var o in new Option[] { insurer, fiscalYear, input, db }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Batch.Load(parse.GetValue(db)!, parse.GetValue(insurer)!, parse.GetValue(fiscalYear), parse.GetValue(input)!.FullName,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
+        return command;
+    }
+
+    private static Command Database()
+    {
+        var command = new Command("db", "Database administration.");
+        var db = DbOption();
+        db.Required = true;
+        var migrate = new Command("migrate", "Apply the schema migrations not yet applied.");
+        migrate.Options.Add(db);
+        migrate.SetAction((parse, cancel) => Batch.Migrate(parse.GetValue(db)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
+        command.Subcommands.Add(migrate);
         return command;
     }
 

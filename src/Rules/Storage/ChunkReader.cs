@@ -1,0 +1,171 @@
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+using Npgsql;
+
+namespace KokuhoRules.Rules.Storage;
+
+/// <summary>
+/// Reads ranges of households back from the store, for one connection. The four tables are read with
+/// four prepared range queries, each already in key order (household, member, period), and merged
+/// here: measured on 1M insured, that costs the server about 1.3× a bare COPY of the same rows, where
+/// one query joining them in the server cost about 2× (hash joins and sorts per chunk).
+/// </summary>
+public sealed class ChunkReader : IAsyncDisposable
+{
+    private readonly NpgsqlCommand _households;
+    private readonly NpgsqlCommand _members;
+    private readonly NpgsqlCommand _incomes;
+    private readonly NpgsqlCommand _coverage;
+
+    private ChunkReader(NpgsqlCommand households, NpgsqlCommand members, NpgsqlCommand incomes, NpgsqlCommand coverage)
+    {
+        _households = households;
+        _members = members;
+        _incomes = incomes;
+        _coverage = coverage;
+    }
+
+    /// <summary>Prepares the queries on a connection (kept for every chunk it reads).</summary>
+    public static async Task<ChunkReader> PrepareAsync(NpgsqlConnection connection, CancellationToken cancel)
+    {
+        const string Range = "WHERE insurer_id = $1 AND fiscal_year = $2 AND household_seq BETWEEN $3 AND $4";
+        NpgsqlCommand Command(string sql)
+        {
+            var c = new NpgsqlCommand(sql, connection);
+            c.Parameters.Add(new NpgsqlParameter<string>());
+            c.Parameters.Add(new NpgsqlParameter<int>());
+            c.Parameters.Add(new NpgsqlParameter<long>());
+            c.Parameters.Add(new NpgsqlParameter<long>());
+            return c;
+        }
+        var reader = new ChunkReader(
+            Command($"SELECT household_seq, household_id, head_id FROM households {Range} ORDER BY household_seq"),
+            Command($"""
+                SELECT household_seq, member_no, member_id, birth_date, specified_same_household, specified_since, separation_date, separation_reason,
+                       former_dependant_acquired, childbirth_dates, childbirth_multiple
+                FROM members {Range} ORDER BY household_seq, member_no
+                """),
+            Command($"""
+                SELECT household_seq, member_no, declared, total_income, combined_income, salary_revenue, salary_income, pension_revenue, pension_income,
+                       family_employee_salary_deduction, transfer_income_special_deduction
+                FROM incomes {Range} ORDER BY household_seq, member_no
+                """),
+            Command($"SELECT household_seq, member_no, acquired, lost FROM coverage_periods {Range} ORDER BY household_seq, member_no, period_no"));
+        foreach (var c in new[] { reader._households, reader._members, reader._incomes, reader._coverage }) await c.PrepareAsync(cancel);
+        return reader;
+    }
+
+    private sealed class Member(long seq, short no)
+    {
+        public readonly long Seq = seq;
+        public readonly short No = no;
+        public MemberJson Json = new();
+        public IncomeJson? Income;
+        public List<CoverageJson?>? Coverage;
+    }
+
+    /// <summary>The households with sequence numbers in [first, last], in order, as the core system sent them.</summary>
+    public async Task<List<StoredHousehold>> ReadAsync(string insurer, int fiscalYear, long first, long last, CancellationToken cancel)
+    {
+        foreach (var c in new[] { _households, _members, _incomes, _coverage })
+        {
+            ((NpgsqlParameter<string>)c.Parameters[0]).TypedValue = insurer;
+            ((NpgsqlParameter<int>)c.Parameters[1]).TypedValue = fiscalYear;
+            ((NpgsqlParameter<long>)c.Parameters[2]).TypedValue = first;
+            ((NpgsqlParameter<long>)c.Parameters[3]).TypedValue = last;
+        }
+        var households = new List<StoredHousehold>((int)Math.Min(last - first + 1, 4096));
+        var lists = new List<List<MemberJson?>>((int)Math.Min(last - first + 1, 4096));
+        await using (var r = await _households.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel))
+            while (await r.ReadAsync(cancel))
+            {
+                var list = new List<MemberJson?>(2);
+                lists.Add(list);
+                households.Add(new StoredHousehold(r.GetInt64(0), new HouseholdJson { Id = r.GetString(1), HeadId = Text(r, 2), Members = list }));
+            }
+
+        var members = new List<Member>(households.Count * 2);
+        await using (var r = await _members.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel))
+            while (await r.ReadAsync(cancel))
+            {
+                // Sequential access: columns are read in order.
+                var m = new Member(r.GetInt64(0), r.GetInt16(1));
+                var id = Text(r, 2);
+                var birthDate = Date(r, 3);
+                bool? specified = r.IsDBNull(4) ? null : r.GetBoolean(4);
+                var specifiedSince = Date(r, 5);
+                var separationDate = Date(r, 6);
+                var separationReason = Text(r, 7);
+                var formerDependant = Date(r, 8);
+                var birthDates = r.IsDBNull(9) ? null : r.GetFieldValue<DateOnly?[]>(9);
+                var birthMultiple = r.IsDBNull(10) ? null : r.GetFieldValue<bool?[]>(10);
+                m.Json = new MemberJson
+                {
+                    Id = id,
+                    BirthDate = birthDate,
+                    SpecifiedSameHouseholdMember = specified,
+                    SpecifiedSameHouseholdSince = specifiedSince,
+                    InvoluntaryUnemployment = separationDate is null && separationReason is null ? null : new InvoluntaryUnemploymentJson { SeparationDate = separationDate, ReasonCode = separationReason },
+                    FormerDependant = formerDependant is null ? null : new FormerDependantJson { Acquired = formerDependant },
+                    Childbirths = birthDates?.Select((d, i) => (ChildbirthJson?)new ChildbirthJson
+                    {
+                        Date = d is { } date ? LocalDate.FromDateOnly(date) : null,
+                        Multiple = birthMultiple is not null && i < birthMultiple.Length ? birthMultiple[i] : null,
+                    }).ToArray(),
+                };
+                members.Add(m);
+            }
+
+        // Incomes and coverage come in the members' order: walk both lists together.
+        await using (var r = await _incomes.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel))
+        {
+            var at = 0;
+            while (await r.ReadAsync(cancel))
+            {
+                var seq = r.GetInt64(0);
+                var no = r.GetInt16(1);
+                while (at < members.Count && (members[at].Seq < seq || (members[at].Seq == seq && members[at].No < no))) at++;
+                if (at == members.Count || members[at].Seq != seq || members[at].No != no) continue;
+                members[at].Income = new IncomeJson
+                {
+                    Declared = r.IsDBNull(2) ? null : r.GetBoolean(2),
+                    TotalIncome = Amount(r, 3), CombinedIncome = Amount(r, 4), SalaryRevenue = Amount(r, 5), SalaryIncome = Amount(r, 6),
+                    PensionRevenue = Amount(r, 7), PensionIncome = Amount(r, 8), FamilyEmployeeSalaryDeduction = Amount(r, 9), TransferIncomeSpecialDeduction = Amount(r, 10),
+                };
+            }
+        }
+        await using (var r = await _coverage.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancel))
+        {
+            var at = 0;
+            while (await r.ReadAsync(cancel))
+            {
+                var seq = r.GetInt64(0);
+                var no = r.GetInt16(1);
+                while (at < members.Count && (members[at].Seq < seq || (members[at].Seq == seq && members[at].No < no))) at++;
+                if (at == members.Count || members[at].Seq != seq || members[at].No != no) continue;
+                (members[at].Coverage ??= new List<CoverageJson?>(1)).Add(new CoverageJson { Acquired = Date(r, 2), Lost = Date(r, 3) });
+            }
+        }
+
+        // Attach the members to their households (both in order).
+        var h = 0;
+        foreach (var m in members)
+        {
+            while (h < households.Count && households[h].Sequence < m.Seq) h++;
+            if (h == households.Count || households[h].Sequence != m.Seq) continue;
+            lists[h].Add(m.Json with { Income = m.Income, Coverage = (IReadOnlyList<CoverageJson?>?)m.Coverage ?? [] });
+        }
+        return households;
+    }
+
+    private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static LocalDate? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(i));
+
+    private static long? Amount(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in new[] { _households, _members, _incomes, _coverage }) await c.DisposeAsync();
+    }
+}

@@ -1,0 +1,287 @@
+using System.Text.Json;
+using Dapper;
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Storage;
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KokuhoRules.Rules.Storage;
+
+/// <summary>An assessment run as stored.</summary>
+public sealed record RunInfo(long RunId, string InsurerId, int FiscalYear, string RulesetVersion, string RulesetHash, string[] ComponentNames,
+    bool Trial, int ChunkSize, long Households, string Status);
+
+/// <summary>A range of households a worker has claimed.</summary>
+public sealed record Chunk(int ChunkNo, long FirstSeq, long LastSeq);
+
+/// <summary>A household read back from the store, with its sequence number.</summary>
+public sealed record StoredHousehold(long Sequence, HouseholdJson Household);
+
+/// <summary>
+/// The PostgreSQL store of household snapshots (per insurer and fiscal year), assessment runs and their
+/// results (Npgsql + Dapper). Bulk data moves with binary <c>COPY</c> only, never row by row.
+/// </summary>
+public sealed class PremiumStore(NpgsqlDataSource db)
+{
+    public NpgsqlDataSource DataSource { get; } = db;
+
+    /// <summary>Applies the schema migrations (plain SQL files in <c>Storage/Migrations</c>).</summary>
+    public Task<IReadOnlyList<string>> MigrateAsync(CancellationToken cancel = default) =>
+        Migrator.MigrateAsync(DataSource, typeof(PremiumStore).Assembly, "KokuhoRules.Rules.Storage.Migrations.", cancel);
+
+    /// <summary>
+    /// Replaces an insurer's snapshot for a fiscal year with the given households, numbered in order
+    /// (household_seq from 1), in one transaction: one binary COPY of a row per member into a staging
+    /// table, then set-based inserts into households, members, incomes and coverage periods. The
+    /// households are stored as sent; they are checked when assessed, so that a bad one is reported by the
+    /// run rather than lost here.
+    /// </summary>
+    public async Task<long> LoadAsync(InsurerInfo insurer, int fiscalYear, IEnumerable<HouseholdJson> households, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        await using var tx = await connection.BeginTransactionAsync(cancel);
+        await connection.ExecuteAsync("""
+            INSERT INTO insurers (insurer_id, name, local_government_code) VALUES (@Id, @Name, @LocalGovernmentCode)
+            ON CONFLICT (insurer_id) DO UPDATE SET name = excluded.name, local_government_code = excluded.local_government_code
+            """, insurer, tx);
+        var key = new { insurer = insurer.Id, fiscalYear };
+        foreach (var table in new[] { "incomes", "coverage_periods", "members", "households" })
+            await connection.ExecuteAsync($"DELETE FROM {table} WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", key, tx);
+        await connection.ExecuteAsync("""
+            INSERT INTO fiscal_years (insurer_id, fiscal_year) VALUES (@insurer, @fiscalYear)
+            ON CONFLICT (insurer_id, fiscal_year) DO UPDATE SET loaded_at = now()
+            """, key, tx);
+        await connection.ExecuteAsync("""
+            CREATE TEMP TABLE load_members (
+                household_seq bigint, household_id text, head_id text, member_no smallint, member_id text, birth_date date,
+                specified_same_household boolean, specified_since date, separation_date date, separation_reason text,
+                former_dependant_acquired date, childbirth_dates date[], childbirth_multiple boolean[],
+                has_income boolean, declared boolean, total_income bigint, combined_income bigint, salary_revenue bigint, salary_income bigint,
+                pension_revenue bigint, pension_income bigint, family_employee_salary_deduction bigint, transfer_income_special_deduction bigint,
+                coverage_acquired date[], coverage_lost date[]) ON COMMIT DROP
+            """, transaction: tx);
+
+        long count = 0;
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY load_members FROM STDIN (FORMAT BINARY)", cancel))
+        {
+            foreach (var household in households)
+            {
+                cancel.ThrowIfCancellationRequested();
+                count++;
+                var members = household.Members ?? [];
+                if (members.Count == 0)
+                {
+                    WriteHousehold(copy, count, household);
+                    for (var c = 0; c < 22; c++) copy.WriteNull();
+                    continue;
+                }
+                for (short n = 0; n < members.Count; n++)
+                {
+                    WriteHousehold(copy, count, household);
+                    var member = members[n] ?? new MemberJson();
+                    copy.Write(n, NpgsqlDbType.Smallint);
+                    Text(copy, member.Id);
+                    Date(copy, member.BirthDate);
+                    Value(copy, member.SpecifiedSameHouseholdMember, NpgsqlDbType.Boolean);
+                    Date(copy, member.SpecifiedSameHouseholdSince);
+                    Date(copy, member.InvoluntaryUnemployment?.SeparationDate);
+                    Text(copy, member.InvoluntaryUnemployment?.ReasonCode);
+                    Date(copy, member.FormerDependant?.Acquired);
+                    var births = member.Childbirths;
+                    if (births is null) { copy.WriteNull(); copy.WriteNull(); }
+                    else
+                    {
+                        copy.Write(births.Select(b => b?.Date is { } d ? (DateOnly?)d.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
+                        copy.Write(births.Select(b => b?.Multiple).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Boolean);
+                    }
+                    var income = member.Income;
+                    copy.Write(income is not null, NpgsqlDbType.Boolean);
+                    Value(copy, income?.Declared, NpgsqlDbType.Boolean);
+                    foreach (var amount in new[] { income?.TotalIncome, income?.CombinedIncome, income?.SalaryRevenue, income?.SalaryIncome,
+                                 income?.PensionRevenue, income?.PensionIncome, income?.FamilyEmployeeSalaryDeduction, income?.TransferIncomeSpecialDeduction })
+                        Value(copy, amount, NpgsqlDbType.Bigint);
+                    var coverage = member.Coverage;
+                    if (coverage is null) { copy.WriteNull(); copy.WriteNull(); }
+                    else
+                    {
+                        copy.Write(coverage.Select(c => c?.Acquired is { } a ? (DateOnly?)a.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
+                        copy.Write(coverage.Select(c => c?.Lost is { } l ? (DateOnly?)l.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
+                    }
+                }
+            }
+            await copy.CompleteAsync(cancel);
+        }
+
+        await connection.ExecuteAsync("""
+            INSERT INTO households (insurer_id, fiscal_year, household_seq, household_id, head_id)
+            SELECT DISTINCT ON (household_seq) @insurer, @fiscalYear, household_seq, household_id, head_id FROM load_members ORDER BY household_seq;
+            INSERT INTO members (insurer_id, fiscal_year, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
+                                 separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple)
+            SELECT @insurer, @fiscalYear, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
+                   separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple
+            FROM load_members WHERE member_no IS NOT NULL;
+            INSERT INTO incomes (insurer_id, fiscal_year, household_seq, member_no, declared, total_income, combined_income, salary_revenue, salary_income,
+                                 pension_revenue, pension_income, family_employee_salary_deduction, transfer_income_special_deduction)
+            SELECT @insurer, @fiscalYear, household_seq, member_no, declared, total_income, combined_income, salary_revenue, salary_income,
+                   pension_revenue, pension_income, family_employee_salary_deduction, transfer_income_special_deduction
+            FROM load_members WHERE member_no IS NOT NULL AND has_income;
+            INSERT INTO coverage_periods (insurer_id, fiscal_year, household_seq, member_no, period_no, acquired, lost)
+            SELECT @insurer, @fiscalYear, household_seq, member_no, (c.n - 1)::smallint, c.acquired, c.lost
+            FROM load_members, unnest(coverage_acquired, coverage_lost) WITH ORDINALITY AS c(acquired, lost, n)
+            WHERE member_no IS NOT NULL;
+            """, key, tx, commandTimeout: 0);
+        await connection.ExecuteAsync("ANALYZE households; ANALYZE members; ANALYZE incomes; ANALYZE coverage_periods", transaction: tx, commandTimeout: 0);
+        await tx.CommitAsync(cancel);
+        return count;
+    }
+
+    private static void WriteHousehold(NpgsqlBinaryImporter copy, long seq, HouseholdJson household)
+    {
+        copy.StartRow();
+        copy.Write(seq, NpgsqlDbType.Bigint);
+        copy.Write(household.Id ?? "", NpgsqlDbType.Text);
+        Text(copy, household.HeadId);
+    }
+
+    private static void Text(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null) copy.WriteNull();
+        else copy.Write(value, NpgsqlDbType.Text);
+    }
+
+    private static void Date(NpgsqlBinaryImporter copy, LocalDate? value)
+    {
+        if (value is { } d) copy.Write(d.ToDateOnly(), NpgsqlDbType.Date);
+        else copy.WriteNull();
+    }
+
+    private static void Value<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v) copy.Write(v, type);
+        else copy.WriteNull();
+    }
+
+    /// <summary>Creates a run: its row and its chunks of households, every chunk pending.</summary>
+    public async Task<RunInfo> CreateRunAsync(string insurer, int fiscalYear, string rulesetVersion, string rulesetHash, string[] componentNames,
+        bool trial, int chunkSize, string createdBy, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        await using var tx = await connection.BeginTransactionAsync(cancel);
+        var households = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx);
+        if (households == 0) throw new InvalidOperationException($"no households are loaded for {insurer}/{fiscalYear} (load them with 'kokuho load')");
+        var runId = await connection.ExecuteScalarAsync<long>("""
+            INSERT INTO assessment_runs (insurer_id, fiscal_year, ruleset_version, ruleset_hash, component_names, trial, chunk_size, households, status, created_by)
+            VALUES (@insurer, @fiscalYear, @rulesetVersion, @rulesetHash, @componentNames, @trial, @chunkSize, @households, 'running', @createdBy)
+            RETURNING run_id
+            """, new { insurer, fiscalYear, rulesetVersion, rulesetHash, componentNames, trial, chunkSize, households, createdBy }, tx);
+        await connection.ExecuteAsync("""
+            INSERT INTO run_chunks (run_id, chunk_no, first_seq, last_seq, status)
+            SELECT @runId, chunk, min(household_seq), max(household_seq), 'pending'
+            FROM (SELECT household_seq, ((row_number() OVER (ORDER BY household_seq)) - 1) / @chunkSize AS chunk
+                  FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear) s
+            GROUP BY chunk
+            """, new { runId, chunkSize, insurer, fiscalYear }, tx);
+        await tx.CommitAsync(cancel);
+        return (await GetRunAsync(runId, cancel))!;
+    }
+
+    private sealed class RunRow
+    {
+        public long RunId { get; set; }
+        public string InsurerId { get; set; } = "";
+        public int FiscalYear { get; set; }
+        public string RulesetVersion { get; set; } = "";
+        public string RulesetHash { get; set; } = "";
+        public string[] ComponentNames { get; set; } = [];
+        public bool Trial { get; set; }
+        public int ChunkSize { get; set; }
+        public long Households { get; set; }
+        public string Status { get; set; } = "";
+    }
+
+    public async Task<RunInfo?> GetRunAsync(long runId, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        var row = await connection.QuerySingleOrDefaultAsync<RunRow>("""
+            SELECT run_id AS RunId, insurer_id AS InsurerId, fiscal_year AS FiscalYear, ruleset_version AS RulesetVersion, ruleset_hash AS RulesetHash,
+                   component_names AS ComponentNames, trial AS Trial, chunk_size AS ChunkSize, households AS Households, status AS Status
+            FROM assessment_runs WHERE run_id = @runId
+            """, new { runId });
+        return row is null ? null : new RunInfo(row.RunId, row.InsurerId, row.FiscalYear, row.RulesetVersion, row.RulesetHash, row.ComponentNames,
+            row.Trial, row.ChunkSize, row.Households, row.Status);
+    }
+
+    /// <summary>
+    /// Claims the next pending chunk of a run for the transaction <paramref name="tx"/> (the row stays
+    /// locked until it commits or rolls back; other workers skip it); null when none is left.
+    /// </summary>
+    public static Task<Chunk?> ClaimChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId) =>
+        connection.QuerySingleOrDefaultAsync<Chunk?>("""
+            SELECT chunk_no AS ChunkNo, first_seq AS FirstSeq, last_seq AS LastSeq FROM run_chunks
+            WHERE run_id = @runId AND status = 'pending'
+            ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, new { runId }, tx);
+
+    /// <summary>Marks a chunk done with the totals of its households (in the transaction that wrote its results).</summary>
+    public static Task CompleteChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunInfo run, int chunkNo, string worker, Batch.BatchSummary totals) =>
+        connection.ExecuteAsync("""
+            UPDATE run_chunks SET status = 'done', worker = @worker, done_at = now(), households = @Households, refused = @Errors,
+                                  annual_premium = @AnnualPremium, at_cap = @AtCap, component_amounts = @amounts, reduction_classes = @classes::jsonb
+            WHERE run_id = @runId AND chunk_no = @chunkNo
+            """,
+            new
+            {
+                runId = run.RunId, chunkNo, worker, totals.Households, totals.Errors, totals.AnnualPremium, totals.AtCap,
+                amounts = run.ComponentNames.Select(c => totals.Components.GetValueOrDefault(c)).ToArray(),
+                classes = JsonSerializer.Serialize(totals.ReductionClasses),
+            }, tx);
+
+    /// <summary>Marks the run done if every chunk is; returns whether it is.</summary>
+    public async Task<bool> FinishRunAsync(long runId, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        await connection.ExecuteAsync("""
+            UPDATE assessment_runs SET status = 'done', finished_at = now()
+            WHERE run_id = @runId AND status = 'running' AND NOT EXISTS (SELECT 1 FROM run_chunks WHERE run_id = @runId AND status <> 'done')
+            """, new { runId });
+        return await connection.ExecuteScalarAsync<string>("SELECT status FROM assessment_runs WHERE run_id = @runId", new { runId }) == "done";
+    }
+
+    /// <summary>Households of a run's chunks already done (for progress).</summary>
+    public async Task<long> AssessedAsync(long runId, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        return await connection.ExecuteScalarAsync<long>("""
+            SELECT coalesce(sum(last_seq - first_seq + 1), 0) FROM run_chunks WHERE run_id = @runId AND status = 'done'
+            """, new { runId });
+    }
+
+    /// <summary>The summary of a run: the sum of its chunks' totals.</summary>
+    public async Task<Batch.BatchSummary> SummaryAsync(RunInfo run, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        var summary = new Batch.BatchSummary();
+        foreach (var row in await connection.QueryAsync<(long Households, long Refused, long Annual, long AtCap, long[] Amounts, string Classes)>("""
+                     SELECT households, refused, annual_premium, at_cap, component_amounts, reduction_classes::text
+                     FROM run_chunks WHERE run_id = @RunId AND status = 'done'
+                     """, run))
+        {
+            var chunk = new Batch.BatchSummary
+            {
+                Households = row.Households, Errors = row.Refused, AnnualPremium = row.Annual, AtCap = row.AtCap,
+                ReductionClasses = JsonSerializer.Deserialize<Dictionary<string, long>>(row.Classes) ?? [],
+            };
+            for (var i = 0; i < run.ComponentNames.Length; i++) chunk.Components[run.ComponentNames[i]] = row.Amounts[i];
+            summary.Merge(chunk);
+        }
+        foreach (var name in run.ComponentNames) summary.Components.TryAdd(name, 0);
+        return summary;
+    }
+
+    /// <summary>The serialized errors of a household (for <c>run_errors.errors</c>).</summary>
+    public static string ErrorsJson(IReadOnlyList<FieldError> errors) =>
+        JsonSerializer.Serialize(errors.Select(e => new { field = e.Field, message = e.Message }));
+}
