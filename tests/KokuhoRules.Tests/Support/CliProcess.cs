@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace KokuhoRules.Tests.Support;
+
+/// <summary>Runs the <c>kokuho</c> command line as a real process (the build copied next to the tests).</summary>
+public sealed class CliProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public static CliProcess Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kokuho.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        return new CliProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Runs to the end; fails the test on a non-zero exit code.</summary>
+    public static string Run(params string[] args)
+    {
+        using var p = Start(args);
+        return p.WaitForSuccess(TimeSpan.FromMinutes(3));
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public string WaitForSuccess(TimeSpan timeout)
+    {
+        Assert.True(_process.WaitForExit(timeout), $"kokuho did not finish in {timeout}:\n{Output}");
+        _process.WaitForExit();
+        Assert.True(_process.ExitCode == 0, $"kokuho exited with {_process.ExitCode}:\n{Output}");
+        return Output;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): nothing gets to clean up.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
