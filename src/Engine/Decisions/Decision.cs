@@ -6,6 +6,16 @@ namespace KokuhoRules.Engine.Decisions;
 /// </summary>
 public sealed record DecisionRule(string Name, string Expression, string Outcome, string? Reference, bool Confirmed, string File, int Line);
 
+/// <summary>How a decision's rules are evaluated.</summary>
+public enum DecisionEvaluation
+{
+    /// <summary>The workflow compiled once into one typed delegate (every request and batch).</summary>
+    Compiled,
+
+    /// <summary>Each evaluation is a <c>RulesEngine.ExecuteAllRulesAsync</c> call: the naive way, for reference and benchmarks only.</summary>
+    RulesEngine,
+}
+
 /// <summary>What every compiled decision publishes about itself, whatever its facts and outcome types.</summary>
 public abstract class Decision(string name, string layer, string file, IReadOnlyList<DecisionRule> rules, IReadOnlyList<string> intermediateNames)
 {

@@ -97,10 +97,12 @@ public sealed class WorkflowSet
     /// Expressions name the facts <paramref name="factsName"/> and the bound parameters <paramref name="parametersName"/>.
     /// </summary>
     /// <param name="outcomes">The SuccessEvent values allowed, and what each means.</param>
+    /// <param name="evaluation">How the decision is evaluated: compiled (always, in service), or through RulesEngine itself (the reference the benchmarks and tests compare with).</param>
     /// <returns>The decision, or null after adding errors (missing workflow, expression that does not compile, unknown outcome, no fallback…).</returns>
     public Decision<TFacts, TOutcome>? Compile<TFacts, TOutcome>(
         string name, string factsName, object parameters, string parametersName,
-        IReadOnlyDictionary<string, TOutcome> outcomes, RuleSetErrors errors, JsonSourceFile fallbackFile)
+        IReadOnlyDictionary<string, TOutcome> outcomes, RuleSetErrors errors, JsonSourceFile fallbackFile,
+        DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
     {
         _used.Add(name);
         if (!_workflows.TryGetValue(name, out var entry))
@@ -181,7 +183,9 @@ public sealed class WorkflowSet
         // The parameters never change once bound: fold every parameter read (p.a.b.c) into a constant, so
         // the compiled delegate compares the facts with literals instead of walking the parameter objects.
         var folded = new ParameterFolder(parametersParam, parameters).Visit(Expression.Block(scope.Skip(1), prologue.Append(chain)));
-        var match = Expression.Lambda<Func<TFacts, int>>(folded, factsParam).Compile();
+        var match = evaluation == DecisionEvaluation.Compiled
+            ? Expression.Lambda<Func<TFacts, int>>(folded, factsParam).Compile()
+            : ThroughRulesEngine<TFacts>(workflow, rules.Select(r => r.Rule.RuleName).ToArray(), factsName, parameters, parametersName);
 
         var intermediatesBody = Expression.Block(scope.Skip(1),
             prologue.Append(Expression.NewArrayInit(typeof(object), globals.Select(v => Expression.Convert(v, typeof(object))))));
@@ -189,6 +193,26 @@ public sealed class WorkflowSet
 
         return new Decision<TFacts, TOutcome>(name, layer.ToString().ToLowerInvariant(), file.DisplayName, published, outcomeValues.ToArray(),
             match, globals.Select(v => v.Name!).ToArray(), intermediates);
+    }
+
+    /// <summary>
+    /// The naive evaluation: one <c>RulesEngine.ExecuteAllRulesAsync</c> call on the workflow for each
+    /// decision, the first rule that succeeds deciding. Slow by design (it is what the compiled delegate
+    /// replaces); kept as the reference semantics that tests and benchmarks compare the compiled delegate with.
+    /// </summary>
+    private static Func<TFacts, int> ThroughRulesEngine<TFacts>(Workflow workflow, string[] ruleNames, string factsName, object parameters, string parametersName)
+    {
+        var engine = new RulesEngine.RulesEngine([workflow], new ReSettings { IsExpressionCaseSensitive = false, UseFastExpressionCompiler = false });
+        var index = ruleNames.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+        var name = workflow.WorkflowName;
+        return facts =>
+        {
+            var results = engine.ExecuteAllRulesAsync(name, new RuleParameter(factsName, facts), new RuleParameter(parametersName, parameters)).GetAwaiter().GetResult();
+            foreach (var r in results)
+                if (r.IsSuccess) return index[r.Rule.RuleName];
+            var failed = results.FirstOrDefault(r => !string.IsNullOrEmpty(r.ExceptionMessage));
+            throw new InvalidOperationException($"RulesEngine found no rule of workflow '{name}' that holds{(failed is null ? "" : ": " + failed.ExceptionMessage)}");
+        };
     }
 
     /// <summary>Replaces reads of the bound parameter model by the values read, as constants.</summary>

@@ -38,7 +38,8 @@ public static class PremiumRuleSetCompiler
     public const string ParametersName = "p";
 
     /// <summary>Compiles, or throws <see cref="RuleSetValidationException"/> with every error found.</summary>
-    public static PremiumRuleSet Compile(RuleSetSource source)
+    /// <param name="evaluation">Compiled delegates (the default, and the only mode the service uses), or every decision through RulesEngine (the naive reference).</param>
+    public static PremiumRuleSet Compile(RuleSetSource source, DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
     {
         var errors = new RuleSetErrors();
         var layers = new Dictionary<RuleSetLayerKind, JsonSourceFile>();
@@ -53,7 +54,7 @@ public static class PremiumRuleSetCompiler
         var workflows = WorkflowSet.Read(source, errors);
         var anchor = source.National.Workflows ?? source.National.Parameters!;
         Decision<TFacts, TOut>? Compile<TFacts, TOut>(string name, string factsName, IReadOnlyDictionary<string, TOut> outcomes) =>
-            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor);
+            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor, evaluation);
 
         var insured = Compile<MemberDateFacts, bool>(WorkflowNames.Insured, MemberFactsName, Outcomes.Boolean);
         var components = new List<PremiumComponent>();

@@ -1,4 +1,10 @@
+using System.Text.Json;
+using KokuhoRules.Engine.Decisions;
+using KokuhoRules.Engine.Tracing;
+using KokuhoRules.Rules.Batch;
+using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
 using RulesEngine.Models;
 
@@ -59,5 +65,36 @@ public sealed class DecisionParityTests
                     Assert.Equal(NativeOutcome(c.Liability.Name, "m", date with { Insured = insured }), c.Liability.Decide(date with { Insured = insured }) ? "true" : "false");
             }
         }
+    }
+
+    public static TheoryData<string, int> BundledRuleSets()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var rs in RuleSetCatalog.Load([RuleSetCatalog.BundledRoot]).RuleSets) data.Add(rs.Insurer.Id, rs.FiscalYear);
+        return data;
+    }
+
+    /// <summary>
+    /// Whole households: the same rule set with every decision evaluated by RulesEngine itself gives the
+    /// same assessment, rule for rule (the trace names the rule that decided each step).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BundledRuleSets))]
+    public void Whole_households_assessed_through_RulesEngine_come_to_the_same_assessment_and_trace(string insurer, int fiscalYear)
+    {
+        var compiled = RuleSetCatalog.Load([RuleSetCatalog.BundledRoot], (i, fy) => i == insurer && fy == fiscalYear).Find(insurer, fiscalYear)!;
+        var naive = PremiumRuleSetCompiler.Compile(compiled.Source, DecisionEvaluation.RulesEngine);
+        var assessed = 0;
+        foreach (var json in new SyntheticPopulation(fiscalYear, seed: fiscalYear).Households(400))
+        {
+            var household = SnapshotReader.Read(json, "household", [])!;
+            Trace traceCompiled = new(), traceNaive = new();
+            var a = PremiumCalculator.Assess(compiled, household, traceCompiled);
+            var b = PremiumCalculator.Assess(naive, household, traceNaive);
+            Assert.Equal(JsonSerializer.Serialize(a, KokuhoJson.Options), JsonSerializer.Serialize(b, KokuhoJson.Options));
+            Assert.Equal(JsonSerializer.Serialize(traceCompiled.Steps, KokuhoJson.Options), JsonSerializer.Serialize(traceNaive.Steps, KokuhoJson.Options));
+            assessed++;
+        }
+        Assert.True(assessed > 100);
     }
 }
