@@ -1,44 +1,121 @@
 using KokuhoRules.Api.Problems;
+using KokuhoRules.Api.Requests;
+using KokuhoRules.Api.Security;
+using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.Security;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+using Npgsql;
 
 namespace KokuhoRules.Api;
 
-/// <summary>Wiring of the service: rule sets, JSON conventions, problem details, OpenAPI.</summary>
+/// <summary>Wiring of the service: rule sets, keys and roles, the audit log, limits, JSON conventions, problem details, OpenAPI.</summary>
 public static class KokuhoRulesServices
 {
     /// <summary>Configuration key: the rule-set roots (array). Default: the rule sets bundled with the build.</summary>
     public const string RootsKey = "RuleSets:Roots";
 
+    /// <summary>Configuration key: the PostgreSQL connection string (<c>ConnectionStrings:Kokuho</c>); none in the embedded default.</summary>
+    public const string ConnectionStringName = "Kokuho";
+
+    /// <summary>Configuration key: the folder of the local audit log (embedded default) or of the spool (with a database).</summary>
+    public const string AuditDirectoryKey = "Audit:Directory";
+
     public static WebApplicationBuilder AddKokuhoRules(this WebApplicationBuilder builder)
     {
-        // Every rule set is read and compiled once, when the app starts (LogRuleSets resolves it before the first request).
+        var configuration = builder.Configuration;
+        // Every rule set is read and compiled once, when the app starts (LogStartup resolves it before the first request).
         builder.Services.AddSingleton(services =>
         {
-            var configuration = services.GetRequiredService<IConfiguration>();
             var roots = configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [RuleSetCatalog.BundledRoot];
             return RuleSetCatalog.Load(roots);
         });
         builder.Services.AddSingleton<PremiumService>();
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton<ReassessmentService>();
+
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        var databaseConfigured = !string.IsNullOrWhiteSpace(connectionString);
+        if (databaseConfigured) builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+
+        builder.Services.AddSingleton(AuthSettings.From(configuration, databaseConfigured));
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization(Policies.Add);
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        var auditDirectory = configuration[AuditDirectoryKey] is { Length: > 0 } d ? d : Path.Combine(builder.Environment.ContentRootPath, "var", "audit");
+        builder.Services.AddSingleton(services =>
+        {
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.Audit");
+            return databaseConfigured
+                ? new AuditLog(new PostgresAuditStore(services.GetRequiredService<NpgsqlDataSource>()), new FileAuditStore(Path.Combine(auditDirectory, "audit-spool.jsonl")), logger)
+                : new AuditLog(new FileAuditStore(Path.Combine(auditDirectory, "audit-log.jsonl")), null, logger);
+        });
+
+        var limits = new RequestLimits(configuration.GetValue("Limits:MaxBodyBytes", RequestLimits.DefaultMaxBodyBytes));
+        builder.Services.AddSingleton(limits);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes + 1);
+
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        // No personal data in logs: the framework categories that write request data into log lines
+        // (URLs with their query strings, raw values that failed to bind, request lines Kestrel
+        // refused) are held at a level where they do not; the audit log records each call instead,
+        // without its data. These rules are code, so configuration cannot lower them by accident.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http", LogLevel.Information);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "KokuhoRules — 国民健康保険料 計算 API";
-            doc.Info.Description = "Premium assessment (保険料賦課) for municipal National Health Insurance, from versioned rule sets. Every amount is integer yen; every result names the rule set (version and hash) it came from.";
+            doc.Info.Description = "Premium assessment (保険料賦課) for municipal National Health Insurance, from versioned rule sets. Every amount is integer yen; every result names the rule set (version and hash) it came from. Every call but the health probes needs an API key (header X-Api-Key) holding the endpoint's role: calculator, publisher (trial calculations) or auditor.";
+            doc.Components ??= new OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.Header,
+                Description = "An API key issued with 'kokuho keys add' (the embedded default prints its local development key at start-up).",
+            };
+            doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, doc)] = [] }];
             return Task.CompletedTask;
         }));
         return builder;
     }
 
-    /// <summary>Logs what was loaded and every refused rule set with its errors (file, line, path).</summary>
-    public static void LogRuleSets(this WebApplication app)
+    /// <summary>
+    /// The request pipeline, outermost first: problem details for errors, the audit log (every call
+    /// but the health probes), keys and roles, the body guard (size, hash, individual numbers).
+    /// </summary>
+    public static WebApplication UseKokuhoRules(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<Audit.AuditMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<RequestBodyGuard>();
+        return app;
+    }
+
+    /// <summary>
+    /// Logs what was loaded and every refused rule set with its errors (file, line, path), where the
+    /// audit log goes, and the local development key when it is accepted.
+    /// </summary>
+    public static void LogStartup(this WebApplication app)
     {
         var catalog = app.Services.GetRequiredService<RuleSetCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.RuleSets");
@@ -48,5 +125,15 @@ public static class KokuhoRulesServices
         foreach (var failure in catalog.Failures)
             logger.LogError("Rule set {RuleSet} refused:{Errors}", failure.RuleSet,
                 string.Concat(failure.Errors.Select(e => Environment.NewLine + "  " + e)));
+
+        var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.Security");
+        var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        var audit = app.Services.GetRequiredService<AuditLog>();
+        security.LogInformation("Audit log: {Store}; keys file: {KeysFile} ({Count} active keys)", audit.Store.Description, keys.Settings.KeysFile ?? "none", keys.ActiveFileKeys);
+        if (keys.Settings.DevelopmentKey)
+            security.LogWarning("LOCAL DEVELOPMENT KEY (embedded default, not for production; refused when a database is configured): send header '{Header}: {Key}' (roles {Roles})",
+                ApiKeyAuthenticationHandler.Header, ApiKeyFile.DevelopmentKey, string.Join(", ", Roles.All));
+        else if (keys.Settings.DevelopmentKeyRefusedBecause is { } why)
+            security.LogInformation("The local development key is not accepted: {Reason}", why);
     }
 }

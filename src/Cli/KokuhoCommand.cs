@@ -18,6 +18,7 @@ public static class KokuhoCommand
         root.Subcommands.Add(Load());
         root.Subcommands.Add(Reassess());
         root.Subcommands.Add(Database());
+        root.Subcommands.Add(Keys.Build());
         return root;
     }
 

@@ -28,9 +28,9 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
             return (ProblemTypes.UnsupportedMediaType, "$", $"the body must be sent with Content-Type: application/json (got '{request.ContentType ?? "none"}')");
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            return (ProblemTypes.BadRequest with { Status = StatusCodes.Status413PayloadTooLarge }, "$", "the request body is too large");
+            return (ProblemTypes.TooLarge, "$", "the request body is too large");
         if (BindFailure().Match(bad.Message) is { Success: true } m)
-            return (ProblemTypes.MalformedRequest, m.Groups["name"].Value, $"'{m.Groups["value"].Value}' is not a valid value");
+            return (ProblemTypes.MalformedRequest, m.Groups["name"].Value, "is not a valid value for this parameter"); // the value is not echoed: a URL is client input and may carry anything
         if (bad.Message.Contains("no body was provided", StringComparison.Ordinal))
             return (ProblemTypes.MalformedRequest, "$", "the request needs a JSON body: { \"insurer\", \"fiscalYear\", \"household\" }");
         return (ProblemTypes.BadRequest with { Status = bad.StatusCode }, "$", "the request cannot be read");

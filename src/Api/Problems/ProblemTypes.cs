@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KokuhoRules.Api.Problems;
@@ -15,6 +16,11 @@ public static class ProblemTypes
     public static readonly ProblemType UnsupportedMediaType = new("urn:kokuhorules:problem:unsupported-media-type", "The request body must be JSON (Content-Type: application/json)", StatusCodes.Status415UnsupportedMediaType);
     public static readonly ProblemType InvalidHousehold = new("urn:kokuhorules:problem:invalid-request", "Some fields of the request are invalid", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType UnknownRuleSet = new("urn:kokuhorules:problem:unknown-ruleset", "No rule set for that insurer and fiscal year", StatusCodes.Status404NotFound);
+    public static readonly ProblemType Unauthenticated401 = new("urn:kokuhorules:problem:unauthenticated", "A valid API key is needed", StatusCodes.Status401Unauthorized);
+    public static readonly ProblemType Forbidden403 = new("urn:kokuhorules:problem:forbidden", "The API key does not hold the role this needs", StatusCodes.Status403Forbidden);
+    public static readonly ProblemType IndividualNumber = new("urn:kokuhorules:problem:individual-number", "Individual numbers (個人番号) are not accepted", StatusCodes.Status422UnprocessableEntity);
+    public static readonly ProblemType TooLarge = new("urn:kokuhorules:problem:too-large", "The request body is too large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
 
     /// <summary>A problem of a type, with a detail sentence and the fields at fault (extension <c>errors</c>).</summary>
@@ -24,6 +30,20 @@ public static class ProblemTypes
         if (errors.Count > 0) problem.Extensions["errors"] = errors.Select(e => new { field = e.Field, message = e.Message }).ToArray();
         return problem;
     }
+
+    /// <summary>401: no key, or a key that is not accepted (the detail says which, never echoing the key).</summary>
+    public static ProblemHttpResult Unauthenticated(string detail) => TypedResults.Problem(Create(Unauthenticated401, detail, []));
+
+    /// <summary>403: the key is valid but does not hold <paramref name="role"/> (extension <c>requiredRole</c>).</summary>
+    public static ProblemHttpResult Forbidden(HttpContext context, string role, string detail)
+    {
+        var problem = Create(Forbidden403, detail + $" The key '{context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value}' does not hold it.", []);
+        problem.Extensions["requiredRole"] = role;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>503: a dependency (the database) is down; the detail says which and that the call may be retried.</summary>
+    public static ProblemHttpResult ServiceUnavailable(string detail) => TypedResults.Problem(Create(Unavailable, detail, []));
 
     /// <summary>The problem for a refused assessment.</summary>
     public static ProblemDetails For(AssessmentFailure failure) => Create(failure.Kind switch

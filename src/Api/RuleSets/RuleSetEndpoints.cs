@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KokuhoRules.Api.Audit;
 using KokuhoRules.Api.Problems;
 using KokuhoRules.Engine.Decisions;
 using KokuhoRules.Engine.RuleSets;
@@ -44,9 +45,10 @@ public static class RuleSetEndpoints
         TypedResults.Ok(new RuleSetList(catalog.RuleSets.Select(Summary).ToArray(),
             catalog.Failures.Select(f => new RefusedRuleSet(f.RuleSet, f.Errors.Select(e => e.ToString()).ToArray())).ToArray()));
 
-    private static Results<Ok<RuleSetDetail>, ProblemHttpResult> Get(string insurer, int fiscalYear, RuleSetCatalog catalog)
+    private static Results<Ok<RuleSetDetail>, ProblemHttpResult> Get(string insurer, int fiscalYear, RuleSetCatalog catalog, HttpContext context)
     {
         var rs = catalog.Find(insurer, fiscalYear);
+        if (rs is not null) context.Audit()?.Used(RuleSetStamp.Of(rs));
         if (rs is null)
             return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet, $"There is no rule set {insurer}/{fiscalYear}.", [new FieldError("insurer", "no such rule set")]));
         var parameters = rs.ParameterTable.All

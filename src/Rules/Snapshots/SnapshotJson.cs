@@ -116,6 +116,7 @@ public static class KokuhoJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.MaxDepth = 16;
         options.Converters.Add(new IsoLocalDateConverter());
+        options.Converters.Add(new KokuhoRules.Engine.Json.IsoInstantConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         return options;
     }

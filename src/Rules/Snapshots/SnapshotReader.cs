@@ -312,17 +312,22 @@ public static class SnapshotReader
 /// </summary>
 public static class PersonalNumber
 {
-    /// <summary>True for a string that contains a run of exactly 12 consecutive digits.</summary>
-    public static bool LooksLikeOne(string value)
+    /// <summary>
+    /// True for text holding a run of exactly 12 digits (ASCII or full-width), also written in groups
+    /// of four with '-' or a space between (<c>1234-5678-9012</c>).
+    /// </summary>
+    public static bool LooksLikeOne(ReadOnlySpan<char> value)
     {
         var run = 0;
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            if (char.IsAsciiDigit(c))
+            var c = value[i];
+            if (char.IsDigit(c))
             {
                 run++;
                 continue;
             }
+            if (c is '-' or ' ' or '－' or '　' && run is 4 or 8 && i + 1 < value.Length && char.IsDigit(value[i + 1])) continue;
             if (run == 12) return true;
             run = 0;
         }

@@ -1,9 +1,10 @@
+using KokuhoRules.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace KokuhoRules.Tests.Api;
 
 /// <summary><c>GET /health</c> on the service as configured by default (the bundled rule sets).</summary>
-public sealed class HealthEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class HealthEndpointTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -5,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace KokuhoRules.Tests.Api;
 
 /// <summary>The OpenAPI document and the Scalar API reference page.</summary>
-public sealed class OpenApiAndDocsTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class OpenApiAndDocsTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     [Fact]
     public async Task The_openapi_document_describes_the_endpoints()

@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,7 +12,7 @@ namespace KokuhoRules.Tests.Api;
 /// (premium.md §10, see <see cref="Premium.AmagasakiReferenceCaseTests"/>), its trace, and the
 /// draft rule set amagasaki/2024 that only a trial may use.
 /// </summary>
-public sealed class PremiumAssessmentEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class PremiumAssessmentEndpointTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,7 +11,7 @@ namespace KokuhoRules.Tests.Api;
 /// (application/problem+json, never a 500) whose first error names the exact field at fault.
 /// Every case starts from the valid A2 request and breaks one thing.
 /// </summary>
-public sealed class PremiumAssessmentProblemTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class PremiumAssessmentProblemTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 
@@ -90,7 +91,7 @@ public sealed class PremiumAssessmentProblemTests(WebApplicationFactory<Program>
         var request = A2();
         request.Member(1)["id"] = myNumber;
         var response = await _client.PostAssessment(request);
-        var problem = await response.ReadProblem(HttpStatusCode.UnprocessableEntity, Problems.InvalidRequest);
+        var problem = await response.ReadProblem(HttpStatusCode.UnprocessableEntity, Problems.IndividualNumber);
 
         Assert.Equal("household.members[1].id", problem.FirstErrorField());
         Assert.Contains("個人番号", problem.Errors()[0].Message);

@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,7 @@ using static KokuhoRules.Tests.Api.ApiRequests;
 namespace KokuhoRules.Tests.Api;
 
 /// <summary><c>POST /v1/premium/reassessments</c>: the previous response is posted back as it is.</summary>
-public sealed class ReassessmentEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ReassessmentEndpointTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -6,7 +7,7 @@ using static KokuhoRules.Tests.Api.ApiRequests;
 namespace KokuhoRules.Tests.Api;
 
 /// <summary>The reliefs and the FY2026 component through <c>POST /v1/premium/assessments</c>.</summary>
-public sealed class ReliefEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ReliefEndpointTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

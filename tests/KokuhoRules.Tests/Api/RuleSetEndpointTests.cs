@@ -1,3 +1,4 @@
+using KokuhoRules.Tests.Support;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -6,7 +7,7 @@ using static KokuhoRules.Tests.Api.ApiRequests;
 namespace KokuhoRules.Tests.Api;
 
 /// <summary><c>GET /v1/rulesets</c> and <c>GET /v1/rulesets/{insurer}/{fiscalYear}</c> on the bundled rule sets.</summary>
-public sealed class RuleSetEndpointTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class RuleSetEndpointTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private readonly HttpClient _client = factory.CreateClient();
 

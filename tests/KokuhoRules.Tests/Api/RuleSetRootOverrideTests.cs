@@ -18,7 +18,7 @@ namespace KokuhoRules.Tests.Api;
 /// Sealing it again, as <c>kokuho rulesets hash --write</c> would, lets the compiler reach the cap check:
 /// the test shows a properly sealed, published layer is still refused when its content breaks the law.
 /// </remarks>
-public sealed class RaisedCapFactory : WebApplicationFactory<Program>
+public sealed class RaisedCapFactory : KokuhoApiFactory
 {
     public const string Parameters = "amagasaki/2025/parameters.json";
 
@@ -37,7 +37,7 @@ public sealed class RaisedCapFactory : WebApplicationFactory<Program>
     /// <summary>The 1-based line of <c>rates.medical.cap</c> in the edited parameters.json.</summary>
     public int CapLine { get; }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    protected override void Configure(IWebHostBuilder builder) =>
         builder.UseSetting("RuleSets:Roots:0", _root.Root);
 
     protected override void Dispose(bool disposing)

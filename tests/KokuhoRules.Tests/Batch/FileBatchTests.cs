@@ -9,7 +9,7 @@ using static KokuhoRules.Tests.Batch.BatchInputs;
 namespace KokuhoRules.Tests.Batch;
 
 /// <summary>本算定 from files (the embedded default): results, refused households, kill and resume.</summary>
-public sealed class FileBatchTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class FileBatchTests(KokuhoApiFactory factory) : IClassFixture<KokuhoApiFactory>
 {
     private static FileBatchOptions Options(string input, string output, ResultFormat format = ResultFormat.Jsonl, int threads = 2) =>
         new(Insurer, FiscalYear, input, output, format, threads, Trial: false);
