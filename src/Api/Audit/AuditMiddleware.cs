@@ -10,7 +10,7 @@ namespace KokuhoRules.Api.Audit;
 /// callback), so no answer is ever given that the audit log does not hold. A call whose client goes
 /// away before an answer is audited with status 499.
 /// </summary>
-public sealed class AuditMiddleware(RequestDelegate next, AuditLog log, IClock clock)
+public sealed partial class AuditMiddleware(RequestDelegate next, AuditLog log, IClock clock)
 {
     /// <summary>Status recorded when the client went away before the answer started (nginx's convention).</summary>
     public const int ClientClosedRequest = 499;
@@ -51,7 +51,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log, IClock c
     /// <summary>
     /// The route template of the endpoint that answered (<c>/v1/rulesets/{insurer}/{fiscalYear}</c>:
     /// the values are in <see cref="AuditEntry.RuleSets"/>), or, for a path no endpoint matched, the
-    /// path with its digits masked: a URL is client input and may carry anything.
+    /// path with its runs of digits masked: a URL is client input and may carry anything.
     /// </summary>
     private static string PathOf(HttpContext context, Endpoint? endpoint)
     {
@@ -59,11 +59,11 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log, IClock c
             return template.StartsWith('/') ? template : "/" + template;
         var path = context.Request.Path.Value ?? "/";
         if (path.Length > 200) path = path[..200] + "…";
-        return string.Create(path.Length, path, (span, p) =>
-        {
-            for (var i = 0; i < p.Length; i++) span[i] = char.IsAsciiDigit(p[i]) ? '#' : p[i];
-        });
+        return DigitRuns().Replace(path, m => new string('#', m.Length));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("[0-9]{3,}")]
+    private static partial System.Text.RegularExpressions.Regex DigitRuns();
 
     private static AuditEntry Entry(HttpContext context, AuditRecord record, Instant at, int status, TimeSpan elapsed)
     {
