@@ -65,7 +65,7 @@ public sealed class RequestBodyGuard(RequestDelegate next, RequestLimits limits)
                 context.Audit()?.Refused("refused:individual-number");
                 await TypedResults.Problem(ProblemTypes.Create(ProblemTypes.IndividualNumber,
                     $"'{field}' looks like an individual number (個人番号: 12 digits). The service never needs one: send the core system's ids instead, and no individual number in any field.",
-                    [new FieldError(field, "looks like an individual number (12 digits); not accepted")])).ExecuteAsync(context);
+                    [new FieldError(field, "looks like an individual number (個人番号, 12 digits); not accepted")])).ExecuteAsync(context);
                 return;
             }
             request.Body = new MemoryStream(buffer, 0, length, writable: false);
@@ -120,7 +120,14 @@ public static class IndividualNumberScan
                 {
                     case JsonTokenType.PropertyName:
                         frames[^1].Property = reader.GetString();
-                        if (IsSuspiciousName(frames[^1].Property!) || LooksLikeIndividualNumber(reader.ValueSpan, JsonTokenType.String)) return PathOf(frames);
+                        if (LooksLikeIndividualNumber(reader.ValueSpan, JsonTokenType.String))
+                        {
+                            // The name itself is the value: name the object holding it instead.
+                            frames[^1].Property = null;
+                            var holder = PathOf(frames);
+                            return holder == "$" ? "$ (a field name)" : holder + " (a field name)";
+                        }
+                        if (IsSuspiciousName(frames[^1].Property!)) return PathOf(frames);
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         NextElement(frames);

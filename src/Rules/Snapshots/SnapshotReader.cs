@@ -73,17 +73,15 @@ public static class SnapshotReader
             {
                 var member = ReadMember(json.Members[i], path, i, errors);
                 if (member is null) continue;
-                foreach (var other in members)
-                    if (other.Id == member.Id)
-                    {
-                        errors.Add(new FieldError($"{path}.members[{i}].id", $"member id '{member.Id}' appears more than once"));
-                        break;
-                    }
+                // Messages name fields, never values: an id is client input and may carry anything.
+                var first = members.FindIndex(other => other.Id == member.Id);
+                if (first >= 0)
+                    errors.Add(new FieldError($"{path}.members[{i}].id", $"appears more than once: the same id as members[{first}] (each member id must be unique)"));
                 headFound |= member.Id == headId;
                 members.Add(member);
             }
             if (headId is not null && errors.Count == before && !headFound)
-                errors.Add(new FieldError(path + ".headId", $"the head '{headId}' must be one of the members (a head without NHI coverage is listed with an empty coverage)"));
+                errors.Add(new FieldError(path + ".headId", "the head must be one of the members: no member has this id (a head without NHI coverage is listed with an empty coverage)"));
         }
         return errors.Count > before ? null : new HouseholdSnapshot(id!, headId!, members);
     }
