@@ -110,4 +110,15 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         request["trial"] = true;
         await (await _client.PostAssessment(request)).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
     }
+
+    [Fact]
+    public async Task The_refusal_is_logged_as_an_error_at_start_up_and_the_service_is_ready_with_what_is_left()
+    {
+        var from = LogCapture.Instance.Next;
+        await using var restarted = new RaisedCapFactory();
+        var ready = await (await restarted.CreateClient(key: null).GetAsync("/health/ready")).ReadJson();
+        Assert.Equal(("ready", 1), (ready.GetProperty("status").GetString(), ready.GetProperty("refusedRuleSets").GetInt32()));
+        Assert.Contains(LogCapture.Instance.Since(from), l => l.Category == "KokuhoRules.RuleSets"
+            && l.Text.StartsWith("Error Rule set amagasaki/2025", StringComparison.Ordinal) && l.Text.Contains("refused", StringComparison.Ordinal) && l.Text.Contains("$.rates.medical.cap", StringComparison.Ordinal));
+    }
 }
