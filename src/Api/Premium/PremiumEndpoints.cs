@@ -1,4 +1,5 @@
 using KokuhoRules.Api.Problems;
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Premium;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,7 +34,7 @@ public static class PremiumEndpoints
         var audit = loggers.CreateLogger("KokuhoRules.Audit");
         if (failure is not null)
         {
-            audit.LogInformation("premium.reassess refused {Kind} insurer={Insurer}", failure.Kind, request.Insurer);
+            audit.LogInformation("premium.reassess refused {Kind} insurer={Insurer}", failure.Kind, Loggable(request.Insurer));
             return TypedResults.Problem(ProblemTypes.For(failure));
         }
         foreach (var year in response!.Years)
@@ -49,11 +50,14 @@ public static class PremiumEndpoints
         var audit = loggers.CreateLogger("KokuhoRules.Audit");
         if (failure is not null)
         {
-            audit.LogInformation("premium.assess refused {Kind} insurer={Insurer} fiscalYear={FiscalYear}", failure.Kind, request.Insurer, request.FiscalYear);
+            audit.LogInformation("premium.assess refused {Kind} insurer={Insurer} fiscalYear={FiscalYear}", failure.Kind, Loggable(request.Insurer), request.FiscalYear);
             return TypedResults.Problem(ProblemTypes.For(failure));
         }
         audit.LogInformation("premium.assess ok household={HouseholdId} ruleset={Insurer}/{FiscalYear} version={Version} hash={Hash} trial={Trial}",
             request.Household!.Id, response!.Ruleset.Insurer, response.Ruleset.FiscalYear, response.Ruleset.Version, response.Ruleset.Hash, response.Trial);
         return TypedResults.Ok(response);
     }
+
+    /// <summary>A refused request's insurer as it may be logged: an insurer id (a slug), never the caller's raw text.</summary>
+    private static string Loggable(string? insurer) => insurer is not null && RuleSetManifest.IsSlug(insurer) ? insurer : "(not an insurer id)";
 }
