@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KokuhoRules.Api.Problems;
@@ -16,6 +17,43 @@ public static class ProblemTypes
     public static readonly ProblemType InvalidHousehold = new("urn:kokuhorules:problem:invalid-request", "Some fields of the request are invalid", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType UnknownRuleSet = new("urn:kokuhorules:problem:unknown-ruleset", "No rule set for that insurer and fiscal year", StatusCodes.Status404NotFound);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>What a 415 says, whichever part of the pipeline refuses the body.</summary>
+    public const string JsonContentTypeRequired = "the body must be sent as UTF-8 JSON with Content-Type: application/json";
+
+    /// <summary>
+    /// Completes the problems the framework writes itself, which have no detail: a body that is not
+    /// sent as JSON (415, refused by routing before the endpoint runs), an unknown path (404), a
+    /// method the endpoint does not take (405), an unexpected error (500). Every problem the API
+    /// answers with then has a type, a title and a detail; a 415 is the service's own
+    /// <see cref="UnsupportedMediaType"/>. Problems that already have a detail are left as they are.
+    /// </summary>
+    public static void CompleteFrameworkProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null) return;
+        switch (problem.Status)
+        {
+            case StatusCodes.Status415UnsupportedMediaType:
+                problem.Type = UnsupportedMediaType.Type;
+                problem.Title = UnsupportedMediaType.Title;
+                problem.Detail = JsonContentTypeRequired;
+                problem.Extensions["errors"] = new[] { new { field = "$", message = JsonContentTypeRequired } };
+                break;
+            case StatusCodes.Status404NotFound:
+                problem.Detail = "There is no endpoint at this path (the API reference is at /docs).";
+                break;
+            case StatusCodes.Status405MethodNotAllowed:
+                problem.Detail = "The endpoint at this path does not take this HTTP method (the API reference is at /docs).";
+                break;
+            case >= StatusCodes.Status500InternalServerError:
+                problem.Detail = "The service failed to handle the request; the traceId identifies the failure in its logs.";
+                break;
+            default:
+                problem.Detail = problem.Title ?? "The request cannot be handled.";
+                break;
+        }
+    }
 
     /// <summary>A problem of a type, with a detail sentence and the fields at fault (extension <c>errors</c>).</summary>
     public static ProblemDetails Create(ProblemType type, string detail, IReadOnlyList<FieldError> errors)
