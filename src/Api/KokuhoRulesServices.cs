@@ -65,7 +65,7 @@ public static class KokuhoRulesServices
 
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.CompleteFrameworkProblem);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         // No personal data in logs: the framework categories that write request data into log lines

@@ -2,12 +2,13 @@ using System.Text.Json;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KokuhoRules.Api.Problems;
 
 /// <summary>The problem types (RFC 9457) the API answers with, and how they are built.</summary>
-public static class ProblemTypes
+public static partial class ProblemTypes
 {
     public sealed record ProblemType(string Type, string Title, int Status);
 
@@ -22,6 +23,43 @@ public static class ProblemTypes
     public static readonly ProblemType TooLarge = new("urn:kokuhorules:problem:too-large", "The request body is too large", StatusCodes.Status413PayloadTooLarge);
     public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>What a 415 says, whichever part of the pipeline refuses the body.</summary>
+    public const string JsonContentTypeRequired = "the body must be sent as UTF-8 JSON with Content-Type: application/json";
+
+    /// <summary>
+    /// Completes the problems the framework writes itself, which have no detail: a body that is not
+    /// sent as JSON (415, refused by routing before the endpoint runs), an unknown path (404), a
+    /// method the endpoint does not take (405), an unexpected error (500). Every problem the API
+    /// answers with then has a type, a title and a detail; a 415 is the service's own
+    /// <see cref="UnsupportedMediaType"/>. Problems that already have a detail are left as they are.
+    /// </summary>
+    public static void CompleteFrameworkProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Detail is not null) return;
+        switch (problem.Status)
+        {
+            case StatusCodes.Status415UnsupportedMediaType:
+                problem.Type = UnsupportedMediaType.Type;
+                problem.Title = UnsupportedMediaType.Title;
+                problem.Detail = JsonContentTypeRequired;
+                problem.Extensions["errors"] = new[] { new { field = "$", message = JsonContentTypeRequired } };
+                break;
+            case StatusCodes.Status404NotFound:
+                problem.Detail = "There is no endpoint at this path (the API reference is at /docs).";
+                break;
+            case StatusCodes.Status405MethodNotAllowed:
+                problem.Detail = "The endpoint at this path does not take this HTTP method (the API reference is at /docs).";
+                break;
+            case >= StatusCodes.Status500InternalServerError:
+                problem.Detail = "The service failed to handle the request; the traceId identifies the failure in its logs.";
+                break;
+            default:
+                problem.Detail = problem.Title ?? "The request cannot be handled.";
+                break;
+        }
+    }
 
     /// <summary>A problem of a type, with a detail sentence and the fields at fault (extension <c>errors</c>).</summary>
     public static ProblemDetails Create(ProblemType type, string detail, IReadOnlyList<FieldError> errors)
@@ -78,7 +116,18 @@ public static class ProblemTypes
         // Syntax errors come from the reader (an internal JsonException subtype); a converter's own
         // message (e.g. an impossible date) is about the value, not the JSON.
         if ((e.GetType() != typeof(JsonException) || e.InnerException is JsonException) && e.LineNumber is { } line)
-            return $"not valid JSON at line {line + 1}, byte {e.BytePositionInLine + 1}: {message.TrimEnd('.')}";
+            return $"not valid JSON at line {line + 1}, byte {e.BytePositionInLine + 1}: {WithoutQuotedText(message).TrimEnd('.')}";
         return message;
     }
+
+    /// <summary>
+    /// The reader quotes the text it stumbled on (<c>'te":"2021-03-03","cov' is an invalid JSON literal</c>),
+    /// which may be a person's data: quoted text longer than one character is dropped, but for the
+    /// literals it names (<c>'true'</c>, <c>'false'</c>, <c>'null'</c>).
+    /// </summary>
+    private static string WithoutQuotedText(string message) => QuotedText().Replace(message, m =>
+        m.Groups[1].Value.Length <= 1 || m.Groups[1].Value is "true" or "false" or "null" ? m.Value : "the text there");
+
+    [System.Text.RegularExpressions.GeneratedRegex("'([^']*)'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedText();
 }

@@ -145,9 +145,9 @@ public static class IndividualNumberScan
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Malformed JSON: the endpoint's binder reports it precisely.
+            // Malformed JSON (or a string with a lone surrogate): the endpoint's binder reports it precisely.
         }
         return null;
     }
@@ -169,7 +169,7 @@ public static class IndividualNumberScan
         if (raw.IndexOf((byte)'\\') >= 0)
         {
             try { text = JsonSerializer.Deserialize<string>("\"" + text + "\"") ?? text; }
-            catch (JsonException) { }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { }
         }
         return PersonalNumber.LooksLikeOne(text);
     }

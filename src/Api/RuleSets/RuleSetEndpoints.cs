@@ -50,7 +50,9 @@ public static class RuleSetEndpoints
         var rs = catalog.Find(insurer, fiscalYear);
         if (rs is not null) context.Audit()?.Used(RuleSetStamp.Of(rs));
         if (rs is null)
-            return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet, $"There is no rule set {insurer}/{fiscalYear}.", [new FieldError("insurer", "no such rule set")]));
+            return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
+                $"There is no rule set for that insurer and fiscal year. Rule sets served: {string.Join(", ", catalog.RuleSets.Select(r => $"{r.Insurer.Id}/{r.FiscalYear}"))}.",
+                [new FieldError("insurer", "no such rule set")]));
         var parameters = rs.ParameterTable.All
             .Select(p => new ParameterView(p.Path, p.Layer.ToString().ToLowerInvariant(), p.Value, p.Reference, p.Confirmed, p.Note, p.File, p.Line)).ToArray();
         var decisions = rs.Decisions.Select(d => new DecisionView(d.Name, d.Layer, d.File, d.IntermediateNames, d.Rules)).ToArray();

@@ -111,9 +111,10 @@ public sealed class PremiumService(RuleSetCatalog catalog)
         var rs = Catalog.Find(request.Insurer!, request.FiscalYear!.Value);
         if (rs is null)
         {
+            // The request's own values are not repeated: the insurer is named only when it is one of the catalog's.
             var known = Catalog.RuleSets.Where(r => r.Insurer.Id == request.Insurer).Select(r => r.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             var detail = known.Length > 0
-                ? $"There is no rule set for insurer '{request.Insurer}' and fiscal year {request.FiscalYear}; its rule sets cover fiscal years {string.Join(", ", known)}."
+                ? $"There is no rule set for insurer '{request.Insurer}' and that fiscal year; its rule sets cover fiscal years {string.Join(", ", known)}."
                 : $"There is no rule set for that insurer. Known insurers: {string.Join(", ", Catalog.RuleSets.Select(r => r.Insurer.Id).Distinct())}.";
             return (null, null, new AssessmentFailure(AssessmentFailureKind.UnknownRuleSet, detail, [new FieldError(known.Length > 0 ? "fiscalYear" : "insurer", "no such rule set")]));
         }

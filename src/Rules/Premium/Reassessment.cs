@@ -201,8 +201,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         var years = request.Years!;
         var firstYear = FiscalYear.Of(effective).Year;
         var lastYear = FiscalYear.Of(asOf).Year;
-        if (effective > asOf) return (null, Invalid([new FieldError("change.effectiveDate", $"the change takes effect after the processing day {asOf:uuuu-MM-dd}")]));
-        var given = new HashSet<int>();
+        if (effective > asOf) return (null, Invalid([new FieldError("change.effectiveDate", "the change takes effect after the processing day (asOf): a change is processed on or after the day it takes effect")]));
+        var given = new Dictionary<int, int>();
         for (var i = 0; i < years.Count; i++)
         {
             if (years[i]?.FiscalYear is not { } fy)
@@ -210,12 +210,12 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
                 errors.Add(new FieldError($"years[{i}].fiscalYear", "is required"));
                 continue;
             }
-            if (!given.Add(fy)) errors.Add(new FieldError($"years[{i}].fiscalYear", $"fiscal year {fy} is given twice"));
-            if (fy < firstYear) errors.Add(new FieldError($"years[{i}].fiscalYear", $"the change takes effect on {effective:uuuu-MM-dd} (fiscal year {firstYear}): fiscal year {fy} is not affected"));
-            if (fy > lastYear) errors.Add(new FieldError($"years[{i}].fiscalYear", $"fiscal year {fy} has not started on the processing day {asOf:uuuu-MM-dd}"));
+            if (!given.TryAdd(fy, i)) errors.Add(new FieldError($"years[{i}].fiscalYear", $"the same fiscal year as years[{given[fy]}]: each year is given once"));
+            if (fy < firstYear) errors.Add(new FieldError($"years[{i}].fiscalYear", "is before the fiscal year the change takes effect in (change.effectiveDate): that year is not affected"));
+            if (fy > lastYear) errors.Add(new FieldError($"years[{i}].fiscalYear", "has not started on the processing day (asOf)"));
         }
-        if (!given.Contains(firstYear) && errors.Count == 0)
-            errors.Add(new FieldError("years", $"the change takes effect on {effective:uuuu-MM-dd}, in fiscal year {firstYear}: fiscal year {firstYear} must be included with its household and previous assessment (and every later year the change affects)"));
+        if (!given.ContainsKey(firstYear) && errors.Count == 0)
+            errors.Add(new FieldError("years", "the fiscal year the change takes effect in (the one from 1 April to 31 March that holds change.effectiveDate) must be included, with its household and previous assessment (and every later year the change affects)"));
         if (errors.Count > 0) return (null, Invalid(errors));
 
         var results = new List<YearReassessment>();
@@ -381,8 +381,10 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         if (json is null) return null;
         var before = errors.Count;
         if (json.AnnualPremium is not { } annual || annual < 0) errors.Add(new FieldError(path + ".annualPremium", "is required and cannot be negative"));
+        else if (annual > SnapshotReader.MaxYen) errors.Add(new FieldError(path + ".annualPremium", TooLarge));
         if (json.Installments is null) errors.Add(new FieldError(path + ".installments", "is required: the installments as billed"));
         var bills = new List<InstallmentBill>();
+        var placeOfNumber = new Dictionary<int, int>();
         for (var i = 0; i < (json.Installments?.Count ?? 0); i++)
         {
             var b = json.Installments![i];
@@ -390,12 +392,14 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             if (b?.Number is not { } number || number < 1) errors.Add(new FieldError(at + ".number", "is required (1 for 第1期)"));
             else if (b.DueDate is not { } due) errors.Add(new FieldError(at + ".dueDate", "is required"));
             else if (b.Amount is not { } amount || amount < 0) errors.Add(new FieldError(at + ".amount", "is required and cannot be negative"));
-            else if (bills.Any(x => x.Number == number)) errors.Add(new FieldError(at + ".number", $"installment {number} is given twice"));
+            else if (amount > SnapshotReader.MaxYen) errors.Add(new FieldError(at + ".amount", TooLarge));
+            else if (!placeOfNumber.TryAdd(number, i)) errors.Add(new FieldError(at + ".number", $"the same installment number as {path}.installments[{placeOfNumber[number]}]: each installment is given once"));
             else bills.Add(new InstallmentBill(number, due, amount));
         }
         long settled = json.Settlement switch
         {
             null => 0,
+            { Amount: > SnapshotReader.MaxYen } => Invalid(path + ".settlement.amount", TooLarge),
             { Kind: SettlementKind.AdditionalBill, Amount: >= 0 and var a } => a,
             { Kind: SettlementKind.Refund, Amount: >= 0 and var r } => -r,
             { Kind: SettlementKind.None } => 0,
@@ -406,14 +410,26 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             errors.Add(new FieldError(field, message));
             return 0;
         }
+        for (var i = 0; i < (json.Components?.Count ?? 0); i++)
+            if (json.Components![i]?.Amount is < 0 or > SnapshotReader.MaxYen)
+                errors.Add(new FieldError($"{path}.components[{i}].amount", $"must be between 0 and {SnapshotReader.MaxYen:N0} yen"));
+        // Every amount is at most MaxYen, so these sums cannot overflow.
         if (errors.Count == before && bills.Sum(b => b.Amount) + settled != json.AnnualPremium)
-            errors.Add(new FieldError(path + ".installments", $"the installments ({bills.Sum(b => b.Amount):N0}) and the settlement ({settled:N0}) add up to {bills.Sum(b => b.Amount) + settled:N0}, not the annual premium {json.AnnualPremium:N0}"));
-        var members = json.Members?.Where(m => m?.Id is not null)
-            .Select(m => new PreviousMember(m!.Id!, m.InsuredMonths, m.ComponentMonths, m.AssessableIncome, m.IncomeDeclared)).ToArray();
+            errors.Add(new FieldError(path + ".installments", "the installments and the settlement do not add up to the annual premium (annualPremium = the sum of installments[].amount, plus an additional bill or minus a refund)"));
+        // Member ids reappear in the trace: they are checked like the household's (never a personal number).
+        var members = json.Members is null ? null : new List<PreviousMember>(json.Members.Count);
+        for (var i = 0; i < (json.Members?.Count ?? 0); i++)
+        {
+            if (json.Members![i] is not { } m) errors.Add(new FieldError($"{path}.members[{i}]", "must be an object"));
+            else if (SnapshotReader.ReadId(m.Id, $"{path}.members[{i}]", "id", errors) is { } id)
+                members!.Add(new PreviousMember(id, m.InsuredMonths, m.ComponentMonths, m.AssessableIncome, m.IncomeDeclared));
+        }
         return errors.Count > before
             ? null
             : new PreviousAssessment(json.AnnualPremium!.Value, bills, settled, json.Components?.Where(c => c is not null).Select(c => c!).ToArray(), members, json.ReductionClass, json.Ruleset);
     }
+
+    private static readonly string TooLarge = $"exceeds the largest accepted amount ({SnapshotReader.MaxYen.ToString("N0", CultureInfo.InvariantCulture)} yen)";
 
     private static string Prefix(string path, string field) => field.StartsWith("household", StringComparison.Ordinal) ? $"{path}.{field}" : field;
 

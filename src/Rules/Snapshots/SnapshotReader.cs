@@ -35,7 +35,8 @@ internal sealed class LazyPath
 
 /// <summary>
 /// Turns the household JSON into a <see cref="HouseholdSnapshot"/>, checking everything a calculation
-/// relies on and naming each bad field. The checks are the same for the API and the batch.
+/// relies on and naming each bad field. The checks are the same for the API and the batch. A message
+/// says what is wrong with the field; it never repeats a person's dates or amounts (ids may appear).
 /// </summary>
 public static class SnapshotReader
 {
@@ -130,7 +131,7 @@ public static class SnapshotReader
                 }
                 if (c.Lost is { } lost && lost <= acquired)
                 {
-                    errors.Add(new FieldError(cPath + ".lost", $"the loss date {lost:uuuu-MM-dd} must be after the acquisition date {acquired:uuuu-MM-dd} (the loss date is the first day without coverage)"));
+                    errors.Add(new FieldError(cPath + ".lost", "the loss date must be after the acquisition date (the loss date is the first day without coverage, so a period lasts at least one day)"));
                     continue;
                 }
                 if (c.Lost is { } l && l > LatestDate)
@@ -150,7 +151,10 @@ public static class SnapshotReader
             {
                 if (coverage[i - 1].Lost is not { } previousEnd || previousEnd > coverage[i].Acquired)
                 {
-                    errors.Add(new FieldError(path + ".coverage", $"coverage periods overlap (the period from {coverage[i].Acquired:uuuu-MM-dd} starts before the previous one ends)"));
+                    // The periods were sorted: the message names them by their places in the request.
+                    var earlier = IndexOf(json.Coverage, coverage[i - 1], -1);
+                    var later = IndexOf(json.Coverage, coverage[i], earlier);
+                    errors.Add(new FieldError(path + ".coverage", $"coverage periods overlap (period [{later}] starts before period [{earlier}] ends)"));
                     break;
                 }
             }
@@ -210,6 +214,14 @@ public static class SnapshotReader
         return errors.Count > before
             ? null
             : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, specifiedSince, births.Count > 0 ? births : null, separation, formerDependantSince);
+    }
+
+    /// <summary>The place in the request of the first period equal to <paramref name="period"/>, other than <paramref name="except"/>.</summary>
+    private static int IndexOf(IReadOnlyList<CoverageJson?> periods, CoveragePeriod period, int except)
+    {
+        for (var i = 0; i < periods.Count; i++)
+            if (i != except && periods[i] is { } c && c.Acquired == period.Acquired && c.Lost == period.Lost) return i;
+        return -1;
     }
 
     private static readonly Comparison<CoveragePeriod> ByAcquisition = (a, b) => a.Acquired.CompareTo(b.Acquired);
@@ -279,7 +291,8 @@ public static class SnapshotReader
         return true;
     }
 
-    private static string? ReadId(string? id, string parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
+    /// <summary>Checks an id (required, 1–64 characters of A–Z a–z 0–9 - _ ., not shaped like a personal number) at <c>parent.field</c>; null when it is refused.</summary>
+    internal static string? ReadId(string? id, string parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
 
     private static string? ReadId(string? id, LazyPath parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
 

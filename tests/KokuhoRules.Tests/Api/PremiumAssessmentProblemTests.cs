@@ -46,7 +46,10 @@ public sealed class PremiumAssessmentProblemTests(KokuhoApiFactory factory) : IC
         var request = A2();
         request.Member(0)["coverage"]![0]!["lost"] = "2019-03-31";
         var problem = await Invalid(request, "household.members[0].coverage[0].lost");
-        Assert.Contains("2019-03-31", problem["errors"]![0]!["message"]!.GetValue<string>());
+        Assert.Contains("after the acquisition date", problem["errors"]![0]!["message"]!.GetValue<string>());
+        // A person's dates are never echoed.
+        Assert.DoesNotContain("2019-03-31", problem.ToJsonString());
+        Assert.DoesNotContain("2019-04-01", problem.ToJsonString());
     }
 
     [Fact]

@@ -78,6 +78,8 @@ public sealed class RuleSetEndpointTests(KokuhoApiFactory factory) : IClassFixtu
     public async Task An_unknown_rule_set_is_a_404_problem()
     {
         var problem = await (await _client.GetAsync("/v1/rulesets/amagasaki/1999")).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
-        Assert.Contains("amagasaki/1999", problem.GetProperty("detail").GetString());
+        // Lists the rule sets served; the path's own values are not repeated.
+        Assert.Contains("amagasaki/2025", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain("1999", problem.GetProperty("detail").GetString());
     }
 }

@@ -180,7 +180,9 @@ public sealed class ReassessmentTests
         }, trace: false);
         Assert.NotNull(failure);
         Assert.Equal("years", failure!.Errors[0].Field);
-        Assert.Contains("fiscal year 2024 must be included", failure.Errors[0].Message);
+        Assert.Contains("the fiscal year the change takes effect in", failure.Errors[0].Message);
+        Assert.Contains("must be included", failure.Errors[0].Message);
+        Assert.DoesNotContain("2025-02-10", failure.Errors[0].Message); // never the request's dates
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed partial class PersonalDataGuard : IStartupFilter
             using var document = JsonDocument.Parse(body);
             Collect(document.RootElement, null, inIncome: false, values);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // malformed, or a string with a lone surrogate
         {
             foreach (Match m in QuotedDate().Matches(text)) values.Add(m.Groups[1].Value);
         }
