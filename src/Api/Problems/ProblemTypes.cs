@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -91,8 +92,30 @@ public static partial class ProblemTypes
         _ => InvalidHousehold,
     }, failure.Detail, failure.Errors);
 
-    /// <summary><c>$.household.members[0].birthDate</c> → <c>household.members[0].birthDate</c>.</summary>
-    public static string FieldName(string jsonPath) => jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
+    /// <summary>
+    /// <c>$.household.members[0].birthDate</c> → <c>household.members[0].birthDate</c>. A field name is
+    /// client input too: a name that is not an identifier (<c>$['2025-04-01']</c>, <c>$.household['山田']</c>)
+    /// is not repeated — the path stops at the object holding it, marked <c>(a field with an unexpected name)</c>.
+    /// </summary>
+    public static string FieldName(string jsonPath)
+    {
+        var path = new System.Text.StringBuilder();
+        foreach (Match m in PathSegment().Matches(jsonPath))
+        {
+            if (m.Groups["index"].Success) path.Append('[').Append(m.Groups["index"].Value).Append(']');
+            else if (m.Groups["name"].Success && Identifier().IsMatch(m.Groups["name"].Value))
+                path.Append(path.Length > 0 ? "." : "").Append(m.Groups["name"].Value);
+            else
+                return (path.Length > 0 ? path + " " : "") + "(a field with an unexpected name)";
+        }
+        return path.Length > 0 ? path.ToString() : "$";
+    }
+
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>(?:[^']|'')*)'\]")]
+    private static partial Regex PathSegment();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
+    private static partial Regex Identifier();
 
     /// <summary>A reader's message for a JSON error, without .NET type names.</summary>
     public static string Explain(JsonException e)
@@ -128,6 +151,6 @@ public static partial class ProblemTypes
     private static string WithoutQuotedText(string message) => QuotedText().Replace(message, m =>
         m.Groups[1].Value.Length <= 1 || m.Groups[1].Value is "true" or "false" or "null" ? m.Value : "the text there");
 
-    [System.Text.RegularExpressions.GeneratedRegex("'([^']*)'")]
-    private static partial System.Text.RegularExpressions.Regex QuotedText();
+    [GeneratedRegex("'([^']*)'")]
+    private static partial Regex QuotedText();
 }

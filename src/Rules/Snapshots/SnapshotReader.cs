@@ -101,7 +101,7 @@ public static class SnapshotReader
         if (json.BirthDate is not { } birth)
             errors.Add(new FieldError(path + ".birthDate", "is required"));
         else if (birth < EarliestDate || birth > LatestDate)
-            errors.Add(new FieldError(path + ".birthDate", $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+            errors.Add(new FieldError(path + ".birthDate", $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
 
         var coverage = new List<CoveragePeriod>();
         if (json.Coverage is null)
@@ -126,7 +126,7 @@ public static class SnapshotReader
                 }
                 if (acquired < EarliestDate || acquired > LatestDate)
                 {
-                    errors.Add(new FieldError(cPath + ".acquired", $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+                    errors.Add(new FieldError(cPath + ".acquired", $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
                     continue;
                 }
                 if (c.Lost is { } lost && lost <= acquired)
@@ -136,7 +136,7 @@ public static class SnapshotReader
                 }
                 if (c.Lost is { } l && l > LatestDate)
                 {
-                    errors.Add(new FieldError(cPath + ".lost", $"must be on or before {LatestDate:uuuu-MM-dd}"));
+                    errors.Add(new FieldError(cPath + ".lost", $"must be a date in or before the year {LatestDate.Year}"));
                     continue;
                 }
                 if (json.BirthDate is { } b && acquired < b)
@@ -230,7 +230,7 @@ public static class SnapshotReader
     private static bool InRange(LocalDate date, object path, List<FieldError> errors)
     {
         if (date >= EarliestDate && date <= LatestDate) return true;
-        errors.Add(new FieldError(path.ToString()!, $"must be between {EarliestDate:uuuu-MM-dd} and {LatestDate:uuuu-MM-dd}"));
+        errors.Add(new FieldError(path.ToString()!, $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
         return false;
     }
 

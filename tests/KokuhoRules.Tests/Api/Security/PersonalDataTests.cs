@@ -96,6 +96,16 @@ public sealed class PersonalDataTests(KokuhoApiFactory factory) : IClassFixture<
         Assert.DoesNotContain("尼崎 太郎", text);
     }
 
+    [Theory]
+    [InlineData("""{"insurer":"amagasaki","fiscalYear":2025,"household":{"id":"H1","1983-05-10":true}}""", "household (a field with an unexpected name)")]
+    [InlineData("""{"insurer":"amagasaki","fiscalYear":2025,"尼崎 太郎":1}""", "(a field with an unexpected name)")]
+    [InlineData("""{"insurer":"amagasaki","fiscalYear":2025,"household":{"id":"H1","members":[{"id":"P1","nickname":"x"}]}}""", "household.members[0].nickname")]
+    public async Task An_unknown_field_is_named_only_when_its_name_is_an_identifier(string body, string field)
+    {
+        var problem = await (await _client.PostRaw(body)).ReadProblem(HttpStatusCode.BadRequest, Problems.MalformedRequest);
+        Assert.Equal(field, problem.FirstErrorField());
+    }
+
     [Fact]
     public async Task A_query_string_value_is_never_echoed_nor_logged()
     {
