@@ -86,6 +86,37 @@ public sealed class LoadTests(LoopbackApiFactory api) : IClassFixture<LoopbackAp
         Assert.True(mismatches.IsEmpty, $"{mismatches.Count} answers under load differ from the same request alone:\n{string.Join("\n", mismatches.Take(5))}");
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.0.0.2:5080", true)]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("https://LOCALHOST", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://10.0.0.5:5080", false)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://localhost.example.com", false)]
+    [InlineData("https://example.com", false)]
+    [InlineData("ftp://127.0.0.1", false)]
+    public void The_driver_talks_to_loopback_addresses_only(string url, bool allowed)
+    {
+        Assert.Equal(allowed, LoadDriver.LoopbackProblem(new Uri(url)) is null);
+        var options = new LoadOptions { BaseAddress = new Uri(url), Requests = 1 };
+        if (allowed) Assert.Empty(options.Validate());
+        else Assert.Throws<ArgumentException>(() => new LoadDriver(options, LoadRequest.Synthetic("amagasaki", 2025, 1)));
+    }
+
+    [Fact]
+    public async Task The_load_command_refuses_a_remote_url_before_sending_anything()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        var exit = await LoadCommand.RunAsync(["--url", "http://192.0.2.1:5080", "--requests", "10"], output, error);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("loopback only", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(output.ToString());
+    }
+
     private static string Failures(LoadReport report) =>
         $"{report.Failures} of {report.Requests} requests failed:\n{string.Join("\n", report.FailureSamples)}";
 
