@@ -6,7 +6,7 @@
 # warmed up for SERVER_WARMUP with and again without the trace (discarded): tiered compilation and dynamic
 # PGO keep re-compiling the hot paths for tens of seconds on 2 busy cores, and a run during that measures the
 # JIT. Loopback only; bounded in time (each run is its warm-up plus its duration, killed after LIMIT seconds;
-# about 2 minutes in all with the defaults).
+# about 2½ minutes in all with the defaults, the build included).
 #
 #   benchmarks/load.sh                                   # 16 and 64 clients, trace=false and trace=true, 15 s each
 #   CLIENTS="32" TRACES="false" DURATION=30s benchmarks/load.sh
