@@ -157,10 +157,10 @@ public sealed class LoadDriver
     public const string AssessmentsPath = "/v1/premium/assessments";
 
     /// <summary>The header an API key is sent in.</summary>
-    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ApiKeyHeader = KokuhoRules.Engine.Security.ApiKeyFile.HeaderName;
 
     /// <summary>The key a local development server accepts; never a production key.</summary>
-    public const string DevelopmentApiKey = "krk_dev_local_development_only";
+    public const string DevelopmentApiKey = KokuhoRules.Engine.Security.ApiKeyFile.DevelopmentKey;
 
     private const int MaxFailureSamples = 10;
 

@@ -21,7 +21,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string Header = "X-Api-Key";
+    public const string Header = ApiKeyFile.HeaderName;
 
     /// <summary>Why the key presented was refused, for the 401 answer (<see cref="ProblemAuthorizationResultHandler"/>).</summary>
     public static string? FailureOf(HttpContext context) => context.Items[FailureKey] as string;

@@ -41,6 +41,9 @@ public sealed record ApiKeyRecord(string Id, string Holder, IReadOnlyList<string
 /// </summary>
 public static partial class ApiKeyFile
 {
+    /// <summary>The header a key is sent in (or <c>Authorization: ApiKey …</c>).</summary>
+    public const string HeaderName = "X-Api-Key";
+
     /// <summary>Every key starts with this, so a key pasted where it should not be is easy to find (secret scanners).</summary>
     public const string Prefix = "krk_";
 

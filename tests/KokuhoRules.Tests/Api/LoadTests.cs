@@ -6,22 +6,23 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
+using KokuhoRules.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace KokuhoRules.Tests.Api;
 
 /// <summary>
-/// The API on real Kestrel, listening on a loopback port the kernel picks (127.0.0.1:0), logging at
-/// Warning (one audit line per request would dominate a load). Started on first use of
-/// <see cref="BaseAddress"/>. The one place the load tests get their server and API key from.
+/// The API as the tests host it (<see cref="KokuhoApiFactory"/>: keys, audit log, personal-data guard)
+/// on real Kestrel, listening on a loopback port the kernel picks (127.0.0.1:0), logging at Warning
+/// (capturing every debug line would dominate a load). Started on first use of <see cref="BaseAddress"/>.
+/// The one place the load tests get their server and API key from.
 /// </summary>
-public class LoopbackApiFactory : WebApplicationFactory<Program>
+public class LoopbackApiFactory : KokuhoApiFactory
 {
     public LoopbackApiFactory() => UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
-    /// <summary>The key the load sends in <see cref="LoadDriver.ApiKeyHeader"/>.</summary>
-    public virtual string ApiKey => LoadDriver.DevelopmentApiKey;
+    /// <summary>The key the load sends in <see cref="LoadDriver.ApiKeyHeader"/>: the core system's role.</summary>
+    public string ApiKey => TestKeys.Calculator;
 
     /// <summary>The address Kestrel listens on, e.g. <c>http://127.0.0.1:40123</c> (starts the server).</summary>
     public Uri BaseAddress
@@ -34,8 +35,19 @@ public class LoopbackApiFactory : WebApplicationFactory<Program>
         }
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    protected override void Configure(IWebHostBuilder builder) =>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+    /// <summary>How many assessments the audit log holds for <see cref="ApiKey"/>.</summary>
+    public int AuditedAssessments()
+    {
+        StartServer(); // the audit log is opened when the server starts
+        using var stream = new FileStream(Path.Combine(AuditDirectory, "audit-log.jsonl"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Count(l => l.Contains("\"keyId\":\"test-calculator\"", StringComparison.Ordinal) && l.Contains("\"endpoint\":\"AssessPremium\"", StringComparison.Ordinal)
+                        && l.Contains("\"status\":200", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>
@@ -58,6 +70,7 @@ public sealed class LoadTests(LoopbackApiFactory api) : IClassFixture<LoopbackAp
     public async Task Concurrent_clients_get_exactly_the_answers_each_request_gets_alone(bool trace)
     {
         var pool = LoadRequest.Synthetic("amagasaki", 2025, Households, seed: 11);
+        var auditedBefore = api.AuditedAssessments();
         var alone = new LoadOptions
         {
             BaseAddress = api.BaseAddress, ApiKey = api.ApiKey, Trace = trace, Warmup = TimeSpan.Zero, Clients = 1, Requests = pool.Count,
@@ -84,6 +97,8 @@ public sealed class LoadTests(LoopbackApiFactory api) : IClassFixture<LoopbackAp
         Assert.Equal(Requests, load.StatusCounts.GetValueOrDefault(200));
         Assert.All(answers, n => Assert.Equal(Requests / Households, n));
         Assert.True(mismatches.IsEmpty, $"{mismatches.Count} answers under load differ from the same request alone:\n{string.Join("\n", mismatches.Take(5))}");
+        // Every call was audited before it was answered: none is missing once the load is over.
+        Assert.Equal(pool.Count + Requests, api.AuditedAssessments() - auditedBefore);
     }
 
     [Theory]
