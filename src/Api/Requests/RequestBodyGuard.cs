@@ -174,10 +174,17 @@ public static class IndividualNumberScan
         return PersonalNumber.LooksLikeOne(text);
     }
 
+    /// <summary>The name without '_' and '-', compared case-insensitively (runs once per field of every request: no allocation).</summary>
     private static bool IsSuspiciousName(string name)
     {
-        var folded = name.Replace("_", "").Replace("-", "").ToLowerInvariant();
-        return SuspiciousNames.Any(s => folded.Contains(s, StringComparison.Ordinal));
+        if (name.Length > 128) return false; // longer than any field of the contract: unknown, refused by the binder anyway
+        Span<char> folded = stackalloc char[name.Length];
+        var length = 0;
+        foreach (var c in name)
+            if (c is not ('_' or '-')) folded[length++] = c;
+        foreach (var suspicious in SuspiciousNames)
+            if (folded[..length].Contains(suspicious, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     private static void NextElement(List<Frame> frames)

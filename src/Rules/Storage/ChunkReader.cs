@@ -122,10 +122,7 @@ public sealed class ChunkReader : IAsyncDisposable
             var at = 0;
             while (await r.ReadAsync(cancel))
             {
-                var seq = r.GetInt64(0);
-                var no = r.GetInt16(1);
-                while (at < members.Count && (members[at].Seq < seq || (members[at].Seq == seq && members[at].No < no))) at++;
-                if (at == members.Count || members[at].Seq != seq || members[at].No != no) continue;
+                if (!Advance(members, ref at, r.GetInt64(0), r.GetInt16(1))) continue;
                 members[at].Income = new IncomeJson
                 {
                     Declared = r.IsDBNull(2) ? null : r.GetBoolean(2),
@@ -139,10 +136,7 @@ public sealed class ChunkReader : IAsyncDisposable
             var at = 0;
             while (await r.ReadAsync(cancel))
             {
-                var seq = r.GetInt64(0);
-                var no = r.GetInt16(1);
-                while (at < members.Count && (members[at].Seq < seq || (members[at].Seq == seq && members[at].No < no))) at++;
-                if (at == members.Count || members[at].Seq != seq || members[at].No != no) continue;
+                if (!Advance(members, ref at, r.GetInt64(0), r.GetInt16(1))) continue;
                 (members[at].Coverage ??= new List<CoverageJson?>(1)).Add(new CoverageJson { Acquired = Date(r, 2), Lost = Date(r, 3) });
             }
         }
@@ -156,6 +150,16 @@ public sealed class ChunkReader : IAsyncDisposable
             lists[h].Add(m.Json with { Income = m.Income, Coverage = (IReadOnlyList<CoverageJson?>?)m.Coverage ?? [] });
         }
         return households;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="at"/> forward through <paramref name="members"/> (ordered by household seq, then
+    /// member no) to the member (seq, no); false when there is none (a row of a member that was not read).
+    /// </summary>
+    private static bool Advance(List<Member> members, ref int at, long seq, short no)
+    {
+        while (at < members.Count && (members[at].Seq < seq || (members[at].Seq == seq && members[at].No < no))) at++;
+        return at < members.Count && members[at].Seq == seq && members[at].No == no;
     }
 
     private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
