@@ -1,4 +1,5 @@
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KokuhoRules.Tests.Api.Audit;
@@ -44,12 +45,7 @@ public sealed class AuditWriterTests : IDisposable
 
         store.Down = false;
         await log.AppendAsync(FileAuditStoreTests.Entry(4)); // queued behind the spool, not ahead of it
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (log.Spooled > 0 || store.Stored.Count < 5)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the spool was not delivered");
-            await Task.Delay(50);
-        }
+        await Eventually.Holds(() => log.Spooled == 0 && store.Stored.Count == 5, "the spool was not delivered");
         lock (store.Stored) Assert.Equal(["H-0", "H-1", "H-2", "H-3", "H-4"], store.Stored.Select(e => e.Subjects[0]));
         Assert.Null(log.StoreFailure);
     }

@@ -111,19 +111,14 @@ public sealed class PostgresAuditTests(PostgresFixture server)
         Assert.Equal(HttpStatusCode.OK, (await service.CreateClient(key: null).GetAsync("/health/live")).StatusCode);
 
         proxy.Restore();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement page;
-        while (true)
+        JsonElement page = default;
+        await Eventually.Holds(async () =>
         {
             var response = await auditor.GetAsync("/v1/audit?limit=1000");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                page = await response.ReadJson();
-                if (page.GetProperty("spooled").GetInt64() == 0) break;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the spool was not delivered within 30 s of the database returning");
-            await Task.Delay(250);
-        }
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            page = await response.ReadJson();
+            return page.GetProperty("spooled").GetInt64() == 0;
+        }, "the spool was not delivered after the database returned");
         var subjects = page.GetProperty("entries").EnumerateArray().SelectMany(e => e.GetProperty("entry").GetProperty("subjects").EnumerateArray().Select(s => s.GetString())).ToArray();
         for (var i = 0; i < 3; i++) Assert.Single(subjects, s => s == $"H-PG-DOWN-{i}");
         // Entries keep their order: the spooled ones come before those written after the return.
@@ -153,12 +148,7 @@ public sealed class PostgresAuditTests(PostgresFixture server)
         await using (var log = new AuditLog(new PostgresAuditStore(db), new FileAuditStore(spool), NullLogger.Instance))
         {
             Assert.Equal(2, log.Spooled);
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (log.Spooled > 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "spool not delivered");
-                await Task.Delay(100);
-            }
+            await Eventually.Holds(() => log.Spooled == 0, "the spool was not delivered by the next process");
         }
         await using var check = new NpgsqlConnection(direct);
         Assert.Equal(2, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM audit_log"));

@@ -83,23 +83,12 @@ public sealed class KeysFileTests : IDisposable
 
         var issued = Cli((o, e) => Keys.Add(KeysFile, "core-system", "Core system", [Roles.Calculator], SystemClock.Instance.GetCurrentInstant(), o, e)).Output.Trim();
         var client = service.CreateClient(issued);
-        await Eventually(async () => (await client.PostAssessment(A2(), "?trace=false")).StatusCode == HttpStatusCode.OK);
+        await Eventually.Holds(async () => (await client.PostAssessment(A2(), "?trace=false")).StatusCode == HttpStatusCode.OK, "the service did not accept the new key");
 
         Cli((o, e) => Keys.Revoke(KeysFile, "core-system", SystemClock.Instance.GetCurrentInstant(), o, e));
-        await Eventually(async () => (await client.PostAssessment(A2(), "?trace=false")).StatusCode == HttpStatusCode.Unauthorized);
+        await Eventually.Holds(async () => (await client.PostAssessment(A2(), "?trace=false")).StatusCode == HttpStatusCode.Unauthorized, "the service did not refuse the revoked key");
         var problem = await (await client.PostAssessment(A2())).ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthenticated);
         Assert.Contains("'core-system' was revoked", problem.GetProperty("detail").GetString());
-    }
-
-    /// <summary>Polls a condition the service reaches within its re-read interval (2 s); fails after 15 s.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the service did not pick up the keys file change within 15 s");
-            await Task.Delay(250);
-        }
     }
 
     private sealed class Service(string keysFile) : KokuhoApiFactory
