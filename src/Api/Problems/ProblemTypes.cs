@@ -103,16 +103,22 @@ public static partial class ProblemTypes
         foreach (Match m in PathSegment().Matches(jsonPath))
         {
             if (m.Groups["index"].Success) path.Append('[').Append(m.Groups["index"].Value).Append(']');
-            else if (m.Groups["name"].Success && Identifier().IsMatch(m.Groups["name"].Value))
+            else if (m.Groups["name"].Success && IsIdentifier(m.Groups["name"].Value))
                 path.Append(path.Length > 0 ? "." : "").Append(m.Groups["name"].Value);
             else
-                return (path.Length > 0 ? path + " " : "") + "(a field with an unexpected name)";
+                return (path.Length > 0 ? path + " " : "") + UnexpectedName;
         }
         return path.Length > 0 ? path.ToString() : "$";
     }
 
     [GeneratedRegex(@"\.(?<name>[^.\[]+)|\[(?<index>\d+)\]|\['(?<quoted>(?:[^']|'')*)'\]")]
     private static partial Regex PathSegment();
+
+    /// <summary>What stands in a field path for a field whose name is not repeated.</summary>
+    public const string UnexpectedName = "(a field with an unexpected name)";
+
+    /// <summary>Whether a field name may be repeated in a problem: an identifier of at most 64 characters.</summary>
+    public static bool IsIdentifier(string name) => Identifier().IsMatch(name);
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$")]
     private static partial Regex Identifier();

@@ -192,13 +192,18 @@ public static class IndividualNumberScan
         if (frames.Count > 0 && frames[^1].IsArray) frames[^1].Index++;
     }
 
+    /// <summary>The path to the current value; a field name that is not an identifier is not repeated (as in <see cref="ProblemTypes.FieldName"/>).</summary>
     private static string PathOf(List<Frame> frames)
     {
         var sb = new StringBuilder();
         foreach (var frame in frames)
         {
             if (frame.IsArray) sb.Append('[').Append(frame.Index).Append(']');
-            else if (frame.Property is { } p) sb.Append(sb.Length > 0 ? "." : "").Append(p);
+            else if (frame.Property is { } p)
+            {
+                if (!ProblemTypes.IsIdentifier(p)) return (sb.Length > 0 ? sb + " " : "") + ProblemTypes.UnexpectedName;
+                sb.Append(sb.Length > 0 ? "." : "").Append(p);
+            }
         }
         return sb.Length == 0 ? "$" : sb.ToString();
     }

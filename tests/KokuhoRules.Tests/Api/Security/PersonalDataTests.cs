@@ -29,6 +29,8 @@ public sealed class PersonalDataTests(KokuhoApiFactory factory) : IClassFixture<
         { """{"insurer":"amagasaki","fiscalYear":2025,"household":{"id":"H1","headId":"P1","members":[{"id":"P1","income":{"declared":true,"totalIncome":123456789012}}]}}""", "household.members[0].income.totalIncome" },
         { """{"insurer":"amagasaki","fiscalYear":2025,"household":{"id":"H1","headId":"P1","members":[{"id":"P1","coverage":[{"acquired":"2019-04-01"}, "no 1234 5678 9012"]}]}}""", "household.members[0].coverage[1]" },
         { """{"kojin_bango":"x","insurer":"amagasaki"}""", "kojin_bango" },
+        // Found by the fuzz test: the value's path named a field whose name was a date.
+        { """{"settlement":{"2025-04-01":"123456789012"}}""", "settlement (a field with an unexpected name)" },
         { """{"insurer":"amagasaki","fiscalYear":2025,"household":{"id":"H1","headId":"P1","members":[{"id":"P1","123456789012":1}]}}""", "household.members[0] (a field name)" },
     };
 
