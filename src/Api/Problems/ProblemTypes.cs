@@ -24,6 +24,7 @@ public static partial class ProblemTypes
     public static readonly ProblemType TooLarge = new("urn:kokuhorules:problem:too-large", "The request body is too large", StatusCodes.Status413PayloadTooLarge);
     public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
+    public static readonly ProblemType RefusedRuleSet = new("urn:kokuhorules:problem:refused-ruleset", "The rule set was refused when the service loaded it", StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>What a 415 says, whichever part of the pipeline refuses the body.</summary>
     public const string JsonContentTypeRequired = "the body must be sent as UTF-8 JSON with Content-Type: application/json";
@@ -89,6 +90,7 @@ public static partial class ProblemTypes
     {
         AssessmentFailureKind.UnknownRuleSet => UnknownRuleSet,
         AssessmentFailureKind.DraftRuleSet => DraftRuleSet,
+        AssessmentFailureKind.RefusedRuleSet => RefusedRuleSet,
         _ => InvalidHousehold,
     }, failure.Detail, failure.Errors);
 

@@ -37,7 +37,8 @@ public static class RuleSetEndpoints
         group.MapGet("/", List).WithName("ListRuleSets").WithSummary("The rule sets served, and any refused at start-up with their errors.");
         group.MapGet("/{insurer}/{fiscalYear:int}", Get).WithName("GetRuleSet")
             .WithSummary("A rule set's parameters (value, reference, confirmed) and decisions (rules, expressions, references).")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -49,6 +50,9 @@ public static class RuleSetEndpoints
     {
         var rs = catalog.Find(insurer, fiscalYear);
         if (rs is not null) context.Audit()?.Used(RuleSetStamp.Of(rs));
+        if (rs is null && catalog.RefusedAtStartUp(insurer, fiscalYear) is not null)
+            return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.RefusedRuleSet, catalog.Resolve(insurer, fiscalYear, trial: true).Refusal!.Detail,
+                [new FieldError("fiscalYear", "its rule set was refused at start-up")]));
         if (rs is null)
             return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
                 $"There is no rule set for that insurer and fiscal year. Rule sets served: {string.Join(", ", catalog.RuleSets.Select(r => $"{r.Insurer.Id}/{r.FiscalYear}"))}.",

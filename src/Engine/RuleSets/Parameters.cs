@@ -75,7 +75,7 @@ public sealed class ParameterTable
 /// <remarks>
 /// Leaf types: <c>long</c> (yen), <c>int</c>, <c>bool</c>, <c>string</c>, enums (by name),
 /// <see cref="Ratio"/> (a decimal number such as 0.0804, never a float), <see cref="LocalDate"/>
-/// (<c>"YYYY-MM-DD"</c>), and any record or list read with System.Text.Json (camelCase, unknown
+/// (<c>"YYYY-MM-DD"</c>) and lists of them, and any record or list read with System.Text.Json (camelCase, unknown
 /// members refused). A property typed <c>IReadOnlyDictionary&lt;string, TGroup&gt;</c> is a group whose
 /// keys are names (e.g. component names), kept in file order. Nullable properties are optional.
 /// </remarks>
@@ -291,6 +291,13 @@ public static class ParameterBinder
         {
             if (value.ValueKind == JsonValueKind.String && LocalDatePattern.Iso.Parse(value.GetString()!) is { Success: true } parsed) return parsed.Value;
             problem = "must be a date 'YYYY-MM-DD'";
+            return null;
+        }
+        if (type == typeof(IReadOnlyList<LocalDate>))
+        {
+            if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(d => d.ValueKind == JsonValueKind.String && LocalDatePattern.Iso.Parse(d.GetString()!).Success))
+                return value.EnumerateArray().Select(d => LocalDatePattern.Iso.Parse(d.GetString()!).Value).ToArray();
+            problem = "must be a list of dates 'YYYY-MM-DD'";
             return null;
         }
         if (type.IsEnum)
