@@ -54,7 +54,7 @@ public static class PremiumRuleSetCompiler
         var workflows = WorkflowSet.Read(source, errors);
         var anchor = source.National.Workflows ?? source.National.Parameters!;
         Decision<TFacts, TOut>? Compile<TFacts, TOut>(string name, string factsName, IReadOnlyDictionary<string, TOut> outcomes) =>
-            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor, evaluation);
+            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor, evaluation, table);
 
         var insured = Compile<MemberDateFacts, bool>(WorkflowNames.Insured, MemberFactsName, Outcomes.Boolean);
         var components = new List<PremiumComponent>();
