@@ -110,7 +110,46 @@ public static class KokuhoCommand
         hash.Options.Add(write);
         hash.SetAction(parse => Hash(parse.GetValue(folder)!, parse.GetValue(write), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(hash);
+
+        var schemaFolder = new Option<DirectoryInfo>("--out") { Description = "The folder of the schemas (default: rulesets/schema under the current folder).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("rulesets", "schema")) };
+        var schemaWrite = new Option<bool>("--write") { Description = "Write the generated schemas (otherwise only check that the folder's are up to date)." };
+        var schema = new Command("schema", "The JSON Schemas of the parameter files, generated from the parameter model: check that those in the folder are up to date, or --write them. Exit code 1 if one is out of date.");
+        schema.Options.Add(schemaFolder);
+        schema.Options.Add(schemaWrite);
+        schema.SetAction(parse => Schemas(parse.GetValue(schemaFolder)!, parse.GetValue(schemaWrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.Subcommands.Add(schema);
         return command;
+    }
+
+    /// <summary>Checks (or writes) the generated parameter schemas in a folder; returns the exit code.</summary>
+    public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
+    {
+        var stale = 0;
+        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas();
+        var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
+            .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
+        foreach (var (fileName, text) in files)
+        {
+            var path = Path.Combine(folder.FullName, fileName);
+            var current = File.Exists(path) ? File.ReadAllText(path) : null;
+            if (current == text)
+            {
+                output.WriteLine($"up to date  {path}");
+                continue;
+            }
+            if (!write)
+            {
+                error.WriteLine($"out of date {path} (run 'kokuho rulesets schema --write')");
+                stale++;
+                continue;
+            }
+            Directory.CreateDirectory(folder.FullName);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, text);
+            File.Move(temp, path, overwrite: true);
+            output.WriteLine($"written     {path}");
+        }
+        return stale > 0 ? 1 : 0;
     }
 
     /// <summary>Validates every rule set under the roots; returns the exit code.</summary>

@@ -58,7 +58,7 @@ public sealed record RuleSetManifest(
             errors.Add(file, "$", "a manifest must be a JSON object");
             return null;
         }
-        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment" };
+        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
 

@@ -134,8 +134,13 @@ public sealed class ReductionParameters
     /// <summary>2割: per insured person and 特定同一世帯所属者.</summary>
     public long TwoTenthsPerPerson { get; set; }
 
+    /// <summary>The part of the 均等割 and 平等割 removed for a 7割 household (0.7).</summary>
     public Ratio SevenTenthsRatio { get; set; }
+
+    /// <summary>The part removed for a 5割 household (0.5).</summary>
     public Ratio FiveTenthsRatio { get; set; }
+
+    /// <summary>The part removed for a 2割 household (0.2).</summary>
     public Ratio TwoTenthsRatio { get; set; }
 
     /// <summary>Deducted from the 公的年金等所得 of a person 65 or over (15万円) in the test.</summary>
@@ -197,6 +202,7 @@ public sealed class AgeParameters
 [ParameterGroup]
 public sealed class PreschoolParameters
 {
+    /// <summary>The reduction lasts until the first 31 March after the child reaches this age (6: 小学校就学前).</summary>
     public int SchoolAge { get; set; }
 
     /// <summary>The part of the (already reduced) 均等割 removed (0.5).</summary>

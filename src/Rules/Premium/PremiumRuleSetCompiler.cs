@@ -37,6 +37,24 @@ public static class PremiumRuleSetCompiler
     /// <summary>The name expressions use for the parameters.</summary>
     public const string ParametersName = "p";
 
+    /// <summary>
+    /// The JSON Schemas of the premium parameter files, generated from <see cref="PremiumParameters"/> (the
+    /// model the compiler binds), by file name under <c>rulesets/schema/</c>.
+    /// </summary>
+    public static IReadOnlyList<(string FileName, System.Text.Json.Nodes.JsonObject Schema)> ParameterSchemas() =>
+    [
+        (NationalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.National, NationalParametersSchema,
+            "KokuhoRules premium parameters, national layer (rulesets/national/<year>/parameters.json)")),
+        (MunicipalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.Municipal, MunicipalParametersSchema,
+            "KokuhoRules premium parameters, municipal layer (rulesets/<insurer>/<year>/parameters.json)")),
+    ];
+
+    /// <summary>The schema file of a national layer's premium parameters.</summary>
+    public const string NationalParametersSchema = "premium.national.parameters.schema.json";
+
+    /// <summary>The schema file of a municipal layer's premium parameters.</summary>
+    public const string MunicipalParametersSchema = "premium.municipal.parameters.schema.json";
+
     /// <summary>Compiles, or throws <see cref="RuleSetValidationException"/> with every error found.</summary>
     /// <param name="evaluation">Compiled delegates (the default, and the only mode the service uses), or every decision through RulesEngine (the naive reference).</param>
     public static PremiumRuleSet Compile(RuleSetSource source, DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
