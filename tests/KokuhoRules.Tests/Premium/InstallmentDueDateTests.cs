@@ -83,3 +83,56 @@ public sealed class InstallmentDueDateTests
         Assert.Equal(Date("2024-07-01"), first);
     }
 }
+
+/// <summary>The installment schedule's own rules: the year of each month, a fixed due day, the amounts it accepts.</summary>
+public sealed class InstallmentScheduleRuleTests
+{
+    private static IReadOnlyList<InstallmentSlot> SlotsWith(Action<TempRuleSetRoot> edit)
+    {
+        using var root = new TempRuleSetRoot();
+        edit(root);
+        root.MakeAllDrafts();
+        var catalog = KokuhoRules.Rules.Catalog.RuleSetCatalog.Load([root.Root]);
+        Assert.Empty(catalog.Failures);
+        return InstallmentSchedule.Slots(catalog.Find("amagasaki", 2025)!);
+    }
+
+    [Fact]
+    public void An_April_installment_falls_in_the_April_that_starts_the_fiscal_year_and_a_March_one_in_the_next_calendar_year()
+    {
+        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/parameters.json", p =>
+            p["installments"]!["months"]!["value"] = new System.Text.Json.Nodes.JsonArray(4, 5, 3)));
+
+        Assert.Equal(["2025-04-30", "2025-06-02", "2026-03-31"], slots.Select(s => s.DueDate.ToString("uuuu-MM-dd", null))); // 31 May 2025 is a Saturday
+        Assert.Equal([new YearMonth(2025, 4), new YearMonth(2025, 5), new YearMonth(2026, 3)], slots.Select(s => s.Month));
+    }
+
+    [Fact]
+    public void A_fixed_due_day_is_kept_and_moved_only_off_a_holiday()
+    {
+        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/parameters.json", p => p["installments"]!["dueDayOfMonth"]!["value"] = 25));
+
+        // 25 June 2025 is a Wednesday; 25 October a Saturday → 27 October; 25 January 2026 a Sunday → 26 January.
+        Assert.Equal(new LocalDate(2025, 6, 25), slots[0].DueDate);
+        Assert.Equal(new LocalDate(2025, 10, 27), slots[4].DueDate);
+        Assert.Equal(new LocalDate(2026, 1, 26), slots[7].DueDate);
+    }
+
+    [Fact]
+    public void With_due_dates_left_on_holidays_the_month_end_stays_even_on_a_Sunday()
+    {
+        var slots = SlotsWith(r => r.ReplaceOnce("national/2025/parameters.json", "\"value\": \"nextBusinessDay\"", "\"value\": \"unchanged\""));
+
+        Assert.Equal(new LocalDate(2025, 8, 31), slots[2].DueDate);
+        Assert.Equal(new LocalDate(2025, 12, 31), slots[6].DueDate);
+    }
+
+    [Fact]
+    public void A_negative_amount_cannot_be_spread()
+    {
+        var slots = InstallmentSchedule.Slots(TestRuleSets.Amagasaki2025);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => InstallmentSchedule.Spread(-1, slots, TestRuleSets.Amagasaki2025.Parameters.Installments));
+        Assert.Empty(InstallmentSchedule.Spread(1_000, [], TestRuleSets.Amagasaki2025.Parameters.Installments));
+    }
+}

@@ -21,6 +21,27 @@ public sealed class ReliefTests
     private static MemberJson Mother(long income = 2_000_000, string acquired = "2010-04-01") =>
         Member("P1", "1995-05-05", Income(income, salaryRevenue: income + 800_000, salaryIncome: income), acquired: acquired);
 
+    // ---- Names (what a clerk reads in the answer) ---------------------------------------------------
+
+    [Fact]
+    public void Each_relief_in_the_answer_carries_its_Japanese_name_and_its_legal_reference()
+    {
+        // A mother giving birth in a 7割 household with a pre-school child: 法定軽減, 未就学児 and 産前産後 at once.
+        var a = Rs.Assess(Household(Mother(income: 0).GivingBirth("2025-08-10"), Member("P2", "2022-05-01", NoIncome, acquired: "2022-05-01")));
+        var medical = a.Component("medical");
+
+        var names = medical.Reliefs.ToDictionary(r => r.Relief, r => r.Label);
+        Assert.Equal("法定軽減", names[Relief.StatutoryReduction]);
+        Assert.Equal("未就学児の均等割軽減", names[Relief.Preschool]);
+        Assert.Equal("産前産後期間の免除", names[Relief.Perinatal]);
+        Assert.All(medical.Reliefs, r => Assert.False(string.IsNullOrWhiteSpace(r.Reference)));
+        Assert.Contains("国民健康保険法施行令", medical.Reliefs.Single(r => r.Relief == Relief.StatutoryReduction).Reference);
+        Assert.Equal("非自発的失業者の軽減", Reliefs.Label(Relief.InvoluntaryUnemployment));
+        Assert.Equal("旧被扶養者の減免", Reliefs.Label(Relief.FormerDependant));
+        Assert.Equal("特定世帯・特定継続世帯の平等割軽減", Reliefs.Label(Relief.SpecifiedHousehold));
+        Assert.Equal("均等割の全額軽減", Reliefs.Label(Relief.PerCapitaWaiver));
+    }
+
     // ---- 産前産後 (§5) ------------------------------------------------------------------------------
 
     [Fact]
