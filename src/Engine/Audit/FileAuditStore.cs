@@ -29,6 +29,7 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
     private readonly Lock _gate = new();
     private readonly FileStream _file;
     private readonly Stream _stream;
+    private readonly Func<FileStream, Stream>? _wrap;
     private long _goodLength;
     private bool _mustTrim;
 
@@ -46,6 +47,7 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
         _file = new FileStream(Path, options);
         TrimmedBytes = TrimPartialLine(_file);
         _goodLength = _file.Length;
+        _wrap = wrap;
         _stream = wrap?.Invoke(_file) ?? _file;
     }
 
@@ -111,11 +113,11 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
         try
         {
             lock (_gate) if (_mustTrim) CutBack();
-            using (var stream = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-            {
-                stream.Write(new byte[bytes]);
-                stream.Flush(flushToDisk: true);
-            }
+            using var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            using var stream = _wrap?.Invoke(file) ?? file;
+            stream.Write(new byte[bytes]);
+            stream.Flush();
+            file.Flush(flushToDisk: true);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
