@@ -106,4 +106,59 @@ public sealed class AuditFaultTests
         Assert.Equal([1L, 2L], page.GetProperty("damagedLines").EnumerateArray().Select(e => e.GetInt64()));
         Assert.Contains(page.GetProperty("entries").EnumerateArray(), e => e.GetProperty("entry").GetProperty("subjects")[0].GetString() == "H-1");
     }
+
+    /// <summary>A real full disk: a 64 KiB tmpfs as the audit folder (needs root and a kernel that lets it mount; skipped otherwise — the injected disk above covers the same promises everywhere).</summary>
+    private sealed class TmpfsService(string folder) : KokuhoApiFactory
+    {
+        protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Audit:Directory", folder);
+    }
+
+    [SkippableFact]
+    public async Task On_a_real_64_KiB_tmpfs_every_answer_is_audited_truly_and_the_log_stays_whole()
+    {
+        var mount = Path.Combine(Path.GetTempPath(), "kokuho-audit-tmpfs-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(mount);
+        var (code, output) = PostgresFixture.Run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", mount);
+        if (code != 0)
+        {
+            Directory.Delete(mount);
+            Skip.If(true, $"cannot mount a tmpfs here ({output.Trim()}); the injected full disk covers the same promises");
+        }
+        try
+        {
+            var log = Path.Combine(mount, "audit-log.jsonl");
+            await using var service = new TmpfsService(mount);
+            var client = service.CreateClient(TestKeys.Calculator);
+            var answered = new List<string>();
+            var refused = 0;
+            for (var i = 0; i < 400 && refused < 3; i++)
+            {
+                var response = await client.PostAssessment(Household($"H-TMPFS-{i}"), "?trace=false");
+                if (response.StatusCode == HttpStatusCode.OK) answered.Add($"H-TMPFS-{i}");
+                else
+                {
+                    await response.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.AuditUnavailable);
+                    refused++;
+                }
+            }
+            Assert.True(refused == 3, "the 64 KiB disk never filled up");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await service.CreateClient(key: null).GetAsync("/health/ready")).StatusCode);
+
+            Assert.Equal(0, PostgresFixture.Run("mount", "-o", "remount,size=1m", mount).Code); // space is back
+            await (await service.CreateClient(key: null).GetAsync("/health/ready")).ReadJson();
+            await (await client.PostAssessment(Household("H-TMPFS-BACK"), "?trace=false")).ReadJson();
+            answered.Add("H-TMPFS-BACK");
+
+            var text = File.ReadAllText(log);
+            Assert.EndsWith("\n", text);
+            var entries = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonSerializer.Deserialize<AuditEntry>(l, FileAuditStore.Json)!).ToArray();
+            Assert.Equal(answered, entries.Where(e => e.Status == 200).Select(e => e.Subjects.Single()));
+            Assert.All(entries, e => Assert.True(e.Status == 200 || (e.Status == 503 && e.Outcome == "unavailable"), $"{e.Subjects.Single()}: {e.Status} {e.Outcome}"));
+        }
+        finally
+        {
+            PostgresFixture.Run("umount", mount);
+            try { Directory.Delete(mount, recursive: true); } catch (IOException) { }
+        }
+    }
 }
