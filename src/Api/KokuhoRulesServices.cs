@@ -136,6 +136,8 @@ public static class KokuhoRulesServices
         var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.Security");
         var audit = app.Services.GetRequiredService<AuditLog>();
         security.LogInformation("Audit log: {Store}; keys file: {KeysFile} ({Count} active keys)", audit.Store.Description, keys.Settings.KeysFile ?? "none", keys.ActiveFileKeys);
+        if (keys.Settings.KeysFile is { } file && keys.ActiveFileKeys == 0)
+            security.LogWarning("The keys file {KeysFile} holds no active key: every call but the probes is refused until one is issued ('kokuho keys add --file {File} …')", file, file);
         if (keys.Settings.DevelopmentKey)
             security.LogWarning("LOCAL DEVELOPMENT KEY (embedded default, not for production; refused when a database is configured): send header '{Header}: {Key}' (roles {Roles})",
                 ApiKeyAuthenticationHandler.Header, ApiKeyFile.DevelopmentKey, string.Join(", ", Roles.All));
