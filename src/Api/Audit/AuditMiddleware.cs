@@ -41,10 +41,12 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditLog log, IClock c
         // Seekable, so that the exception handler's Response.Clear() also drops a body half-written before a failure.
         using var held = new MemoryStream();
         context.Response.Body = held;
+        var holding = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         Exception? failure = null;
         try
         {
             await next(context);
+            await holding.CompleteAsync(); // what a handler wrote through Response.BodyWriter is flushed into the buffer
         }
         catch (Exception e)
         {
