@@ -44,7 +44,11 @@ public static class AuditOutcomes
     /// <summary>500 and other 5xx: the service failed.</summary>
     public const string Error = "error";
 
-    /// <summary>The outcome of an answer with <paramref name="status"/>, when no part of the pipeline said more (<see cref="AuditRecord.Refused"/>).</summary>
+    /// <summary>
+    /// The outcome of an answer with <paramref name="status"/>, when no part of the pipeline said more
+    /// (<see cref="AuditRecord.Refused"/>, which wins for a 4xx or a 503; the status alone decides
+    /// <see cref="Ok"/>, <see cref="ClientClosed"/> and <see cref="Error"/>).
+    /// </summary>
     /// <param name="matchedEndpoint">Whether an endpoint of the API took the call (a 404 without one is <see cref="NoSuchEndpoint"/>).</param>
     public static string ForStatus(int status, bool matchedEndpoint) => status switch
     {

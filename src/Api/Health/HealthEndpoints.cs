@@ -28,7 +28,7 @@ public static class HealthEndpoints
         group.MapGet("/live", () => TypedResults.Ok(new { status = "live" }))
             .WithName("Liveness").WithSummary("Liveness: the process answers. Restart it when this fails.");
         group.MapGet("/ready", Ready)
-            .WithName("Readiness").WithSummary("Readiness: 200 while calculations can be served (also when the database is down: status degraded); 503 when no rule set is.");
+            .WithName("Readiness").WithSummary("Readiness: 200 while calculations can be served (also when the database is down or the keys file is invalid: status degraded); 503 when no rule set is served, the audit log cannot be written or no key is accepted.");
         return app;
     }
 
