@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FsCheck.Xunit;
 using KokuhoRules.Tests.Support;
 using KokuhoRules.Engine.Audit;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -110,6 +111,50 @@ public sealed class FileAuditStoreFaultTests : IDisposable
         Assert.Equal(["H-1", "H-2", "H-3"], entries.Select(s => s.Entry.Subjects[0]));
         Assert.Equal([1L, 2L, 4L], entries.Select(s => s.Seq)); // numbered by line, so paging stays stable
         Assert.Equal([2L, 3L], reopened.DamagedLines);
+    }
+
+    /// <summary>
+    /// The invariant, over any sequence of appends on a disk whose free space and fsync come and go: after
+    /// every append the file is whole lines only, holding exactly the entries of the appends that
+    /// succeeded, in order — a failed append leaves nothing behind. Each byte of <paramref name="plan"/> is
+    /// one append: bits 0–1 its batch size − 1, bit 2 a failing fsync, bits 3–7 the free space in units of
+    /// 100 bytes (31: plenty).
+    /// </summary>
+    [Property(MaxTest = 60)]
+    public void After_any_sequence_of_appends_on_a_failing_disk_the_file_holds_exactly_the_appends_that_succeeded(byte[] plan)
+    {
+        var folder = Path.Combine(_folder, Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(folder, "audit-log.jsonl");
+        var disk = new FullDisk(folder, 1 << 24);
+        var expected = new List<string>();
+        var next = 0;
+        using (var store = new FileAuditStore(path, disk.Wrap))
+        {
+            foreach (var step in plan.Take(24))
+            {
+                var batch = Enumerable.Range(0, (step & 3) + 1).Select(_ => FileAuditStoreTests.Entry(next++)).ToArray();
+                disk.FailFlush = (step & 4) != 0;
+                var free = step >> 3;
+                if (free == 31) disk.Capacity = 1 << 24;
+                else disk.LeaveFree(free * 100);
+                try
+                {
+                    store.AppendAsync(batch, CancellationToken.None).GetAwaiter().GetResult();
+                    expected.AddRange(batch.Select(e => e.Subjects[0]));
+                }
+                catch (IOException)
+                {
+                }
+                var text = File.ReadAllText(path);
+                Assert.True(text.Length == 0 || text.EndsWith('\n'), "a partial line was left");
+                Assert.Equal(expected, text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(l => JsonSerializer.Deserialize<AuditEntry>(l, FileAuditStore.Json)!.Subjects[0]));
+            }
+        }
+        using var reopened = new FileAuditStore(path);
+        Assert.Equal(0, reopened.TrimmedBytes);
+        Assert.Equal(expected, reopened.ReadAll().Select(e => e.Entry.Subjects[0]));
+        Assert.Empty(reopened.DamagedLines);
     }
 
     public void Dispose()
