@@ -44,6 +44,8 @@ public static class KokuhoRulesServices
         if (databaseConfigured) builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
 
         builder.Services.AddSingleton(AuthSettings.From(configuration, databaseConfigured));
+        // One trace id per call, the server's own (a client's traceparent is not adopted): the audit log, problems and logs agree on it.
+        builder.Services.AddSingleton<System.Diagnostics.DistributedContextPropagator, Audit.ServerTraceIds>();
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -97,14 +99,15 @@ public static class KokuhoRulesServices
     }
 
     /// <summary>
-    /// The request pipeline, outermost first: problem details for errors, the audit log (every call
-    /// but the health probes), keys and roles, the body guard (size, hash, individual numbers).
+    /// The request pipeline, outermost first: the audit log (every call but the health probes; it holds
+    /// the answer back until its entry is durable, so it sees the final status, problems included),
+    /// problem details for errors, keys and roles, the body guard (size, hash, individual numbers).
     /// </summary>
     public static WebApplication UseKokuhoRules(this WebApplication app)
     {
+        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -116,8 +119,11 @@ public static class KokuhoRulesServices
     /// Logs what was loaded and every refused rule set with its errors (file, line, path), where the
     /// audit log goes, and the local development key when it is accepted.
     /// </summary>
+    /// <exception cref="StartupRefusedException">The keys file cannot be used.</exception>
     public static void LogStartup(this WebApplication app)
     {
+        // The keys first: a keys file that cannot be used stops the start-up before anything else is loaded.
+        var keys = app.Services.GetRequiredService<ApiKeyStore>();
         var catalog = app.Services.GetRequiredService<RuleSetCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.RuleSets");
         foreach (var rs in catalog.RuleSets)
@@ -128,9 +134,10 @@ public static class KokuhoRulesServices
                 string.Concat(failure.Errors.Select(e => Environment.NewLine + "  " + e)));
 
         var security = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.Security");
-        var keys = app.Services.GetRequiredService<ApiKeyStore>();
         var audit = app.Services.GetRequiredService<AuditLog>();
         security.LogInformation("Audit log: {Store}; keys file: {KeysFile} ({Count} active keys)", audit.Store.Description, keys.Settings.KeysFile ?? "none", keys.ActiveFileKeys);
+        if (keys.Settings.KeysFile is { } file && keys.ActiveFileKeys == 0)
+            security.LogWarning("The keys file {KeysFile} holds no active key: every call but the probes is refused until one is issued ('kokuho keys add --file {File} …')", file, file);
         if (keys.Settings.DevelopmentKey)
             security.LogWarning("LOCAL DEVELOPMENT KEY (embedded default, not for production; refused when a database is configured): send header '{Header}: {Key}' (roles {Roles})",
                 ApiKeyAuthenticationHandler.Header, ApiKeyFile.DevelopmentKey, string.Join(", ", Roles.All));

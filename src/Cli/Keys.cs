@@ -40,28 +40,42 @@ public static class Keys
         return command;
     }
 
-    public static int Add(string path, string id, string holder, IReadOnlyList<string> roles, Instant now, TextWriter output, TextWriter error) =>
-        Change(path, error, keys =>
+    /// <summary>
+    /// <c>keys add</c>: issues a key with <paramref name="roles"/> to <paramref name="holder"/>. Every
+    /// field is checked before anything is written; the edit goes through <see cref="ApiKeyFile.Update"/>
+    /// (locked, re-read, verified), so it never undoes a concurrent edit. Exit code 0, or 1 with a
+    /// one-line reason and the file unchanged.
+    /// </summary>
+    public static int Add(string path, string id, string holder, IReadOnlyList<string> roles, Instant now, TextWriter output, TextWriter error)
+    {
+        holder = holder?.Trim() ?? "";
+        var distinct = (roles ?? []).Distinct().ToArray();
+        var invalid = ApiKeyFile.CheckFields(id, holder, distinct);
+        if (invalid.Count > 0)
+        {
+            error.WriteLine($"not issued: {string.Join("; ", invalid.Select(e => "--" + (e.StartsWith("roles", StringComparison.Ordinal) ? "role" + e[5..] : e)))}");
+            return 1;
+        }
+        var key = ApiKeyFile.NewKey();
+        return Change(path, error, keys =>
         {
             if (keys.Any(k => k.Id == id)) throw new InvalidDataException($"a key with id '{id}' exists already (revoke it and issue one with a new id)");
-            var unknown = roles.Where(r => !Roles.All.Contains(r)).ToArray();
-            if (unknown.Length > 0) throw new InvalidDataException($"unknown role {string.Join(", ", unknown)}: use {string.Join(", ", Roles.All)}");
-            var key = ApiKeyFile.NewKey();
-            var updated = keys.Append(new ApiKeyRecord(id, holder.Trim(), roles.Distinct().ToArray(), ApiKeyFile.Hash(key), now)).ToArray();
-            return (updated, () =>
-            {
-                output.WriteLine(key);
-                error.WriteLine($"key '{id}' issued to {holder.Trim()} with roles {string.Join(", ", roles.Distinct())}: the line above is the key; it is not stored and is shown only now.");
-            });
+            return keys.Append(new ApiKeyRecord(id, holder, distinct, ApiKeyFile.Hash(key), now)).ToArray();
+        }, () =>
+        {
+            output.WriteLine(key);
+            error.WriteLine($"key '{id}' issued to {holder} with roles {string.Join(", ", distinct)}: the line above is the key; it is not stored and is shown only now.");
         });
+    }
 
+    /// <summary><c>keys revoke</c>: marks the key revoked (under the same lock as <see cref="Add"/>). Exit code 0, or 1 with a one-line reason.</summary>
     public static int Revoke(string path, string id, Instant now, TextWriter output, TextWriter error) =>
         Change(path, error, keys =>
         {
             var key = keys.FirstOrDefault(k => k.Id == id) ?? throw new InvalidDataException($"no key with id '{id}'");
             if (key.Revoked is not null) throw new InvalidDataException($"key '{id}' was revoked already");
-            return (keys.Select(k => k.Id == id ? k with { Revoked = now } : k).ToArray(), () => output.WriteLine($"key '{id}' revoked"));
-        });
+            return keys.Select(k => k.Id == id ? k with { Revoked = now } : k).ToArray();
+        }, () => output.WriteLine($"key '{id}' revoked"));
 
     public static int List(string path, TextWriter output, TextWriter error)
     {
@@ -71,23 +85,23 @@ public static class Keys
                 output.WriteLine($"{k.Id}\t{k.Holder}\t{string.Join(",", k.Roles)}\tcreated {k.Created}\t{(k.Revoked is { } r ? $"revoked {r}" : "active")}");
             return 0;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine(e.Message);
             return 1;
         }
     }
 
-    private static int Change(string path, TextWriter error, Func<IReadOnlyList<ApiKeyRecord>, (IReadOnlyList<ApiKeyRecord> Keys, Action Done)> change)
+    /// <summary>Applies a change through <see cref="ApiKeyFile.Update"/>; <paramref name="done"/> runs only once it is written and verified.</summary>
+    private static int Change(string path, TextWriter error, Func<IReadOnlyList<ApiKeyRecord>, IReadOnlyList<ApiKeyRecord>> change, Action done)
     {
         try
         {
-            var (keys, done) = change(ApiKeyFile.Read(path));
-            ApiKeyFile.Write(path, keys);
+            ApiKeyFile.Update(path, change);
             done();
             return 0;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine(e.Message);
             return 1;

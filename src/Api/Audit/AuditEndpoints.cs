@@ -16,7 +16,8 @@ public static class AuditEndpoints
     /// <param name="Next">The <c>before</c> value for the next (older) page; null on the last page.</param>
     /// <param name="Store">Where the log is kept (<c>PostgreSQL</c>, or the local file).</param>
     /// <param name="Spooled">Entries waiting in the local spool for the database to come back (not in this page yet).</param>
-    public sealed record AuditPage(IReadOnlyList<StoredAuditEntry> Entries, long? Next, string Store, long Spooled);
+    /// <param name="DamagedLines">Lines of the local log file that cannot be read (damaged outside the service), skipped: their seq numbers; empty normally.</param>
+    public sealed record AuditPage(IReadOnlyList<StoredAuditEntry> Entries, long? Next, string Store, long Spooled, IReadOnlyList<long> DamagedLines);
 
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
@@ -42,7 +43,8 @@ public static class AuditEndpoints
         try
         {
             var entries = await log.Store.QueryAsync(query, cancel);
-            return TypedResults.Ok(new AuditPage(entries, entries.Count == query.Limit ? entries[^1].Seq : null, log.Store.Description, log.Spooled));
+            var damaged = log.Store is FileAuditStore file ? file.DamagedLines : [];
+            return TypedResults.Ok(new AuditPage(entries, entries.Count == query.Limit ? entries[^1].Seq : null, log.Store.Description, log.Spooled, damaged));
         }
         catch (AuditStoreUnavailableException e)
         {

@@ -61,12 +61,12 @@ public static class PremiumEndpoints
 
     private static ProblemHttpResult Refused(AuditRecord? audit, AssessmentFailure failure)
     {
-        audit?.Refused("refused:" + failure.Kind switch
+        audit?.Refused(failure.Kind switch
         {
-            AssessmentFailureKind.UnknownRuleSet => "unknown-ruleset",
-            AssessmentFailureKind.DraftRuleSet => "draft-ruleset",
-            AssessmentFailureKind.RefusedRuleSet => "refused-ruleset",
-            _ => "invalid-request",
+            AssessmentFailureKind.UnknownRuleSet => AuditOutcomes.UnknownRuleSet,
+            AssessmentFailureKind.DraftRuleSet => AuditOutcomes.DraftRuleSet,
+            AssessmentFailureKind.RefusedRuleSet => AuditOutcomes.RefusedRuleSet,
+            _ => AuditOutcomes.InvalidRequest,
         });
         return TypedResults.Problem(ProblemTypes.For(failure));
     }

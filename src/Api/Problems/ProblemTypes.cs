@@ -19,9 +19,11 @@ public static partial class ProblemTypes
     public static readonly ProblemType InvalidHousehold = new("urn:kokuhorules:problem:invalid-request", "Some fields of the request are invalid", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType UnknownRuleSet = new("urn:kokuhorules:problem:unknown-ruleset", "No rule set for that insurer and fiscal year", StatusCodes.Status404NotFound);
     public static readonly ProblemType Unauthenticated401 = new("urn:kokuhorules:problem:unauthenticated", "A valid API key is needed", StatusCodes.Status401Unauthorized);
+    public static readonly ProblemType AmbiguousKey = new("urn:kokuhorules:problem:ambiguous-key", "The request carries more than one API key", StatusCodes.Status400BadRequest);
     public static readonly ProblemType Forbidden403 = new("urn:kokuhorules:problem:forbidden", "The API key does not hold the role this needs", StatusCodes.Status403Forbidden);
     public static readonly ProblemType IndividualNumber = new("urn:kokuhorules:problem:individual-number", "Individual numbers (個人番号) are not accepted", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType TooLarge = new("urn:kokuhorules:problem:too-large", "The request body is too large", StatusCodes.Status413PayloadTooLarge);
+    public static readonly ProblemType AuditUnwritable = new("urn:kokuhorules:problem:audit-unavailable", "The audit log cannot be written", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType RefusedRuleSet = new("urn:kokuhorules:problem:refused-ruleset", "The rule set was refused when the service loaded it", StatusCodes.Status503ServiceUnavailable);

@@ -62,7 +62,7 @@ public sealed class RequestBodyGuard(RequestDelegate next, RequestLimits limits)
             context.Audit()?.Body(Convert.ToHexStringLower(SHA256.HashData(body.Span)), length);
             if (IndividualNumberScan.Find(body.Span) is { } field)
             {
-                context.Audit()?.Refused("refused:individual-number");
+                context.Audit()?.Refused(Audit.AuditOutcomes.IndividualNumber);
                 await TypedResults.Problem(ProblemTypes.Create(ProblemTypes.IndividualNumber,
                     $"'{field}' looks like an individual number (個人番号: 12 digits). The service never needs one: send the core system's ids instead, and no individual number in any field.",
                     [new FieldError(field, "looks like an individual number (個人番号, 12 digits); not accepted")])).ExecuteAsync(context);
@@ -82,7 +82,7 @@ public sealed class RequestBodyGuard(RequestDelegate next, RequestLimits limits)
 
     private Task TooLarge(HttpContext context)
     {
-        context.Audit()?.Refused("refused:too-large");
+        context.Audit()?.Refused(Audit.AuditOutcomes.TooLarge);
         return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.TooLarge,
             $"The request body is larger than {limits.MaxBodyBytes:N0} bytes; a household's request is a few kilobytes.", [new FieldError("$", "too large")])).ExecuteAsync(context);
     }

@@ -34,19 +34,32 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         return Task.FromResult(AuthenticateResult.Fail(reason));
     }
 
+    /// <summary>Whether the call was refused because it carried two different keys (answered 400, not 401).</summary>
+    public static bool CarriedDifferentKeys(HttpContext context) => context.Items.ContainsKey(AmbiguousKey);
+
+    private static readonly object AmbiguousKey = new();
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? presented = null;
-        if (Request.Headers.TryGetValue(Header, out var header)) presented = header.ToString();
-        else if (Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
+        var presented = new List<string>();
+        if (Request.Headers.TryGetValue(Header, out var header))
+            presented.AddRange(header.Select(v => v?.Trim() ?? "").Where(v => v.Length > 0));
+        if (Request.Headers.Authorization.ToString() is { Length: > 0 } authorization)
         {
-            if (!authorization.StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase))
+            if (authorization.StartsWith(SchemeName + " ", StringComparison.OrdinalIgnoreCase))
+                presented.Add(authorization[(SchemeName.Length + 1)..].Trim());
+            else if (presented.Count == 0)
                 return Fail($"the Authorization header must be '{SchemeName} <key>' (or send the key in {Header})");
-            presented = authorization[(SchemeName.Length + 1)..].Trim();
         }
-        if (string.IsNullOrEmpty(presented)) return Task.FromResult(AuthenticateResult.NoResult());
+        if (presented.Count == 0) return Task.FromResult(AuthenticateResult.NoResult());
+        // Two different keys (X-Api-Key and Authorization, or X-Api-Key twice): the service does not pick one.
+        if (presented.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            Context.Items[AmbiguousKey] = true;
+            return Fail($"the request carries different API keys (in {Header} and Authorization, or {Header} more than once): send one key");
+        }
 
-        var (key, refusal) = keys.Find(presented);
+        var (key, refusal) = keys.Find(presented[0]);
         if (refusal is not null)
         {
             if (key is not null) Context.Audit()?.Identify(key.Id, key.Holder);
@@ -84,7 +97,7 @@ public static class Policies
     {
         var role = trial ? Roles.Publisher : Roles.Calculator;
         if (context.User.IsInRole(role)) return null;
-        context.Audit()?.Refused("forbidden");
+        context.Audit()?.Refused(AuditOutcomes.Forbidden);
         return ProblemTypes.Forbidden(context, role,
             trial ? "A trial calculation (\"trial\": true) needs the publisher role." : "An assessment needs the calculator role (a publisher may only send trial calculations).");
     }
@@ -100,7 +113,13 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
         if (result.Challenged)
         {
             var failure = ApiKeyAuthenticationHandler.FailureOf(context);
-            context.Audit()?.Refused("unauthenticated");
+            if (ApiKeyAuthenticationHandler.CarriedDifferentKeys(context))
+            {
+                context.Audit()?.Refused(AuditOutcomes.AmbiguousKey);
+                await TypedResults.Problem(ProblemTypes.Create(ProblemTypes.AmbiguousKey, failure!, [new FieldError(ApiKeyAuthenticationHandler.Header, "differs from another key the request carries")])).ExecuteAsync(context);
+                return;
+            }
+            context.Audit()?.Refused(AuditOutcomes.Unauthenticated);
             context.Response.Headers.WWWAuthenticate = $"{ApiKeyAuthenticationHandler.SchemeName} header=\"{ApiKeyAuthenticationHandler.Header}\"";
             await ProblemTypes.Unauthenticated(failure ?? $"This endpoint needs an API key: send it in the {ApiKeyAuthenticationHandler.Header} header.").ExecuteAsync(context);
             return;
@@ -108,7 +127,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
         if (result.Forbidden)
         {
             var roles = policy.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles).Distinct().ToArray();
-            context.Audit()?.Refused("forbidden");
+            context.Audit()?.Refused(AuditOutcomes.Forbidden);
             await ProblemTypes.Forbidden(context, string.Join(" or ", roles), $"This endpoint needs the {string.Join(" or ", roles)} role.").ExecuteAsync(context);
             return;
         }

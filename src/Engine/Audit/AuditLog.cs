@@ -26,6 +26,7 @@ public sealed class AuditLog : IAsyncDisposable
     private long _spooled;
     private long _lastDelivery = long.MinValue / 2;
     private string? _storeFailure;
+    private string? _writeFailure;
 
     /// <param name="store">Where entries go.</param>
     /// <param name="spool">Where they wait while <paramref name="store"/> fails; null when the store is itself a local file.</param>
@@ -51,8 +52,34 @@ public sealed class AuditLog : IAsyncDisposable
     /// <summary>Why the store failed the last time it was tried, or null when it works.</summary>
     public string? StoreFailure => Volatile.Read(ref _storeFailure);
 
+    /// <summary>
+    /// Why the last batch could not be made durable anywhere (neither store nor spool took it), or null
+    /// once one is again (or <see cref="ProbeAsync"/> finds the log writable). While it is set, the
+    /// calls whose entries fail are refused (503) and readiness says the audit log cannot be written.
+    /// </summary>
+    public string? WriteFailure => Volatile.Read(ref _writeFailure);
+
+    /// <summary>
+    /// For readiness: null when the log takes entries, else why not. While <see cref="WriteFailure"/> is
+    /// set, checks whether the local file the log falls back on (the log itself, or the spool) can be
+    /// written again, and clears the failure if so — so an instance taken out of rotation for a full
+    /// disk comes back once there is space, without waiting for a call.
+    /// </summary>
+    public Task<string?> ProbeAsync()
+    {
+        if (WriteFailure is null) return Task.FromResult<string?>(null);
+        var local = _spool ?? _store as FileAuditStore;
+        if (local is not null && local.ProbeWritable() is null)
+        {
+            Interlocked.Exchange(ref _writeFailure, null);
+            _logger.LogWarning("Audit log {Store} can be written again", local.Path);
+            return Task.FromResult<string?>(null);
+        }
+        return Task.FromResult<string?>(WriteFailure);
+    }
+
     /// <summary>Records an entry; completes when it is durable (in the store or the spool).</summary>
-    /// <exception cref="IOException">Neither the store nor the spool could take it.</exception>
+    /// <exception cref="IOException">Neither the store nor the spool could take it (nothing of it is kept).</exception>
     public async Task AppendAsync(AuditEntry entry)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,6 +120,7 @@ public sealed class AuditLog : IAsyncDisposable
                 throw new AuditStoreUnavailableException(StoreFailure ?? "earlier entries are still spooled"); // keep the log in order
             using (var timeout = new CancellationTokenSource(StoreTimeout))
                 await _store.AppendAsync(entries, timeout.Token);
+            Written();
             foreach (var b in batch) b.Done.SetResult();
             return;
         }
@@ -106,7 +134,7 @@ public sealed class AuditLog : IAsyncDisposable
         }
         catch (Exception e)
         {
-            _logger.LogCritical(e, "Audit log {Store} cannot be written", _store.Description);
+            Failed($"the audit log ({_store.Description}) cannot be written", e);
             foreach (var b in batch) b.Done.SetException(new IOException($"the audit log ({_store.Description}) cannot be written", e));
             return;
         }
@@ -114,13 +142,28 @@ public sealed class AuditLog : IAsyncDisposable
         {
             await _spool.AppendAsync(entries, CancellationToken.None);
             Interlocked.Add(ref _spooled, entries.Length);
+            Written();
             foreach (var b in batch) b.Done.SetResult();
         }
         catch (Exception e)
         {
-            _logger.LogCritical(e, "Audit spool {Spool} cannot be written either", _spool.Path);
+            Failed("neither the audit store nor its spool can be written", e);
             foreach (var b in batch) b.Done.SetException(new IOException("neither the audit store nor its spool can be written", e));
         }
+    }
+
+    private void Written()
+    {
+        if (Interlocked.Exchange(ref _writeFailure, null) is not null)
+            _logger.LogWarning("Audit log {Store} can be written again", _store.Description);
+    }
+
+    /// <summary>A batch could not be made durable: logged loudly once per failure (its message names the file and the error, never an entry's data).</summary>
+    private void Failed(string what, Exception e)
+    {
+        var reason = $"{what}: {e.Message.ReplaceLineEndings(" ")}";
+        if (Interlocked.Exchange(ref _writeFailure, reason) is null)
+            _logger.LogCritical("AUDIT LOG CANNOT BE WRITTEN ({Reason}): calls are refused with 503 until it can", reason);
     }
 
     private async Task TryDeliverSpool(bool force = false)
@@ -132,6 +175,8 @@ public sealed class AuditLog : IAsyncDisposable
         try
         {
             var waiting = _spool.ReadAll();
+            if (_spool.DamagedLines.Count > 0)
+                _logger.LogError("Audit spool {Spool}: lines {Lines} cannot be read and are not delivered", _spool.Path, string.Join(", ", _spool.DamagedLines));
             using var timeout = new CancellationTokenSource(StoreTimeout * (1 + waiting.Count / MaxBatch));
             for (var i = 0; i < waiting.Count; i += MaxBatch)
                 await _store.AppendAsync(waiting.Skip(i).Take(MaxBatch).Select(s => s.Entry).ToArray(), timeout.Token);

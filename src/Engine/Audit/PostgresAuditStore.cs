@@ -9,7 +9,9 @@ namespace KokuhoRules.Engine.Audit;
 /// The audit log in PostgreSQL (table <c>audit_log</c>, migration 0003): append-only — the service's
 /// role is granted SELECT and INSERT only, and triggers refuse UPDATE, DELETE and TRUNCATE even to
 /// the table's owner. A batch is one INSERT … SELECT FROM unnest(…) ON CONFLICT (id) DO NOTHING, so
-/// delivering an entry twice (spool drained after a crash) stores it once.
+/// delivering an entry twice (spool drained after a crash) stores it once. Each batch commits with
+/// <c>SET LOCAL synchronous_commit = on</c>: an append returns only once its rows are on the server's
+/// disk, even on a server tuned with <c>synchronous_commit = off</c>.
 /// </summary>
 public sealed class PostgresAuditStore(NpgsqlDataSource db) : IAuditStore
 {
@@ -51,7 +53,12 @@ public sealed class PostgresAuditStore(NpgsqlDataSource db) : IAuditStore
         try
         {
             await using var connection = await db.OpenConnectionAsync(cancel);
-            await connection.ExecuteAsync(new CommandDefinition(sql, args, cancellationToken: cancel));
+            await using var transaction = await connection.BeginTransactionAsync(cancel);
+            // Durable when COMMIT returns, whatever the server's setting: with synchronous_commit=off (a common
+            // tuning) a crash would lose rows the service had already answered for.
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = on", transaction: transaction, cancellationToken: cancel));
+            await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancel));
+            await transaction.CommitAsync(cancel);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancel.IsCancellationRequested)
         {

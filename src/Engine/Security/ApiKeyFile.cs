@@ -36,8 +36,10 @@ public static class Roles
 public sealed record ApiKeyRecord(string Id, string Holder, IReadOnlyList<string> Roles, string Sha256, Instant Created, Instant? Revoked = null);
 
 /// <summary>
-/// The keys file (<c>Auth:KeysFile</c>): <c>{ "keys": [ ApiKeyRecord, … ] }</c>. Written whole to a
-/// temporary file and renamed over the old one, so a reader never sees it half-written.
+/// The keys file (<c>Auth:KeysFile</c>): <c>{ "keys": [ ApiKeyRecord, … ] }</c>. Changed only through
+/// <see cref="Update"/> (under a lock, re-read, checked, written whole to a temporary file and renamed
+/// over the old one, read back), so a reader never sees it half-written and concurrent edits never
+/// undo each other.
 /// </summary>
 public static partial class ApiKeyFile
 {
@@ -73,6 +75,9 @@ public static partial class ApiKeyFile
     /// <summary>The stored form of a key.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>How long an edit waits for another edit of the same keys file to finish.</summary>
+    public static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Reads and checks a keys file; a missing file is an empty list.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid keys file; the message names the key and field at fault.</exception>
     public static IReadOnlyList<ApiKeyRecord> Read(string path)
@@ -88,6 +93,17 @@ public static partial class ApiKeyFile
             throw new InvalidDataException($"{path}: not a valid keys file at {e.Path ?? "$"} (line {(e.LineNumber ?? 0) + 1}): {e.Message.Split(" Path:")[0]}");
         }
         var keys = file?.Keys ?? throw new InvalidDataException($"{path}: expected {{ \"keys\": [ … ] }}");
+        var errors = Check(keys);
+        if (errors.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", errors)}");
+        return keys;
+    }
+
+    /// <summary>
+    /// Every problem of a list of keys, each naming the key and field (<c>keys[2].holder: is required …</c>);
+    /// empty when the list is a valid keys file. <see cref="Read"/> and <see cref="Write"/> both check with it.
+    /// </summary>
+    public static IReadOnlyList<string> Check(IReadOnlyList<ApiKeyRecord?> keys)
+    {
         var errors = new List<string>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var hashes = new HashSet<string>(StringComparer.Ordinal);
@@ -96,29 +112,48 @@ public static partial class ApiKeyFile
             var k = keys[i];
             var at = $"keys[{i}]";
             if (k is null) { errors.Add($"{at}: must be an object"); continue; }
-            if (k.Id is null || !IdPattern().IsMatch(k.Id)) errors.Add($"{at}.id: must be 1–64 characters of a–z, 0–9, '-', '_' or '.'");
-            else if (!ids.Add(k.Id)) errors.Add($"{at}.id: '{k.Id}' appears more than once");
-            if (string.IsNullOrWhiteSpace(k.Holder)) errors.Add($"{at}.holder: is required (who the key was issued to)");
-            if (k.Roles is not { Count: > 0 } || k.Roles.Any(r => !Roles.All.Contains(r)))
-                errors.Add($"{at}.roles: must be one or more of {string.Join(", ", Roles.All)}");
+            errors.AddRange(CheckFields(k.Id, k.Holder, k.Roles).Select(e => $"{at}.{e}"));
+            if (k.Id is not null && IdPattern().IsMatch(k.Id) && !ids.Add(k.Id)) errors.Add($"{at}.id: '{k.Id}' appears more than once");
             if (k.Sha256 is null || !HashPattern().IsMatch(k.Sha256)) errors.Add($"{at}.sha256: must be 64 lowercase hex digits");
             else if (!hashes.Add(k.Sha256)) errors.Add($"{at}.sha256: the same key is stored twice");
         }
-        if (errors.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", errors)}");
-        return keys;
+        return errors;
     }
 
-    /// <summary>Writes the keys file atomically (temporary file in the same folder, then rename).</summary>
-    public static void Write(string path, IReadOnlyList<ApiKeyRecord> keys)
+    /// <summary>
+    /// The problems of a key's id, holder and roles as given (before a key is issued), each starting
+    /// with the field's name (<c>id: …</c>, <c>holder: …</c>, <c>roles: …</c>); empty when they are valid.
+    /// </summary>
+    public static IReadOnlyList<string> CheckFields(string? id, string? holder, IReadOnlyList<string?>? roles)
     {
+        var errors = new List<string>();
+        if (id is null || !IdPattern().IsMatch(id)) errors.Add("id: must be 1–64 characters of a–z, 0–9, '-', '_' or '.', starting with a letter or digit");
+        if (string.IsNullOrWhiteSpace(holder)) errors.Add("holder: is required (who the key was issued to)");
+        else if (holder.Length > 200 || holder.Any(char.IsControl)) errors.Add("holder: must be at most 200 characters, without control characters");
+        if (roles is not { Count: > 0 } || roles.Any(r => r is null || !Roles.All.Contains(r)))
+            errors.Add($"roles: must be one or more of {string.Join(", ", Roles.All)}");
+        return errors;
+    }
+
+    /// <summary>
+    /// Writes the keys file atomically (temporary file in the same folder, fsync, then rename), after
+    /// checking every key with <see cref="Check"/>: a file the service would refuse is never written.
+    /// </summary>
+    /// <returns>The bytes written.</returns>
+    /// <exception cref="InvalidDataException">A key is invalid; nothing was written.</exception>
+    public static byte[] Write(string path, IReadOnlyList<ApiKeyRecord> keys)
+    {
+        var errors = Check(keys);
+        if (errors.Count > 0) throw new InvalidDataException($"not written, the keys file would be invalid: {string.Join("; ", errors)}");
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new FileJson(keys), Json);
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp-" + Environment.ProcessId;
+        var temp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                JsonSerializer.Serialize(stream, new FileJson(keys), Json);
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -127,6 +162,88 @@ public static partial class ApiKeyFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// The one way to change a keys file: under an exclusive lock on <c>&lt;file&gt;.lock</c> (an
+    /// advisory lock held for the whole read-modify-write, so concurrent edits — two operators, two
+    /// scripts — queue instead of undoing each other), re-reads the file, applies
+    /// <paramref name="change"/>, writes the result atomically and reads it back to verify that the
+    /// file holds exactly what was written.
+    /// </summary>
+    /// <param name="change">Gets the keys as they are now; returns the keys to write. It may throw
+    /// <see cref="InvalidDataException"/> to refuse the change (nothing is written).</param>
+    /// <exception cref="InvalidDataException">The file is invalid, the change was refused, or the file did not read back as written.</exception>
+    /// <exception cref="IOException">The lock could not be taken within <see cref="LockTimeout"/>, or the file could not be written.</exception>
+    public static IReadOnlyList<ApiKeyRecord> Update(string path, Func<IReadOnlyList<ApiKeyRecord>, IReadOnlyList<ApiKeyRecord>> change)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        using var gate = Lock(full + ".lock");
+        var updated = change(Read(full));
+        var written = Write(full, updated);
+        if (!File.ReadAllBytes(full).AsSpan().SequenceEqual(written))
+            throw new InvalidDataException($"{full}: the file did not read back as written (changed by something that does not take {full}.lock?): check it with 'kokuho keys list'");
+        return updated;
+    }
+
+    /// <summary>
+    /// Takes the edit lock: the lock file opened with <see cref="FileShare.None"/>, which .NET backs
+    /// with an exclusive <c>flock</c> on Unix (per open file, so it also excludes threads of one process).
+    /// </summary>
+    private static FileStream Lock(string lockPath)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var deadline = Environment.TickCount64 + (long)LockTimeout.TotalMilliseconds;
+        var wait = 5;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, options);
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline && File.Exists(lockPath))
+            {
+                Thread.Sleep(Random.Shared.Next(wait));
+                wait = Math.Min(wait * 2, 100);
+            }
+            catch (IOException e) when (File.Exists(lockPath))
+            {
+                throw new IOException($"{lockPath}: another edit of the keys file did not finish within {LockTimeout.TotalSeconds:0} s; nothing was changed", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What can still be read of a keys file that <see cref="Read"/> refuses, so that a running service
+    /// never loses a revocation: the hashes of the entries that are listed and not revoked. Null when
+    /// the file is not even JSON with a <c>keys</c> array (nothing can be told from it).
+    /// </summary>
+    public static IReadOnlySet<string>? ListedUnrevokedHashes(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
+                return null;
+            var revokedIds = new HashSet<string>(StringComparer.Ordinal);
+            var listed = new List<(string? Id, string Hash)>();
+            foreach (var k in keys.EnumerateArray())
+            {
+                if (k.ValueKind != JsonValueKind.Object) continue;
+                var id = k.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
+                var revoked = k.TryGetProperty("revoked", out var r) && r.ValueKind != JsonValueKind.Null;
+                if (revoked) { if (id is not null) revokedIds.Add(id); continue; }
+                if (k.TryGetProperty("sha256", out var h) && h.ValueKind == JsonValueKind.String && h.GetString() is { } hash) listed.Add((id, hash));
+            }
+            return listed.Where(l => l.Id is null || !revokedIds.Contains(l.Id)).Select(l => l.Hash).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

@@ -75,5 +75,7 @@ public static class ApiRequests
         public const string Forbidden = "urn:kokuhorules:problem:forbidden";
         public const string TooLarge = "urn:kokuhorules:problem:too-large";
         public const string Unavailable = "urn:kokuhorules:problem:unavailable";
+        public const string AmbiguousKey = "urn:kokuhorules:problem:ambiguous-key";
+        public const string AuditUnavailable = "urn:kokuhorules:problem:audit-unavailable";
     }
 }

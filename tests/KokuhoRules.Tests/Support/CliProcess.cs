@@ -18,12 +18,24 @@ public sealed class CliProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => StartProgram("kokuho.dll", new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts another program of the build (e.g. <c>KokuhoRules.Api.dll</c>) with extra environment variables.</summary>
+    public static CliProcess StartProgram(string dll, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "kokuho.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         return new CliProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Waits for the process to end (failing the test after <paramref name="timeout"/>) and returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        Assert.True(_process.WaitForExit(timeout), $"the process did not finish in {timeout}:\n{Output}");
+        _process.WaitForExit();
+        return _process.ExitCode;
     }
 
     /// <summary>Runs to the end; fails the test on a non-zero exit code.</summary>

@@ -84,7 +84,9 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
+            // Closed already (by the other side of the race: Forward's finally or Cut): Client is null then.
+            if (client.Client is not { } socket) return;
+            socket.LingerState = new LingerOption(true, 0);
             client.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

@@ -80,14 +80,71 @@ public sealed class AuditLogTests(KokuhoApiFactory factory) : IClassFixture<Koku
         Assert.NotNull(refused.BodySha256);
     }
 
-    [Fact]
-    public async Task A_path_no_endpoint_matches_is_audited_with_its_digits_masked()
+    [Theory]
+    [InlineData("/v1/people/123456789012")]
+    [InlineData("/v1/people/yamada-taro")]
+    [InlineData("/v1/%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E/1983-05-10")]
+    public async Task A_path_no_endpoint_matches_is_audited_under_a_fixed_marker_not_as_sent(string path)
     {
-        var response = await factory.CreateClient().GetAsync("/v1/people/123456789012");
+        var response = await factory.CreateClient().GetAsync(path + "?probe=" + Guid.NewGuid());
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var entry = FileEntries().Last(e => e.Status == 404);
-        Assert.Equal("/v1/people/############", entry.Path);
-        Assert.DoesNotContain("123456789012", File.ReadAllText(LogFile));
+        Assert.Equal(("(unmatched)", "no-such-endpoint", null), (entry.Path, entry.Outcome, entry.Endpoint));
+        var text = File.ReadAllText(LogFile);
+        foreach (var part in new[] { "123456789012", "yamada", "山田", "%E5", "1983" }) Assert.DoesNotContain(part, text);
+    }
+
+    [Fact]
+    public async Task The_audit_trace_id_is_the_servers_own_not_the_clients_traceparent()
+    {
+        const string clientTrace = "0af7651916cd43dd8448eb211c80319c";
+        var client = factory.CreateClient(key: null);
+        client.DefaultRequestHeaders.Add("traceparent", $"00-{clientTrace}-b7ad6b7169203331-01");
+        var problem = await (await client.PostAssessment(A2())).ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthenticated);
+
+        var entry = FileEntries().Last(e => e.Status == 401 && e.KeyId is null);
+        Assert.Matches("^[0-9a-f]{32}$", entry.TraceId);
+        Assert.NotEqual(clientTrace, entry.TraceId);
+        Assert.DoesNotContain(clientTrace, File.ReadAllText(LogFile));
+        // The one id a caller can quote: the problem's traceId names the same call.
+        Assert.Contains(entry.TraceId, problem.GetProperty("traceId").GetString());
+    }
+
+    [Fact]
+    public async Task Each_kind_of_refusal_is_audited_with_its_own_outcome()
+    {
+        var client = factory.CreateClient(TestKeys.Calculator);
+        var malformed = await client.PostRaw("{\"insurer\": ", "?kind=malformed");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var wrongMethod = await client.DeleteAsync(AssessmentsPath);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        var notJson = await client.PostAsync(AssessmentsPath, new StringContent("insurer=amagasaki", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notJson.StatusCode);
+
+        var entries = FileEntries();
+        Assert.Equal("refused:invalid-request", entries.Last(e => e.Status == 400 && e.KeyId == "test-calculator").Outcome);
+        var method = entries.Last(e => e.Status == 405);
+        Assert.Equal(("refused:method-not-allowed", "(unmatched)"), (method.Outcome, method.Path));
+        Assert.Equal("refused:unsupported-media-type", entries.Last(e => e.Status == 415).Outcome);
+    }
+
+    [Fact]
+    public async Task Calls_to_the_interface_description_are_audited_refused_ones_too()
+    {
+        var anonymous = factory.CreateClient(key: null);
+        var document = await anonymous.GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        Assert.Contains(FileEntries(), e => e.Method == "GET" && e.Path.StartsWith("/openapi/", StringComparison.Ordinal) && e.Status == 200 && e.Outcome == "ok");
+
+        // Paths under /openapi and /docs that are not the description fall to the key requirement: their 401s are audited.
+        foreach (var path in new[] { "/openapi", "/docs/x/y" })
+        {
+            var before = FileEntries().Count;
+            var refused = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            var entry = FileEntries().Skip(before).Single(e => e.Status == 401);
+            Assert.Equal(("GET", "unauthenticated", "(unmatched)"), (entry.Method, entry.Outcome, entry.Path));
+        }
     }
 
     [Fact]

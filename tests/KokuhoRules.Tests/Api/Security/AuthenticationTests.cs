@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using KokuhoRules.Api.Security;
 using KokuhoRules.Tests.Support;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,6 +72,28 @@ public sealed class AuthenticationTests(KokuhoApiFactory factory) : IClassFixtur
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestKeys.Calculator);
         var problem = await (await client.PostAssessment(A2())).ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthenticated);
         Assert.Contains("ApiKey <key>", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Two_different_keys_in_one_request_are_refused_with_400_not_one_picked()
+    {
+        var both = factory.CreateClient(TestKeys.Auditor);
+        both.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", TestKeys.Calculator);
+        var problem = await (await both.PostAssessment(A2())).ReadProblem(HttpStatusCode.BadRequest, Problems.AmbiguousKey);
+        Assert.Contains("different API keys", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain(TestKeys.Calculator, problem.ToString());
+        Assert.DoesNotContain(TestKeys.Auditor, problem.ToString());
+        // Neither key's roles were used: not the calculator's (an assessment), not the auditor's.
+        Assert.Equal(HttpStatusCode.BadRequest, (await both.GetAsync("/v1/audit")).StatusCode);
+
+        var twice = factory.CreateClient(TestKeys.Calculator);
+        twice.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, TestKeys.Publisher);
+        await (await twice.PostAssessment(A2())).ReadProblem(HttpStatusCode.BadRequest, Problems.AmbiguousKey);
+
+        // The same key in both headers is one key.
+        var same = factory.CreateClient(TestKeys.Calculator);
+        same.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", TestKeys.Calculator);
+        await (await same.PostAssessment(A2(), "?trace=false")).ReadJson();
     }
 
     [Fact]

@@ -51,9 +51,20 @@ public sealed class DevelopmentKeyTests
     [Fact]
     public void With_a_database_and_no_keys_file_the_service_does_not_start()
     {
-        using var service = new Service(("ConnectionStrings:Kokuho", UnreachableDatabase));
-        var e = Assert.ThrowsAny<Exception>(() => service.CreateClient());
-        Assert.Contains("Auth:KeysFile", e.ToString());
+        KeysFileFaultTests.AssertOneLineRefusal(KeysFileFaultTests.StartApi(("ConnectionStrings__Kokuho", UnreachableDatabase)), "set Auth:KeysFile");
+    }
+
+    [Fact]
+    public async Task With_a_keys_file_and_no_database_the_development_key_is_refused_unless_explicitly_allowed()
+    {
+        await using (var service = new Service(("Auth:KeysFile", TestKeys.KeysFile)))
+        {
+            var problem = await (await service.Client(ApiKeyFile.DevelopmentKey).PostAssessment(A2())).ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthenticated);
+            Assert.Contains("refused when the service has a keys file", problem.GetProperty("detail").GetString());
+            await (await service.Client(TestKeys.Calculator).PostAssessment(A2(), "?trace=false")).ReadJson();
+        }
+        await using (var allowed = new Service(("Auth:KeysFile", TestKeys.KeysFile), ("Auth:AllowDevelopmentKey", "true")))
+            await (await allowed.Client(ApiKeyFile.DevelopmentKey).PostAssessment(A2(), "?trace=false")).ReadJson();
     }
 
     [Fact]
@@ -62,7 +73,7 @@ public sealed class DevelopmentKeyTests
         await using var service = new Service(("ConnectionStrings:Kokuho", UnreachableDatabase), ("Auth:KeysFile", TestKeys.KeysFile));
         var refused = await service.Client(ApiKeyFile.DevelopmentKey).PostAssessment(A2());
         var problem = await refused.ReadProblem(HttpStatusCode.Unauthorized, Problems.Unauthenticated);
-        Assert.Contains("refused when the service runs with a database", problem.GetProperty("detail").GetString());
+        Assert.Contains("refused when the service has a keys file", problem.GetProperty("detail").GetString());
 
         // The calculation itself needs no database; its audit entry waits in the local spool.
         await (await service.Client(TestKeys.Calculator).PostAssessment(A2(), "?trace=false")).ReadJson();

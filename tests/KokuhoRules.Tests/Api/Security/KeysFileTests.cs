@@ -57,7 +57,7 @@ public sealed class KeysFileTests : IDisposable
 
         var role = Cli((o, e) => Keys.Add(KeysFile, "staff-b", "Staff B", ["admin"], Instant.FromUtc(2026, 11, 26, 9, 0), o, e));
         Assert.Equal(1, role.Code);
-        Assert.Contains("unknown role admin", role.Error);
+        Assert.Contains("--role: must be one or more of calculator, publisher, auditor", role.Error);
 
         var revoke = Cli((o, e) => Keys.Revoke(KeysFile, "nobody", Instant.FromUtc(2026, 11, 26, 9, 0), o, e));
         Assert.Equal(1, revoke.Code);
@@ -73,6 +73,37 @@ public sealed class KeysFileTests : IDisposable
         File.WriteAllText(KeysFile, """{ "keys": [ { "id": "a", "holder": "A", "roles": ["calculator"], "sha256": "abc", "created": "2026-11-26T00:00:00Z" } ] }""");
         var e = Assert.Throws<InvalidDataException>(() => ApiKeyFile.Read(KeysFile));
         Assert.Contains("keys[0].sha256", e.Message);
+    }
+
+    [Theory]
+    [InlineData("", "Staff C", "--id")]
+    [InlineData("Staff C", "Staff C", "--id")]
+    [InlineData("staff-c", "", "--holder")]
+    [InlineData("staff-c", "   ", "--holder")]
+    [InlineData("staff-c", "line\nbreak", "--holder")]
+    public void A_key_with_an_empty_or_invalid_field_is_not_issued_and_the_file_stays_usable(string id, string holder, string field)
+    {
+        Cli((o, e) => Keys.Add(KeysFile, "staff-a", "Staff A", [Roles.Publisher], Instant.FromUtc(2026, 11, 26, 9, 0), o, e));
+        var before = File.ReadAllText(KeysFile);
+
+        var refused = Cli((o, e) => Keys.Add(KeysFile, id, holder, [Roles.Calculator], Instant.FromUtc(2026, 11, 26, 9, 0), o, e));
+        Assert.Equal((1, ""), (refused.Code, refused.Output)); // no key printed
+        Assert.Single(refused.Error.Trim().Split('\n'));
+        Assert.StartsWith($"not issued: {field}:", refused.Error);
+        Assert.Equal(before, File.ReadAllText(KeysFile));
+        // The tool (and so the service) still reads the file, and a revocation still works.
+        Assert.Equal(0, Cli((o, e) => Keys.List(KeysFile, o, e)).Code);
+        Assert.Equal(0, Cli((o, e) => Keys.Revoke(KeysFile, "staff-a", Instant.FromUtc(2026, 11, 26, 10, 0), o, e)).Code);
+    }
+
+    [Fact]
+    public void A_keys_file_the_service_would_refuse_is_never_written()
+    {
+        var bad = new ApiKeyRecord("", "Somebody", [Roles.Calculator], ApiKeyFile.Hash(ApiKeyFile.NewKey()), Instant.FromUtc(2026, 11, 26, 9, 0));
+        var e = Assert.Throws<InvalidDataException>(() => ApiKeyFile.Write(KeysFile, [bad]));
+        Assert.Contains("keys[0].id", e.Message);
+        Assert.False(File.Exists(KeysFile));
+        Assert.Empty(Directory.Exists(_folder) ? Directory.GetFiles(_folder) : []); // no temporary file left either
     }
 
     [Fact]
