@@ -1,3 +1,4 @@
+using KokuhoRules.Api.Http;
 using KokuhoRules.Api.Problems;
 using KokuhoRules.Api.Requests;
 using KokuhoRules.Api.Security;
@@ -9,6 +10,7 @@ using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.OpenApi;
 using Npgsql;
 
@@ -63,6 +65,20 @@ public static class KokuhoRulesServices
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes + 1);
 
+        // JSON answers (a rule set's detail is ~100 KB, a traced assessment ~20 KB) and the reference
+        // page's script are compressed for clients that ask (Accept-Encoding: br or gzip). The answers
+        // never reflect a secret beside the caller's input (the key is not echoed), so compressing over
+        // HTTPS gives BREACH nothing to guess.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Append("application/problem+json");
+        });
+        builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.CompleteFrameworkProblem);
@@ -97,11 +113,14 @@ public static class KokuhoRulesServices
     }
 
     /// <summary>
-    /// The request pipeline, outermost first: problem details for errors, the audit log (every call
-    /// but the health probes), keys and roles, the body guard (size, hash, individual numbers).
+    /// The request pipeline, outermost first: response compression, the service version header,
+    /// problem details for errors, the audit log (every call but the health probes), keys and roles,
+    /// the body guard (size, hash, individual numbers).
     /// </summary>
     public static WebApplication UseKokuhoRules(this WebApplication app)
     {
+        app.UseResponseCompression();
+        app.UseServiceVersionHeader();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<Audit.AuditMiddleware>();

@@ -1,35 +1,55 @@
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Catalog;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace KokuhoRules.Api.Health;
 
-/// <summary>Health probes (no key needed, no data): liveness and readiness.</summary>
+/// <summary>Health probes (no key needed, no data): liveness and readiness. Each answers GET and HEAD.</summary>
 public static class HealthEndpoints
 {
     /// <summary>Health of the service.</summary>
     public sealed record HealthResponse(string Status, int RuleSets, int RefusedRuleSets);
 
+    /// <summary>The process answers.</summary>
+    public sealed record LivenessResponse(string Status);
+
     /// <summary>Whether the service can take calculations, and the state of what it depends on.</summary>
-    /// <param name="Status"><c>ready</c>; <c>degraded</c> when the database is down (calculations go on, the audit log is spooled locally); <c>not-ready</c> when no rule set is served.</param>
+    /// <param name="Status"><c>ready</c>; <c>degraded</c> when the database is down (calculations go on, the audit log is spooled locally); <c>not-ready</c> when no published rule set is served (none at all, or drafts only: drafts serve trial calculations only).</param>
+    /// <param name="RuleSets">Rule sets served, drafts included.</param>
+    /// <param name="PublishedRuleSets">Published rule sets served: those an ordinary calculation may use.</param>
+    /// <param name="RefusedRuleSets">Rule sets refused at start-up (their errors: <c>GET /v1/rulesets</c> and the start-up log).</param>
     /// <param name="Database"><c>not-configured</c>, <c>ok</c>, or why it cannot be used.</param>
     /// <param name="AuditStore">Where audit entries go.</param>
     /// <param name="AuditSpooled">Audit entries waiting locally for the database.</param>
-    public sealed record ReadinessResponse(string Status, int RuleSets, int RefusedRuleSets, string Database, string AuditStore, long AuditSpooled);
+    public sealed record ReadinessResponse(string Status, int RuleSets, int PublishedRuleSets, int RefusedRuleSets, string Database, string AuditStore, long AuditSpooled);
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        group.MapGet("", (RuleSetCatalog catalog) =>
-                TypedResults.Ok(new HealthResponse(catalog.RuleSets.Count > 0 ? "ok" : "no-rulesets", catalog.RuleSets.Count, catalog.Failures.Count)))
-            .WithName("Health").WithSummary("How many rule sets are being served (and refused).");
-        group.MapGet("/live", () => TypedResults.Ok(new { status = "live" }))
-            .WithName("Liveness").WithSummary("Liveness: the process answers. Restart it when this fails.");
-        group.MapGet("/ready", Ready)
-            .WithName("Readiness").WithSummary("Readiness: 200 while calculations can be served (also when the database is down: status degraded); 503 when no rule set is.");
+        Probe(group, "", Health, "Health", "How many rule sets are being served (and refused).");
+        Probe(group, "/live", () => TypedResults.Ok(new LivenessResponse("live")), "Liveness", "Liveness: the process answers. Restart it when this fails.");
+        Probe(group, "/ready", Ready, "Readiness",
+                "Readiness: 200 while calculations can be served (also when the database is down: status degraded); 503 when no published rule set is (none, or drafts only).")
+            .Produces<ReadinessResponse>().Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static async Task<IResult> Ready(RuleSetCatalog catalog, AuditLog audit, IServiceProvider services, CancellationToken cancel)
+    /// <summary>
+    /// Maps a probe for GET (described in the OpenAPI document, public: no security requirement) and
+    /// HEAD (the same handler, left out of the document so that each operation id stays unique).
+    /// </summary>
+    private static RouteHandlerBuilder Probe(RouteGroupBuilder group, string pattern, Delegate handler, string name, string summary)
+    {
+        group.MapMethods(pattern, [HttpMethods.Head], handler).WithName(name + "Head").ExcludeFromDescription();
+        return group.MapMethods(pattern, [HttpMethods.Get], handler).WithName(name)
+            .WithSummary(summary).WithDescription(summary + " HEAD answers the same status without a body. No API key is needed.");
+    }
+
+    private static Ok<HealthResponse> Health(RuleSetCatalog catalog) =>
+        TypedResults.Ok(new HealthResponse(catalog.RuleSets.Count > 0 ? "ok" : "no-rulesets", catalog.RuleSets.Count, catalog.Failures.Count));
+
+    private static async Task<IResult> Ready(RuleSetCatalog catalog, AuditLog audit, CancellationToken cancel)
     {
         var database = "not-configured";
         if (audit.Store is PostgresAuditStore postgres)
@@ -38,8 +58,9 @@ public static class HealthEndpoints
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             database = await postgres.ProbeAsync(timeout.Token) ?? "ok";
         }
-        var status = catalog.RuleSets.Count == 0 ? "not-ready" : database is "ok" or "not-configured" ? "ready" : "degraded";
-        var response = new ReadinessResponse(status, catalog.RuleSets.Count, catalog.Failures.Count, database, audit.Store.Description, audit.Spooled);
+        var published = catalog.RuleSets.Count(r => r.Status == RuleSetStatus.Published);
+        var status = published == 0 ? "not-ready" : database is "ok" or "not-configured" ? "ready" : "degraded";
+        var response = new ReadinessResponse(status, catalog.RuleSets.Count, published, catalog.Failures.Count, database, audit.Store.Description, audit.Spooled);
         return status == "not-ready" ? TypedResults.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable) : TypedResults.Ok(response);
     }
 }

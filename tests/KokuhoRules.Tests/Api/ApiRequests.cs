@@ -74,5 +74,9 @@ public static class ApiRequests
         public const string Forbidden = "urn:kokuhorules:problem:forbidden";
         public const string TooLarge = "urn:kokuhorules:problem:too-large";
         public const string Unavailable = "urn:kokuhorules:problem:unavailable";
+        public const string InvalidQuery = "urn:kokuhorules:problem:invalid-query";
+        public const string UnknownParameter = "urn:kokuhorules:problem:unknown-parameter";
+        public const string NotFound = "urn:kokuhorules:problem:not-found";
+        public const string MethodNotAllowed = "urn:kokuhorules:problem:method-not-allowed";
     }
 }
