@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.OpenApi;
 using Npgsql;
 
 namespace KokuhoRules.Api;
@@ -93,22 +92,8 @@ public static class KokuhoRulesServices
         // "Executing endpoint", "Writing value of type …" — cost ~40% of a request's CPU under load.)
         foreach (var category in new[] { "Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http" })
             builder.Logging.AddFilter(category, LogLevel.Warning);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "KokuhoRules — 国民健康保険料 計算 API";
-            doc.Info.Description = "Premium assessment (保険料賦課) for municipal National Health Insurance, from versioned rule sets. Every amount is integer yen; every result names the rule set (version and hash) it came from. Every call but the health probes needs an API key (header X-Api-Key) holding the endpoint's role: calculator, publisher (trial calculations) or auditor.";
-            doc.Components ??= new OpenApiComponents();
-            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            doc.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "An API key issued with 'kokuho keys add' (the embedded default prints its local development key at start-up).",
-            };
-            doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, doc)] = [] }];
-            return Task.CompletedTask;
-        }));
+        // A lambda, not a method group: the XML-comment generator hooks AddOpenApi(Action<OpenApiOptions>) calls written this way.
+        builder.Services.AddOpenApi(o => Docs.OpenApiConventions.Configure(o));
         return builder;
     }
 
