@@ -16,7 +16,7 @@ namespace KokuhoRules.Api.Docs;
 
 /// <summary>
 /// Makes the OpenAPI document true to the contract, the one place each rule lives:
-/// NodaTime values as the strings they are (<c>LocalDate</c> <c>format: date</c>, <c>YearMonth</c>
+/// enums as the strings they are written as; NodaTime values as the strings they are (<c>LocalDate</c> <c>format: date</c>, <c>YearMonth</c>
 /// <c>YYYY-MM</c>, <c>Instant</c> <c>format: date-time</c>); the request fields marked
 /// <see cref="RequiredAttribute"/> required and not nullable (the request types are nullable in C# only so
 /// that a missing field is reported by name), those marked <see cref="RequiredWhenAttribute"/> required by an
@@ -48,6 +48,9 @@ public static partial class OpenApiConventions
         o.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
+            // Enums are written as their names (JsonStringEnumConverter): say they are strings.
+            if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema.Enum is { Count: > 0 } && schema.Type is null)
+                schema.Type = JsonSchemaType.String;
             if (!Inline.TryGetValue(Nullable.GetUnderlyingType(type) ?? type, out var describe)) return Task.CompletedTask;
             describe(schema);
             // LocalDate? and the like: null stays allowed (a required field loses it in MarkRequiredFields).
