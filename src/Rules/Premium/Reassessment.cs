@@ -417,7 +417,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             { Kind: SettlementKind.AdditionalBill, Amount: >= 0 and var a } => a,
             { Kind: SettlementKind.Refund, Amount: >= 0 and var r } => -r,
             { Kind: SettlementKind.None } => 0,
-            _ => Invalid(path + ".settlement", "must be { \"kind\": \"additionalBill\" | \"refund\" | \"none\", \"amount\": ≥ 0 }"),
+            { Kind: null } => Invalid(path + ".settlement.kind", "is required: \"additionalBill\", \"refund\" or \"none\""),
+            _ => Invalid(path + ".settlement.amount", "is required with an additional bill or a refund and cannot be negative"),
         };
         long Invalid(string field, string message)
         {
