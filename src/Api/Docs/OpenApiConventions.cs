@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using KokuhoRules.Api.Http;
 using KokuhoRules.Api.Security;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
@@ -24,7 +25,7 @@ namespace KokuhoRules.Api.Docs;
 /// <c>traceId</c>, <c>requiredRole</c>); a security requirement on each operation that needs a key and
 /// none on the public ones (probes, the description); every status each operation can answer, derived
 /// from what it is (needs a key → 401, needs a role → 403, reads a JSON body → 400, 413, 415, 422, reads
-/// the query → 400); descriptions without the line wraps of the XML comments they come from.
+/// the query → 400); the service's headers on the answers that carry them; descriptions without the line wraps of the XML comments they come from.
 /// </summary>
 public static partial class OpenApiConventions
 {
@@ -111,6 +112,28 @@ public static partial class OpenApiConventions
         }
         else if (sources.Contains(BindingSource.Query))
             AddProblem(operation, context, StatusCodes.Status400BadRequest, "A query parameter is not valid (errors[].field names it).");
+        DescribeHeaders(operation, metadata);
+    }
+
+    /// <summary>The headers of <see cref="ServiceHeaders"/>, on the answers that carry them.</summary>
+    private static void DescribeHeaders(OpenApiOperation operation, IList<object> metadata)
+    {
+        static OpenApiHeader Header(string description) => new() { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        var calculation = metadata.OfType<IAuthorizeData>().Any(a => a.Policy == Policies.Calculate);
+        var validated = operation.Responses!.ContainsKey("304");
+        foreach (var (status, answer) in operation.Responses!)
+        {
+            if (answer is not OpenApiResponse response) continue;
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers[ServiceHeaders.VersionHeader] = Header("The version of the service that answered.");
+            if (calculation && status == "200")
+                response.Headers[ServiceHeaders.RuleSetHashHeader] = Header("The content hash of the rule set used (one per year, comma-separated, for a reassessment).");
+            if (validated && status is "200" or "304")
+            {
+                response.Headers["ETag"] = Header("The rule set's content hash as a weak tag, W/\"sha256:…\": send it in If-None-Match to get 304 while it is unchanged.");
+                response.Headers["Cache-Control"] = Header(ServiceHeaders.RuleSetCacheControl + ": a client may keep the answer but revalidates it each time.");
+            }
+        }
     }
 
     /// <summary>Adds a problem answer for a status, or gives the one declared by the endpoint its description.</summary>

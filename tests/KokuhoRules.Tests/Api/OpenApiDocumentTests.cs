@@ -98,6 +98,13 @@ public sealed class OpenApiDocumentTests(KokuhoApiFactory factory) : IClassFixtu
         Assert.Equal(["200", "503"], paths["/health/ready"]!["get"]!["responses"]!.AsObject().Select(r => r.Key));
         Assert.Contains("304", paths["/v1/rulesets/{insurer}/{fiscalYear}"]!["get"]!["responses"]!.AsObject().Select(r => r.Key));
         Assert.Contains("403", paths["/v1/audit"]!["get"]!["responses"]!.AsObject().Select(r => r.Key));
+
+        // The headers: the version on every answer, the rule-set hash on a calculation, the validators on a rule set.
+        var assessed = paths["/v1/premium/assessments"]!["post"]!["responses"]!["200"]!["headers"]!.AsObject();
+        Assert.True(assessed.ContainsKey("KokuhoRules-Version") && assessed.ContainsKey("KokuhoRules-Ruleset-Hash"), assessed.ToJsonString());
+        Assert.True(paths["/v1/premium/assessments"]!["post"]!["responses"]!["422"]!["headers"]!.AsObject().ContainsKey("KokuhoRules-Version"));
+        var ruleSet = paths["/v1/rulesets/{insurer}/{fiscalYear}"]!["get"]!["responses"]!["304"]!["headers"]!.AsObject();
+        Assert.True(ruleSet.ContainsKey("ETag") && ruleSet.ContainsKey("Cache-Control"), ruleSet.ToJsonString());
     }
 
     [Fact]
