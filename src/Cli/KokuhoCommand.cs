@@ -110,7 +110,46 @@ public static class KokuhoCommand
         hash.Options.Add(write);
         hash.SetAction(parse => Hash(parse.GetValue(folder)!, parse.GetValue(write), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(hash);
+
+        var schemaFolder = new Option<DirectoryInfo>("--out") { Description = "The folder of the schemas (default: rulesets/schema under the current folder).", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("rulesets", "schema")) };
+        var schemaWrite = new Option<bool>("--write") { Description = "Write the generated schemas (otherwise only check that the folder's are up to date)." };
+        var schema = new Command("schema", "The JSON Schemas of the parameter files, generated from the parameter model: check that those in the folder are up to date, or --write them. Exit code 1 if one is out of date.");
+        schema.Options.Add(schemaFolder);
+        schema.Options.Add(schemaWrite);
+        schema.SetAction(parse => Schemas(parse.GetValue(schemaFolder)!, parse.GetValue(schemaWrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        command.Subcommands.Add(schema);
         return command;
+    }
+
+    /// <summary>Checks (or writes) the generated parameter schemas in a folder; returns the exit code.</summary>
+    public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
+    {
+        var stale = 0;
+        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas();
+        var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
+            .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
+        foreach (var (fileName, text) in files)
+        {
+            var path = Path.Combine(folder.FullName, fileName);
+            var current = File.Exists(path) ? File.ReadAllText(path) : null;
+            if (current == text)
+            {
+                output.WriteLine($"up to date  {path}");
+                continue;
+            }
+            if (!write)
+            {
+                error.WriteLine($"out of date {path} (run 'kokuho rulesets schema --write')");
+                stale++;
+                continue;
+            }
+            Directory.CreateDirectory(folder.FullName);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, text);
+            File.Move(temp, path, overwrite: true);
+            output.WriteLine($"written     {path}");
+        }
+        return stale > 0 ? 1 : 0;
     }
 
     /// <summary>Validates every rule set under the roots; returns the exit code.</summary>
@@ -136,7 +175,12 @@ public static class KokuhoCommand
         return catalog.Failures.Count > 0 ? 1 : 0;
     }
 
-    /// <summary>Prints (and optionally writes into the manifest) a layer's content hash; returns the exit code.</summary>
+    /// <summary>
+    /// Prints a layer's content hash (<c>layer hash</c>, what its manifest seals) and, for a municipal
+    /// layer, the hash of the whole rule set it forms with its year's national layer (<c>ruleset hash</c>,
+    /// what the API and every result show); with <paramref name="write"/>, seals the layer: writes the
+    /// content hash and each file's hash into its manifest. Returns the exit code.
+    /// </summary>
     public static int Hash(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
     {
         if (!folder.Exists)
@@ -144,8 +188,17 @@ public static class KokuhoCommand
             error.WriteLine($"no such folder: {folder.FullName}");
             return 1;
         }
-        var hash = ContentHash.OfFolder(folder.FullName);
-        output.WriteLine(hash);
+        var files = ContentHash.FilesOf(folder.FullName);
+        var hash = ContentHash.OfFiles(files);
+        var layerName = $"{folder.Parent?.Name}/{folder.Name}";
+        output.WriteLine($"layer hash    {hash}  ({layerName}: every file of the folder but {ContentHash.ManifestFileName}; sealed as its contentHash)");
+        var national = folder.Parent?.Parent is { } root ? new DirectoryInfo(Path.Combine(root.FullName, RuleSetLoader.NationalFolder, folder.Name)) : null;
+        if (folder.Parent?.Name == RuleSetLoader.NationalFolder)
+            output.WriteLine("ruleset hash  (one per city of that year: the national layer's hash combined with the city's; see 'kokuho rulesets validate')");
+        else if (national is { Exists: true })
+            output.WriteLine($"ruleset hash  {ContentHash.Combine(ContentHash.OfFolder(national.FullName), hash)}  ({layerName} with {RuleSetLoader.NationalFolder}/{folder.Name}: the hash the API and every result show)");
+        else
+            output.WriteLine($"ruleset hash  (no {RuleSetLoader.NationalFolder}/{folder.Name} beside this folder to combine with)");
         if (!write) return 0;
         var manifestPath = Path.Combine(folder.FullName, ContentHash.ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -164,6 +217,9 @@ public static class KokuhoCommand
             return 1;
         }
         manifest["contentHash"] = hash;
+        var perFile = new JsonObject();
+        foreach (var (path, fileHash) in ContentHash.PerFile(files)) perFile[path] = fileHash;
+        manifest[RuleSetManifest.FileHashesField] = perFile;
         var text = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         var temp = manifestPath + ".tmp";
         File.WriteAllText(temp, text);

@@ -22,7 +22,8 @@ public static class PremiumEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/reassessments", Reassess)
             .WithName("ReassessPremium")
             .WithSummary("Recalculate a household's premium after a change (更正), for every fiscal year the change reaches.")
@@ -32,7 +33,8 @@ public static class PremiumEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -66,6 +68,7 @@ public static class PremiumEndpoints
         {
             AssessmentFailureKind.UnknownRuleSet => "unknown-ruleset",
             AssessmentFailureKind.DraftRuleSet => "draft-ruleset",
+            AssessmentFailureKind.RefusedRuleSet => "refused-ruleset",
             _ => "invalid-request",
         });
         return TypedResults.Problem(ProblemTypes.For(failure));

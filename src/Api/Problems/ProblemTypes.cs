@@ -24,6 +24,7 @@ public static partial class ProblemTypes
     public static readonly ProblemType TooLarge = new("urn:kokuhorules:problem:too-large", "The request body is too large", StatusCodes.Status413PayloadTooLarge);
     public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
+    public static readonly ProblemType RefusedRuleSet = new("urn:kokuhorules:problem:refused-ruleset", "The rule set was refused when the service loaded it", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType InvalidQuery = new("urn:kokuhorules:problem:invalid-query", "A query parameter is not valid", StatusCodes.Status400BadRequest);
     public static readonly ProblemType UnknownParameter = new("urn:kokuhorules:problem:unknown-parameter", "The rule set has no parameter at that path", StatusCodes.Status404NotFound);
     public static readonly ProblemType NotFound = new("urn:kokuhorules:problem:not-found", "There is no endpoint at this path", StatusCodes.Status404NotFound);
@@ -99,6 +100,7 @@ public static partial class ProblemTypes
     {
         AssessmentFailureKind.UnknownRuleSet => UnknownRuleSet,
         AssessmentFailureKind.DraftRuleSet => DraftRuleSet,
+        AssessmentFailureKind.RefusedRuleSet => RefusedRuleSet,
         _ => InvalidHousehold,
     }, failure.Detail, failure.Errors);
 

@@ -50,12 +50,14 @@ public static class RuleSetEndpoints
             .WithSummary("A rule set's parameters (value, reference, confirmed) and decisions (rules, expressions, references).")
             .WithDescription("The ETag is the rule set's content hash (weak: W/\"sha256:…\"); send it back in If-None-Match to get 304 while the rule set is unchanged. Cache-Control: private, no-cache.")
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{insurer}/{fiscalYear:int}/parameters/{path}", GetParameter).WithName("GetRuleSetParameter")
             .WithSummary("One parameter of a rule set by its path (e.g. rates.medical.incomeRate): value, layer, reference, confirmed, file and line.")
             .WithDescription("ETag and If-None-Match as for the rule set. An unknown path is a 404 problem naming the path and the parameters nearest to it.")
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -69,7 +71,7 @@ public static class RuleSetEndpoints
     private static Results<Ok<RuleSetDetail>, StatusCodeHttpResult, ProblemHttpResult> Get(string insurer, int fiscalYear, RuleSetCatalog catalog, HttpContext context)
     {
         var rs = catalog.Find(insurer, fiscalYear);
-        if (rs is null) return UnknownRuleSet(catalog);
+        if (rs is null) return Missing(catalog, insurer, fiscalYear);
         context.Audit()?.Used(RuleSetStamp.Of(rs));
         if (ServiceHeaders.NotModified(context, rs.Hash)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var parameters = rs.ParameterTable.All.Select(View).ToArray();
@@ -80,7 +82,7 @@ public static class RuleSetEndpoints
     private static Results<Ok<ParameterLookup>, StatusCodeHttpResult, ProblemHttpResult> GetParameter(string insurer, int fiscalYear, string path, RuleSetCatalog catalog, HttpContext context)
     {
         var rs = catalog.Find(insurer, fiscalYear);
-        if (rs is null) return UnknownRuleSet(catalog);
+        if (rs is null) return Missing(catalog, insurer, fiscalYear);
         var stamp = RuleSetStamp.Of(rs);
         context.Audit()?.Used(stamp);
         if (!rs.ParameterTable.TryGet(path, out var parameter)) return UnknownParameter(rs, path);
@@ -88,10 +90,16 @@ public static class RuleSetEndpoints
         return TypedResults.Ok(new ParameterLookup(stamp, View(parameter)));
     }
 
-    private static ProblemHttpResult UnknownRuleSet(RuleSetCatalog catalog) =>
-        TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
+    /// <summary>503 for a rule set refused at start-up (where the operator finds why), else 404 listing the rule sets served.</summary>
+    private static ProblemHttpResult Missing(RuleSetCatalog catalog, string insurer, int fiscalYear)
+    {
+        if (catalog.RefusedAtStartUp(insurer, fiscalYear) is not null)
+            return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.RefusedRuleSet, catalog.Resolve(insurer, fiscalYear, trial: true).Refusal!.Detail,
+                [new FieldError("fiscalYear", "its rule set was refused at start-up")]));
+        return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
             $"There is no rule set for that insurer and fiscal year. Rule sets served: {string.Join(", ", catalog.RuleSets.Select(r => $"{r.Insurer.Id}/{r.FiscalYear}"))}.",
             [new FieldError("insurer", "no such rule set")]));
+    }
 
     /// <summary>
     /// 404 naming the path when it is a parameter path (dot-separated identifiers: no data a caller could

@@ -4,7 +4,9 @@ namespace KokuhoRules.Engine.Decisions;
 /// One rule of a decision as published: its name, its expression (nested rules shown joined with
 /// their operator), the outcome it gives, and its legal reference.
 /// </summary>
-public sealed record DecisionRule(string Name, string Expression, string Outcome, string? Reference, bool Confirmed, string File, int Line);
+/// <param name="Name">The name as shown: any parameter it refers to (<c>{salaryEarner.salaryRevenueAbove}</c>) rendered with the rule set's value.</param>
+/// <param name="NameTemplate">The name as written in the workflow, when it refers to parameters; null otherwise.</param>
+public sealed record DecisionRule(string Name, string Expression, string Outcome, string? Reference, bool Confirmed, string File, int Line, string? NameTemplate = null);
 
 /// <summary>How a decision's rules are evaluated.</summary>
 public enum DecisionEvaluation

@@ -102,7 +102,7 @@ public sealed class WorkflowSet
     public Decision<TFacts, TOutcome>? Compile<TFacts, TOutcome>(
         string name, string factsName, object parameters, string parametersName,
         IReadOnlyDictionary<string, TOutcome> outcomes, RuleSetErrors errors, JsonSourceFile fallbackFile,
-        DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
+        DecisionEvaluation evaluation = DecisionEvaluation.Compiled, ParameterTable? parameterTable = null)
     {
         _used.Add(name);
         if (!_workflows.TryGetValue(name, out var entry))
@@ -166,8 +166,9 @@ public sealed class WorkflowSet
             var condition = BuildRule(parser, rule, scope, file, path, errors);
             if (condition is not null) conditions.Add(condition);
             outcomeValues.Add(outcome);
-            published.Add(new DecisionRule(rule.RuleName ?? "", Describe(rule), rule.SuccessEvent ?? "", PropertyString(rule, "reference"),
-                PropertyString(rule, "confirmed") != "false", file.DisplayName, file.LineOf(path)));
+            published.Add(new DecisionRule(DisplayName(rule.RuleName ?? "", parameterTable, file, path, errors), Describe(rule), rule.SuccessEvent ?? "", PropertyString(rule, "reference"),
+                PropertyString(rule, "confirmed") != "false", file.DisplayName, file.LineOf(path),
+                rule.RuleName is { } raw && RuleNameTemplate.HasPlaceholders(raw) ? raw : null));
         }
         if (rules.Count > 0)
         {
@@ -336,6 +337,21 @@ public sealed class WorkflowSet
             errors.Add(file, path, $"expression does not compile: {e.Message} (\"{text}\")");
         }
         return null;
+    }
+
+    /// <summary>A rule's name with the parameters it refers to rendered; a reference to no parameter is an error at the name.</summary>
+    private static string DisplayName(string name, ParameterTable? table, JsonSourceFile file, string path, RuleSetErrors errors)
+    {
+        if (!RuleNameTemplate.HasPlaceholders(name)) return name;
+        if (table is null)
+        {
+            errors.Add(file, path + ".RuleName", "this decision's rule names cannot refer to parameters");
+            return name;
+        }
+        var rendered = RuleNameTemplate.Render(name, table, out var unknown);
+        foreach (var u in unknown)
+            errors.Add(file, path + ".RuleName", $"the rule name refers to '{{{u}}}', which is not a parameter of this rule set");
+        return rendered;
     }
 
     private static string Describe(Rule rule)

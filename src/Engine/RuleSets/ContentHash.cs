@@ -14,15 +14,24 @@ public static class ContentHash
     public const string ManifestFileName = "manifest.json";
 
     /// <summary>Hashes the files of a layer folder (the manifest excluded).</summary>
-    public static string OfFolder(string folder)
-    {
-        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+    public static string OfFolder(string folder) => OfFiles(FilesOf(folder));
+
+    /// <summary>The files a layer's hash covers: every file of the folder but the manifest, by '/'-separated relative path, in ordinal order.</summary>
+    public static IReadOnlyList<(string RelativePath, byte[] Bytes)> FilesOf(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(f => (Relative: Path.GetRelativePath(folder, f).Replace('\\', '/'), Full: f))
             .Where(f => f.Relative != ManifestFileName)
             .OrderBy(f => f.Relative, StringComparer.Ordinal)
-            .Select(f => (f.Relative, File.ReadAllBytes(f.Full)));
-        return OfFiles(files);
-    }
+            .Select(f => (f.Relative, File.ReadAllBytes(f.Full)))
+            .ToArray();
+
+    /// <summary>
+    /// The hash of each file of a layer folder (<c>sha256:&lt;hex&gt;</c> of its bytes), sealed beside the
+    /// content hash so that a changed published layer can be reported by the file that changed.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PerFile(IEnumerable<(string RelativePath, byte[] Bytes)> files) =>
+        files.OrderBy(f => f.RelativePath, StringComparer.Ordinal)
+            .ToDictionary(f => f.RelativePath, f => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(f.Bytes)), StringComparer.Ordinal);
 
     /// <summary>Hashes named file contents the way <see cref="OfFolder"/> does.</summary>
     public static string OfFiles(IEnumerable<(string RelativePath, byte[] Bytes)> files)

@@ -75,7 +75,7 @@ public sealed class ParameterTable
 /// <remarks>
 /// Leaf types: <c>long</c> (yen), <c>int</c>, <c>bool</c>, <c>string</c>, enums (by name),
 /// <see cref="Ratio"/> (a decimal number such as 0.0804, never a float), <see cref="LocalDate"/>
-/// (<c>"YYYY-MM-DD"</c>), and any record or list read with System.Text.Json (camelCase, unknown
+/// (<c>"YYYY-MM-DD"</c>) and lists of them, and any record or list read with System.Text.Json (camelCase, unknown
 /// members refused). A property typed <c>IReadOnlyDictionary&lt;string, TGroup&gt;</c> is a group whose
 /// keys are names (e.g. component names), kept in file order. Nullable properties are optional.
 /// </remarks>
@@ -110,7 +110,7 @@ public static class ParameterBinder
             }
             foreach (var key in file.Root.EnumerateObject())
             {
-                if (key.Name == "$comment") continue;
+                if (IsAnnotation(key.Name)) continue;
                 var prop = props.FirstOrDefault(p => p.Key == key.Name).Value;
                 if (prop is null)
                     errors.Add(file, "$." + key.Name, $"unknown parameter group '{key.Name}' (this layer has: {string.Join(", ", props.Where(p => LayerOf(p.Value) == layerKind).Select(p => p.Key))})");
@@ -135,22 +135,25 @@ public static class ParameterBinder
         return errors.All.Count > before ? null : root;
     }
 
-    private static RuleSetLayerKind LayerOf(PropertyInfo p) =>
+    /// <summary>Keys that annotate a file rather than hold a parameter: <c>$comment</c> (a note) and <c>$schema</c> (the file's JSON Schema, for editors).</summary>
+    internal static bool IsAnnotation(string key) => key is "$comment" or "$schema";
+
+    internal static RuleSetLayerKind LayerOf(PropertyInfo p) =>
         p.GetCustomAttribute<FromLayerAttribute>()?.Layer
         ?? throw new InvalidOperationException($"{p.DeclaringType!.Name}.{p.Name} has no [FromLayer]");
 
-    private static List<KeyValuePair<string, PropertyInfo>> GroupProperties(Type type) =>
+    internal static List<KeyValuePair<string, PropertyInfo>> GroupProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite)
             .Select(p => KeyValuePair.Create(JsonNamingPolicy.CamelCase.ConvertName(p.Name), p))
             .ToList();
 
-    private static bool IsOptional(PropertyInfo p) =>
+    internal static bool IsOptional(PropertyInfo p) =>
         Nullable.GetUnderlyingType(p.PropertyType) is not null || Nullability.Create(p).WriteState == NullabilityState.Nullable;
 
-    private static bool IsGroup(Type t) => t.GetCustomAttribute<ParameterGroupAttribute>() is not null;
+    internal static bool IsGroup(Type t) => t.GetCustomAttribute<ParameterGroupAttribute>() is not null;
 
-    private static Type? DictionaryValueType(Type t) =>
+    internal static Type? DictionaryValueType(Type t) =>
         t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && t.GetGenericArguments()[0] == typeof(string)
             ? t.GetGenericArguments()[1]
             : null;
@@ -168,7 +171,7 @@ public static class ParameterBinder
             var dict = (IDictionary)Activator.CreateInstance(typeof(OrderedDictionary<,>).MakeGenericType(typeof(string), valueType))!;
             foreach (var entry in element.EnumerateObject())
             {
-                if (entry.Name == "$comment") continue;
+                if (IsAnnotation(entry.Name)) continue;
                 var child = ReadNode(valueType, entry.Value, path + "." + entry.Name, layer, file, errors, infos);
                 if (child is not null) dict[entry.Name] = child;
             }
@@ -185,7 +188,7 @@ public static class ParameterBinder
             var props = GroupProperties(type);
             foreach (var key in element.EnumerateObject())
             {
-                if (key.Name == "$comment") continue;
+                if (IsAnnotation(key.Name)) continue;
                 if (props.All(p => p.Key != key.Name))
                     errors.Add(file, jsonPath + "." + key.Name, $"unknown parameter '{path}.{key.Name}' (known here: {string.Join(", ", props.Select(p => p.Key))})");
             }
@@ -293,9 +296,18 @@ public static class ParameterBinder
             problem = "must be a date 'YYYY-MM-DD'";
             return null;
         }
+        if (type == typeof(IReadOnlyList<LocalDate>))
+        {
+            if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(d => d.ValueKind == JsonValueKind.String && LocalDatePattern.Iso.Parse(d.GetString()!).Success))
+                return value.EnumerateArray().Select(d => LocalDatePattern.Iso.Parse(d.GetString()!).Value).ToArray();
+            problem = "must be a list of dates 'YYYY-MM-DD'";
+            return null;
+        }
         if (type.IsEnum)
         {
-            if (value.ValueKind == JsonValueKind.String && Enum.TryParse(type, value.GetString(), ignoreCase: true, out var e) && !int.TryParse(value.GetString(), out _)) return e;
+            // Exactly the camelCase name, as the rule-set schemas say (no other case, no number).
+            if (value.ValueKind == JsonValueKind.String && Enum.GetNames(type).FirstOrDefault(n => JsonNamingPolicy.CamelCase.ConvertName(n) == value.GetString()) is { } name)
+                return Enum.Parse(type, name);
             problem = $"must be one of: {string.Join(", ", Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName))}";
             return null;
         }

@@ -4,7 +4,14 @@ namespace KokuhoRules.Engine.RuleSets;
 public sealed record RuleSetScan(IReadOnlyList<RuleSetSource> Sources, IReadOnlyList<RuleSetFailure> Failures);
 
 /// <summary>A rule set (or a lone layer) that was refused, with every error found in it.</summary>
-public sealed record RuleSetFailure(string RuleSet, IReadOnlyList<RuleSetError> Errors);
+/// <param name="RuleSet">What was refused, as shown to people (<c>amagasaki/2025 2025.1</c>, <c>national/2025</c>).</param>
+/// <param name="Insurer">The insurer whose rule set it is (<c>national</c> for a national layer), from the folder when the manifest could not be read; null when unknown.</param>
+/// <param name="FiscalYear">Its fiscal year, likewise; null when unknown.</param>
+public sealed record RuleSetFailure(string RuleSet, IReadOnlyList<RuleSetError> Errors, string? Insurer = null, int? FiscalYear = null)
+{
+    /// <summary>Whether this failure is the rule set of <paramref name="insurer"/> for <paramref name="fiscalYear"/>.</summary>
+    public bool Concerns(string insurer, int fiscalYear) => Insurer == insurer && FiscalYear == fiscalYear;
+}
 
 /// <summary>
 /// Finds and reads rule-set layers under one or more roots. A root holds
@@ -23,11 +30,13 @@ public static class RuleSetLoader
     /// <summary>Reads every layer under the roots.</summary>
     public static RuleSetScan Scan(IEnumerable<string> roots)
     {
+        var rootList = roots.ToArray();
         var nationals = new Dictionary<int, RuleSetLayer>();
+        var refusedNationals = new Dictionary<int, string>();
         var municipals = new List<RuleSetLayer>();
         var failures = new List<RuleSetFailure>();
 
-        foreach (var root in roots)
+        foreach (var root in rootList)
         {
             if (!Directory.Exists(root))
             {
@@ -39,11 +48,14 @@ public static class RuleSetLoader
                 foreach (var yearDir in Directory.EnumerateDirectories(insurerDir).Order(StringComparer.Ordinal))
                 {
                     var display = Path.GetRelativePath(root, yearDir).Replace('\\', '/');
+                    var folderInsurer = Path.GetFileName(insurerDir);
+                    int? folderYear = int.TryParse(Path.GetFileName(yearDir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null;
                     var errors = new RuleSetErrors();
                     var layer = ReadLayer(yearDir, display, errors);
                     if (layer is null)
                     {
-                        failures.Add(new RuleSetFailure(display, errors.All));
+                        failures.Add(new RuleSetFailure(display, errors.All, folderInsurer, folderYear));
+                        if (folderInsurer == NationalFolder && folderYear is { } refusedYear) refusedNationals.TryAdd(refusedYear, display);
                         continue;
                     }
                     var isNationalFolder = Path.GetFileName(insurerDir) == NationalFolder;
@@ -52,13 +64,14 @@ public static class RuleSetLoader
                         || Path.GetFileName(yearDir) != layer.Manifest.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     {
                         failures.Add(new RuleSetFailure(display, [new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
-                            $"the folder must be named {expectedFolder}/{layer.Manifest.FiscalYear} after its manifest")]));
+                            $"the folder must be named {expectedFolder}/{layer.Manifest.FiscalYear} after its manifest")], folderInsurer, folderYear));
                         continue;
                     }
                     if (layer.Manifest.Layer == RuleSetLayerKind.National)
                     {
                         if (!nationals.TryAdd(layer.Manifest.FiscalYear, layer))
-                            failures.Add(new RuleSetFailure(display, [new RuleSetError(display, "$", 0, $"a national layer for fiscal year {layer.Manifest.FiscalYear} was already read from {nationals[layer.Manifest.FiscalYear].Folder}")]));
+                            failures.Add(new RuleSetFailure(display, [new RuleSetError(display, "$", 0, $"a national layer for fiscal year {layer.Manifest.FiscalYear} was already read from {nationals[layer.Manifest.FiscalYear].Folder}")],
+                                NationalFolder, layer.Manifest.FiscalYear));
                     }
                     else
                     {
@@ -71,15 +84,21 @@ public static class RuleSetLoader
         var sources = new List<RuleSetSource>();
         foreach (var m in municipals)
         {
-            var key = $"{m.Manifest.Insurer!.Id}/{m.Manifest.FiscalYear}";
-            if (sources.Any(s => s.Insurer == m.Manifest.Insurer.Id && s.FiscalYear == m.Manifest.FiscalYear))
+            var insurer = m.Manifest.Insurer!.Id;
+            var year = m.Manifest.FiscalYear;
+            var key = $"{insurer}/{year}";
+            if (sources.Any(s => s.Insurer == insurer && s.FiscalYear == year))
             {
-                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, $"rule set {key} is defined in more than one root")]));
+                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, $"rule set {key} is defined in more than one root")], insurer, year));
                 continue;
             }
-            if (!nationals.TryGetValue(m.Manifest.FiscalYear, out var national))
+            if (!nationals.TryGetValue(year, out var national))
             {
-                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, $"there is no national layer for fiscal year {m.Manifest.FiscalYear} (expected a folder {NationalFolder}/{m.Manifest.FiscalYear})")]));
+                var why = refusedNationals.TryGetValue(year, out var refused)
+                    ? $"its national layer {refused} was refused (its own errors are listed under {refused})"
+                    : $"there is no national layer for fiscal year {year} in the roots read ({string.Join(", ", rootList)}); "
+                      + $"expected a folder {NationalFolder}/{year}. The roots given replace the bundled rule sets: to add a city to them, name the bundled root too";
+                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, why)], insurer, year));
                 continue;
             }
             sources.Add(new RuleSetSource(national, m));
@@ -124,11 +143,42 @@ public static class RuleSetLoader
         if (!files.ContainsKey(RuleSetLayer.ParametersFileName) && !errors.Any)
             errors.Add(new RuleSetError(displayPath, "$", 0, $"no {RuleSetLayer.ParametersFileName} in the folder"));
 
-        var hash = ContentHash.OfFolder(folder);
+        var hashed = ContentHash.FilesOf(folder);
+        var hash = ContentHash.OfFiles(hashed);
         if (manifest is { Status: RuleSetStatus.Published, ContentHash: { } sealedHash } && sealedHash != hash)
-            errors.Add(new RuleSetError(manifestFile.DisplayName, "$.contentHash", manifestFile.LineOf("$.contentHash"),
-                $"the files no longer match the published content hash (now {hash}); a published layer cannot change: publish a new version"));
+            ReportChangedFiles(displayPath, manifestFile, manifest, hashed, hash, errors);
 
         return errors.Any || manifest is null ? null : new RuleSetLayer(folder, displayPath, manifest, files, hash);
+    }
+
+    /// <summary>
+    /// A published layer whose files no longer match its seal: each file that changed, appeared or
+    /// disappeared is named (from the per-file hashes sealed beside the content hash); a manifest sealed
+    /// before those existed can only say that some file changed.
+    /// </summary>
+    private static void ReportChangedFiles(string displayPath, JsonSourceFile manifestFile, RuleSetManifest manifest,
+        IReadOnlyList<(string RelativePath, byte[] Bytes)> files, string hash, RuleSetErrors errors)
+    {
+        const string Rule = "a published layer cannot change: publish a new version";
+        if (manifest.FileHashes is not { } sealedFiles)
+        {
+            errors.Add(new RuleSetError(manifestFile.DisplayName, "$.contentHash", manifestFile.LineOf("$.contentHash"),
+                $"the files no longer match the published content hash (now {hash}); {Rule}"));
+            return;
+        }
+        var now = ContentHash.PerFile(files);
+        var before = errors.All.Count;
+        foreach (var (path, fileHash) in now)
+        {
+            if (!sealedFiles.TryGetValue(path, out var sealedHash))
+                errors.Add(new RuleSetError($"{displayPath}/{path}", "$", 0, $"this file was added after the layer was published; {Rule}"));
+            else if (sealedHash != fileHash)
+                errors.Add(new RuleSetError($"{displayPath}/{path}", "$", 0, $"this file no longer matches the hash sealed in {ContentHash.ManifestFileName} when the layer was published; {Rule}"));
+        }
+        foreach (var path in sealedFiles.Keys.Where(p => !now.ContainsKey(p)))
+            errors.Add(new RuleSetError($"{displayPath}/{path}", "$", 0, $"this file was removed after the layer was published; {Rule}"));
+        if (errors.All.Count == before)
+            errors.Add(new RuleSetError(manifestFile.DisplayName, "$.contentHash", manifestFile.LineOf("$.contentHash"),
+                $"the content hash does not match the files (now {hash}) although every file matches its sealed hash: the manifest was edited; {Rule}"));
     }
 }

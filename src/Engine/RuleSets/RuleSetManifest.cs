@@ -43,8 +43,12 @@ public sealed record RuleSetManifest(
     LocalDate EffectiveFrom,
     LocalDate EffectiveUntil,
     string? ContentHash,
-    string? Description)
+    string? Description,
+    IReadOnlyDictionary<string, string>? FileHashes = null)
 {
+    /// <summary>The manifest field holding the hash of each sealed file (written with the content hash).</summary>
+    public const string FileHashesField = "files";
+
     /// <summary>Reads and checks a manifest; every problem is added to <paramref name="errors"/>.</summary>
     public static RuleSetManifest? Read(JsonSourceFile file, RuleSetErrors errors)
     {
@@ -54,7 +58,7 @@ public sealed record RuleSetManifest(
             errors.Add(file, "$", "a manifest must be a JSON object");
             return null;
         }
-        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", "description", "$comment" };
+        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
 
@@ -124,9 +128,17 @@ public sealed record RuleSetManifest(
         }
         var description = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
 
+        Dictionary<string, string>? fileHashes = null;
+        if (root.TryGetProperty(FileHashesField, out var files))
+        {
+            if (files.ValueKind != JsonValueKind.Object || files.EnumerateObject().Any(f => f.Value.ValueKind != JsonValueKind.String || !(f.Value.GetString() ?? "").StartsWith("sha256:", StringComparison.Ordinal)))
+                errors.Add(file, "$." + FileHashesField, "files must be an object { \"parameters.json\": \"sha256:<hex>\", … } (written by 'kokuho rulesets hash --write')");
+            else fileHashes = files.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!, StringComparer.Ordinal);
+        }
+
         return errors.All.Count > before || version is null
             ? null
-            : new RuleSetManifest(layer, insurer, fiscalYear, version, status, from, until, hash, description);
+            : new RuleSetManifest(layer, insurer, fiscalYear, version, status, from, until, hash, description, fileHashes);
     }
 
     private static string? RequiredString(JsonSourceFile file, JsonElement obj, string name, RuleSetErrors errors, string parent = "$")

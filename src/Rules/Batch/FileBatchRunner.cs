@@ -90,10 +90,8 @@ public sealed class FileBatchRunner(PremiumService premiums)
 
     private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
     {
-        var rs = premiums.Catalog.Find(insurer, fiscalYear) ?? throw new InvalidOperationException($"there is no rule set {insurer}/{fiscalYear}");
-        if (rs.Status == Engine.RuleSets.RuleSetStatus.Draft && !trial)
-            throw new InvalidOperationException($"rule set {insurer}/{fiscalYear} ({rs.Version}) is a draft: only a trial run (--trial) may use it");
-        return rs;
+        var (rs, refusal) = premiums.Catalog.Resolve(insurer, fiscalYear, trial);
+        return rs ?? throw new InvalidOperationException(refusal!.Detail);
     }
 
     private static string ErrorsPath(string output) => output + ".errors.jsonl";

@@ -6,13 +6,17 @@ namespace KokuhoRules.Rules.Premium;
 
 /// <summary>One installment (期) of 普通徴収: its number in the year's schedule, its due date (納期限) and amount.</summary>
 /// <param name="Number">1 for the first installment of the schedule (第1期), and so on.</param>
+/// <param name="DueDate">納期限, moved off holidays where the rule set says so.</param>
 public sealed record InstallmentBill(int Number, LocalDate DueDate, long Amount);
 
 /// <summary>A slot of the year's installment schedule, before an amount is put in it.</summary>
-public readonly record struct InstallmentSlot(int Number, LocalDate DueDate)
+/// <param name="Number">1 for the first installment of the schedule (第1期), and so on.</param>
+/// <param name="DueDate">納期限: the scheduled day, moved off holidays where the rule set says so.</param>
+/// <param name="Scheduled">The month the installment belongs to (its 期の月); null: the month of the due date.</param>
+public readonly record struct InstallmentSlot(int Number, LocalDate DueDate, YearMonth? Scheduled = null)
 {
-    /// <summary>The month the installment falls due in.</summary>
-    public YearMonth Month => new(DueDate.Year, DueDate.Month);
+    /// <summary>The month the installment belongs to, even when its due date moved into the next month (12月31日 → 1月5日).</summary>
+    public YearMonth Month => Scheduled ?? new YearMonth(DueDate.Year, DueDate.Month);
 }
 
 /// <summary>
@@ -22,20 +26,38 @@ public readonly record struct InstallmentSlot(int Number, LocalDate DueDate)
 /// </summary>
 public static class InstallmentSchedule
 {
-    /// <summary>The year's installment slots (e.g. June–March), numbered from 1, with their due dates.</summary>
-    public static IReadOnlyList<InstallmentSlot> Slots(PremiumRuleSet rs)
+    /// <summary>The year's installment slots (e.g. June–March), numbered from 1, with their due dates (computed once per rule set).</summary>
+    public static IReadOnlyList<InstallmentSlot> Slots(PremiumRuleSet rs) => rs.InstallmentSlots;
+
+    /// <summary>
+    /// Builds the slots: each installment month of the year on the rule set's due day (0: the month's last
+    /// day), then, where the national layer says so (地方自治法第4条の2第4項), moved to the next day that is
+    /// not a weekly holiday, a national holiday or one of the insurer's year-end holidays.
+    /// </summary>
+    internal static InstallmentSlot[] BuildSlots(FiscalYear fy, InstallmentParameters p, HolidayParameters holidays)
     {
-        var p = rs.Parameters.Installments;
-        var fy = new FiscalYear(rs.FiscalYear);
+        var closed = new HashSet<LocalDate>(holidays.NationalHolidays);
         var slots = new InstallmentSlot[p.Months.Count];
         for (var i = 0; i < slots.Length; i++)
         {
             var month = p.Months[i];
             var yearMonth = new YearMonth(month >= 4 ? fy.Year : fy.Year + 1, month);
             var day = p.DueDayOfMonth == 0 ? CalendarSystem.Iso.GetDaysInMonth(yearMonth.Year, yearMonth.Month) : p.DueDayOfMonth;
-            slots[i] = new InstallmentSlot(i + 1, yearMonth.OnDayOfMonth(day));
+            var due = yearMonth.OnDayOfMonth(day);
+            if (holidays.DueDateOnHoliday == DueDateOnHoliday.NextBusinessDay)
+                while (IsHoliday(due, closed, holidays.WeeklyHolidays, p.YearEndHolidays)) due = due.PlusDays(1);
+            slots[i] = new InstallmentSlot(i + 1, due, yearMonth);
         }
         return slots;
+    }
+
+    /// <summary>Whether the offices are closed on a date: a weekly holiday, a national holiday or a year-end holiday of the insurer.</summary>
+    public static bool IsHoliday(LocalDate date, IReadOnlySet<LocalDate> nationalHolidays, IReadOnlyList<IsoDayOfWeek> weekly, IReadOnlyList<MonthDay> yearEnd)
+    {
+        if (nationalHolidays.Contains(date)) return true;
+        for (var i = 0; i < weekly.Count; i++) if (weekly[i] == date.DayOfWeek) return true;
+        for (var i = 0; i < yearEnd.Count; i++) if (yearEnd[i].Month == date.Month && yearEnd[i].Day == date.Day) return true;
+        return false;
     }
 
     /// <summary>The due date of the year's first installment (最初の納期), which starts the 110条の2 time limit.</summary>

@@ -56,6 +56,10 @@ public sealed class PremiumParameters
     [FromLayer(RuleSetLayerKind.National)]
     public AssessmentTimeLimitParameters AssessmentTimeLimit { get; set; } = null!;
 
+    /// <summary>休日: the days a due date (納期限) cannot fall on (地方自治法第4条の2), and what happens when it would.</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public HolidayParameters Holidays { get; set; } = null!;
+
     /// <summary>The insurer's rates and caps per component.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
     public IReadOnlyDictionary<string, ComponentRates> Rates { get; set; } = null!;
@@ -130,8 +134,13 @@ public sealed class ReductionParameters
     /// <summary>2割: per insured person and 特定同一世帯所属者.</summary>
     public long TwoTenthsPerPerson { get; set; }
 
+    /// <summary>The part of the 均等割 and 平等割 removed for a 7割 household (0.7).</summary>
     public Ratio SevenTenthsRatio { get; set; }
+
+    /// <summary>The part removed for a 5割 household (0.5).</summary>
     public Ratio FiveTenthsRatio { get; set; }
+
+    /// <summary>The part removed for a 2割 household (0.2).</summary>
     public Ratio TwoTenthsRatio { get; set; }
 
     /// <summary>Deducted from the 公的年金等所得 of a person 65 or over (15万円) in the test.</summary>
@@ -193,6 +202,7 @@ public sealed class AgeParameters
 [ParameterGroup]
 public sealed class PreschoolParameters
 {
+    /// <summary>The reduction lasts until the first 31 March after the child reaches this age (6: 小学校就学前).</summary>
     public int SchoolAge { get; set; }
 
     /// <summary>The part of the (already reduced) 均等割 removed (0.5).</summary>
@@ -376,6 +386,38 @@ public sealed class InstallmentParameters
     /// only in the installments up to its last liable month, as Kamo and Haebaru do.
     /// </summary>
     public bool OnlyWhileLiable { get; set; }
+
+    /// <summary>
+    /// The insurer's own holidays at the year's turn (年末年始, e.g. 12月29日〜1月3日), set by its ordinance under
+    /// 地方自治法第4条の2第2項第3号; with the national holidays and weekends, no due date falls on them.
+    /// </summary>
+    public IReadOnlyList<MonthDay> YearEndHolidays { get; set; } = null!;
+}
+
+/// <summary>A day of the year without a year (a recurring holiday such as 12月29日).</summary>
+public sealed record MonthDay(int Month, int Day);
+
+/// <summary>What a due date does when it falls on a day the offices are closed.</summary>
+public enum DueDateOnHoliday
+{
+    /// <summary>The due date stays where it falls.</summary>
+    Unchanged,
+    /// <summary>The due date moves to the next day that is not a holiday (地方自治法第4条の2第4項).</summary>
+    NextBusinessDay,
+}
+
+/// <summary>休日 of every local government (地方自治法第4条の2第2項第1号・第2号) and the due-date rule (同第4項).</summary>
+[ParameterGroup]
+public sealed class HolidayParameters
+{
+    /// <summary>The days of the week that are holidays (日曜日及び土曜日).</summary>
+    public IReadOnlyList<IsoDayOfWeek> WeeklyHolidays { get; set; } = null!;
+
+    /// <summary>The national holidays (国民の祝日に関する法律に規定する休日) of the fiscal year, 振替休日 and 国民の休日 included.</summary>
+    public IReadOnlyList<LocalDate> NationalHolidays { get; set; } = null!;
+
+    /// <summary>Whether a due date that falls on a holiday moves to the next business day.</summary>
+    public DueDateOnHoliday DueDateOnHoliday { get; set; }
 }
 
 /// <summary>国保法110条の2: the period for making or changing an assessment (賦課決定の期間制限).</summary>

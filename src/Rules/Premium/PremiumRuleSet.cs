@@ -54,6 +54,7 @@ public sealed class PremiumRuleSet
         NextDayYears = nextDays.Select(d => d.Year).ToArray();
         NextDayMonthDays = nextDays.Select(d => d.Month * 100 + d.Day).ToArray();
         PriorDecember31 = new NodaTime.LocalDate(fy.Year - 1, 12, 31);
+        InstallmentSlots = InstallmentSchedule.BuildSlots(fy, parameters.Installments, parameters.Holidays);
         March31BeforeYear = new NodaTime.LocalDate(fy.Year, 3, 31);
     }
 
@@ -68,6 +69,9 @@ public sealed class PremiumRuleSet
 
     /// <summary>The 31 March before the fiscal year: the date of the 未就学児 / 18歳 tests.</summary>
     internal NodaTime.LocalDate March31BeforeYear { get; }
+
+    /// <summary>The year's installment slots with their due dates, moved off holidays (期割の納期).</summary>
+    internal InstallmentSlot[] InstallmentSlots { get; }
 
     /// <summary>The last day of each month of the fiscal year (April first): the month-end rule's dates.</summary>
     internal NodaTime.LocalDate[] MonthEnds { get; }

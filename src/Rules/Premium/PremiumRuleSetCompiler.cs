@@ -37,6 +37,24 @@ public static class PremiumRuleSetCompiler
     /// <summary>The name expressions use for the parameters.</summary>
     public const string ParametersName = "p";
 
+    /// <summary>
+    /// The JSON Schemas of the premium parameter files, generated from <see cref="PremiumParameters"/> (the
+    /// model the compiler binds), by file name under <c>rulesets/schema/</c>.
+    /// </summary>
+    public static IReadOnlyList<(string FileName, System.Text.Json.Nodes.JsonObject Schema)> ParameterSchemas() =>
+    [
+        (NationalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.National, NationalParametersSchema,
+            "KokuhoRules premium parameters, national layer (rulesets/national/<year>/parameters.json)")),
+        (MunicipalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.Municipal, MunicipalParametersSchema,
+            "KokuhoRules premium parameters, municipal layer (rulesets/<insurer>/<year>/parameters.json)")),
+    ];
+
+    /// <summary>The schema file of a national layer's premium parameters.</summary>
+    public const string NationalParametersSchema = "premium.national.parameters.schema.json";
+
+    /// <summary>The schema file of a municipal layer's premium parameters.</summary>
+    public const string MunicipalParametersSchema = "premium.municipal.parameters.schema.json";
+
     /// <summary>Compiles, or throws <see cref="RuleSetValidationException"/> with every error found.</summary>
     /// <param name="evaluation">Compiled delegates (the default, and the only mode the service uses), or every decision through RulesEngine (the naive reference).</param>
     public static PremiumRuleSet Compile(RuleSetSource source, DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
@@ -47,14 +65,14 @@ public static class PremiumRuleSetCompiler
         if (source.Municipal.Parameters is { } mp) layers[RuleSetLayerKind.Municipal] = mp;
         var parameters = ParameterBinder.Bind<PremiumParameters>(layers, errors, out var table);
         errors.ThrowIfAny(source.ToString());
-        Validate(parameters!, table, errors);
+        Validate(parameters!, table, source.FiscalYear, errors);
         errors.ThrowIfAny(source.ToString());
         var p = parameters!;
 
         var workflows = WorkflowSet.Read(source, errors);
         var anchor = source.National.Workflows ?? source.National.Parameters!;
         Decision<TFacts, TOut>? Compile<TFacts, TOut>(string name, string factsName, IReadOnlyDictionary<string, TOut> outcomes) =>
-            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor, evaluation);
+            workflows.Compile<TFacts, TOut>(name, factsName, p, ParametersName, outcomes, errors, anchor, evaluation, table);
 
         var insured = Compile<MemberDateFacts, bool>(WorkflowNames.Insured, MemberFactsName, Outcomes.Boolean);
         var components = new List<PremiumComponent>();
@@ -80,7 +98,7 @@ public static class PremiumRuleSetCompiler
             perinatal!, unemployment!, formerDependant!, specified!);
     }
 
-    private static void Validate(PremiumParameters p, ParameterTable table, RuleSetErrors errors)
+    private static void Validate(PremiumParameters p, ParameterTable table, int fiscalYear, RuleSetErrors errors)
     {
         void Error(string path, string message) => errors.Add(table.ErrorAt(path, message));
 
@@ -154,6 +172,16 @@ public static class PremiumRuleSetCompiler
             Error("installments.dueDayOfMonth", "the due day must be 1 to 28, or 0 for the month's last day");
         if (p.AssessmentTimeLimit.Years <= 0 || p.AssessmentTimeLimit.ReductionExceptionYears < p.AssessmentTimeLimit.Years)
             Error("assessmentTimeLimit.years", "the time limit must be positive, and the reduction exception at least as long");
+        var fy = new Calendar.FiscalYear(fiscalYear);
+        if (p.Holidays.NationalHolidays.FirstOrDefault(d => !fy.Contains(d)) is { } outside && outside != default)
+            Error("holidays.nationalHolidays", $"{outside:uuuu-MM-dd} is not in fiscal year {fiscalYear} ({fy.Start:uuuu-MM-dd}..{fy.End:uuuu-MM-dd}): list the holidays of this year");
+        if (p.Holidays.NationalHolidays.Distinct().Count() != p.Holidays.NationalHolidays.Count)
+            Error("holidays.nationalHolidays", "a holiday is listed twice");
+        if (p.Holidays.WeeklyHolidays.Any(d => d == NodaTime.IsoDayOfWeek.None))
+            Error("holidays.weeklyHolidays", "the days must be monday … sunday");
+        foreach (var d in p.Installments.YearEndHolidays)
+            if (d.Month is < 1 or > 12 || d.Day < 1 || d.Day > NodaTime.CalendarSystem.Iso.GetDaysInMonth(2024, d.Month))
+                Error("installments.yearEndHolidays", $"month {d.Month}, day {d.Day} is not a day of the year");
         if (!Rounding.AllowedUnits.Contains(p.Installments.UnitYen))
             Error("installments.unitYen", $"the unit must be one of {string.Join(", ", Rounding.AllowedUnits)} yen");
     }

@@ -73,6 +73,8 @@ public enum AssessmentFailureKind
     UnknownRuleSet,
     /// <summary>The rule set is a draft and the request is not a trial.</summary>
     DraftRuleSet,
+    /// <summary>The rule set was refused when the rule sets were loaded: the operator's matter, not the caller's.</summary>
+    RefusedRuleSet,
 }
 
 /// <summary>A refusal: its kind, a sentence saying why, and the fields at fault.</summary>
@@ -112,29 +114,23 @@ public sealed class PremiumService(RuleSetCatalog catalog)
         if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
         if (errors.Count > 0) return (null, null, Invalid(errors));
 
-        var rs = Catalog.Find(request.Insurer!, request.FiscalYear!.Value);
-        if (rs is null)
+        var (rs, refusal) = Catalog.Resolve(request.Insurer!, request.FiscalYear!.Value, request.Trial ?? false);
+        if (refusal is not null)
         {
-            // The request's own values are not repeated: the insurer is named only when it is one of the catalog's.
-            var known = Catalog.RuleSets.Where(r => r.Insurer.Id == request.Insurer).Select(r => r.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            var detail = known.Length > 0
-                ? $"There is no rule set for insurer '{request.Insurer}' and that fiscal year; its rule sets cover fiscal years {string.Join(", ", known)}."
-                : $"There is no rule set for that insurer. Known insurers: {string.Join(", ", Catalog.RuleSets.Select(r => r.Insurer.Id).Distinct())}.";
-            return (null, null, new AssessmentFailure(AssessmentFailureKind.UnknownRuleSet, detail, [new FieldError(known.Length > 0 ? "fiscalYear" : "insurer", "no such rule set")]));
-        }
-        var trial = request.Trial ?? false;
-        if (rs.Status == RuleSetStatus.Draft && !trial)
-        {
-            return (null, null, new AssessmentFailure(AssessmentFailureKind.DraftRuleSet,
-                $"Rule set {rs.Insurer.Id}/{rs.FiscalYear} (version {rs.Version}) is a draft: {rs.UnconfirmedParameters.Count} of its parameters are not confirmed by a source and it is not published. Only a trial calculation may use it: send \"trial\": true.",
-                [new FieldError("trial", "must be true to use a draft rule set")]));
+            var kind = refusal.Kind switch
+            {
+                RuleSetRefusalKind.RefusedAtStartUp => AssessmentFailureKind.RefusedRuleSet,
+                RuleSetRefusalKind.Draft => AssessmentFailureKind.DraftRuleSet,
+                _ => AssessmentFailureKind.UnknownRuleSet,
+            };
+            return (null, null, new AssessmentFailure(kind, refusal.Detail, [new FieldError(refusal.Field, refusal.FieldMessage)]));
         }
 
         var household = SnapshotReader.Read(request.Household, "household", errors);
         if (household is null) return (null, null, Invalid(errors));
 
         var t = trace ? new Trace() : null;
-        return (rs, PremiumCalculator.Assess(rs, household, t), null);
+        return (rs, PremiumCalculator.Assess(rs!, household, t), null);
     }
 
     private static AssessmentFailure Invalid(List<FieldError> errors) =>

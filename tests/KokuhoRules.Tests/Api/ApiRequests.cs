@@ -69,6 +69,7 @@ public static class ApiRequests
         public const string InvalidRequest = "urn:kokuhorules:problem:invalid-request";
         public const string UnknownRuleSet = "urn:kokuhorules:problem:unknown-ruleset";
         public const string DraftRuleSet = "urn:kokuhorules:problem:draft-ruleset";
+        public const string RefusedRuleSet = "urn:kokuhorules:problem:refused-ruleset";
         public const string IndividualNumber = "urn:kokuhorules:problem:individual-number";
         public const string Unauthenticated = "urn:kokuhorules:problem:unauthenticated";
         public const string Forbidden = "urn:kokuhorules:problem:forbidden";

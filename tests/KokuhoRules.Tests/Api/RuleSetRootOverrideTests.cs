@@ -14,7 +14,7 @@ namespace KokuhoRules.Tests.Api;
 /// <remarks>
 /// The loader checks a published layer's content hash before anything else and refuses a layer whose
 /// files no longer match it, so merely editing the file would only ever report the hash mismatch (see
-/// <see cref="Cli.ValidateCommandTests.Editing_a_published_layer_without_sealing_it_again_is_refused_by_its_hash"/>).
+/// <see cref="Cli.ValidateCommandTests.Editing_a_published_layer_without_sealing_it_again_is_refused_naming_the_file_that_changed"/>).
 /// Sealing it again, as <c>kokuho rulesets hash --write</c> would, lets the compiler reach the cap check:
 /// the test shows a properly sealed, published layer is still refused when its content breaks the law.
 /// </remarks>
@@ -94,13 +94,17 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task Amagasaki_2025_cannot_be_assessed()
+    public async Task Amagasaki_2025_cannot_be_assessed_and_the_caller_is_told_the_rule_set_was_refused_not_that_it_does_not_exist()
     {
-        var problem = await (await _client.PostAssessment(A2())).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
+        var response = await _client.PostAssessment(A2());
+        var problem = await response.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
         Assert.Equal("fiscalYear", problem.FirstErrorField());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("amagasaki/2025 was refused", detail);
+        Assert.Contains("GET /v1/rulesets", detail);
 
-        var detail = await _client.GetAsync("/v1/rulesets/amagasaki/2025");
-        Assert.Equal(HttpStatusCode.NotFound, detail.StatusCode);
+        var ruleSet = await _client.GetAsync("/v1/rulesets/amagasaki/2025");
+        await ruleSet.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
     }
 
     [Fact]
@@ -108,6 +112,14 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
     {
         var request = A2();
         request["trial"] = true;
+        await (await _client.PostAssessment(request)).ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
+    }
+
+    [Fact]
+    public async Task A_year_that_has_no_rule_set_at_all_is_still_unknown()
+    {
+        var request = A2();
+        request["fiscalYear"] = 2023;
         await (await _client.PostAssessment(request)).ReadProblem(HttpStatusCode.NotFound, Problems.UnknownRuleSet);
     }
 

@@ -14,15 +14,32 @@ public sealed class HashCommandTests
         return doc.RootElement.GetProperty("contentHash").GetString()!;
     }
 
+    /// <summary>The hash printed on the line named <paramref name="name"/> (<c>layer hash</c> or <c>ruleset hash</c>).</summary>
+    private static string Printed(CliRun run, string name) =>
+        Regex.Match(Assert.Single(run.OutputLines, l => l.StartsWith(name + " ", StringComparison.Ordinal)), "sha256:[0-9a-f]{64}").Value;
+
     [Fact]
-    public void The_hash_of_a_bundled_published_layer_is_the_one_it_is_sealed_with()
+    public void The_hash_of_a_bundled_published_layer_is_the_one_it_is_sealed_with_and_the_rule_set_hash_is_the_one_the_API_shows()
     {
         var folder = Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025");
 
         var run = CliRun.Hash(folder, write: false);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal([ManifestHash(folder)], run.OutputLines);
+        Assert.Equal(2, run.OutputLines.Length);
+        Assert.Equal(ManifestHash(folder), Printed(run, "layer hash"));
+        Assert.Equal(TestRuleSets.Amagasaki2025.Hash, Printed(run, "ruleset hash"));
+        Assert.Contains("amagasaki/2025 with national/2025", run.OutputLines[1]);
+    }
+
+    [Fact]
+    public void A_national_layer_has_no_rule_set_hash_of_its_own()
+    {
+        var run = CliRun.Hash(Path.Combine(TestRuleSets.BundledRoot, "national", "2025"), write: false);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", Printed(run, "layer hash"));
+        Assert.Contains("one per city of that year", Assert.Single(run.OutputLines, l => l.StartsWith("ruleset hash", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -38,18 +55,18 @@ public sealed class HashCommandTests
         var write = CliRun.Hash(layer, write: true);
 
         Assert.True(write.ExitCode == 0, write.ToString());
-        var written = write.OutputLines[0];
-        Assert.Matches("^sha256:[0-9a-f]{64}$", written);
+        var written = Printed(write, "layer hash");
         Assert.NotEqual(before, written);
-        Assert.StartsWith("written to ", write.OutputLines[1]);
+        Assert.StartsWith("written to ", write.OutputLines[^1]);
         Assert.Equal(written, ManifestHash(layer));
-        Assert.Equal([written], CliRun.Hash(layer, write: false).OutputLines);
+        Assert.Equal(written, Printed(CliRun.Hash(layer, write: false), "layer hash"));
 
         var accepted = CliRun.Validate(root.Root);
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
         var line = Assert.Single(accepted.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal));
         Assert.Matches(@"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s", line);
         Assert.Contains(ContentHash.Combine(ManifestHash(root.PathOf("national/2025")), written), line);
+        Assert.Contains(Printed(write, "ruleset hash"), line);
     }
 
     [Fact]
@@ -78,13 +95,13 @@ public sealed class HashCommandTests
     {
         using var root = new TempRuleSetRoot();
         var layer = root.PathOf("amagasaki/2024");
-        var first = CliRun.Hash(layer, write: false).OutputLines.Single();
+        var first = Printed(CliRun.Hash(layer, write: false), "layer hash");
 
         root.EditManifest("amagasaki/2024", m => m["description"] = "changed");
-        Assert.Equal(first, CliRun.Hash(layer, write: false).OutputLines.Single());
+        Assert.Equal(first, Printed(CliRun.Hash(layer, write: false), "layer hash"));
 
         File.AppendAllText(root.PathOf("amagasaki/2024/parameters.json"), "\n");
-        Assert.NotEqual(first, CliRun.Hash(layer, write: false).OutputLines.Single());
+        Assert.NotEqual(first, Printed(CliRun.Hash(layer, write: false), "layer hash"));
     }
 
     [Fact]

@@ -85,19 +85,47 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
-    public void Editing_a_published_layer_without_sealing_it_again_is_refused_by_its_hash()
+    public void Editing_a_published_layer_without_sealing_it_again_is_refused_naming_the_file_that_changed()
     {
         using var root = new TempRuleSetRoot();
         root.ReplaceOnce(NationalWorkflows, "p.reduction.elderlyPensionAge", "p.reduction.nope");
-        var hashLine = root.LineContaining("national/2025/manifest.json", "\"contentHash\"");
 
         var run = CliRun.Validate(root.Root);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains($"national/2025/manifest.json:{hashLine}: $.contentHash: the files no longer match the published content hash", run.Error);
-        // The layer is refused before its expressions are compiled, and the city layer on it has no national layer.
+        Assert.Contains($"{NationalWorkflows}: $: this file no longer matches the hash sealed in manifest.json when the layer was published", run.Error);
+        Assert.DoesNotContain("national/2025/parameters.json", run.Error); // the unchanged file is not blamed
+        // The layer is refused before its expressions are compiled, and the city layer on it says why it cannot be used.
         Assert.DoesNotContain("Expression", run.Error);
-        Assert.Contains("there is no national layer for fiscal year 2025", run.Error);
+        Assert.Contains("amagasaki/2025: $: its national layer national/2025 was refused", run.Error);
+        Assert.DoesNotContain("there is no national layer", run.Error);
+    }
+
+    [Fact]
+    public void A_file_added_to_or_removed_from_a_published_layer_is_named()
+    {
+        using var root = new TempRuleSetRoot();
+        File.WriteAllText(root.PathOf("amagasaki/2025/notes.md"), "# 追記\n");
+        File.Delete(root.PathOf("national/2024/workflows.json"));
+
+        var run = CliRun.Validate(root.Root);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("amagasaki/2025/notes.md: $: this file was added after the layer was published", run.Error);
+        Assert.Contains("national/2024/workflows.json: $: this file was removed after the layer was published", run.Error);
+    }
+
+    [Fact]
+    public void A_city_whose_national_layer_is_not_in_the_roots_read_is_told_to_name_the_bundled_root_too()
+    {
+        using var root = new TempRuleSetRoot();
+        Directory.Delete(root.PathOf("national"), recursive: true);
+
+        var run = CliRun.Validate(root.Root);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("there is no national layer for fiscal year 2025 in the roots read", run.Error);
+        Assert.Contains("The roots given replace the bundled rule sets: to add a city to them, name the bundled root too", run.Error);
     }
 
     [Fact]

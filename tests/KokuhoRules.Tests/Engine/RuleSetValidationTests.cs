@@ -193,6 +193,29 @@ public sealed class RuleSetValidationTests : IDisposable
             var path = Path.Combine(root, "amagasaki/2025/parameters.json");
             System.IO.File.AppendAllText(path, " ");
             var failure = Assert.Single(RuleSetCatalog.Load([root]).Failures);
+            var error = Assert.Single(failure.Errors);
+            Assert.Equal(("amagasaki/2025/parameters.json", "$"), (error.File, error.JsonPath));
+            Assert.Contains("no longer matches the hash sealed in manifest.json", error.Message);
+            Assert.True(failure.Concerns("amagasaki", 2025));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_layer_sealed_without_per_file_hashes_is_still_refused_at_its_content_hash_when_a_file_changed()
+    {
+        var root = TestRuleSets.CopyBundledToTemp();
+        try
+        {
+            var manifest = Path.Combine(root, "amagasaki/2025/manifest.json");
+            var node = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(manifest))!.AsObject();
+            node.Remove("files");
+            System.IO.File.WriteAllText(manifest, node.ToJsonString());
+            System.IO.File.AppendAllText(Path.Combine(root, "amagasaki/2025/parameters.json"), " ");
+            var failure = Assert.Single(RuleSetCatalog.Load([root]).Failures);
             Assert.Contains(failure.Errors, e => e.JsonPath == "$.contentHash" && e.Message.Contains("no longer match"));
         }
         finally

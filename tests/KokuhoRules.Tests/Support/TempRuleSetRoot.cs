@@ -70,8 +70,15 @@ public sealed class TempRuleSetRoot : IDisposable
     /// <summary>Seals a layer again with the hash of its files as they are now (what <c>kokuho rulesets hash --write</c> does).</summary>
     public string Reseal(string layer)
     {
-        var hash = ContentHash.OfFolder(PathOf(layer));
-        EditManifest(layer, m => m["contentHash"] = hash);
+        var files = ContentHash.FilesOf(PathOf(layer));
+        var hash = ContentHash.OfFiles(files);
+        EditManifest(layer, m =>
+        {
+            m["contentHash"] = hash;
+            var perFile = new JsonObject();
+            foreach (var (path, fileHash) in ContentHash.PerFile(files)) perFile[path] = fileHash;
+            m[RuleSetManifest.FileHashesField] = perFile;
+        });
         return hash;
     }
 
