@@ -105,6 +105,8 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
 
         var ruleSet = await _client.GetAsync("/v1/rulesets/amagasaki/2025");
         await ruleSet.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
+        var parameter = await _client.GetAsync("/v1/rulesets/amagasaki/2025/parameters/rates.medical.incomeRate");
+        await parameter.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
     }
 
     [Fact]
