@@ -177,7 +177,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
             await WatchAsync(session, _stop.Token);
             await SendAsync("Runtime.runIfWaitingForDebugger", session: session, cancel: _stop.Token);
         }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or WebSocketException) { }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or TimeoutException or WebSocketException) { }
     }
 
     public async ValueTask DisposeAsync()
