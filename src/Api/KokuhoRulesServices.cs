@@ -1,3 +1,4 @@
+using KokuhoRules.Api.Http;
 using KokuhoRules.Api.Problems;
 using KokuhoRules.Api.Requests;
 using KokuhoRules.Api.Security;
@@ -9,7 +10,7 @@ using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.OpenApi;
+using Microsoft.AspNetCore.ResponseCompression;
 using Npgsql;
 
 namespace KokuhoRules.Api;
@@ -65,6 +66,20 @@ public static class KokuhoRulesServices
         builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes + 1);
 
+        // JSON answers (a rule set's detail is ~100 KB, a traced assessment ~20 KB) and the reference
+        // page's script are compressed for clients that ask (Accept-Encoding: br or gzip). The answers
+        // never reflect a secret beside the caller's input (the key is not echoed), so compressing over
+        // HTTPS gives BREACH nothing to guess.
+        builder.Services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Append("application/problem+json");
+        });
+        builder.Services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        builder.Services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+
         builder.Services.Configure<JsonOptions>(o => KokuhoJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTypes.CompleteFrameworkProblem);
@@ -79,32 +94,21 @@ public static class KokuhoRulesServices
         // "Executing endpoint", "Writing value of type …" — cost ~40% of a request's CPU under load.)
         foreach (var category in new[] { "Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http" })
             builder.Logging.AddFilter(category, LogLevel.Warning);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "KokuhoRules — 国民健康保険料 計算 API";
-            doc.Info.Description = "Premium assessment (保険料賦課) for municipal National Health Insurance, from versioned rule sets. Every amount is integer yen; every result names the rule set (version and hash) it came from. Every call but the health probes needs an API key (header X-Api-Key) holding the endpoint's role: calculator, publisher (trial calculations) or auditor.";
-            doc.Components ??= new OpenApiComponents();
-            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            doc.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthenticationHandler.Header,
-                Description = "An API key issued with 'kokuho keys add' (the embedded default prints its local development key at start-up).",
-            };
-            doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, doc)] = [] }];
-            return Task.CompletedTask;
-        }));
+        // A lambda, not a method group: the XML-comment generator hooks AddOpenApi(Action<OpenApiOptions>) calls written this way.
+        builder.Services.AddOpenApi(o => Docs.OpenApiConventions.Configure(o));
         return builder;
     }
 
     /// <summary>
-    /// The request pipeline, outermost first: the audit log (every call but the health probes; it holds
-    /// the answer back until its entry is durable, so it sees the final status, problems included),
-    /// problem details for errors, keys and roles, the body guard (size, hash, individual numbers).
+    /// The request pipeline, outermost first: response compression, the service version header, the audit
+    /// log (every call but the health probes; it holds the answer back until its entry is durable, so it
+    /// sees the final status, problems included), problem details for errors, keys and roles, the body
+    /// guard (size, hash, individual numbers).
     /// </summary>
     public static WebApplication UseKokuhoRules(this WebApplication app)
     {
+        app.UseResponseCompression();
+        app.UseServiceVersionHeader();
         app.UseMiddleware<Audit.AuditMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

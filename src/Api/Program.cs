@@ -1,10 +1,10 @@
 using KokuhoRules.Api;
 using KokuhoRules.Api.Audit;
+using KokuhoRules.Api.Docs;
 using KokuhoRules.Api.Health;
 using KokuhoRules.Api.Premium;
 using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Api.Security;
-using Scalar.AspNetCore;
 
 try
 {
@@ -13,9 +13,7 @@ try
 
     var app = builder.Build();
     app.UseKokuhoRules();
-    // The API's description holds no data: it is public, like a published interface specification.
-    app.MapOpenApi().AllowAnonymous();
-    app.MapScalarApiReference("/docs").AllowAnonymous();
+    app.MapApiReference();
     app.MapHealthEndpoints();
     app.MapRuleSetEndpoints();
     app.MapPremiumEndpoints();

@@ -1,4 +1,5 @@
 using KokuhoRules.Api.Audit;
+using KokuhoRules.Api.Http;
 using KokuhoRules.Api.Problems;
 using KokuhoRules.Api.Security;
 using KokuhoRules.Rules.Premium;
@@ -45,6 +46,7 @@ public static class PremiumEndpoints
         var (response, failure) = service.Reassess(request, trace ?? true);
         if (failure is not null) return Refused(audit, failure);
         foreach (var year in response!.Years) audit?.Used(year.Assessment.Ruleset);
+        ServiceHeaders.StampRuleSets(context, response.Years.Select(y => y.Assessment.Ruleset.Hash));
         return TypedResults.Ok(response);
     }
 
@@ -56,6 +58,7 @@ public static class PremiumEndpoints
         var (response, failure) = service.Assess(request, trace ?? true);
         if (failure is not null) return Refused(audit, failure);
         audit?.Used(response!.Ruleset);
+        ServiceHeaders.StampRuleSets(context, [response!.Ruleset.Hash]);
         return TypedResults.Ok(response);
     }
 

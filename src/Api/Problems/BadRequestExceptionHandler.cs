@@ -42,7 +42,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
             return (ProblemTypes.TooLarge, "$", "the request body is too large");
         if (BindFailure().Match(bad.Message) is { Success: true } m)
-            return (ProblemTypes.MalformedRequest, m.Groups["name"].Value, m.Groups["type"].Value.Contains("bool", StringComparison.OrdinalIgnoreCase)
+            return (ProblemTypes.InvalidQuery, m.Groups["name"].Value, m.Groups["type"].Value.Contains("bool", StringComparison.OrdinalIgnoreCase)
                 ? "expected true or false"
                 : "is not a valid value for this parameter");
         if (bad.Message.Contains("no body was provided", StringComparison.Ordinal))

@@ -27,42 +27,52 @@ public static partial class ProblemTypes
     public static readonly ProblemType Unavailable = new("urn:kokuhorules:problem:unavailable", "A service this needs is unavailable", StatusCodes.Status503ServiceUnavailable);
     public static readonly ProblemType DraftRuleSet = new("urn:kokuhorules:problem:draft-ruleset", "The rule set is a draft: only a trial calculation may use it", StatusCodes.Status422UnprocessableEntity);
     public static readonly ProblemType RefusedRuleSet = new("urn:kokuhorules:problem:refused-ruleset", "The rule set was refused when the service loaded it", StatusCodes.Status503ServiceUnavailable);
+    public static readonly ProblemType InvalidQuery = new("urn:kokuhorules:problem:invalid-query", "A query parameter is not valid", StatusCodes.Status400BadRequest);
+    public static readonly ProblemType UnknownParameter = new("urn:kokuhorules:problem:unknown-parameter", "The rule set has no parameter at that path", StatusCodes.Status404NotFound);
+    public static readonly ProblemType NotFound = new("urn:kokuhorules:problem:not-found", "There is no endpoint at this path", StatusCodes.Status404NotFound);
+    public static readonly ProblemType MethodNotAllowed = new("urn:kokuhorules:problem:method-not-allowed", "The endpoint does not take this HTTP method", StatusCodes.Status405MethodNotAllowed);
+    public static readonly ProblemType InternalError = new("urn:kokuhorules:problem:internal-error", "Internal error", StatusCodes.Status500InternalServerError);
+
+    /// <summary>The one scheme of every problem <c>type</c> the API answers with: <c>urn:kokuhorules:problem:&lt;kind&gt;</c>.</summary>
+    public const string TypePrefix = "urn:kokuhorules:problem:";
 
     /// <summary>What a 415 says, whichever part of the pipeline refuses the body.</summary>
     public const string JsonContentTypeRequired = "the body must be sent as UTF-8 JSON with Content-Type: application/json";
 
     /// <summary>
-    /// Completes the problems the framework writes itself, which have no detail: a body that is not
-    /// sent as JSON (415, refused by routing before the endpoint runs), an unknown path (404), a
-    /// method the endpoint does not take (405), an unexpected error (500). Every problem the API
-    /// answers with then has a type, a title and a detail; a 415 is the service's own
-    /// <see cref="UnsupportedMediaType"/>. Problems that already have a detail are left as they are.
+    /// Completes the problems the framework writes itself, which have no detail and an RFC 9110 link
+    /// for a type: a body that is not sent as JSON (415, refused by routing before the endpoint runs),
+    /// an unknown path (404), a method the endpoint does not take (405), a request the server could not
+    /// read (400), an unexpected error (500). Every problem the API answers with then has a type of the
+    /// one scheme (<see cref="TypePrefix"/>), a title and a detail; a 415 is the service's own
+    /// <see cref="UnsupportedMediaType"/>. Problems the service built itself are left as they are.
     /// </summary>
     public static void CompleteFrameworkProblem(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (problem.Detail is not null) return;
-        switch (problem.Status)
+        if (problem.Type?.StartsWith(TypePrefix, StringComparison.Ordinal) == true) return;
+        var known = problem.Status switch
         {
-            case StatusCodes.Status415UnsupportedMediaType:
-                problem.Type = UnsupportedMediaType.Type;
-                problem.Title = UnsupportedMediaType.Title;
-                problem.Detail = JsonContentTypeRequired;
-                problem.Extensions["errors"] = new[] { new { field = "$", message = JsonContentTypeRequired } };
-                break;
-            case StatusCodes.Status404NotFound:
-                problem.Detail = "There is no endpoint at this path (the API reference is at /docs).";
-                break;
-            case StatusCodes.Status405MethodNotAllowed:
-                problem.Detail = "The endpoint at this path does not take this HTTP method (the API reference is at /docs).";
-                break;
-            case >= StatusCodes.Status500InternalServerError:
-                problem.Detail = "The service failed to handle the request; the traceId identifies the failure in its logs.";
-                break;
-            default:
-                problem.Detail = problem.Title ?? "The request cannot be handled.";
-                break;
-        }
+            StatusCodes.Status400BadRequest => BadRequest,
+            StatusCodes.Status404NotFound => NotFound,
+            StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+            StatusCodes.Status413PayloadTooLarge => TooLarge,
+            StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+            >= StatusCodes.Status500InternalServerError => InternalError,
+            _ => null,
+        };
+        problem.Type = known?.Type ?? TypePrefix + "http-" + (problem.Status ?? StatusCodes.Status500InternalServerError).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        problem.Title = known?.Title ?? problem.Title;
+        problem.Detail ??= problem.Status switch
+        {
+            StatusCodes.Status415UnsupportedMediaType => JsonContentTypeRequired,
+            StatusCodes.Status404NotFound => "There is no endpoint at this path (the API reference is at /docs).",
+            StatusCodes.Status405MethodNotAllowed => "The endpoint at this path does not take this HTTP method (the API reference is at /docs).",
+            >= StatusCodes.Status500InternalServerError => "The service failed to handle the request; the traceId identifies the failure in its logs.",
+            _ => problem.Title ?? "The request cannot be handled.",
+        };
+        if (problem.Status == StatusCodes.Status415UnsupportedMediaType && !problem.Extensions.ContainsKey("errors"))
+            problem.Extensions["errors"] = new[] { new { field = "$", message = JsonContentTypeRequired } };
     }
 
     /// <summary>A problem of a type, with a detail sentence and the fields at fault (extension <c>errors</c>).</summary>

@@ -16,7 +16,7 @@ public sealed class UnexpectedExceptionHandler(IProblemDetailsService problems, 
         logger.LogError("Unexpected {ExceptionType} in {Method} {Endpoint} (trace {TraceId}){NewLine}{StackTrace}",
             Describe(exception), context.Request.Method, context.GetEndpoint()?.DisplayName ?? "(no endpoint)", traceId, Environment.NewLine, exception.StackTrace);
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        var problem = ProblemTypes.Create(new ProblemTypes.ProblemType("urn:kokuhorules:problem:internal-error", "Internal error", StatusCodes.Status500InternalServerError),
+        var problem = ProblemTypes.Create(ProblemTypes.InternalError,
             $"The service failed on this request; it is logged under trace id {traceId}. Please report it with that id.", []);
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }

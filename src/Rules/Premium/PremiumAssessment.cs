@@ -4,22 +4,22 @@ using NodaTime;
 namespace KokuhoRules.Rules.Premium;
 
 /// <summary>
-/// One component of a household's premium, in yen. <see cref="PerCapita"/> and <see cref="PerHousehold"/>
-/// are the amounts before reliefs; <see cref="Reduction"/> is what the reliefs removed from them;
-/// <see cref="BeforeCap"/> = 所得割 + 均等割 + 平等割 − reduction (rounded as the rule set says);
-/// <see cref="Amount"/> = min(<see cref="BeforeCap"/>, <see cref="Cap"/>).
+/// One component of a household's premium, in yen. <c>perCapita</c> and <c>perHousehold</c>
+/// are the amounts before reliefs; <c>reduction</c> is what the reliefs removed from them;
+/// <c>beforeCap</c> = 所得割 + 均等割 + 平等割 − reduction (rounded as the rule set says);
+/// <c>amount</c> = min(<c>beforeCap</c>, <c>cap</c>).
 /// </summary>
 /// <param name="Name">medical | support | care (| child from FY2026).</param>
 /// <param name="Label">医療分 | 後期高齢者支援金等分 | 介護納付金分 ….</param>
 /// <param name="PerCapita">均等割 before reliefs.</param>
 /// <param name="PerHousehold">平等割 before reliefs.</param>
-/// <param name="Reduction">Amount removed by all reliefs (法定軽減, 未就学児, 産前産後, 特定世帯, 非自発的失業者, 旧被扶養者, waivers); itemised in <see cref="Reliefs"/>.</param>
+/// <param name="Reduction">Amount removed by all reliefs (法定軽減, 未就学児, 産前産後, 特定世帯, 非自発的失業者, 旧被扶養者, waivers); itemised in <c>reliefs</c>.</param>
 /// <param name="IncomeLevy">所得割 before reliefs.</param>
 /// <param name="BeforeCap">The component before the cap.</param>
 /// <param name="Cap">賦課限度額 applied (prorated when the rule set says so).</param>
 /// <param name="Amount">The component's premium.</param>
 /// <param name="Months">Months of the fiscal year in which some member is liable for the component.</param>
-/// <param name="Reliefs">What each relief removed, in the order applied; their sum is <see cref="Reduction"/>.</param>
+/// <param name="Reliefs">What each relief removed, in the order applied; their sum is <c>reduction</c>.</param>
 public sealed record ComponentAssessment(
     string Name,
     string Label,

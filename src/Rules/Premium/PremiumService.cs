@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Engine.Tracing;
 using KokuhoRules.Rules.Catalog;
@@ -10,12 +11,15 @@ namespace KokuhoRules.Rules.Premium;
 public sealed record AssessmentRequest
 {
     /// <summary>Insurer id, e.g. <c>amagasaki</c>.</summary>
+    [Required]
     public string? Insurer { get; init; }
 
     /// <summary>The fiscal year (年度) by its starting year, e.g. 2025.</summary>
+    [Required]
     public int? FiscalYear { get; init; }
 
     /// <summary>The household as the core system sees it for that year.</summary>
+    [Required]
     public HouseholdJson? Household { get; init; }
 
     /// <summary>True for a trial calculation (試算), the only way to use a draft rule set.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using KokuhoRules.Engine.RuleSets;
@@ -16,9 +17,11 @@ namespace KokuhoRules.Rules.Premium;
 public sealed record ReassessmentRequest
 {
     /// <summary>Insurer id, e.g. <c>amagasaki</c>.</summary>
+    [Required]
     public string? Insurer { get; init; }
 
     /// <summary>What changed and from when.</summary>
+    [Required]
     public ChangeJson? Change { get; init; }
 
     /// <summary>The day the recalculation is made (処理日): installments due on or before it are not altered. Default: today in Japan.</summary>
@@ -26,9 +29,10 @@ public sealed record ReassessmentRequest
 
     /// <summary>
     /// Every fiscal year the change affects, each assessed under its own rule set: the year of the
-    /// effective date, and each later year up to that of <see cref="AsOf"/> that the change reaches (a
+    /// effective date, and each later year up to that of <c>asOf</c> that the change reaches (a
     /// change of membership reaches them all; a corrected income only the year it is the prior-year income of).
     /// </summary>
+    [Required]
     public IReadOnlyList<ReassessmentYearJson?>? Years { get; init; }
 
     /// <summary>True for a trial (試算), the only way to use a draft rule set.</summary>
@@ -39,6 +43,7 @@ public sealed record ReassessmentRequest
 public sealed record ChangeJson
 {
     /// <summary>The day the change takes effect (異動日), e.g. a 資格取得日 or the day after a death.</summary>
+    [Required]
     public LocalDate? EffectiveDate { get; init; }
 
     /// <summary>A short description for the trace (no personal data): e.g. "P3 加入", "所得更正".</summary>
@@ -55,9 +60,11 @@ public sealed record ChangeJson
 /// <summary>One fiscal year of a reassessment: the household for that year and what was assessed before.</summary>
 public sealed record ReassessmentYearJson
 {
+    [Required]
     public int? FiscalYear { get; init; }
 
     /// <summary>The household as it now is for that year (that year's prior-year incomes).</summary>
+    [Required]
     public HouseholdJson? Household { get; init; }
 
     /// <summary>The assessment as previously returned (its other fields are ignored); null if none was made.</summary>
@@ -71,9 +78,11 @@ public sealed record ReassessmentYearJson
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PreviousAssessmentJson
 {
+    [Required]
     public long? AnnualPremium { get; init; }
 
     /// <summary>The installments as billed (required): amounts already due are never altered.</summary>
+    [Required]
     public IReadOnlyList<PreviousInstallmentJson?>? Installments { get; init; }
 
     public IReadOnlyList<PreviousComponentJson?>? Components { get; init; }
@@ -91,6 +100,7 @@ public sealed record PreviousAssessmentJson
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PreviousSettlementJson
 {
+    [Required]
     public SettlementKind? Kind { get; init; }
     public long? Amount { get; init; }
 }
@@ -98,8 +108,11 @@ public sealed record PreviousSettlementJson
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PreviousInstallmentJson
 {
+    [Required]
     public int? Number { get; init; }
+    [Required]
     public LocalDate? DueDate { get; init; }
+    [Required]
     public long? Amount { get; init; }
 }
 
@@ -113,6 +126,7 @@ public sealed record PreviousComponentJson
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record PreviousMemberJson
 {
+    [Required]
     public string? Id { get; init; }
     public int? InsuredMonths { get; init; }
     public IReadOnlyDictionary<string, int>? ComponentMonths { get; init; }
@@ -132,7 +146,7 @@ public sealed record PreviousRuleSetJson
 /// <param name="CountedFrom">The day the period counts from: the day after the first due date, or after the day the premium became chargeable if later.</param>
 /// <param name="BarredFrom">From this day the assessment can no longer be made or changed.</param>
 /// <param name="TimeBarred">True when the change cannot be made.</param>
-/// <param name="ExceptionApplied">True when a reduction not caused by the insured was allowed past <see cref="BarredFrom"/>.</param>
+/// <param name="ExceptionApplied">True when a reduction not caused by the insured was allowed past <c>barredFrom</c>.</param>
 public sealed record TimeLimit(LocalDate FirstDueDate, LocalDate CountedFrom, LocalDate BarredFrom, bool TimeBarred, bool ExceptionApplied, string Reason);
 
 /// <summary>A component before and after.</summary>
@@ -403,7 +417,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             { Kind: SettlementKind.AdditionalBill, Amount: >= 0 and var a } => a,
             { Kind: SettlementKind.Refund, Amount: >= 0 and var r } => -r,
             { Kind: SettlementKind.None } => 0,
-            _ => Invalid(path + ".settlement", "must be { \"kind\": \"additionalBill\" | \"refund\" | \"none\", \"amount\": ≥ 0 }"),
+            { Kind: null } => Invalid(path + ".settlement.kind", "is required: \"additionalBill\", \"refund\" or \"none\""),
+            _ => Invalid(path + ".settlement.amount", "is required with an additional bill or a refund and cannot be negative"),
         };
         long Invalid(string field, string message)
         {

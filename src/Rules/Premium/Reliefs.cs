@@ -2,7 +2,7 @@ namespace KokuhoRules.Rules.Premium;
 
 /// <summary>
 /// The reliefs (軽減・減免) of the premium, each applied as a stage of the item it reduces, in this
-/// order (premium.md §3.3): 所得割 — 非自発的失業者, 旧被扶養者, 産前産後; 均等割 — the component's
+/// order: 所得割 — 非自発的失業者, 旧被扶養者, 産前産後; 均等割 — the component's
 /// waiver (FY2026 子ども分 18歳未満), 法定軽減 (or 旧被扶養者 where larger, never both), 未就学児,
 /// 産前産後; 平等割 — 特定世帯, 法定軽減 (or 旧被扶養者 where larger). All apply before the cap.
 /// </summary>

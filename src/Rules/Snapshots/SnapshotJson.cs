@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
@@ -5,31 +6,38 @@ using NodaTime;
 
 namespace KokuhoRules.Rules.Snapshots;
 
-/// <summary>
-/// The household JSON the core system sends (the contract). Every field is nullable here so that a
-/// missing one is reported by name by <see cref="SnapshotReader"/>, never defaulted silently.
-/// </summary>
+// Every field is nullable here so that a missing one is reported by name by SnapshotReader, never
+// defaulted silently; the fields the contract requires are marked [Required] (the OpenAPI document lists them).
+/// <summary>The household JSON the core system sends (the contract); a missing required field is refused by name.</summary>
 public sealed record HouseholdJson
 {
     /// <summary>The core system's household id (世帯番号); not a personal number.</summary>
+    [Required]
     public string? Id { get; init; }
     /// <summary>The member id of the head (世帯主). The head is always listed among the members, insured or not.</summary>
+    [Required]
     public string? HeadId { get; init; }
+    [Required]
     public IReadOnlyList<MemberJson?>? Members { get; init; }
 }
 
 /// <summary>A member of the household in the request.</summary>
 public sealed record MemberJson
 {
+    [Required]
     public string? Id { get; init; }
+    [Required]
     public LocalDate? BirthDate { get; init; }
     /// <summary>NHI coverage periods; empty for a member who is not insured (e.g. a 擬制世帯主).</summary>
+    [Required]
     public IReadOnlyList<CoverageJson?>? Coverage { get; init; }
+    [Required]
     public IncomeJson? Income { get; init; }
     /// <summary>特定同一世帯所属者: a former insured who moved to 後期高齢者医療 and stays in the household. Default false.</summary>
     public bool? SpecifiedSameHouseholdMember { get; init; }
 
-    /// <summary>The day the 特定同一世帯所属者 moved to 後期高齢者医療 (their NHI 資格喪失日); required with <see cref="SpecifiedSameHouseholdMember"/>.</summary>
+    /// <summary>The day the 特定同一世帯所属者 moved to 後期高齢者医療 (their NHI 資格喪失日); required with <c>specifiedSameHouseholdMember</c>.</summary>
+    [RequiredWhen(nameof(SpecifiedSameHouseholdMember), true)]
     public LocalDate? SpecifiedSameHouseholdSince { get; init; }
 
     /// <summary>Births (出産, or the expected date 出産予定日) for the 産前産後 exemption of the mother's premium.</summary>
@@ -46,6 +54,7 @@ public sealed record MemberJson
 public sealed record ChildbirthJson
 {
     /// <summary>出産日, or 出産予定日 before the birth.</summary>
+    [Required]
     public LocalDate? Date { get; init; }
 
     /// <summary>多胎妊娠 (twins or more). Default false.</summary>
@@ -56,9 +65,11 @@ public sealed record ChildbirthJson
 public sealed record InvoluntaryUnemploymentJson
 {
     /// <summary>離職日 (the last day of employment).</summary>
+    [Required]
     public LocalDate? SeparationDate { get; init; }
 
     /// <summary>離職理由コード on the 雇用保険受給資格者証 (e.g. "11", "23").</summary>
+    [Required]
     public string? ReasonCode { get; init; }
 }
 
@@ -66,12 +77,14 @@ public sealed record InvoluntaryUnemploymentJson
 public sealed record FormerDependantJson
 {
     /// <summary>The 資格取得日 of the NHI coverage gained as a 旧被扶養者.</summary>
+    [Required]
     public LocalDate? Acquired { get; init; }
 }
 
 /// <summary>An NHI coverage period: 資格取得日 and 資格喪失日 (the first day without coverage; null while covered).</summary>
 public sealed record CoverageJson
 {
+    [Required]
     public LocalDate? Acquired { get; init; }
     public LocalDate? Lost { get; init; }
 }
@@ -80,8 +93,10 @@ public sealed record CoverageJson
 public sealed record IncomeJson
 {
     /// <summary>Whether the income is known (申告済み). False means 未申告: no statutory reduction for the household.</summary>
+    [Required]
     public bool? Declared { get; init; }
     /// <summary>総所得金額等.</summary>
+    [RequiredWhen(nameof(Declared), true)]
     public long? TotalIncome { get; init; }
     /// <summary>合計所得金額 (for the 基礎控除 taper); 総所得金額等 is used when absent.</summary>
     public long? CombinedIncome { get; init; }

@@ -77,5 +77,9 @@ public static class ApiRequests
         public const string Unavailable = "urn:kokuhorules:problem:unavailable";
         public const string AmbiguousKey = "urn:kokuhorules:problem:ambiguous-key";
         public const string AuditUnavailable = "urn:kokuhorules:problem:audit-unavailable";
+        public const string InvalidQuery = "urn:kokuhorules:problem:invalid-query";
+        public const string UnknownParameter = "urn:kokuhorules:problem:unknown-parameter";
+        public const string NotFound = "urn:kokuhorules:problem:not-found";
+        public const string MethodNotAllowed = "urn:kokuhorules:problem:method-not-allowed";
     }
 }

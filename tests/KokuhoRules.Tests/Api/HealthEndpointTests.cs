@@ -35,6 +35,7 @@ public sealed class HealthEndpointTests(KokuhoApiFactory factory) : IClassFixtur
         Assert.Equal(("ready", "not-configured", "local file"),
             (ready.GetProperty("status").GetString(), ready.GetProperty("database").GetString(), ready.GetProperty("auditStore").GetString()));
         Assert.True(ready.GetProperty("ruleSets").GetInt32() >= 2);
+        Assert.True(ready.GetProperty("publishedRuleSets").GetInt32() >= 1);
     }
 }
 

@@ -35,7 +35,13 @@ public sealed class OpenApiAndDocsTests(KokuhoApiFactory factory) : IClassFixtur
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Scalar API Reference", await response.Content.ReadAsStringAsync());
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<title>KokuhoRules API</title>", page);
+        // Its script is the service's own (the package embeds it), not a CDN's.
+        Assert.Contains("<script src=\"scalar.js\"></script>", page);
+        var script = await factory.CreateClient().GetAsync("/docs/scalar.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 100_000);
     }
 
     [Fact]

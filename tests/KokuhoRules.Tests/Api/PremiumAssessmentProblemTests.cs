@@ -233,9 +233,11 @@ public sealed class PremiumAssessmentProblemTests(KokuhoApiFactory factory) : IC
     }
 
     [Fact]
-    public async Task An_unreadable_trace_flag_names_the_query_parameter()
+    public async Task An_unreadable_trace_flag_is_a_query_problem_naming_the_parameter()
     {
-        var problem = await (await _client.PostAssessment(A2(), "?trace=abc")).ReadProblem(HttpStatusCode.BadRequest, Problems.MalformedRequest);
+        var problem = await (await _client.PostAssessment(A2(), "?trace=abc")).ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidQuery);
+        // A query error is titled as one, not as a body that is not JSON (the body here is valid).
+        Assert.Equal("A query parameter is not valid", problem.GetProperty("title").GetString());
         Assert.Equal("trace", problem.FirstErrorField());
         Assert.DoesNotContain("Nullable", problem.Errors()[0].Message);
     }

@@ -105,6 +105,8 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
 
         var ruleSet = await _client.GetAsync("/v1/rulesets/amagasaki/2025");
         await ruleSet.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
+        var parameter = await _client.GetAsync("/v1/rulesets/amagasaki/2025/parameters/rates.medical.incomeRate");
+        await parameter.ReadProblem(HttpStatusCode.ServiceUnavailable, Problems.RefusedRuleSet);
     }
 
     [Fact]
@@ -124,12 +126,14 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task The_refusal_is_logged_as_an_error_at_start_up_and_the_service_is_ready_with_what_is_left()
+    public async Task The_refusal_is_logged_as_an_error_at_start_up_and_with_only_drafts_left_the_service_is_not_ready()
     {
         var from = LogCapture.Instance.Next;
         await using var restarted = new RaisedCapFactory();
-        var ready = await (await restarted.CreateClient(key: null).GetAsync("/health/ready")).ReadJson();
-        Assert.Equal(("ready", 1), (ready.GetProperty("status").GetString(), ready.GetProperty("refusedRuleSets").GetInt32()));
+        // What is left (amagasaki 2024 and 2026) are drafts: they serve trial calculations only.
+        var ready = await (await restarted.CreateClient(key: null).GetAsync("/health/ready")).ReadJson(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(("not-ready", 1, 0), (ready.GetProperty("status").GetString(), ready.GetProperty("refusedRuleSets").GetInt32(), ready.GetProperty("publishedRuleSets").GetInt32()));
+        Assert.True(ready.GetProperty("ruleSets").GetInt32() > 0);
         Assert.Contains(LogCapture.Instance.Since(from), l => l.Category == "KokuhoRules.RuleSets"
             && l.Text.StartsWith("Error Rule set amagasaki/2025", StringComparison.Ordinal) && l.Text.Contains("refused", StringComparison.Ordinal) && l.Text.Contains("$.rates.medical.cap", StringComparison.Ordinal));
     }

@@ -112,7 +112,7 @@ public sealed class PersonalDataTests(KokuhoApiFactory factory) : IClassFixture<
     public async Task A_query_string_value_is_never_echoed_nor_logged()
     {
         var response = await _client.PostAssessment(A2(), "?trace=123456789012");
-        var problem = await response.ReadProblem(HttpStatusCode.BadRequest, Problems.MalformedRequest);
+        var problem = await response.ReadProblem(HttpStatusCode.BadRequest, Problems.InvalidQuery);
         Assert.Equal("trace", problem.FirstErrorField());
         Assert.DoesNotContain("123456789012", problem.GetRawText());
     }
