@@ -14,7 +14,7 @@ namespace KokuhoRules.Engine.Audit;
 /// <param name="Path">The route template of the endpoint that took the call (e.g. <c>/v1/rulesets/{insurer}/{fiscalYear}</c>), or <c>(unmatched)</c>: never the path as sent, nor its query string.</param>
 /// <param name="Endpoint">The endpoint's name (e.g. <c>AssessPremium</c>), or null when none matched.</param>
 /// <param name="Status">The HTTP status sent (the entry is written just before it is); 499 when the client went away first.</param>
-/// <param name="Outcome">What happened, for a reader: <c>ok</c>, <c>unauthenticated</c>, <c>forbidden</c>, <c>refused:&lt;kind&gt;</c>, <c>unavailable</c>, … (the closed set of <c>AuditOutcomes</c>, docs/security.md).</param>
+/// <param name="Outcome">What happened, for a reader: <c>ok</c>, <c>unauthenticated</c>, <c>forbidden</c>, <c>refused:KIND</c> (e.g. <c>refused:invalid-request</c>), <c>unavailable</c>, … (the closed set of <c>AuditOutcomes</c>, docs/security.md).</param>
 /// <param name="RuleSets">The rule sets the answer came from (several for a reassessment over years).</param>
 /// <param name="Subjects">The household ids the call was about (ids of the core system; never names).</param>
 /// <param name="BodySha256">Lowercase hex SHA-256 of the request body as received, or null when it was not read (e.g. no valid key).</param>
