@@ -63,10 +63,14 @@ public static class InstallmentSchedule
     /// after <paramref name="asOf"/>; all of them when it is null) and, where the rule set says so, not after
     /// the household's last liable month — but at least the first slot not yet due.
     /// </summary>
-    public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, PremiumAssessment assessment, LocalDate? asOf)
+    public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, PremiumAssessment assessment, LocalDate? asOf) =>
+        OpenSlots(rs, Slots(rs), assessment, asOf);
+
+    /// <summary>As <see cref="OpenSlots(PremiumRuleSet, PremiumAssessment, LocalDate?)"/>, from the rule set's <paramref name="slots"/> computed once (a batch).</summary>
+    public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, IReadOnlyList<InstallmentSlot> slots, PremiumAssessment assessment, LocalDate? asOf)
     {
         var last = assessment.LastLiableMonth;
-        var open = Slots(rs).Where(s => asOf is null || s.DueDate > asOf.Value).ToArray();
+        var open = asOf is null ? slots : slots.Where(s => s.DueDate > asOf.Value).ToArray();
         if (!rs.Parameters.Installments.OnlyWhileLiable || last is null) return open;
         var whileLiable = open.Where(s => s.Month.CompareTo(last.Value) <= 0).ToArray();
         // Liability that ends before the next installment (e.g. April only) is billed in that installment.
