@@ -232,12 +232,14 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     /// </summary>
     public static Task<Chunk?> ClaimChunkAsync(NpgsqlConnection connection, long runId, string worker, TimeSpan lease) =>
         connection.QuerySingleOrDefaultAsync<Chunk?>($"""
+            WITH next AS MATERIALIZED (
+                SELECT chunk_no FROM run_chunks
+                WHERE run_id = @runId AND (status = 'pending' OR (status = 'claimed' AND {ClaimLapsed}))
+                ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED)
             UPDATE run_chunks c SET status = 'claimed', claim_token = gen_random_uuid(), claimed_by = @worker, claimed_at = now(),
                                     lease_until = now() + make_interval(secs => @seconds), claims = c.claims + 1,
                                     claimed_pid = pg_backend_pid(), claimed_backend_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())
-            FROM (SELECT chunk_no FROM run_chunks
-                  WHERE run_id = @runId AND (status = 'pending' OR (status = 'claimed' AND {ClaimLapsed}))
-                  ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED) next
+            FROM next
             WHERE c.run_id = @runId AND c.chunk_no = next.chunk_no
             RETURNING c.chunk_no AS ChunkNo, c.first_seq AS FirstSeq, c.last_seq AS LastSeq, c.claim_token AS ClaimToken
             """, new { runId, worker, seconds = lease.TotalSeconds });
