@@ -214,7 +214,8 @@ public static class Batch
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException or UnauthorizedAccessException)
         {
-            error.WriteLine($"reassess: {OneLine(e)}" + (resumeHint is null || e is BatchDatabaseException ? "" : $" (resume with {resumeHint})"));
+            var message = e is NpgsqlException ? $"the database failed ({OneLine(e)}); nothing was lost that a resume cannot redo" : OneLine(e);
+            error.WriteLine($"reassess: {message}" + (resumeHint is null || e is BatchDatabaseException ? "" : $" (resume with {resumeHint})"));
             return ExitCodes.Failed;
         }
     }
