@@ -36,6 +36,11 @@ public static class Batch
             return 2;
         }
         long households, members;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+        {
+            error.WriteLine($"generate: cannot write {path}: the folder {folder} does not exist");
+            return 1;
+        }
         try
         {
             (households, members) = GenerateFile(fiscalYear, seed, insured, path);
@@ -115,7 +120,21 @@ public static class Batch
                 yield return household;
             }
         }
-        var loaded = await LoadHouseholds(database, insurer, fiscalYear, Read(), error, cancel);
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"load: there is no file {path}");
+            return 1;
+        }
+        long loaded;
+        try
+        {
+            loaded = await LoadHouseholds(database, insurer, fiscalYear, Read(), error, cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NpgsqlException or InvalidOperationException)
+        {
+            error.WriteLine($"load: {OneLine(e)}");
+            return 1;
+        }
         if (loaded < 0) return 1;
         output.WriteLine($"{loaded:N0} households loaded for {insurer}/{fiscalYear} ({skipped:N0} lines skipped) in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
@@ -179,7 +198,7 @@ public static class Batch
     }
 
     /// <summary>How a run ended, for the summary, the exit code and <c>--summary-json</c>.</summary>
-    private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null);
+    private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null);
 
     /// <summary>What identifies a run in its summary.</summary>
     public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith);
@@ -196,7 +215,7 @@ public static class Batch
                 ? await ReassessDatabase(args, database, progress, error, hint => resumeHint = hint, cancel)
                 : ReassessFiles(args, progress, error, hint => resumeHint = hint, cancel);
             if (outcome is null) return ExitCodes.Usage;
-            outcome.Summary.Write(output, clock.Elapsed, outcome.Stamp.Trial, outcome.Chunks);
+            outcome.Summary.Write(args.Output == StandardStream && args.Database is null ? error : output, clock.Elapsed, outcome.Stamp.Trial, outcome.Chunks, outcome.SessionHouseholds);
             if (args.SummaryJson is { } path) WriteSummaryJson(path, outcome, clock.Elapsed);
             if (Environment.GetEnvironmentVariable("KOKUHO_DIAG") == "1")
                 error.WriteLine($"gc: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms allocated {GC.GetTotalAllocatedBytes() / 1_000_000} MB; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s; jit {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
@@ -209,7 +228,9 @@ public static class Batch
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine(resumeHint is null ? "interrupted before the run started: nothing was written; start it again" : $"interrupted: resume with {resumeHint}");
+            error.WriteLine(resumeHint is not null ? $"interrupted: resume with {resumeHint}"
+                : args.Output == StandardStream ? "interrupted: a run writing to standard output cannot be resumed; start it again"
+                : "interrupted before the run started: nothing was written; start it again");
             return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException or UnauthorizedAccessException)
@@ -224,6 +245,7 @@ public static class Batch
     private static Outcome? ReassessFiles(ReassessArgs args, IProgress<BatchProgress> progress, TextWriter error, Action<string> started, CancellationToken cancel)
     {
         FileRunState state;
+        long householdsAtStart = 0;
         if (args.Resume is { } resume)
         {
             if (!File.Exists(resume))
@@ -232,6 +254,7 @@ public static class Batch
                 return null;
             }
             var (insurer, fiscalYear) = ReadTarget(resume);
+            householdsAtStart = FileBatchRunner.ReadState(resume).Summary.Households;
             var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
             error.WriteLine($"resuming run from {resume}");
             started($"--resume {resume}");
@@ -245,9 +268,11 @@ public static class Batch
                 error.WriteLine("reassess needs --insurer, --fiscal-year, --in and --out (or --db, or --resume)");
                 return null;
             }
+            if (args.Output == StandardStream) return ReassessToStandardOutput(args, progress, error, cancel);
+            var input = args.Input == StandardStream ? SpoolStandardInput(args.Output + ".stdin.jsonl", cancel) : args.Input;
             var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
             var stateFile = FileRunState.PathFor(Path.GetFullPath(args.Output));
-            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, args.Input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel,
+            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel,
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} state: {stateFile} (resume with --resume {stateFile})");
@@ -256,7 +281,54 @@ public static class Batch
             state = FileBatchRunner.ReadState(stateFile);
         }
         return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial,
-            "--resume " + FileRunState.PathFor(state.Output)), state.Completed);
+            "--resume " + FileRunState.PathFor(state.Output)), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+    }
+
+    /// <summary>What <c>--in</c> and <c>--out</c> take for standard input and output.</summary>
+    private const string StandardStream = "-";
+
+    /// <summary>
+    /// Copies standard input to a file (written beside it, then renamed), so that the run reads a file it
+    /// can resume from; returns its path.
+    /// </summary>
+    private static string SpoolStandardInput(string path, CancellationToken cancel)
+    {
+        var temp = path + ".partial";
+        using (var stdin = Console.OpenStandardInput())
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            stdin.CopyTo(file, 1 << 20);
+            file.Flush(flushToDisk: true);
+        }
+        cancel.ThrowIfCancellationRequested();
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>
+    /// <c>--out -</c>: the run works in a scratch folder, then writes its results to standard output and the
+    /// refused households' lines to standard error (the summary too); such a run cannot be resumed.
+    /// </summary>
+    private static Outcome ReassessToStandardOutput(ReassessArgs args, IProgress<BatchProgress> progress, TextWriter error, CancellationToken cancel)
+    {
+        var scratch = Directory.CreateTempSubdirectory("kokuho-reassess-").FullName;
+        try
+        {
+            var output = Path.Combine(scratch, args.Format == ResultFormat.Csv ? "results.csv" : "results.jsonl");
+            var input = args.Input == StandardStream ? SpoolStandardInput(Path.Combine(scratch, "input.jsonl"), cancel) : args.Input!;
+            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel);
+            var state = FileBatchRunner.ReadState(FileRunState.PathFor(output));
+            using (var results = Console.OpenStandardOutput())
+            using (var file = File.OpenRead(output))
+                file.CopyTo(results);
+            foreach (var line in File.ReadLines(FileBatchRunner.ErrorsPath(output))) error.WriteLine(line);
+            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null), state.Completed);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     /// <summary>A database run: a new one, or work on an existing one. Null when the options are wrong (a message says why).</summary>
@@ -318,7 +390,7 @@ public static class Batch
         }
         var r = result.Run;
         return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
-            $"--db ... --resume {r.RunId}"), result.Complete, result.Chunks);
+            $"--db ... --resume {r.RunId}"), result.Complete, result.Chunks, result.SessionHouseholds);
     }
 
     /// <summary>Writes the summary for machines (<c>--summary-json</c>), beside its name first and then renamed.</summary>

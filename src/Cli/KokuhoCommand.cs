@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,6 +11,36 @@ namespace KokuhoRules.Cli;
 /// <summary>The <c>kokuho</c> command line: what policy staff and operators run.</summary>
 public static class KokuhoCommand
 {
+    /// <summary>
+    /// Parses and runs a command line; returns the exit code. Wrong options get one line each naming the
+    /// option and what it takes, a pointer to <c>--help</c>, and exit code 2 — not the whole help text.
+    /// </summary>
+    public static int Run(string[] args, InvocationConfiguration? configuration = null)
+    {
+        configuration ??= new InvocationConfiguration();
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            // Ctrl-C (SIGINT) and SIGTERM cancel the action's token, and the process waits for the action: it
+            // stops at its next commit and says how to resume (exit code 130), instead of being cut off.
+            configuration.ProcessTerminationTimeout = null;
+            using var interrupted = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            return parse.InvokeAsync(configuration, interrupted.Token).GetAwaiter().GetResult();
+
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            }
+        }
+        foreach (var e in parse.Errors) configuration.Error.WriteLine(e.Message);
+        var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["kokuho"] : new[] { "kokuho", parse.CommandResult.Command.Name });
+        configuration.Error.WriteLine($"(see {command} --help)");
+        return Batch.ExitCodes.Usage;
+    }
+
     public static RootCommand Build()
     {
         var root = new RootCommand("KokuhoRules: 国民健康保険料の計算ルールセットの検証と運用");
@@ -47,6 +78,7 @@ public static class KokuhoCommand
         {
             Description = "Result format: jsonl or csv (UTF-8 with a byte order mark, so that Excel opens it as UTF-8; --csv-bom false leaves it out).",
             DefaultValueFactory = _ => Rules.Batch.ResultFormat.Jsonl,
+            HelpName = "jsonl|csv",
             CustomParser = r =>
             {
                 var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";

@@ -58,7 +58,8 @@ public sealed class BatchSummary
     /// beside, figures right-aligned in one column; a trial run (試算) is marked; for a database run what is
     /// still pending or claimed.
     /// </summary>
-    public void Write(TextWriter output, TimeSpan elapsed, bool trial = false, Storage.ChunkCounts? chunks = null)
+    /// <param name="sessionHouseholds">Households assessed by this session (a resumed run's rate counts only them); all by default.</param>
+    public void Write(TextWriter output, TimeSpan elapsed, bool trial = false, Storage.ChunkCounts? chunks = null, long? sessionHouseholds = null)
     {
         var rows = new List<(string Label, string Value, string Unit)>();
         void Row(string label, long value, string unit) => rows.Add((label, value.ToString("N0", CultureInfo.InvariantCulture), unit));
@@ -74,7 +75,7 @@ public sealed class BatchSummary
             Row("未処理 households pending", chunks.HouseholdsPending, $"({chunks.ChunksPending:N0} chunks)");
             Row("処理中 households claimed", chunks.HouseholdsClaimed, $"({chunks.ChunksClaimed:N0} chunks)");
         }
-        var rate = elapsed.TotalSeconds > 0 ? (long)(Households / elapsed.TotalSeconds) : 0;
+        var rate = elapsed.TotalSeconds > 0 ? (long)((sessionHouseholds ?? Households) / elapsed.TotalSeconds) : 0;
         var labelWidth = rows.Max(r => Width(r.Label));
         var valueWidth = rows.Max(r => r.Value.Length);
         foreach (var (label, value, unit) in rows)

@@ -17,7 +17,8 @@ public sealed record DbWorkOptions(int Threads, TimeSpan Lease, bool Wait = true
 }
 
 /// <summary>What a worker process leaves: the run, its summary (every chunk done so far), whether it is complete and where its chunks stand.</summary>
-public sealed record DbRunResult(RunInfo Run, BatchSummary Summary, bool Complete, ChunkCounts Chunks);
+/// <param name="SessionHouseholds">Households this process assessed (for its rate).</param>
+public sealed record DbRunResult(RunInfo Run, BatchSummary Summary, bool Complete, ChunkCounts Chunks, long SessionHouseholds = 0);
 
 /// <summary>A database failure during a run, said as such: which run and chunk, and how to go on.</summary>
 public sealed class BatchDatabaseException(string message, Exception inner) : InvalidOperationException(message, inner);
@@ -115,7 +116,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             var summary = await store.SummaryAsync(run, cancel);
             var counts = await store.ChunkCountsAsync(run.RunId, cancel);
             progress?.Report(new BatchProgress(summary.Households, summary.Errors, counts.HouseholdsDone, run.Households, clock.Elapsed));
-            return new DbRunResult(run, summary, complete, counts);
+            return new DbRunResult(run, summary, complete, counts, Interlocked.Read(ref assessed));
         }
         catch (NpgsqlException e) when (!cancel.IsCancellationRequested)
         {

@@ -16,7 +16,11 @@ namespace KokuhoRules.Rules.Batch;
 public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial, bool CsvBom = true);
 
 /// <summary>Progress of a run, as often as the writer commits (a few times a second).</summary>
-public sealed record BatchProgress(long Households, long Errors, long BytesRead, long BytesTotal, TimeSpan Elapsed);
+/// <param name="Households">Households assessed in the whole run (earlier sessions of a resumed run included).</param>
+/// <param name="Elapsed">Time since this session started.</param>
+/// <param name="HouseholdsAtStart">Households the run had assessed when this session started (so that a rate counts this session only).</param>
+/// <param name="BytesAtStart">Where this session started reading (so that the ETA is this session's pace).</param>
+public sealed record BatchProgress(long Households, long Errors, long BytesRead, long BytesTotal, TimeSpan Elapsed, long HouseholdsAtStart = 0, long BytesAtStart = 0);
 
 /// <summary>
 /// The state of a file run, saved next to its output (<c>&lt;output&gt;.run.json</c>) each time results are
@@ -197,6 +201,8 @@ public sealed class FileBatchRunner(PremiumService premiums)
         var closer = Task.WhenAll(workers).ContinueWith(t => done.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         var summary = state.Summary;
+        var householdsAtStart = summary.Households;
+        var bytesAtStart = state.InputOffset;
         var pending = new SortedDictionary<long, Done>();
         long next = 0; // batch numbers restart at 0 on every continue
         var sinceCommit = Stopwatch.StartNew();
@@ -217,7 +223,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
                     if (sinceCommit.Elapsed >= CommitInterval)
                     {
                         state = Commit(state, output, errors, summary);
-                        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+                        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed, householdsAtStart, bytesAtStart));
                         sinceCommit.Restart();
                     }
                 }
@@ -235,7 +241,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
         output.Dispose();
         errors.Dispose();
         state = Finish(state);
-        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed, householdsAtStart, bytesAtStart));
         return summary;
     }
 

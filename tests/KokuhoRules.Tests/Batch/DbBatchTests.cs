@@ -104,7 +104,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         var db = await Database();
         await using var source = NpgsqlDataSource.Create(db.ConnectionString);
         var store = new PremiumStore(source);
-        var (run, summary, complete, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, trial: false, chunkSize: 2_000, new DbWorkOptions(2, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
+        var (run, summary, complete, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, trial: false, chunkSize: 2_000, new DbWorkOptions(2, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
         Assert.True(complete);
 
         await AssertExactlyOnce(db, run.RunId);
@@ -224,7 +224,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         Assert.Equal(population.Take(100).Sum(h => h.Members!.Count), await Query<long>(connectionString, "SELECT count(*) FROM members"));
 
         // What is stored reads back as what was sent.
-        var (_, summary, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, false, 30, new DbWorkOptions(1, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
+        var (_, summary, _, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, false, 30, new DbWorkOptions(1, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
         Assert.Equal(population.Take(100).Sum(h => Expected(h).Response!.AnnualPremium), summary.AnnualPremium);
     }
 

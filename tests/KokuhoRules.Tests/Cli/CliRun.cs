@@ -26,7 +26,7 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = KokuhoCommand.Build().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = KokuhoCommand.Run(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return new CliRun(code, output.ToString(), error.ToString());
     }
 
