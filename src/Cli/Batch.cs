@@ -103,14 +103,21 @@ public static class Batch
             {
                 line++;
                 if (string.IsNullOrWhiteSpace(text)) continue;
+                // As the API and the batch read a household: nothing shaped like an individual number is ever stored.
+                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
                 HouseholdJson? household = null;
-                try
+                if (IndividualNumberScan.Find(bytes, "household") is { } found) error.WriteLine($"{path}:{line}: not loaded: {found.Field}: {found.Message}");
+                else
                 {
-                    household = JsonSerializer.Deserialize<HouseholdJson>(text, KokuhoJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    error.WriteLine($"{path}:{line}: not a household: {e.Message.Split(" Path:")[0]}");
+                    try
+                    {
+                        household = JsonSerializer.Deserialize<HouseholdJson>(bytes, KokuhoJson.Options);
+                    }
+                    catch (JsonException e)
+                    {
+                        var problem = JsonErrors.For(e, "household");
+                        error.WriteLine($"{path}:{line}: not a household: {problem.Field}: {problem.Message}");
+                    }
                 }
                 if (household?.Id is null)
                 {

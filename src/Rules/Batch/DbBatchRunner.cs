@@ -181,7 +181,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
                 var snapshot = SnapshotReader.Read(json, "household", fieldErrors);
                 if (snapshot is null)
                 {
-                    refusedRows.Add((seq, json.Id, PremiumStore.ErrorsJson(fieldErrors)));
+                    refusedRows.Add((seq, SnapshotReader.SafeId(json.Id), PremiumStore.ErrorsJson(fieldErrors)));
                     continue;
                 }
                 var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);

@@ -337,6 +337,33 @@ public sealed class FileBatchRunner(PremiumService premiums)
         }
     }
 
+    /// <summary>
+    /// Reads and checks one line as the API reads a request's household, through the same code: the
+    /// individual-number scan, the JSON reader's errors said as the API says them, the snapshot checks.
+    /// Null (and at least one error) when the household is refused.
+    /// </summary>
+    public static HouseholdSnapshot? Check(ReadOnlySpan<byte> line, List<FieldError> errors, out HouseholdJson? household)
+    {
+        household = null;
+        if (IndividualNumberScan.Find(line, "household") is { } found)
+        {
+            errors.Add(found);
+            return null;
+        }
+        try
+        {
+            household = JsonSerializer.Deserialize<HouseholdJson>(line, KokuhoJson.Options);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(JsonErrors.For(e, "household"));
+            return null;
+        }
+        var snapshot = SnapshotReader.Read(household, "household", errors);
+        if (snapshot is null && errors.Count == 0) errors.Add(new FieldError("household", "is required: a household object, not null"));
+        return snapshot;
+    }
+
     /// <summary>Parses, checks and assesses the households of batches; writes their result and error lines.</summary>
     private static async Task Work(PremiumRuleSet rs, BatchResults rows, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
     {
@@ -351,21 +378,11 @@ public sealed class FileBatchRunner(PremiumService premiums)
             {
                 var bytes = batch.Bytes.WrittenMemory.Slice(start, length);
                 fieldErrors.Clear();
-                HouseholdJson? household = null;
-                try
-                {
-                    household = JsonSerializer.Deserialize<HouseholdJson>(bytes.Span, KokuhoJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    fieldErrors.Add(new FieldError(e.Path is { } p && p.StartsWith("$.", StringComparison.Ordinal) ? "household." + p[2..] : "household", e.Message.Split(" Path:")[0]));
-                }
-                var snapshot = household is null ? null : SnapshotReader.Read(household, "household", fieldErrors);
+                var snapshot = Check(bytes.Span, fieldErrors, out var household);
                 if (snapshot is null)
                 {
-                    if (fieldErrors.Count == 0) fieldErrors.Add(new FieldError("household", "is empty"));
                     summary.Errors++;
-                    BatchResults.WriteError(errors, line, household?.Id, fieldErrors, json);
+                    BatchResults.WriteError(errors, line, SnapshotReader.SafeId(household?.Id) ?? SnapshotReader.SafeIdOf(bytes.Span), fieldErrors, json);
                     continue;
                 }
                 var assessment = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
