@@ -61,7 +61,10 @@ public sealed class BatchResults
     public void Write(IBufferWriter<byte> output, string householdId, PremiumAssessment a)
     {
         var line = new LineWriter(output);
-        var bills = InstallmentSchedule.Spread(a.AnnualPremium, InstallmentSchedule.OpenSlots(_rs, _slots, a, asOf: null), _rs.Parameters.Installments);
+        Span<int> open = stackalloc int[_slots.Count];
+        open = open[..InstallmentSchedule.OpenSlots(_rs, _slots, a, asOf: null, open)];
+        Span<long> amounts = stackalloc long[open.Length];
+        InstallmentSchedule.SpreadInto(a.AnnualPremium, amounts, _rs.Parameters.Installments);
         if (_format == ResultFormat.Csv)
         {
             var atCap = false;
@@ -73,10 +76,10 @@ public sealed class BatchResults
             }
             line.Byte((byte)',').Raw(atCap ? "true"u8 : "false"u8);
             var b = 0;
-            foreach (var slot in _slots)
+            for (var s = 0; s < _slots.Count; s++)
             {
                 line.Byte((byte)',');
-                if (b < bills.Count && bills[b].Number == slot.Number) line.Number(bills[b++].Amount);
+                if (b < open.Length && open[b] == s) line.Number(amounts[b++]);
                 else line.Byte((byte)'0');
             }
             line.Raw(_suffix);
@@ -92,10 +95,10 @@ public sealed class BatchResults
                 .Raw(",\"cap\":"u8).Number(c.Cap).Byte((byte)'}');
         }
         line.Raw("},\"installments\":["u8);
-        for (var i = 0; i < bills.Count; i++)
+        for (var i = 0; i < open.Length; i++)
         {
             if (i > 0) line.Byte((byte)',');
-            line.Raw(_slotPrefixes[bills[i].Number - 1]).Number(bills[i].Amount).Byte((byte)'}');
+            line.Raw(_slotPrefixes[open[i]]).Number(amounts[i]).Byte((byte)'}');
         }
         line.Raw(_suffix);
     }

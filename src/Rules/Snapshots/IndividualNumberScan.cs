@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 
@@ -9,11 +10,13 @@ public static class IndividualNumberScan
 {
     private static readonly string[] SuspiciousNames = ["mynumber", "kojinbango", "kojinbangou", "individualnumber", "個人番号", "マイナンバー"];
 
-    private sealed class Frame(bool isArray)
+    /// <summary>An open object or array: the property being read, or the element's index.</summary>
+    private struct Frame(bool isArray)
     {
-        public bool IsArray { get; } = isArray;
-        public string? Property { get; set; }
-        public int Index { get; set; } = -1;
+        public readonly bool IsArray = isArray;
+        public string? Property;
+        public bool Amount;
+        public int Index = -1;
     }
 
     /// <summary>What an error says of a value or a field name that looks like an individual number (never the value).</summary>
@@ -28,10 +31,15 @@ public static class IndividualNumberScan
     public static FieldError? Find(ReadOnlySpan<byte> json, string? root = null) =>
         FindPath(json, root) is { } path ? new FieldError(path, Message) : null;
 
+    /// <summary>A thread's frames, reused from one document to the next (the reader's depth is at most 64).</summary>
+    [ThreadStatic] private static Frame[]? _frames;
+
     private static string? FindPath(ReadOnlySpan<byte> json, string? root)
     {
+        // Runs on every request and every line of a batch: no allocation unless a field is unknown or suspicious.
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
-        var frames = new List<Frame>();
+        var frames = _frames ??= new Frame[65];
+        var depth = 0;
         try
         {
             while (reader.Read())
@@ -39,29 +47,37 @@ public static class IndividualNumberScan
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        frames[^1].Property = reader.GetString();
-                        if (LooksLikeIndividualNumber(reader.ValueSpan, JsonTokenType.String))
+                        ref var frame = ref frames[depth - 1];
+                        if (!reader.HasValueSequence && !reader.ValueIsEscaped && KnownName(reader.ValueSpan) is { } known)
+                        {
+                            frame.Property = known;
+                            frame.Amount = AmountFields.Contains(known);
+                            break;
+                        }
+                        frame.Property = reader.GetString();
+                        frame.Amount = false;
+                        if (LooksLikeIndividualNumber(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan, JsonTokenType.String))
                         {
                             // The name itself is the value: name the object holding it instead.
-                            frames[^1].Property = null;
-                            var holder = PathOf(frames, root);
+                            frame.Property = null;
+                            var holder = PathOf(frames.AsSpan(0, depth), root);
                             return holder == "$" ? "$ (a field name)" : holder + " (a field name)";
                         }
-                        if (IsSuspiciousName(frames[^1].Property!)) return PathOf(frames, root);
+                        if (IsSuspiciousName(frame.Property!)) return PathOf(frames.AsSpan(0, depth), root);
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        NextElement(frames);
-                        frames.Add(new Frame(reader.TokenType == JsonTokenType.StartArray));
+                        NextElement(frames, depth);
+                        frames[depth++] = new Frame(reader.TokenType == JsonTokenType.StartArray);
                         break;
                     case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                        frames.RemoveAt(frames.Count - 1);
+                        depth--;
                         break;
                     default:
-                        NextElement(frames);
+                        NextElement(frames, depth);
                         if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number
-                            && !(reader.TokenType == JsonTokenType.Number && IsAmountInRange(frames, ref reader))
+                            && !(reader.TokenType == JsonTokenType.Number && IsAmountInRange(frames, depth, ref reader))
                             && LooksLikeIndividualNumber(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan, reader.TokenType))
-                            return PathOf(frames, root);
+                            return PathOf(frames.AsSpan(0, depth), root);
                         break;
                 }
             }
@@ -86,6 +102,7 @@ public static class IndividualNumberScan
             }
             return digits == 12;
         }
+        if (!CouldHoldTwelveDigits(raw)) return false;
         var text = Encoding.UTF8.GetString(raw);
         if (raw.IndexOf((byte)'\\') >= 0)
         {
@@ -93,6 +110,42 @@ public static class IndividualNumberScan
             catch (Exception e) when (e is JsonException or InvalidOperationException) { }
         }
         return PersonalNumber.LooksLikeOne(text);
+    }
+
+    /// <summary>
+    /// False when plain ASCII text (no escape, no full-width digit) has fewer than 12 digits: most values
+    /// (dates, ids, codes) are ruled out without decoding them.
+    /// </summary>
+    private static bool CouldHoldTwelveDigits(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length < 12) return false; // 12 digits take at least 12 bytes, however written
+        var digits = 0;
+        foreach (var b in raw)
+        {
+            if (b >= 0x80 || b == (byte)'\\') return true;
+            if (b is >= (byte)'0' and <= (byte)'9') digits++;
+        }
+        return digits >= 12;
+    }
+
+    /// <summary>The contract's field names (none suspicious), looked up without allocating a string.</summary>
+    private static readonly FrozenDictionary<string, string> ContractNames =
+        CollectFields(_ => true).ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> ContractNameLookup =
+        ContractNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The contract's own string for a field name given as plain ASCII bytes; null for any other name.</summary>
+    private static string? KnownName(ReadOnlySpan<byte> name)
+    {
+        if (name.Length > 64) return null;
+        Span<char> chars = stackalloc char[64];
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (name[i] >= 0x80) return null;
+            chars[i] = (char)name[i];
+        }
+        return ContractNameLookup.TryGetValue(chars[..name.Length], out var known) ? known : null;
     }
 
     /// <summary>The name without '_' and '-', compared case-insensitively (runs once per field of every request: no allocation).</summary>
@@ -108,9 +161,9 @@ public static class IndividualNumberScan
         return false;
     }
 
-    private static void NextElement(List<Frame> frames)
+    private static void NextElement(Frame[] frames, int depth)
     {
-        if (frames.Count > 0 && frames[^1].IsArray) frames[^1].Index++;
+        if (depth > 0 && frames[depth - 1].IsArray) frames[depth - 1].Index++;
     }
 
     /// <summary>
@@ -118,9 +171,10 @@ public static class IndividualNumberScan
     /// integer yen; counts and years are <c>int</c>). A number in such a field is an amount, refused by
     /// the reader when it is out of range, never mistaken for an individual number when in range.
     /// </summary>
-    public static IReadOnlySet<string> AmountFields { get; } = CollectAmountFields();
+    public static IReadOnlySet<string> AmountFields { get; } = CollectFields(t => t == typeof(long));
 
-    private static HashSet<string> CollectAmountFields()
+    /// <summary>The JSON names of the request documents' properties whose type passes <paramref name="select"/>.</summary>
+    private static HashSet<string> CollectFields(Func<Type, bool> select)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<Type>();
@@ -130,8 +184,8 @@ public static class IndividualNumberScan
             foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
             {
                 var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-                if (t == typeof(long)) names.Add(JsonNamingPolicy.CamelCase.ConvertName(property.Name));
-                else if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)) Walk(t.GetGenericArguments()[0]);
+                if (select(t)) names.Add(JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)) Walk(t.GetGenericArguments()[0]);
                 else if (t.Namespace?.StartsWith("KokuhoRules.", StringComparison.Ordinal) == true && !t.IsEnum) Walk(t);
             }
         }
@@ -141,12 +195,12 @@ public static class IndividualNumberScan
     }
 
     /// <summary>Whether the current number is a yen amount of the contract (by its field) within 0–<see cref="SnapshotReader.MaxYen"/>.</summary>
-    private static bool IsAmountInRange(List<Frame> frames, ref Utf8JsonReader reader) =>
-        frames.Count > 0 && !frames[^1].IsArray && frames[^1].Property is { } name && AmountFields.Contains(name)
+    private static bool IsAmountInRange(Frame[] frames, int depth, ref Utf8JsonReader reader) =>
+        depth > 0 && frames[depth - 1] is { IsArray: false, Amount: true }
         && reader.TryGetInt64(out var yen) && yen is >= 0 and <= SnapshotReader.MaxYen;
 
     /// <summary>The path to the current value; a field name that is not an identifier is not repeated (as in <see cref="JsonErrors.FieldName"/>).</summary>
-    private static string PathOf(List<Frame> frames, string? root)
+    private static string PathOf(ReadOnlySpan<Frame> frames, string? root)
     {
         var sb = new StringBuilder(root);
         foreach (var frame in frames)
