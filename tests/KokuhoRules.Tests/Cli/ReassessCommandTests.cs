@@ -105,6 +105,25 @@ public sealed class ReassessCommandTests
         Assert.Equal("\uFEFFhousehold_id,"u8.ToArray(), File.ReadAllBytes(output)[..16]);
     }
 
+    [Fact]
+    public void Generate_writes_beside_its_file_and_leaves_an_existing_one_whole_when_it_cannot_finish()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("pop.jsonl");
+        File.WriteAllText(path, "the earlier population\n");
+        Directory.CreateDirectory(path + ".partial"); // where generate writes: it cannot, and must not touch pop.jsonl instead
+        var run = CliRun.Command("generate", "--insured", "50", "--out", path);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        AssertOneLine(run);
+        Assert.Equal("the earlier population\n", File.ReadAllText(path));
+
+        Directory.Delete(path + ".partial");
+        var again = CliRun.Command("generate", "--insured", "50", "--out", path);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.False(File.Exists(path + ".partial"));
+        Assert.Equal(50, File.ReadAllLines(path).Sum(l => JsonDocument.Parse(l).RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("coverage").GetArrayLength() > 0)));
+    }
+
     // ---- 10.11: a byte order mark ---------------------------------------------------------------------------
 
     [Fact]
