@@ -25,7 +25,7 @@ public class CalculationBenchmarks
     private PremiumRuleSet _rs = null!;
     private byte[] _line = null!;
     private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private readonly Utf8JsonWriter _json = new(new ArrayBufferWriter<byte>());
+    private BatchResults? _rows;
     private readonly List<FieldError> _errors = [];
 
     [GlobalSetup]
@@ -82,7 +82,8 @@ public class CalculationBenchmarks
         var json = JsonSerializer.Deserialize<HouseholdJson>(_line, KokuhoJson.Options);
         var snapshot = SnapshotReader.Read(json, "household", _errors)!;
         var assessment = PremiumCalculator.Assess(_rs, snapshot, trace: null, details: false);
-        BatchResults.Write(_output, ResultFormat.Jsonl, snapshot.Id, assessment, _rs, _json);
+        _rows ??= new BatchResults(_rs, ResultFormat.Jsonl, trial: false);
+        _rows.Write(_output, snapshot.Id, assessment);
         return _output.WrittenCount;
     }
 }

@@ -12,7 +12,7 @@ namespace KokuhoRules.Cli;
 public static class Batch
 {
     public sealed record ReassessArgs(string? Insurer, int? FiscalYear, string? Input, string? Output, ResultFormat Format, int Threads, bool Trial,
-        string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000);
+        string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000, string? SummaryJson = null, int LeaseSeconds = DbWorkOptions.DefaultLeaseSeconds, bool CsvBom = true, bool NoWait = false);
 
     /// <summary>Generates a synthetic population to a JSON Lines file or straight into the database.</summary>
     public static async Task<int> Generate(int fiscalYear, int seed, long insured, string? path, string? database, string? insurer, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -35,28 +35,62 @@ public static class Batch
             error.WriteLine("generate needs --out <file> or --db <connection string> --insurer <id>");
             return 2;
         }
-        var (households, members) = GenerateFile(fiscalYear, seed, insured, path);
+        long households, members;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && !Directory.Exists(folder))
+        {
+            error.WriteLine($"generate: cannot write {path}: the folder {folder} does not exist");
+            return 1;
+        }
+        try
+        {
+            (households, members) = GenerateFile(fiscalYear, seed, insured, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"generate: cannot write {path}: {OneLine(e)}");
+            return 1;
+        }
         output.WriteLine($"{households:N0} households ({members:N0} insured) written to {path} in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 
-    /// <summary>Writes a synthetic population as JSON Lines; returns the households and insured written.</summary>
+    /// <summary>
+    /// Writes a synthetic population as JSON Lines; returns the households and insured written. The file is
+    /// written beside its name (<c>.partial</c>) and renamed once complete: an existing file is replaced only by a whole one.
+    /// </summary>
     public static (long Households, long Insured) GenerateFile(int fiscalYear, int seed, long insured, string path)
     {
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        using var json = new Utf8JsonWriter(stream);
+        var temp = path + ".partial";
         long households = 0, members = 0;
-        foreach (var household in new SyntheticPopulation(fiscalYear, seed).Households(insured))
+        try
         {
-            JsonSerializer.Serialize(json, household, KokuhoJson.Options);
-            json.Flush();
-            json.Reset();
-            stream.WriteByte((byte)'\n');
-            households++;
-            members += household.Members!.Count(m => m!.Coverage!.Count > 0);
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var json = new Utf8JsonWriter(stream))
+            {
+                foreach (var household in new SyntheticPopulation(fiscalYear, seed).Households(insured))
+                {
+                    JsonSerializer.Serialize(json, household, KokuhoJson.Options);
+                    json.Flush();
+                    json.Reset();
+                    stream.WriteByte((byte)'\n');
+                    households++;
+                    members += household.Members!.Count(m => m!.Coverage!.Count > 0);
+                }
+                json.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+            throw;
         }
         return (households, members);
     }
+
+    /// <summary>An exception's message on one line (never a stack trace).</summary>
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 
     /// <summary>Loads a JSON Lines file into the database; lines that are not JSON households are reported and skipped.</summary>
     public static async Task<int> Load(string database, string insurer, int fiscalYear, string path, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -69,14 +103,21 @@ public static class Batch
             {
                 line++;
                 if (string.IsNullOrWhiteSpace(text)) continue;
+                // As the API and the batch read a household: nothing shaped like an individual number is ever stored.
+                var bytes = System.Text.Encoding.UTF8.GetBytes(text);
                 HouseholdJson? household = null;
-                try
+                if (IndividualNumberScan.Find(bytes, "household") is { } found) error.WriteLine($"{path}:{line}: not loaded: {found.Field}: {found.Message}");
+                else
                 {
-                    household = JsonSerializer.Deserialize<HouseholdJson>(text, KokuhoJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    error.WriteLine($"{path}:{line}: not a household: {e.Message.Split(" Path:")[0]}");
+                    try
+                    {
+                        household = JsonSerializer.Deserialize<HouseholdJson>(bytes, KokuhoJson.Options);
+                    }
+                    catch (JsonException e)
+                    {
+                        var problem = JsonErrors.For(e, "household");
+                        error.WriteLine($"{path}:{line}: not a household: {problem.Field}: {problem.Message}");
+                    }
                 }
                 if (household?.Id is null)
                 {
@@ -86,7 +127,21 @@ public static class Batch
                 yield return household;
             }
         }
-        var loaded = await LoadHouseholds(database, insurer, fiscalYear, Read(), error, cancel);
+        if (!File.Exists(path))
+        {
+            error.WriteLine($"load: there is no file {path}");
+            return 1;
+        }
+        long loaded;
+        try
+        {
+            loaded = await LoadHouseholds(database, insurer, fiscalYear, Read(), error, cancel);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NpgsqlException or InvalidOperationException)
+        {
+            error.WriteLine($"load: {OneLine(e)}");
+            return 1;
+        }
         if (loaded < 0) return 1;
         output.WriteLine($"{loaded:N0} households loaded for {insurer}/{fiscalYear} ({skipped:N0} lines skipped) in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
@@ -129,83 +184,237 @@ public static class Batch
         }
     }
 
-    /// <summary>Runs or resumes a run (files by default, PostgreSQL with --db); returns the exit code.</summary>
+    /// <summary>The exit codes of <c>reassess</c> (stated in its <c>--help</c>).</summary>
+    public static class ExitCodes
+    {
+        /// <summary>The run is complete and every household was assessed.</summary>
+        public const int Complete = 0;
+        /// <summary>The run could not go on (a message says why and whether it can be resumed).</summary>
+        public const int Failed = 1;
+        /// <summary>The command line is wrong.</summary>
+        public const int Usage = 2;
+        /// <summary>The run is complete, but some households were refused (see the errors file or <c>run_errors</c>).</summary>
+        public const int CompleteWithRefused = 3;
+        /// <summary>A database run is not complete: chunks are still pending or claimed by other workers.</summary>
+        public const int Incomplete = 4;
+        /// <summary>Interrupted (Ctrl-C): resume it.</summary>
+        public const int Interrupted = 130;
+
+        public const string Help = "Exit codes: 0 complete, every household assessed; 3 complete, some households refused (see <out>.errors.jsonl or run_errors); "
+                                   + "4 a database run not complete yet (chunks pending or claimed by other workers: resume it); 1 the run could not go on; 2 wrong options; 130 interrupted (resume it).";
+    }
+
+    /// <summary>How a run ended, for the summary, the exit code and <c>--summary-json</c>.</summary>
+    private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null);
+
+    /// <summary>What identifies a run in its summary.</summary>
+    public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith);
+
+    /// <summary>Runs or resumes a run (files by default, PostgreSQL with --db); returns the exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> Reassess(ReassessArgs args, TextWriter output, TextWriter error, CancellationToken cancel)
     {
         var progress = ConsoleProgress.ForStandardError();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        string? resumeHint = null;
         try
         {
-            BatchSummary summary;
-            if (args.Database is { } database)
-            {
-                await using var db = NpgsqlDataSource.Create(database);
-                var store = new PremiumStore(db);
-                await store.MigrateAsync(cancel);
-                if (args.Resume is { } resume)
-                {
-                    if (!long.TryParse(resume, out var runId))
-                    {
-                        error.WriteLine("with --db, --resume takes a run id");
-                        return 2;
-                    }
-                    var existing = await store.GetRunAsync(runId, cancel);
-                    if (existing is null)
-                    {
-                        error.WriteLine($"there is no run {runId}");
-                        return 1;
-                    }
-                    var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
-                    error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
-                    (_, summary) = await new DbBatchRunner(new PremiumService(catalog), store).ResumeAsync(runId, args.Threads, progress, cancel);
-                }
-                else
-                {
-                    if (args.Insurer is null || args.FiscalYear is null)
-                    {
-                        error.WriteLine("reassess --db needs --insurer and --fiscal-year (or --resume <run id>)");
-                        return 2;
-                    }
-                    var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
-                    var runner = new DbBatchRunner(new PremiumService(catalog), store);
-                    var (run, s) = await runner.RunAsync(args.Insurer, args.FiscalYear.Value, args.Trial, args.ChunkSize, args.Threads, Environment.UserName, progress, cancel);
-                    error.WriteLine($"run {run.RunId} (resume or add workers with --db ... --resume {run.RunId})");
-                    summary = s;
-                }
-            }
-            else if (args.Resume is { } resume)
-            {
-                var (insurer, fiscalYear) = ReadTarget(resume);
-                var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
-                error.WriteLine($"resuming run from {resume}");
-                summary = runner.Resume(resume, args.Threads, progress, cancel);
-            }
-            else
-            {
-                if (args.Insurer is null || args.FiscalYear is null || args.Input is null || args.Output is null)
-                {
-                    error.WriteLine("reassess needs --insurer, --fiscal-year, --in and --out (or --db, or --resume)");
-                    return 2;
-                }
-                var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
-                var stateFile = FileRunState.PathFor(args.Output);
-                error.WriteLine($"run state: {stateFile} (resume with --resume {stateFile})");
-                summary = runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, args.Input, args.Output, args.Format, args.Threads, args.Trial), progress, cancel);
-            }
-            summary.Write(output, clock.Elapsed);
+            var outcome = args.Database is { } database
+                ? await ReassessDatabase(args, database, progress, error, hint => resumeHint = hint, cancel)
+                : ReassessFiles(args, progress, error, hint => resumeHint = hint, cancel);
+            if (outcome is null) return ExitCodes.Usage;
+            outcome.Summary.Write(args.Output == StandardStream && args.Database is null ? error : output, clock.Elapsed, outcome.Stamp.Trial, outcome.Chunks, outcome.SessionHouseholds);
+            if (args.SummaryJson is { } path) WriteSummaryJson(path, outcome, clock.Elapsed);
             if (Environment.GetEnvironmentVariable("KOKUHO_DIAG") == "1")
                 error.WriteLine($"gc: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms allocated {GC.GetTotalAllocatedBytes() / 1_000_000} MB; cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s; jit {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
-            return 0;
+            if (!outcome.Complete)
+            {
+                error.WriteLine($"run {outcome.Stamp.RunId} is not complete: {outcome.Chunks?.Describe()}; resume with {outcome.Stamp.ResumeWith}");
+                return ExitCodes.Incomplete;
+            }
+            return outcome.Summary.Errors > 0 ? ExitCodes.CompleteWithRefused : ExitCodes.Complete;
         }
         catch (OperationCanceledException)
         {
-            error.WriteLine("interrupted: resume with --resume");
-            return 130;
+            error.WriteLine(resumeHint is not null ? $"interrupted: resume with {resumeHint}"
+                : args.Output == StandardStream ? "interrupted: a run writing to standard output cannot be resumed; start it again"
+                : "interrupted before the run started: nothing was written; start it again");
+            return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException)
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException or UnauthorizedAccessException)
         {
-            error.WriteLine($"reassess: {e.Message}");
-            return 1;
+            var message = e is NpgsqlException ? $"the database failed ({OneLine(e)}); nothing was lost that a resume cannot redo" : OneLine(e);
+            error.WriteLine($"reassess: {message}" + (resumeHint is null || e is BatchDatabaseException ? "" : $" (resume with {resumeHint})"));
+            return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>A file run: a new one, or one resumed from its state file. Null when the options are wrong (a message says why).</summary>
+    private static Outcome? ReassessFiles(ReassessArgs args, IProgress<BatchProgress> progress, TextWriter error, Action<string> started, CancellationToken cancel)
+    {
+        FileRunState state;
+        long householdsAtStart = 0;
+        if (args.Resume is { } resume)
+        {
+            if (!File.Exists(resume))
+            {
+                error.WriteLine($"reassess: there is no run state {resume}: a run killed before it wrote its state had written nothing; start it again");
+                return null;
+            }
+            var (insurer, fiscalYear) = ReadTarget(resume);
+            householdsAtStart = FileBatchRunner.ReadState(resume).Summary.Households;
+            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
+            error.WriteLine($"resuming run from {resume}");
+            started($"--resume {resume}");
+            runner.Resume(resume, args.Threads, progress, cancel);
+            state = FileBatchRunner.ReadState(resume);
+        }
+        else
+        {
+            if (args.Insurer is null || args.FiscalYear is null || args.Input is null || args.Output is null)
+            {
+                error.WriteLine("reassess needs --insurer, --fiscal-year, --in and --out (or --db, or --resume)");
+                return null;
+            }
+            if (args.Output == StandardStream) return ReassessToStandardOutput(args, progress, error, cancel);
+            var input = args.Input == StandardStream ? SpoolStandardInput(args.Output + ".stdin.jsonl", cancel) : args.Input;
+            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            var stateFile = FileRunState.PathFor(Path.GetFullPath(args.Output));
+            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel,
+                run =>
+                {
+                    error.WriteLine($"run {run.RunId} state: {stateFile} (resume with --resume {stateFile})");
+                    started($"--resume {stateFile}");
+                });
+            state = FileBatchRunner.ReadState(stateFile);
+        }
+        return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial,
+            "--resume " + FileRunState.PathFor(state.Output)), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+    }
+
+    /// <summary>What <c>--in</c> and <c>--out</c> take for standard input and output.</summary>
+    private const string StandardStream = "-";
+
+    /// <summary>
+    /// Copies standard input to a file (written beside it, then renamed), so that the run reads a file it
+    /// can resume from; returns its path.
+    /// </summary>
+    private static string SpoolStandardInput(string path, CancellationToken cancel)
+    {
+        var temp = path + ".partial";
+        using (var stdin = Console.OpenStandardInput())
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            stdin.CopyTo(file, 1 << 20);
+            file.Flush(flushToDisk: true);
+        }
+        cancel.ThrowIfCancellationRequested();
+        File.Move(temp, path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>
+    /// <c>--out -</c>: the run works in a scratch folder, then writes its results to standard output and the
+    /// refused households' lines to standard error (the summary too); such a run cannot be resumed.
+    /// </summary>
+    private static Outcome ReassessToStandardOutput(ReassessArgs args, IProgress<BatchProgress> progress, TextWriter error, CancellationToken cancel)
+    {
+        var scratch = Directory.CreateTempSubdirectory("kokuho-reassess-").FullName;
+        try
+        {
+            var output = Path.Combine(scratch, args.Format == ResultFormat.Csv ? "results.csv" : "results.jsonl");
+            var input = args.Input == StandardStream ? SpoolStandardInput(Path.Combine(scratch, "input.jsonl"), cancel) : args.Input!;
+            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel);
+            var state = FileBatchRunner.ReadState(FileRunState.PathFor(output));
+            using (var results = Console.OpenStandardOutput())
+            using (var file = File.OpenRead(output))
+                file.CopyTo(results);
+            foreach (var line in File.ReadLines(FileBatchRunner.ErrorsPath(output))) error.WriteLine(line);
+            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null), state.Completed);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>A database run: a new one, or work on an existing one. Null when the options are wrong (a message says why).</summary>
+    private static async Task<Outcome?> ReassessDatabase(ReassessArgs args, string database, IProgress<BatchProgress> progress, TextWriter error, Action<string> started, CancellationToken cancel)
+    {
+        await using var db = NpgsqlDataSource.Create(database);
+        var store = new PremiumStore(db);
+        await store.MigrateAsync(cancel);
+        var options = new DbWorkOptions(args.Threads, TimeSpan.FromSeconds(args.LeaseSeconds), Wait: !args.NoWait);
+        DbRunResult result;
+        if (args.Resume is { } resume)
+        {
+            long runId;
+            if (resume == "latest")
+            {
+                if (args.Insurer is null || args.FiscalYear is null)
+                {
+                    error.WriteLine("reassess --db --resume latest needs --insurer and --fiscal-year");
+                    return null;
+                }
+                if (await store.LatestRunAsync(args.Insurer, args.FiscalYear.Value, cancel) is not { } latest)
+                {
+                    error.WriteLine($"there is no run of {args.Insurer}/{args.FiscalYear} that is not done: start one");
+                    return null;
+                }
+                runId = latest;
+            }
+            else if (!long.TryParse(resume, out runId))
+            {
+                error.WriteLine("with --db, --resume takes a run id (or 'latest' with --insurer and --fiscal-year)");
+                return null;
+            }
+            var existing = await store.GetRunAsync(runId, cancel);
+            if (existing is null)
+            {
+                error.WriteLine($"there is no run {runId}");
+                return null;
+            }
+            var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
+            error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
+            started($"--db ... --resume {runId}");
+            result = await new DbBatchRunner(new PremiumService(catalog), store).ResumeAsync(runId, options, progress, cancel);
+        }
+        else
+        {
+            if (args.Insurer is null || args.FiscalYear is null)
+            {
+                error.WriteLine("reassess --db needs --insurer and --fiscal-year (or --resume <run id>)");
+                return null;
+            }
+            var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            var runner = new DbBatchRunner(new PremiumService(catalog), store);
+            result = await runner.RunAsync(args.Insurer, args.FiscalYear.Value, args.Trial, args.ChunkSize, options, Environment.UserName, progress, cancel,
+                run =>
+                {
+                    error.WriteLine($"run {run.RunId} started (resume it, or add workers, with --db ... --resume {run.RunId}, or --resume latest)");
+                    started($"--db ... --resume {run.RunId}");
+                });
+        }
+        var r = result.Run;
+        return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
+            $"--db ... --resume {r.RunId}"), result.Complete, result.Chunks, result.SessionHouseholds);
+    }
+
+    /// <summary>Writes the summary for machines (<c>--summary-json</c>), beside its name first and then renamed.</summary>
+    private static void WriteSummaryJson(string path, Outcome outcome, TimeSpan elapsed)
+    {
+        var s = outcome.Summary;
+        var document = new
+        {
+            runId = outcome.Stamp.RunId, insurer = outcome.Stamp.Insurer, fiscalYear = outcome.Stamp.FiscalYear,
+            ruleset = new { version = outcome.Stamp.RulesetVersion, hash = outcome.Stamp.RulesetHash },
+            trial = outcome.Stamp.Trial, complete = outcome.Complete,
+            households = s.Households, refused = s.Errors, annualPremium = s.AnnualPremium, components = s.Components,
+            reductionClasses = s.ReductionClasses, atCap = s.AtCap,
+            chunks = outcome.Chunks, elapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
+        };
+        var temp = path + ".partial";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(KokuhoJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        File.Move(temp, path, overwrite: true);
     }
 }

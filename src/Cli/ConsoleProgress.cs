@@ -14,13 +14,27 @@ public sealed class ConsoleProgress(TextWriter writer, bool interactive) : IProg
 
     public static ConsoleProgress ForStandardError() => new(Console.Error, !Console.IsErrorRedirected);
 
+    private static double Fraction(BatchProgress p) => p.BytesTotal > 0 ? Math.Clamp((double)p.BytesRead / p.BytesTotal, 0, 1) : 0;
+
+    /// <summary>
+    /// The progress line: done, households, households/s and ETA (h:mm:ss) at this session's pace — a
+    /// resumed run's earlier sessions count in what is done, not in the rate.
+    /// </summary>
+    public static string Line(BatchProgress p)
+    {
+        var fraction = Fraction(p);
+        var startFraction = p.BytesTotal > 0 ? Math.Clamp((double)p.BytesAtStart / p.BytesTotal, 0, 1) : 0;
+        var seconds = p.Elapsed.TotalSeconds;
+        var rate = seconds > 0 ? (p.Households - p.HouseholdsAtStart) / seconds : 0;
+        var eta = fraction > startFraction ? TimeSpan.FromSeconds(seconds * (1 - fraction) / (fraction - startFraction)) : (TimeSpan?)null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{fraction,4:P0} {p.Households,12:N0} households {rate,10:N0}/s  ETA {(eta is { } e ? Eta.Format(e) : "-:--:--"),8}  refused {p.Errors:N0}");
+    }
+
     public void Report(BatchProgress p)
     {
-        var fraction = p.BytesTotal > 0 ? Math.Clamp((double)p.BytesRead / p.BytesTotal, 0, 1) : 0;
-        var rate = p.Elapsed.TotalSeconds > 0 ? p.Households / p.Elapsed.TotalSeconds : 0;
-        var eta = fraction > 0 ? TimeSpan.FromSeconds(p.Elapsed.TotalSeconds * (1 - fraction) / fraction) : TimeSpan.Zero;
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"{fraction,4:P0} {p.Households,12:N0} households {rate,10:N0}/s  ETA {eta:mm\\:ss}  refused {p.Errors:N0}");
+        var text = Line(p);
+        var fraction = Fraction(p);
         if (interactive)
         {
             const int width = 30;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,6 +11,36 @@ namespace KokuhoRules.Cli;
 /// <summary>The <c>kokuho</c> command line: what policy staff and operators run.</summary>
 public static class KokuhoCommand
 {
+    /// <summary>
+    /// Parses and runs a command line; returns the exit code. Wrong options get one line each naming the
+    /// option and what it takes, a pointer to <c>--help</c>, and exit code 2 — not the whole help text.
+    /// </summary>
+    public static int Run(string[] args, InvocationConfiguration? configuration = null)
+    {
+        configuration ??= new InvocationConfiguration();
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            // Ctrl-C (SIGINT) and SIGTERM cancel the action's token, and the process waits for the action: it
+            // stops at its next commit and says how to resume (exit code 130), instead of being cut off.
+            configuration.ProcessTerminationTimeout = null;
+            using var interrupted = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+            return parse.InvokeAsync(configuration, interrupted.Token).GetAwaiter().GetResult();
+
+            void Interrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                interrupted.Cancel();
+            }
+        }
+        foreach (var e in parse.Errors) configuration.Error.WriteLine(e.Message);
+        var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["kokuho"] : new[] { "kokuho", parse.CommandResult.Command.Name });
+        configuration.Error.WriteLine($"(see {command} --help)");
+        return Batch.ExitCodes.Usage;
+    }
+
     public static RootCommand Build()
     {
         var root = new RootCommand("KokuhoRules: 国民健康保険料の計算ルールセットの検証と運用");
@@ -24,15 +55,15 @@ public static class KokuhoCommand
 
     private static Command Generate()
     {
-        var insured = new Option<long>("--insured") { Description = "Generate households until this many members are insured.", Required = true };
+        var insured = Positive(new Option<long>("--insured") { Description = "How many insured members the households have in all (a positive number).", Required = true });
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same population).", DefaultValueFactory = _ => 1 };
         var fiscalYear = new Option<int>("--fiscal-year") { Description = "The fiscal year the households are for.", DefaultValueFactory = _ => 2025 };
-        var output = new Option<FileInfo>("--out") { Description = "JSON Lines file to write (one household per line)." };
+        var output = new Option<string>("--out") { Description = "JSON Lines file to write (one household per line), written beside it first and renamed when complete." };
         var db = DbOption();
         var insurer = new Option<string>("--insurer") { Description = "With --db: the insurer the households are loaded for." };
         var command = new Command("generate", "Generate a synthetic NHI population (no real person's data) as JSON Lines, or straight into the database.");
         foreach (var o in new Option[] { insured, seed, fiscalYear, output, db, insurer }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Batch.Generate(parse.GetValue(fiscalYear), parse.GetValue(seed), parse.GetValue(insured), parse.GetValue(output)?.FullName,
+        command.SetAction((parse, cancel) => Batch.Generate(parse.GetValue(fiscalYear), parse.GetValue(seed), parse.GetValue(insured), parse.GetValue(output),
             parse.GetValue(db), parse.GetValue(insurer), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
     }
@@ -41,23 +72,50 @@ public static class KokuhoCommand
     {
         var insurer = new Option<string>("--insurer") { Description = "Insurer id, e.g. amagasaki." };
         var fiscalYear = new Option<int?>("--fiscal-year") { Description = "Fiscal year, e.g. 2025." };
-        var input = new Option<FileInfo>("--in") { Description = "JSON Lines of households (embedded default: files, no database)." };
-        var output = new Option<FileInfo>("--out") { Description = "Result file (JSON Lines or CSV); refused households go to <out>.errors.jsonl." };
-        var format = new Option<Rules.Batch.ResultFormat>("--format") { Description = "Result format: jsonl or csv.", DefaultValueFactory = _ => Rules.Batch.ResultFormat.Jsonl };
-        var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var trial = new Option<bool>("--trial") { Description = "A trial run: allowed on a draft rule set." };
-        var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json), or with --db its run id. Several processes may resume the same database run: they share its chunks." };
+        var input = new Option<string>("--in") { Description = "JSON Lines of households (embedded default: files, no database); - reads standard input." };
+        var output = new Option<string>("--out") { Description = "Result file (JSON Lines or CSV), written as <out>.partial and renamed when the run is complete; refused households go to <out>.errors.jsonl; - writes the results to standard output (and the summary to standard error)." };
+        var format = new Option<Rules.Batch.ResultFormat>("--format")
+        {
+            Description = "Result format: jsonl or csv (UTF-8 with a byte order mark, so that Excel opens it as UTF-8; --csv-bom false leaves it out).",
+            DefaultValueFactory = _ => Rules.Batch.ResultFormat.Jsonl,
+            HelpName = "jsonl|csv",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (Enum.TryParse<Rules.Batch.ResultFormat>(text, ignoreCase: true, out var f) && Enum.IsDefined(f) && !int.TryParse(text, out _)) return f;
+                r.AddError($"--format must be jsonl or csv (not '{text}')");
+                return default;
+            },
+        };
+        var threads = Positive(new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount });
+        var trial = new Option<bool>("--trial") { Description = "A trial run (試算): allowed on a draft rule set; marked in the summary and in every result row." };
+        var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json), or with --db its run id (or 'latest' with --insurer and --fiscal-year). Several processes may resume the same database run: they share its chunks." };
         var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
         var db = DbOption();
-        var chunk = new Option<int>("--chunk-size") { Description = "With --db: households per chunk a worker claims.", DefaultValueFactory = _ => 4000 };
-        var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run.");
-        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots, db, chunk }) command.Options.Add(o);
+        var chunk = Positive(new Option<int>("--chunk-size") { Description = "With --db: households per chunk a worker claims.", DefaultValueFactory = _ => 4000 });
+        var lease = Positive(new Option<int>("--lease-seconds") { Description = "With --db: how long a worker's claim on a chunk lasts; after it another worker may take the chunk over.", DefaultValueFactory = _ => Rules.Batch.DbWorkOptions.DefaultLeaseSeconds });
+        var summaryJson = new Option<string>("--summary-json") { Description = "Also write the summary as JSON to this file, for machines." };
+        var noWait = new Option<bool>("--no-wait") { Description = "With --db: stop when nothing is left to claim, even while other workers still hold chunks (exit code 4: not complete), instead of waiting for them." };
+        var bom = new Option<bool>("--csv-bom") { Description = "With --format csv: begin the file with a UTF-8 byte order mark (default true; Excel on Japanese Windows needs it to read UTF-8).", DefaultValueFactory = _ => true };
+        var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run. " + Batch.ExitCodes.Help);
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots, db, chunk, lease, summaryJson, bom, noWait }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
-            parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input)?.FullName, parse.GetValue(output)?.FullName,
+            parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output),
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.GetValue(db), parse.GetValue(chunk)),
+            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.GetValue(db), parse.GetValue(chunk),
+            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
+    }
+
+    /// <summary>Refuses a number that is not positive, naming the option.</summary>
+    private static Option<T> Positive<T>(Option<T> option) where T : struct, System.Numerics.INumber<T>
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && r.GetValueOrDefault<T>() <= T.Zero) r.AddError($"{option.Name} must be a positive whole number (not {r.Tokens[0].Value})");
+        });
+        return option;
     }
 
     private static Option<string> DbOption() =>

@@ -1,3 +1,3 @@
 using KokuhoRules.Cli;
 
-return KokuhoCommand.Build().Parse(args).Invoke();
+return KokuhoCommand.Run(args);

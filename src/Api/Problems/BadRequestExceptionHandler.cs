@@ -36,7 +36,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     private static (ProblemTypes.ProblemType Type, string Field, string Message) Describe(BadHttpRequestException bad, HttpRequest request)
     {
         if (bad.InnerException is JsonException json)
-            return (ProblemTypes.MalformedRequest, json.Path is { } path ? ProblemTypes.FieldName(path) : "$", ProblemTypes.Explain(json));
+            return (ProblemTypes.MalformedRequest, json.Path is { } path ? JsonErrors.FieldName(path) : "$", JsonErrors.Explain(json));
         if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
             return (ProblemTypes.UnsupportedMediaType, "$", ProblemTypes.JsonContentTypeRequired + (request.ContentType is null ? " (the request has no Content-Type)" : ""));
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)

@@ -109,7 +109,7 @@ public static class RuleSetEndpoints
     private static ProblemHttpResult UnknownParameter(PremiumRuleSet rs, string path)
     {
         var segments = path.Split('.');
-        var wellFormed = segments.All(ProblemTypes.IsIdentifier);
+        var wellFormed = segments.All(JsonErrors.IsIdentifier);
         var all = rs.ParameterTable.All.Select(p => p.Path).ToArray();
         string[] near = [];
         for (var keep = wellFormed ? segments.Length - 1 : 0; keep >= 0 && near.Length == 0; keep--)

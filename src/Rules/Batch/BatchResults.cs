@@ -16,30 +16,73 @@ public enum ResultFormat
 }
 
 /// <summary>
-/// Writes one household's result as a line of the result file. The JSON line carries what the API
-/// returns for the household's totals (annual premium, reduction class, each component's amount,
-/// before-cap amount and cap) and the rule-set version; the run's state file carries the full hash.
+/// Writes one household's result as a line of the result file, formatted straight to UTF-8 (this runs
+/// once per household; what is the same for the whole run — the rule set's version and hash, whether it
+/// is a trial, the installments' numbers and due dates — is formatted once, when the run starts). A line
+/// carries what the API returns for the household's totals: annual premium, reduction class, each
+/// component's amount, before-cap amount and cap, the installments (期割, spread as the API spreads the
+/// annual assessment), the rule set (version and hash) and the trial flag.
 /// </summary>
-public static class BatchResults
+public sealed class BatchResults
 {
-    /// <summary>The CSV header for a rule set's components.</summary>
-    public static string CsvHeader(PremiumRuleSet rs) =>
-        "household_id,annual_premium,reduction_class," + string.Join(",", rs.Components.Select(c => c.Name)) + ",at_cap,ruleset_version\n";
+    private readonly PremiumRuleSet _rs;
+    private readonly ResultFormat _format;
+    private readonly IReadOnlyList<InstallmentSlot> _slots;
+    private readonly byte[][] _slotPrefixes;
+    private readonly byte[] _suffix;
 
-    /// <summary>Appends a result line (formatted directly as UTF-8: this runs once per household).</summary>
-    public static void Write(IBufferWriter<byte> output, ResultFormat format, string householdId, PremiumAssessment a, PremiumRuleSet rs, Utf8JsonWriter json)
+    /// <summary>The rows of a run with <paramref name="rs"/>; <paramref name="trial"/> marks every row of a trial run (試算).</summary>
+    public BatchResults(PremiumRuleSet rs, ResultFormat format, bool trial)
     {
-        var line = new LineWriter(output);
-        var atCap = false;
+        _rs = rs;
+        _format = format;
+        _slots = InstallmentSchedule.Slots(rs);
+        var trialText = trial ? "true" : "false";
         if (format == ResultFormat.Csv)
         {
+            _slotPrefixes = [];
+            _suffix = Encoding.UTF8.GetBytes($",{rs.Version},{rs.Hash},{trialText}\n");
+        }
+        else
+        {
+            _slotPrefixes = _slots.Select(s => Encoding.UTF8.GetBytes(
+                $"{{\"number\":{s.Number},\"dueDate\":\"{s.DueDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}\",\"amount\":")).ToArray();
+            _suffix = Encoding.UTF8.GetBytes($"],\"ruleset\":{{\"version\":\"{rs.Version}\",\"hash\":\"{rs.Hash}\"}},\"trial\":{trialText}}}\n");
+        }
+    }
+
+    /// <summary>The CSV header: household, totals, components, cap, one column per installment (its number and due date), rule set, trial.</summary>
+    public string CsvHeader() =>
+        "household_id,annual_premium,reduction_class," + string.Join(",", _rs.Components.Select(c => c.Name)) + ",at_cap,"
+        + string.Join(",", _slots.Select(s => $"installment_{s.Number}_{s.DueDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}"))
+        + ",ruleset_version,ruleset_hash,trial\n";
+
+    /// <summary>Appends a household's result line.</summary>
+    public void Write(IBufferWriter<byte> output, string householdId, PremiumAssessment a)
+    {
+        var line = new LineWriter(output);
+        Span<int> open = stackalloc int[_slots.Count];
+        open = open[..InstallmentSchedule.OpenSlots(_rs, _slots, a, asOf: null, open)];
+        Span<long> amounts = stackalloc long[open.Length];
+        InstallmentSchedule.SpreadInto(a.AnnualPremium, amounts, _rs.Parameters.Installments);
+        if (_format == ResultFormat.Csv)
+        {
+            var atCap = false;
             line.Ascii(householdId).Byte((byte)',').Number(a.AnnualPremium).Byte((byte)',').Utf8(a.ReductionClass);
             foreach (var c in a.Components)
             {
                 line.Byte((byte)',').Number(c.Amount);
                 atCap |= c.Months > 0 && c.BeforeCap >= c.Cap;
             }
-            line.Byte((byte)',').Raw(atCap ? "true"u8 : "false"u8).Byte((byte)',').Ascii(rs.Version).Byte((byte)'\n');
+            line.Byte((byte)',').Raw(atCap ? "true"u8 : "false"u8);
+            var b = 0;
+            for (var s = 0; s < _slots.Count; s++)
+            {
+                line.Byte((byte)',');
+                if (b < open.Length && open[b] == s) line.Number(amounts[b++]);
+                else line.Byte((byte)'0');
+            }
+            line.Raw(_suffix);
             return;
         }
         line.Raw("{\"householdId\":\""u8).Ascii(householdId).Raw("\",\"annualPremium\":"u8).Number(a.AnnualPremium)
@@ -51,7 +94,13 @@ public static class BatchResults
             line.Byte((byte)'"').Ascii(c.Name).Raw("\":{\"amount\":"u8).Number(c.Amount).Raw(",\"beforeCap\":"u8).Number(c.BeforeCap)
                 .Raw(",\"cap\":"u8).Number(c.Cap).Byte((byte)'}');
         }
-        line.Raw("},\"rulesetVersion\":\""u8).Ascii(rs.Version).Raw("\"}\n"u8);
+        line.Raw("},\"installments\":["u8);
+        for (var i = 0; i < open.Length; i++)
+        {
+            if (i > 0) line.Byte((byte)',');
+            line.Raw(_slotPrefixes[open[i]]).Number(amounts[i]).Byte((byte)'}');
+        }
+        line.Raw(_suffix);
     }
 
     /// <summary>Appends bytes to a buffer writer. Ids, names and versions are ASCII by contract; class names are UTF-8.</summary>

@@ -7,34 +7,56 @@ using NpgsqlTypes;
 
 namespace KokuhoRules.Rules.Batch;
 
+/// <summary>How a worker process works on a database run.</summary>
+/// <param name="Threads">Worker threads, each with its own connection.</param>
+/// <param name="Lease">How long a claim holds a chunk: after it, another worker may take the chunk over.</param>
+/// <param name="Wait">When nothing is left to claim but other live workers hold chunks: wait for them (and take over any claim that lapses) rather than stop with the run incomplete.</param>
+public sealed record DbWorkOptions(int Threads, TimeSpan Lease, bool Wait = true)
+{
+    public const int DefaultLeaseSeconds = 600;
+}
+
+/// <summary>What a worker process leaves: the run, its summary (every chunk done so far), whether it is complete and where its chunks stand.</summary>
+/// <param name="SessionHouseholds">Households this process assessed (for its rate).</param>
+public sealed record DbRunResult(RunInfo Run, BatchSummary Summary, bool Complete, ChunkCounts Chunks, long SessionHouseholds = 0);
+
+/// <summary>A database failure during a run, said as such: which run and chunk, and how to go on.</summary>
+public sealed class BatchDatabaseException(string message, Exception inner) : InvalidOperationException(message, inner);
+
 /// <summary>
 /// 本算定 in PostgreSQL. A run is split into chunks of households; each worker thread (and any number
-/// of worker processes on other machines) repeatedly claims a pending chunk with
-/// <c>SELECT … FOR UPDATE SKIP LOCKED</c>, reads its households with binary COPY, assesses them, writes the
-/// results (and the reasons a household is refused) with binary COPY, and marks the chunk done — all in
-/// one transaction. A worker killed at any point leaves its chunk pending (its transaction rolls back
-/// and its lock goes with its connection), so a resumed run assesses every household exactly once; the
-/// results' key (run, household) would refuse a second result anyway.
+/// of worker processes on other machines) repeatedly claims a pending chunk for a lease (a short
+/// committed transaction: status, claim token, lease end), reads its households with binary COPY,
+/// assesses them, and in one transaction locks the chunk's row, checks the claim is still its own,
+/// writes the results (and the reasons a household is refused) with binary COPY and marks the chunk
+/// done. A killed worker's chunk can be claimed again as soon as its session is gone; a frozen worker's
+/// once its lease runs out; a frozen worker that wakes up finds its claim gone and writes nothing, so
+/// every household is assessed exactly once (the results' key (run, household) would refuse a second
+/// result anyway). A session that stays idle inside its transaction is ended by the server.
 /// </summary>
 public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
 {
-    /// <summary>Starts a run: creates it and its chunks, then works on it.</summary>
-    public async Task<(RunInfo Run, BatchSummary Summary)> RunAsync(string insurer, int fiscalYear, bool trial, int chunkSize, int threads, string createdBy,
-        IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <summary>How often a waiting worker looks for a chunk whose claim lapsed.</summary>
+    private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Starts a run: creates it and its chunks, tells <paramref name="started"/> its id, then works on it.</summary>
+    public async Task<DbRunResult> RunAsync(string insurer, int fiscalYear, bool trial, int chunkSize, DbWorkOptions options, string createdBy,
+        IProgress<BatchProgress>? progress, CancellationToken cancel, Action<RunInfo>? started = null)
     {
         var rs = RuleSet(insurer, fiscalYear, trial);
         var run = await store.CreateRunAsync(insurer, fiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), trial, chunkSize, createdBy, cancel);
-        return (run, await WorkAsync(run, threads, progress, cancel));
+        started?.Invoke(run);
+        return await WorkAsync(run, options, progress, cancel);
     }
 
-    /// <summary>Works on an existing run (resuming it, or as one more worker): claims pending chunks until none is left.</summary>
-    public async Task<(RunInfo Run, BatchSummary Summary)> ResumeAsync(long runId, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <summary>Works on an existing run (resuming it, or as one more worker): claims chunks until none is left to claim.</summary>
+    public async Task<DbRunResult> ResumeAsync(long runId, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var run = await store.GetRunAsync(runId, cancel) ?? throw new InvalidOperationException($"there is no run {runId}");
         var rs = RuleSet(run.InsurerId, run.FiscalYear, run.Trial);
         if (rs.Hash != run.RulesetHash)
             throw new InvalidOperationException($"run {runId} was started with rule set {run.InsurerId}/{run.FiscalYear} {run.RulesetVersion} ({run.RulesetHash}); the rule set now has hash {rs.Hash}: start a new run");
-        return (run, await WorkAsync(run, threads, progress, cancel));
+        return await WorkAsync(run, options, progress, cancel);
     }
 
     private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
@@ -43,33 +65,39 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         return rs ?? throw new InvalidOperationException(refusal!.Detail);
     }
 
-    private async Task<BatchSummary> WorkAsync(RunInfo run, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    private async Task<DbRunResult> WorkAsync(RunInfo run, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var rs = premiums.Catalog.Find(run.InsurerId, run.FiscalYear)!;
         var clock = Stopwatch.StartNew();
         var worker = $"{Environment.MachineName}:{Environment.ProcessId}";
         long assessed = 0, refused = 0;
-        var workers = Enumerable.Range(0, Math.Max(1, threads)).Select(t => Task.Run(async () =>
+        var workers = Enumerable.Range(0, Math.Max(1, options.Threads)).Select(t => Task.Run(async () =>
         {
-            await using var connection = await store.DataSource.OpenConnectionAsync(cancel);
-            // Range scans of one chunk gain nothing from parallel workers on a busy server.
-            await using (var set = new NpgsqlCommand("SET max_parallel_workers_per_gather = 0", connection)) await set.ExecuteNonQueryAsync(cancel);
-            await using var chunks = await ChunkReader.PrepareAsync(connection, cancel);
-            while (true)
+            int? current = null;
+            try
             {
-                await using var tx = await connection.BeginTransactionAsync(cancel);
-                var chunk = await PremiumStore.ClaimChunkAsync(connection, tx, run.RunId);
-                if (chunk is null)
+                await using var connection = await OpenWorkerConnectionAsync(options.Lease, cancel);
+                await using var chunks = await ChunkReader.PrepareAsync(connection, cancel);
+                while (true)
                 {
-                    await tx.CommitAsync(cancel);
-                    return;
+                    if (await PremiumStore.ClaimChunkAsync(connection, run.RunId, $"{worker}/{t}", options.Lease) is not { } chunk)
+                    {
+                        if (!options.Wait || (await store.ChunkCountsAsync(run.RunId, cancel)).ChunksClaimed == 0) return;
+                        await Task.Delay(ClaimPoll, cancel);
+                        continue;
+                    }
+                    current = chunk.ChunkNo;
+                    if (await ProcessChunkAsync(connection, chunks, run, rs, chunk, $"{worker}/{t}", cancel) is { } totals)
+                    {
+                        Interlocked.Add(ref assessed, totals.Households);
+                        Interlocked.Add(ref refused, totals.Errors);
+                    }
+                    current = null;
                 }
-                var households = await chunks.ReadAsync(run.InsurerId, run.FiscalYear, chunk.FirstSeq, chunk.LastSeq, cancel);
-                var totals = await WriteResultsAsync(connection, run, rs, households, cancel);
-                await PremiumStore.CompleteChunkAsync(connection, tx, run, chunk.ChunkNo, $"{worker}/{t}", totals);
-                await tx.CommitAsync(cancel);
-                Interlocked.Add(ref assessed, totals.Households);
-                Interlocked.Add(ref refused, totals.Errors);
+            }
+            catch (Exception e) when (e is NpgsqlException && !cancel.IsCancellationRequested)
+            {
+                throw DatabaseFailure(e, run, current);
             }
         }, cancel)).ToArray();
 
@@ -80,10 +108,56 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             progress?.Report(new BatchProgress(Interlocked.Read(ref assessed), Interlocked.Read(ref refused), Interlocked.Read(ref assessed), run.Households, clock.Elapsed));
         }
         await all;
-        await store.FinishRunAsync(run.RunId, cancel);
-        var summary = await store.SummaryAsync(run, cancel);
-        progress?.Report(new BatchProgress(summary.Households, summary.Errors, run.Households, run.Households, clock.Elapsed));
-        return summary;
+        try
+        {
+            var complete = await store.FinishRunAsync(run.RunId, cancel);
+            var summary = await store.SummaryAsync(run, cancel);
+            var counts = await store.ChunkCountsAsync(run.RunId, cancel);
+            progress?.Report(new BatchProgress(summary.Households, summary.Errors, counts.HouseholdsDone, run.Households, clock.Elapsed));
+            return new DbRunResult(run, summary, complete, counts, Interlocked.Read(ref assessed));
+        }
+        catch (NpgsqlException e) when (!cancel.IsCancellationRequested)
+        {
+            throw DatabaseFailure(e, run, null);
+        }
+    }
+
+    /// <summary>A worker's connection: no parallel scans (a chunk's range scan gains nothing from them on a busy server), and a session idle inside a transaction for longer than the lease is ended by the server.</summary>
+    private async Task<NpgsqlConnection> OpenWorkerConnectionAsync(TimeSpan lease, CancellationToken cancel)
+    {
+        var connection = await store.DataSource.OpenConnectionAsync(cancel);
+        await using var set = new NpgsqlCommand(
+            $"SET max_parallel_workers_per_gather = 0; SET idle_in_transaction_session_timeout = {(long)Math.Max(1000, lease.TotalMilliseconds)}", connection);
+        await set.ExecuteNonQueryAsync(cancel);
+        return connection;
+    }
+
+    /// <summary>
+    /// Reads, assesses and writes a claimed chunk; marks it done in the same transaction. Null (and nothing
+    /// written) when the claim was lost: its lease ran out and another worker took the chunk over.
+    /// </summary>
+    public static async Task<BatchSummary?> ProcessChunkAsync(NpgsqlConnection connection, ChunkReader chunks, RunInfo run, PremiumRuleSet rs, Chunk chunk, string worker,
+        CancellationToken cancel)
+    {
+        var households = await chunks.ReadAsync(run.InsurerId, run.FiscalYear, chunk.FirstSeq, chunk.LastSeq, cancel);
+        await using var tx = await connection.BeginTransactionAsync(cancel);
+        if (!await PremiumStore.HoldsClaimAsync(connection, tx, run.RunId, chunk))
+        {
+            await tx.RollbackAsync(cancel);
+            return null;
+        }
+        var totals = await WriteResultsAsync(connection, run, rs, households, cancel);
+        await PremiumStore.CompleteChunkAsync(connection, tx, run, chunk, worker, totals);
+        await tx.CommitAsync(cancel);
+        return totals;
+    }
+
+    /// <summary>Says that the database failed, where, and how to go on (never the driver's bare text alone).</summary>
+    private static BatchDatabaseException DatabaseFailure(Exception e, RunInfo run, int? chunk)
+    {
+        var what = e is PostgresException pg ? $"the database refused a statement ({pg.SqlState}: {pg.MessageText})" : "the database connection was lost";
+        var where = chunk is { } c ? $"during chunk {c} of run {run.RunId}" : $"during run {run.RunId}";
+        return new BatchDatabaseException($"{what} {where}: the chunks done so far are kept; resume with --db ... --resume {run.RunId} once the database is back", e);
     }
 
     /// <summary>Assesses households and writes their results and errors with binary COPY (in the caller's transaction); returns their totals.</summary>
@@ -105,7 +179,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
                 var snapshot = SnapshotReader.Read(json, "household", fieldErrors);
                 if (snapshot is null)
                 {
-                    refusedRows.Add((seq, json.Id, PremiumStore.ErrorsJson(fieldErrors)));
+                    refusedRows.Add((seq, SnapshotReader.SafeId(json.Id), PremiumStore.ErrorsJson(fieldErrors)));
                     continue;
                 }
                 var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);

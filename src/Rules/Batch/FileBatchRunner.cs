@@ -11,11 +11,16 @@ namespace KokuhoRules.Rules.Batch;
 /// <param name="Input">JSON Lines: one household (the API's <c>household</c> object) per line.</param>
 /// <param name="Output">The result file (JSON Lines or CSV); refused households go to <c>&lt;output&gt;.errors.jsonl</c>.</param>
 /// <param name="Threads">Worker threads computing premiums (the reader and writer run beside them).</param>
-/// <param name="Trial">Allows a draft rule set (a trial run).</param>
-public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial);
+/// <param name="Trial">Allows a draft rule set (a trial run); every result row says so.</param>
+/// <param name="CsvBom">A CSV result begins with a UTF-8 byte order mark (so that Excel on Japanese Windows reads it as UTF-8, not Shift_JIS).</param>
+public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial, bool CsvBom = true);
 
 /// <summary>Progress of a run, as often as the writer commits (a few times a second).</summary>
-public sealed record BatchProgress(long Households, long Errors, long BytesRead, long BytesTotal, TimeSpan Elapsed);
+/// <param name="Households">Households assessed in the whole run (earlier sessions of a resumed run included).</param>
+/// <param name="Elapsed">Time since this session started.</param>
+/// <param name="HouseholdsAtStart">Households the run had assessed when this session started (so that a rate counts this session only).</param>
+/// <param name="BytesAtStart">Where this session started reading (so that the ETA is this session's pace).</param>
+public sealed record BatchProgress(long Households, long Errors, long BytesRead, long BytesTotal, TimeSpan Elapsed, long HouseholdsAtStart = 0, long BytesAtStart = 0);
 
 /// <summary>
 /// The state of a file run, saved next to its output (<c>&lt;output&gt;.run.json</c>) each time results are
@@ -53,38 +58,79 @@ public sealed record FileRunState
 public sealed class FileBatchRunner(PremiumService premiums)
 {
     private const int LinesPerBatch = 512;
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
     private static readonly TimeSpan CommitInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Starts a new run.</summary>
-    public BatchSummary Run(FileBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Starts a new run. Refuses, before anything is opened for writing, an output whose result, error or
+    /// state file is the input (by path or, through a link, by inode). The results and errors are written
+    /// to <c>.partial</c> files beside their final names and renamed once the run is complete, so an
+    /// earlier result file is never cut before the new one is finished.
+    /// </summary>
+    /// <param name="started">Told the run's state once it is saved (the run can be resumed from then on).</param>
+    public BatchSummary Run(FileBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, Action<FileRunState>? started = null)
     {
-        var rs = RuleSet(options.Insurer, options.FiscalYear, options.Trial);
         var input = Path.GetFullPath(options.Input);
         var output = Path.GetFullPath(options.Output);
+        if (!File.Exists(input)) throw new FileNotFoundException($"the input {input} does not exist", input);
+        foreach (var written in FilesWritten(output))
+            if (FileIdentity.Same(input, written))
+                throw new InvalidOperationException($"the input {input} is also {(written == output ? "the output" : "a file the run writes (" + written + ")")}: choose another --out; nothing was written");
+        var rs = RuleSet(options.Insurer, options.FiscalYear, options.Trial);
         var state = new FileRunState
         {
             RunId = Guid.NewGuid().ToString("N")[..12],
             Insurer = options.Insurer, FiscalYear = options.FiscalYear, RulesetVersion = rs.Version, RulesetHash = rs.Hash,
             Input = input, InputLength = new FileInfo(input).Length, Output = output, Format = options.Format, Trial = options.Trial,
         };
-        File.WriteAllBytes(output, options.Format == ResultFormat.Csv ? System.Text.Encoding.UTF8.GetBytes(BatchResults.CsvHeader(rs)) : []);
-        File.WriteAllBytes(ErrorsPath(output), []);
-        state = state with { OutputLength = new FileInfo(output).Length };
+        var header = options.Format == ResultFormat.Csv
+            ? [.. options.CsvBom ? Utf8Bom : [], .. System.Text.Encoding.UTF8.GetBytes(new BatchResults(rs, ResultFormat.Csv, options.Trial).CsvHeader())]
+            : Array.Empty<byte>();
+        File.WriteAllBytes(Partial(output), header);
+        File.WriteAllBytes(Partial(ErrorsPath(output)), []);
+        state = state with { OutputLength = header.Length };
         SaveState(state);
+        started?.Invoke(state);
         return Continue(state, rs, options.Threads, progress, cancel);
+    }
+
+    /// <summary>Every file a run with this output writes: results, errors, state, and their temporary files.</summary>
+    public static IReadOnlyList<string> FilesWritten(string output)
+    {
+        var state = FileRunState.PathFor(output);
+        return [output, Partial(output), ErrorsPath(output), Partial(ErrorsPath(output)), state, state + ".tmp"];
+    }
+
+    /// <summary>Reads a run's state file.</summary>
+    public static FileRunState ReadState(string statePath)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FileRunState>(File.ReadAllBytes(statePath), KokuhoJson.Options)
+                   ?? throw new InvalidDataException($"{statePath} is not a run state");
+        }
+        catch (JsonException)
+        {
+            throw new InvalidDataException($"{statePath} is not a run state (not the JSON a run writes)");
+        }
     }
 
     /// <summary>Resumes a run from its state file.</summary>
     public BatchSummary Resume(string statePath, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
-        var state = JsonSerializer.Deserialize<FileRunState>(File.ReadAllBytes(statePath), KokuhoJson.Options)
-                    ?? throw new InvalidDataException($"{statePath} is not a run state");
+        var state = ReadState(statePath);
         if (state.Completed) return state.Summary;
         var rs = RuleSet(state.Insurer, state.FiscalYear, state.Trial);
         if (rs.Hash != state.RulesetHash)
             throw new InvalidOperationException($"the rule set {state.Insurer}/{state.FiscalYear} changed since run {state.RunId} started (was {state.RulesetHash}, now {rs.Hash}): start a new run");
         if (!File.Exists(state.Input) || new FileInfo(state.Input).Length != state.InputLength)
             throw new InvalidOperationException($"the input {state.Input} changed since run {state.RunId} started: start a new run");
+        if (!File.Exists(Partial(state.Output)))
+        {
+            // Killed while renaming the finished files: finish the renaming.
+            if (state.InputOffset == state.InputLength && File.Exists(state.Output)) return Finish(state).Summary;
+            throw new InvalidOperationException($"the results being written ({Partial(state.Output)}) are gone since run {state.RunId} started: start a new run");
+        }
         return Continue(state, rs, threads, progress, cancel);
     }
 
@@ -94,7 +140,21 @@ public sealed class FileBatchRunner(PremiumService premiums)
         return rs ?? throw new InvalidOperationException(refusal!.Detail);
     }
 
-    private static string ErrorsPath(string output) => output + ".errors.jsonl";
+    /// <summary>The file of refused households beside a result file.</summary>
+    public static string ErrorsPath(string output) => output + ".errors.jsonl";
+
+    /// <summary>Where a file is written until the run is complete.</summary>
+    private static string Partial(string path) => path + ".partial";
+
+    /// <summary>Renames the finished results and errors to their final names, then records the run as complete (safe to repeat).</summary>
+    private static FileRunState Finish(FileRunState state)
+    {
+        foreach (var path in new[] { state.Output, ErrorsPath(state.Output) })
+            if (File.Exists(Partial(path))) File.Move(Partial(path), path, overwrite: true);
+        state = state with { Completed = true };
+        SaveState(state);
+        return state;
+    }
 
     /// <summary>
     /// Lines of the input, numbered in reading order, copied into a pooled buffer (given back once the
@@ -107,9 +167,22 @@ public sealed class FileBatchRunner(PremiumService premiums)
 
     private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
+        var output = new FileStream(Partial(state.Output), FileMode.Open, FileAccess.Write, FileShare.Read);
+        var errors = new FileStream(Partial(ErrorsPath(state.Output)), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        try
+        {
+            return Continue(state, rs, threads, output, errors, progress, cancel);
+        }
+        finally
+        {
+            output.Dispose();
+            errors.Dispose();
+        }
+    }
+
+    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, int threads, FileStream output, FileStream errors, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
         var clock = Stopwatch.StartNew();
-        using var output = new FileStream(state.Output, FileMode.Open, FileAccess.Write, FileShare.Read);
-        using var errors = new FileStream(ErrorsPath(state.Output), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         output.SetLength(state.OutputLength);
         output.Position = state.OutputLength;
         errors.SetLength(state.ErrorsLength);
@@ -119,12 +192,15 @@ public sealed class FileBatchRunner(PremiumService premiums)
         var done = Channel.CreateBounded<Done>(new BoundedChannelOptions(Math.Max(4, threads * 4)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
+        var rows = new BatchResults(rs, state.Format, state.Trial);
         var reader = Task.Run(() => Read(state, batches.Writer, stop.Token));
         var workers = Enumerable.Range(0, Math.Max(1, threads))
-            .Select(_ => Task.Run(() => Work(rs, state.Format, batches.Reader, done.Writer, stop.Token))).ToArray();
+            .Select(_ => Task.Run(() => Work(rs, rows, batches.Reader, done.Writer, stop.Token))).ToArray();
         var closer = Task.WhenAll(workers).ContinueWith(t => done.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         var summary = state.Summary;
+        var householdsAtStart = summary.Households;
+        var bytesAtStart = state.InputOffset;
         var pending = new SortedDictionary<long, Done>();
         long next = 0; // batch numbers restart at 0 on every continue
         var sinceCommit = Stopwatch.StartNew();
@@ -145,7 +221,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
                     if (sinceCommit.Elapsed >= CommitInterval)
                     {
                         state = Commit(state, output, errors, summary);
-                        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+                        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed, householdsAtStart, bytesAtStart));
                         sinceCommit.Restart();
                     }
                 }
@@ -159,8 +235,11 @@ public sealed class FileBatchRunner(PremiumService premiums)
             stop.Cancel();
             throw;
         }
-        state = Commit(state with { Completed = true }, output, errors, summary);
-        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed));
+        state = Commit(state, output, errors, summary);
+        output.Dispose();
+        errors.Dispose();
+        state = Finish(state);
+        progress?.Report(new BatchProgress(summary.Households, summary.Errors, state.InputOffset, state.InputLength, clock.Elapsed, householdsAtStart, bytesAtStart));
         return summary;
     }
 
@@ -194,6 +273,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
             var buffer = new byte[1 << 20];
             var carry = 0;
             long number = 0;
+            var atStart = state.InputOffset == 0;
             var batch = new PooledBuffer(LinesPerBatch * 400);
             var lines = new List<(long, int, int)>(LinesPerBatch);
             while (true)
@@ -201,6 +281,13 @@ public sealed class FileBatchRunner(PremiumService premiums)
                 var read = await input.ReadAsync(buffer.AsMemory(carry), cancel);
                 var filled = carry + read;
                 var start = 0;
+                if (atStart && filled >= 3 && buffer.AsSpan(0, 3).SequenceEqual(Utf8Bom))
+                {
+                    // A UTF-8 byte order mark (as the API accepts one): not part of the first line.
+                    start = 3;
+                    offset += 3;
+                }
+                atStart &= filled < 3 && read > 0;
                 while (true)
                 {
                     var nl = Array.IndexOf(buffer, (byte)'\n', start, filled - start);
@@ -248,8 +335,35 @@ public sealed class FileBatchRunner(PremiumService premiums)
         }
     }
 
+    /// <summary>
+    /// Reads and checks one line as the API reads a request's household, through the same code: the
+    /// individual-number scan, the JSON reader's errors said as the API says them, the snapshot checks.
+    /// Null (and at least one error) when the household is refused.
+    /// </summary>
+    public static HouseholdSnapshot? Check(ReadOnlySpan<byte> line, List<FieldError> errors, out HouseholdJson? household)
+    {
+        household = null;
+        if (IndividualNumberScan.Find(line, "household") is { } found)
+        {
+            errors.Add(found);
+            return null;
+        }
+        try
+        {
+            household = JsonSerializer.Deserialize<HouseholdJson>(line, KokuhoJson.Options);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(JsonErrors.For(e, "household"));
+            return null;
+        }
+        var snapshot = SnapshotReader.Read(household, "household", errors);
+        if (snapshot is null && errors.Count == 0) errors.Add(new FieldError("household", "is required: a household object, not null"));
+        return snapshot;
+    }
+
     /// <summary>Parses, checks and assesses the households of batches; writes their result and error lines.</summary>
-    private static async Task Work(PremiumRuleSet rs, ResultFormat format, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
+    private static async Task Work(PremiumRuleSet rs, BatchResults rows, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
     {
         var json = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
         var fieldErrors = new List<FieldError>();
@@ -262,26 +376,16 @@ public sealed class FileBatchRunner(PremiumService premiums)
             {
                 var bytes = batch.Bytes.WrittenMemory.Slice(start, length);
                 fieldErrors.Clear();
-                HouseholdJson? household = null;
-                try
-                {
-                    household = JsonSerializer.Deserialize<HouseholdJson>(bytes.Span, KokuhoJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    fieldErrors.Add(new FieldError(e.Path is { } p && p.StartsWith("$.", StringComparison.Ordinal) ? "household." + p[2..] : "household", e.Message.Split(" Path:")[0]));
-                }
-                var snapshot = household is null ? null : SnapshotReader.Read(household, "household", fieldErrors);
+                var snapshot = Check(bytes.Span, fieldErrors, out var household);
                 if (snapshot is null)
                 {
-                    if (fieldErrors.Count == 0) fieldErrors.Add(new FieldError("household", "is empty"));
                     summary.Errors++;
-                    BatchResults.WriteError(errors, line, household?.Id, fieldErrors, json);
+                    BatchResults.WriteError(errors, line, SnapshotReader.SafeId(household?.Id) ?? SnapshotReader.SafeIdOf(bytes.Span), fieldErrors, json);
                     continue;
                 }
                 var assessment = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
                 summary.Add(assessment);
-                BatchResults.Write(results, format, snapshot.Id, assessment, rs, json);
+                rows.Write(results, snapshot.Id, assessment);
             }
             batch.Bytes.Dispose();
             await done.WriteAsync(new Done(batch.Number, results, errors, summary, batch.EndOffset, batch.EndLine), cancel);

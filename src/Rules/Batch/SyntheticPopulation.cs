@@ -17,17 +17,35 @@ public sealed class SyntheticPopulation(int fiscalYear, int seed)
 
     public int FiscalYear { get; } = fiscalYear;
 
-    /// <summary>Households until at least <paramref name="insured"/> members are insured (households are never cut in two).</summary>
+    /// <summary>
+    /// Households with exactly <paramref name="insured"/> insured members in all: the last household is
+    /// made smaller (insured members other than its head left out) when it would go past the number.
+    /// </summary>
     public IEnumerable<HouseholdJson> Households(long insured)
     {
         long count = 0;
         for (var n = 1; count < insured; n++)
         {
             var household = Next(n);
-            count += household.Members!.Count(m => m!.Coverage!.Count > 0);
+            var members = household.Members!;
+            var insuredHere = members.Count(IsInsured);
+            if (count + insuredHere > insured)
+            {
+                var keep = members.ToList();
+                for (var i = keep.Count - 1; i > 0 && count + insuredHere > insured; i--)
+                {
+                    if (!IsInsured(keep[i])) continue;
+                    keep.RemoveAt(i);
+                    insuredHere--;
+                }
+                household = household with { Members = keep };
+            }
+            count += insuredHere;
             yield return household;
         }
     }
+
+    private static bool IsInsured(MemberJson? member) => member!.Coverage!.Count > 0;
 
     /// <summary>The household with sequence number <paramref name="n"/> (1-based; its id is <c>H</c> + 9 digits).</summary>
     public HouseholdJson Next(long n)

@@ -71,13 +71,22 @@ public static class InstallmentSchedule
     {
         ArgumentOutOfRangeException.ThrowIfNegative(amount);
         if (slots.Count == 0) return [];
-        var each = amount / slots.Count / p.UnitYen * p.UnitYen;
-        var remainder = amount - each * slots.Count;
+        Span<long> amounts = stackalloc long[slots.Count];
+        SpreadInto(amount, amounts, p);
         var bills = new InstallmentBill[slots.Count];
-        var remainderIndex = p.RemainderTo == InstallmentRemainder.First ? 0 : slots.Count - 1;
-        for (var i = 0; i < slots.Count; i++)
-            bills[i] = new InstallmentBill(slots[i].Number, slots[i].DueDate, each + (i == remainderIndex ? remainder : 0));
+        for (var i = 0; i < slots.Count; i++) bills[i] = new InstallmentBill(slots[i].Number, slots[i].DueDate, amounts[i]);
         return bills;
+    }
+
+    /// <summary>The amounts of <see cref="Spread"/>, into <paramref name="amounts"/> (one per slot; a batch spreads millions without allocating).</summary>
+    public static void SpreadInto(long amount, Span<long> amounts, InstallmentParameters p)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        if (amounts.Length == 0) return;
+        var each = amount / amounts.Length / p.UnitYen * p.UnitYen;
+        var remainder = amount - each * amounts.Length;
+        amounts.Fill(each);
+        amounts[p.RemainderTo == InstallmentRemainder.First ? 0 : amounts.Length - 1] += remainder;
     }
 
     /// <summary>
@@ -87,12 +96,31 @@ public static class InstallmentSchedule
     /// </summary>
     public static IReadOnlyList<InstallmentSlot> OpenSlots(PremiumRuleSet rs, PremiumAssessment assessment, LocalDate? asOf)
     {
+        var slots = Slots(rs);
+        Span<int> open = stackalloc int[slots.Count];
+        var count = OpenSlots(rs, slots, assessment, asOf, open);
+        var result = new InstallmentSlot[count];
+        for (var i = 0; i < count; i++) result[i] = slots[open[i]];
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="OpenSlots(PremiumRuleSet, PremiumAssessment, LocalDate?)"/> without allocating (a batch): the
+    /// places among the rule set's <paramref name="slots"/> (computed once) of the open slots, into
+    /// <paramref name="open"/> (as long as <paramref name="slots"/>); returns how many there are.
+    /// </summary>
+    public static int OpenSlots(PremiumRuleSet rs, IReadOnlyList<InstallmentSlot> slots, PremiumAssessment assessment, LocalDate? asOf, Span<int> open)
+    {
+        var count = 0;
+        for (var i = 0; i < slots.Count; i++)
+            if (asOf is null || slots[i].DueDate > asOf.Value) open[count++] = i;
         var last = assessment.LastLiableMonth;
-        var open = Slots(rs).Where(s => asOf is null || s.DueDate > asOf.Value).ToArray();
-        if (!rs.Parameters.Installments.OnlyWhileLiable || last is null) return open;
-        var whileLiable = open.Where(s => s.Month.CompareTo(last.Value) <= 0).ToArray();
+        if (count == 0 || !rs.Parameters.Installments.OnlyWhileLiable || last is null) return count;
+        var whileLiable = 0;
+        for (var i = 0; i < count; i++)
+            if (slots[open[i]].Month.CompareTo(last.Value) <= 0) open[whileLiable++] = open[i];
         // Liability that ends before the next installment (e.g. April only) is billed in that installment.
-        return whileLiable.Length > 0 ? whileLiable : open.Take(1).ToArray();
+        return whileLiable > 0 ? whileLiable : 1;
     }
 }
 

@@ -112,6 +112,7 @@ public sealed class PremiumService(RuleSetCatalog catalog)
         if (request is null) return (null, null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
         if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
         if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
+        if (request.AsOf is { } asOf) SnapshotReader.DateInRange(asOf, "asOf", errors);
         if (errors.Count > 0) return (null, null, Invalid(errors));
 
         var (rs, refusal) = Catalog.Resolve(request.Insurer!, request.FiscalYear!.Value, request.Trial ?? false);

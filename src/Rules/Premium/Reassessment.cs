@@ -207,6 +207,8 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
             errors.Add(new FieldError("change.effectiveDate", "is required: the day the change takes effect"));
             effective = default;
         }
+        else SnapshotReader.DateInRange(effective, "change.effectiveDate", errors);
+        if (request.AsOf is { } processingDay) SnapshotReader.DateInRange(processingDay, "asOf", errors);
         if (request.Change?.Description is { Length: > 200 }) errors.Add(new FieldError("change.description", "at most 200 characters"));
         var asOf = request.AsOf ?? clock.GetCurrentInstant().InZone(Japan).Date;
         if (request.Years is null || request.Years.Count == 0) errors.Add(new FieldError("years", "at least one fiscal year is required"));

@@ -7,15 +7,28 @@ namespace KokuhoRules.Rules.Snapshots;
 
 /// <summary>
 /// Reads and writes a <see cref="LocalDate"/> as ISO <c>YYYY-MM-DD</c>, straight from the UTF-8 bytes
-/// (a batch reads millions of dates). An invalid date fails with a <see cref="JsonException"/> (so the
-/// serializer adds the field's path), never another exception type.
+/// (a batch reads millions of dates). A value split across the reader's buffers (a value sequence) or
+/// written with JSON escapes (<c>"\u0032025-04-01"</c>) is read like any other. An invalid date fails with a
+/// <see cref="JsonException"/> (so the serializer adds the field's path), never another exception type.
 /// </summary>
 public sealed class IsoLocalDateConverter : JsonConverter<LocalDate>
 {
+    /// <summary>The longest raw (escaped) value that can hold a date: ten characters of six bytes each.</summary>
+    private const int MaxRawLength = 60;
+
     public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String) throw new JsonException("expected a date as a string \"YYYY-MM-DD\"");
-        if (!reader.HasValueSequence && !reader.ValueIsEscaped && TryParse(reader.ValueSpan, out var date)) return date;
+        if (!reader.HasValueSequence && !reader.ValueIsEscaped)
+        {
+            if (TryParse(reader.ValueSpan, out var date)) return date;
+        }
+        else if ((reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) <= MaxRawLength)
+        {
+            // CopyString joins a value sequence and unescapes; the raw text is at most 6 bytes (\uXXXX) per character.
+            Span<byte> text = stackalloc byte[MaxRawLength];
+            if (TryParse(text[..reader.CopyString(text)], out var date)) return date;
+        }
         throw new JsonException("expected a date \"YYYY-MM-DD\"");
     }
 

@@ -48,8 +48,11 @@ public static class SnapshotReader
     public const int MaxChildbirths = 12;
     public const int MaxIdLength = 64;
 
-    private static readonly LocalDate EarliestDate = new(1890, 1, 1);
-    private static readonly LocalDate LatestDate = new(2200, 12, 31);
+    /// <summary>The earliest date accepted in any date field of a request (docs/security.md).</summary>
+    public static readonly LocalDate EarliestDate = new(1890, 1, 1);
+
+    /// <summary>The latest date accepted in any date field of a request.</summary>
+    public static readonly LocalDate LatestDate = new(2200, 12, 31);
 
     /// <summary>Reads a household. Returns null when <paramref name="errors"/> holds at least one error.</summary>
     public static HouseholdSnapshot? Read(HouseholdJson? json, string path, List<FieldError> errors)
@@ -226,6 +229,9 @@ public static class SnapshotReader
 
     private static readonly Comparison<CoveragePeriod> ByAcquisition = (a, b) => a.Acquired.CompareTo(b.Acquired);
 
+    /// <summary>Checks that a date of a request is within <see cref="EarliestDate"/>–<see cref="LatestDate"/>; adds an error naming the field when it is not.</summary>
+    public static bool DateInRange(LocalDate date, string field, List<FieldError> errors) => InRange(date, field, errors);
+
     /// <param name="path">The field's path: a string or a <see cref="LazyPath"/>, rendered only on error.</param>
     private static bool InRange(LocalDate date, object path, List<FieldError> errors)
     {
@@ -289,6 +295,34 @@ public static class SnapshotReader
         foreach (var c in id)
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.')) return false;
         return true;
+    }
+
+    /// <summary>The id if it would be accepted (so that it may be repeated, e.g. in a batch's errors file), else null.</summary>
+    public static string? SafeId(string? id) => id is not null && ReadId(id, "household", "id", []) is { } ok ? ok : null;
+
+    /// <summary>
+    /// The household id of a batch line that could not be read as a whole: its top-level <c>id</c>, when
+    /// the line gets that far and the id would be accepted (<see cref="SafeId"/>); null otherwise.
+    /// </summary>
+    public static string? SafeIdOf(ReadOnlySpan<byte> line)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("id"u8);
+                if (!reader.Read()) return null;
+                if (isId) return reader.TokenType == System.Text.Json.JsonTokenType.String ? SafeId(reader.GetString()) : null;
+                if (!reader.TrySkip()) return null;
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // Malformed before the id: there is no id to give.
+        }
+        return null;
     }
 
     /// <summary>Checks an id (required, 1–64 characters of A–Z a–z 0–9 - _ ., not shaped like a personal number) at <c>parent.field</c>; null when it is refused.</summary>

@@ -13,8 +13,19 @@ namespace KokuhoRules.Rules.Storage;
 public sealed record RunInfo(long RunId, string InsurerId, int FiscalYear, string RulesetVersion, string RulesetHash, string[] ComponentNames,
     bool Trial, int ChunkSize, long Households, string Status);
 
-/// <summary>A range of households a worker has claimed.</summary>
-public sealed record Chunk(int ChunkNo, long FirstSeq, long LastSeq);
+/// <summary>A range of households a worker has claimed, with the token of its claim.</summary>
+public sealed record Chunk(int ChunkNo, long FirstSeq, long LastSeq, Guid ClaimToken);
+
+/// <summary>Where a run's chunks and households stand: done, claimed by a worker (lease running), or pending (or with a lapsed lease).</summary>
+public sealed record ChunkCounts(long ChunksDone, long ChunksClaimed, long ChunksPending, long HouseholdsDone, long HouseholdsClaimed, long HouseholdsPending)
+{
+    public bool Complete => ChunksClaimed == 0 && ChunksPending == 0;
+
+    /// <summary>One line for staff: what is left.</summary>
+    public string Describe() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{ChunksPending:N0} chunks ({HouseholdsPending:N0} households) pending, {ChunksClaimed:N0} chunks ({HouseholdsClaimed:N0} households) claimed by other workers");
+}
 
 /// <summary>A household read back from the store, with its sequence number.</summary>
 public sealed record StoredHousehold(long Sequence, HouseholdJson Household);
@@ -215,29 +226,77 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Claims the next pending chunk of a run for the transaction <paramref name="tx"/> (the row stays
-    /// locked until it commits or rolls back; other workers skip it); null when none is left.
+    /// Claims the next chunk of a run that is pending or whose lease has run out, for <paramref name="lease"/>,
+    /// in its own committed transaction (so the claim outlives a frozen worker only until its lease ends);
+    /// null when none is left to claim.
     /// </summary>
-    public static Task<Chunk?> ClaimChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId) =>
-        connection.QuerySingleOrDefaultAsync<Chunk?>("""
-            SELECT chunk_no AS ChunkNo, first_seq AS FirstSeq, last_seq AS LastSeq FROM run_chunks
-            WHERE run_id = @runId AND status = 'pending'
-            ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, new { runId }, tx);
+    public static Task<Chunk?> ClaimChunkAsync(NpgsqlConnection connection, long runId, string worker, TimeSpan lease) =>
+        connection.QuerySingleOrDefaultAsync<Chunk?>($"""
+            WITH next AS MATERIALIZED (
+                SELECT chunk_no FROM run_chunks
+                WHERE run_id = @runId AND (status = 'pending' OR (status = 'claimed' AND {ClaimLapsed}))
+                ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE run_chunks c SET status = 'claimed', claim_token = gen_random_uuid(), claimed_by = @worker, claimed_at = now(),
+                                    lease_until = now() + make_interval(secs => @seconds), claims = c.claims + 1,
+                                    claimed_pid = pg_backend_pid(), claimed_backend_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())
+            FROM next
+            WHERE c.run_id = @runId AND c.chunk_no = next.chunk_no
+            RETURNING c.chunk_no AS ChunkNo, c.first_seq AS FirstSeq, c.last_seq AS LastSeq, c.claim_token AS ClaimToken
+            """, new { runId, worker, seconds = lease.TotalSeconds });
 
-    /// <summary>Marks a chunk done with the totals of its households (in the transaction that wrote its results).</summary>
-    public static Task CompleteChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunInfo run, int chunkNo, string worker, Batch.BatchSummary totals) =>
+    /// <summary>
+    /// In the transaction that writes a chunk's results: locks the chunk's row and checks the claim is
+    /// still this worker's (another worker may have taken it over once its lease ran out). While the row
+    /// is locked no one else can claim it, so the results are written once.
+    /// </summary>
+    public static async Task<bool> HoldsClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runId, Chunk chunk) =>
+        await connection.ExecuteScalarAsync<int?>("""
+            SELECT 1 FROM run_chunks WHERE run_id = @runId AND chunk_no = @ChunkNo AND status = 'claimed' AND claim_token = @ClaimToken FOR UPDATE
+            """, new { runId, chunk.ChunkNo, chunk.ClaimToken }, tx) == 1;
+
+    /// <summary>Marks a chunk done with the totals of its households (in the transaction that wrote its results, after <see cref="HoldsClaimAsync"/>).</summary>
+    public static Task CompleteChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunInfo run, Chunk chunk, string worker, Batch.BatchSummary totals) =>
         connection.ExecuteAsync("""
             UPDATE run_chunks SET status = 'done', worker = @worker, done_at = now(), households = @Households, refused = @Errors,
                                   annual_premium = @AnnualPremium, at_cap = @AtCap, component_amounts = @amounts, reduction_classes = @classes::jsonb
-            WHERE run_id = @runId AND chunk_no = @chunkNo
+            WHERE run_id = @runId AND chunk_no = @chunkNo AND claim_token = @token
             """,
             new
             {
-                runId = run.RunId, chunkNo, worker, totals.Households, totals.Errors, totals.AnnualPremium, totals.AtCap,
+                runId = run.RunId, chunkNo = chunk.ChunkNo, token = chunk.ClaimToken, worker, totals.Households, totals.Errors, totals.AnnualPremium, totals.AtCap,
                 amounts = run.ComponentNames.Select(c => totals.Components.GetValueOrDefault(c)).ToArray(),
                 classes = JsonSerializer.Serialize(totals.ReductionClasses),
             }, tx);
+
+    /// <summary>A claim that no longer holds: its lease ran out, or the session that made it is gone (its worker was killed).</summary>
+    private const string ClaimLapsed = """
+        (lease_until < now() OR NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = claimed_pid AND a.backend_start = claimed_backend_start))
+        """;
+
+    /// <summary>Where a run's chunks stand (a lapsed claim counts as pending: any worker may take it).</summary>
+    public async Task<ChunkCounts> ChunkCountsAsync(long runId, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        var row = await connection.QuerySingleAsync<(long, long, long, long, long, long)>($"""
+            SELECT count(*) FILTER (WHERE status = 'done'),
+                   count(*) FILTER (WHERE status = 'claimed' AND NOT {ClaimLapsed}),
+                   count(*) FILTER (WHERE status = 'pending' OR (status = 'claimed' AND {ClaimLapsed})),
+                   coalesce(sum(last_seq - first_seq + 1) FILTER (WHERE status = 'done'), 0)::bigint,
+                   coalesce(sum(last_seq - first_seq + 1) FILTER (WHERE status = 'claimed' AND NOT {ClaimLapsed}), 0)::bigint,
+                   coalesce(sum(last_seq - first_seq + 1) FILTER (WHERE status = 'pending' OR (status = 'claimed' AND {ClaimLapsed})), 0)::bigint
+            FROM run_chunks WHERE run_id = @runId
+            """, new { runId });
+        return new ChunkCounts(row.Item1, row.Item2, row.Item3, row.Item4, row.Item5, row.Item6);
+    }
+
+    /// <summary>The newest run of an insurer's fiscal year that is not done, or null.</summary>
+    public async Task<long?> LatestRunAsync(string insurer, int fiscalYear, CancellationToken cancel = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancel);
+        return await connection.ExecuteScalarAsync<long?>("""
+            SELECT max(run_id) FROM assessment_runs WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear AND status <> 'done'
+            """, new { insurer, fiscalYear });
+    }
 
     /// <summary>Marks the run done if every chunk is; returns whether it is.</summary>
     public async Task<bool> FinishRunAsync(long runId, CancellationToken cancel = default)

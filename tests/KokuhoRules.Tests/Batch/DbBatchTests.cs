@@ -104,7 +104,8 @@ public sealed class DbBatchTests(PostgresFixture server)
         var db = await Database();
         await using var source = NpgsqlDataSource.Create(db.ConnectionString);
         var store = new PremiumStore(source);
-        var (run, summary) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, trial: false, chunkSize: 2_000, threads: 2, "test", null, CancellationToken.None);
+        var (run, summary, complete, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, trial: false, chunkSize: 2_000, new DbWorkOptions(2, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
+        Assert.True(complete);
 
         await AssertExactlyOnce(db, run.RunId);
         Assert.Equal(db.Expected.Count, summary.Households);
@@ -143,8 +144,9 @@ public sealed class DbBatchTests(PostgresFixture server)
                     continue;
                 }
             }
-            var output = resumed.WaitForSuccess(TimeSpan.FromMinutes(3));
-            Assert.Contains($"households assessed   {db.Expected.Count:N0}   refused {db.Refused.Count}", output);
+            var output = resumed.WaitForExit(TimeSpan.FromMinutes(3), 3); // complete, with refused households
+            Assert.Matches($@"households assessed +{db.Expected.Count:N0}\n", output);
+            Assert.Matches($@"households refused +{db.Refused.Count:N0}\n", output);
             break;
         }
         Assert.True(kills >= 1);
@@ -163,8 +165,9 @@ public sealed class DbBatchTests(PostgresFixture server)
         var id = run.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var one = CliProcess.Start("reassess", "--db", db.ConnectionString, "--resume", id, "--threads", "1");
         using var two = CliProcess.Start("reassess", "--db", db.ConnectionString, "--resume", id, "--threads", "1");
-        one.WaitForSuccess(TimeSpan.FromMinutes(3));
-        two.WaitForSuccess(TimeSpan.FromMinutes(3));
+        // Each waits until the run is complete (the other's last chunk too): both say complete, with refused households.
+        one.WaitForExit(TimeSpan.FromMinutes(3), 3);
+        two.WaitForExit(TimeSpan.FromMinutes(3), 3);
 
         await AssertExactlyOnce(db, run.RunId);
         // Which worker did what is recorded per chunk (both usually took a share; exactness does not depend on it).
@@ -181,7 +184,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         var store = new PremiumStore(source);
         var run = await store.CreateRunAsync(Insurer, FiscalYear, rs.Version, "sha256:0000", rs.Components.Select(c => c.Name).ToArray(), false, 500, "test");
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new DbBatchRunner(Service.Value, store).ResumeAsync(run.RunId, 1, null, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new DbBatchRunner(Service.Value, store).ResumeAsync(run.RunId, new DbWorkOptions(1, TimeSpan.FromMinutes(5)), null, CancellationToken.None));
         Assert.Contains("start a new run", refused.Message);
         Assert.Equal(0L, await Query<long>(db.ConnectionString, "SELECT count(*) FROM assessment_results WHERE run_id = @id", new { id = run.RunId }));
     }
@@ -193,7 +196,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         await using var source = NpgsqlDataSource.Create(connectionString);
         var store = new PremiumStore(source);
 
-        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql"], await store.MigrateAsync());
+        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql", "0004_chunk_leases.sql"], await store.MigrateAsync());
         Assert.Empty(await store.MigrateAsync());
 
         await using (var connection = await source.OpenConnectionAsync())
@@ -221,7 +224,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         Assert.Equal(population.Take(100).Sum(h => h.Members!.Count), await Query<long>(connectionString, "SELECT count(*) FROM members"));
 
         // What is stored reads back as what was sent.
-        var (_, summary) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, false, 30, 1, "test", null, CancellationToken.None);
+        var (_, summary, _, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, false, 30, new DbWorkOptions(1, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
         Assert.Equal(population.Take(100).Sum(h => Expected(h).Response!.AnnualPremium), summary.AnnualPremium);
     }
 

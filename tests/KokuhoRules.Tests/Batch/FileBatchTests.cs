@@ -43,7 +43,10 @@ public sealed class FileBatchTests(KokuhoApiFactory factory) : IClassFixture<Kok
             var line = results[household.Id!];
             Assert.Equal(api.GetProperty("annualPremium").GetInt64(), line.GetProperty("annualPremium").GetInt64());
             Assert.Equal(api.GetProperty("reductionClass").GetString(), line.GetProperty("reductionClass").GetString());
-            Assert.Equal(api.GetProperty("ruleset").GetProperty("version").GetString(), line.GetProperty("rulesetVersion").GetString());
+            Assert.Equal(api.GetProperty("ruleset").GetProperty("version").GetString(), line.GetProperty("ruleset").GetProperty("version").GetString());
+            Assert.Equal(api.GetProperty("ruleset").GetProperty("hash").GetString(), line.GetProperty("ruleset").GetProperty("hash").GetString());
+            Assert.Equal(api.GetProperty("installments").GetRawText(), line.GetProperty("installments").GetRawText());
+            Assert.False(line.GetProperty("trial").GetBoolean());
             var components = line.GetProperty("components");
             foreach (var c in api.GetProperty("components").EnumerateArray())
             {
@@ -101,6 +104,8 @@ public sealed class FileBatchTests(KokuhoApiFactory factory) : IClassFixture<Kok
         Runner().Run(Options(folder.File("in.jsonl"), folder.File("out.csv"), ResultFormat.Csv), null, CancellationToken.None);
 
         var json = File.ReadAllLines(folder.File("out.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        // UTF-8 with a byte order mark: Excel on Japanese Windows reads it as UTF-8 (not Shift_JIS).
+        Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(folder.File("out.csv"))[..3]);
         var csv = File.ReadAllLines(folder.File("out.csv"));
         var header = csv[0].Split(',');
         Assert.Equal(["household_id", "annual_premium", "reduction_class"], header[..3]);
@@ -111,8 +116,14 @@ public sealed class FileBatchTests(KokuhoApiFactory factory) : IClassFixture<Kok
             Assert.Equal(json[i].GetProperty("householdId").GetString(), cells[0]);
             Assert.Equal(json[i].GetProperty("annualPremium").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), cells[1]);
             Assert.Equal(json[i].GetProperty("reductionClass").GetString(), cells[2]);
-            for (var c = 3; c < header.Length - 2; c++)
-                Assert.Equal(json[i].GetProperty("components").GetProperty(header[c]).GetProperty("amount").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), cells[c]);
+            foreach (var name in json[i].GetProperty("components").EnumerateObject())
+                Assert.Equal(name.Value.GetProperty("amount").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), cells[Array.IndexOf(header, name.Name)]);
+            var installments = json[i].GetProperty("installments").EnumerateArray().ToArray();
+            foreach (var bill in installments)
+                Assert.Equal(bill.GetProperty("amount").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    cells[Array.IndexOf(header, $"installment_{bill.GetProperty("number").GetInt32()}_{bill.GetProperty("dueDate").GetString()}")]);
+            Assert.Equal(json[i].GetProperty("ruleset").GetProperty("hash").GetString(), cells[Array.IndexOf(header, "ruleset_hash")]);
+            Assert.Equal("false", cells[^1]);
         }
     }
 
@@ -215,8 +226,8 @@ public sealed class FileBatchTests(KokuhoApiFactory factory) : IClassFixture<Kok
                     continue;
                 }
             }
-            var summary = resumed.WaitForSuccess(TimeSpan.FromMinutes(2));
-            Assert.Contains($"refused {clean.Errors}", summary);
+            var summary = resumed.WaitForExit(TimeSpan.FromMinutes(2), 3); // complete, with refused households
+            Assert.Matches($@"households refused +{clean.Errors:N0}\n", summary);
             break;
         }
         Assert.True(ReadState(state)!.Completed);

@@ -52,12 +52,22 @@ public sealed class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public string WaitForSuccess(TimeSpan timeout)
+    public string WaitForSuccess(TimeSpan timeout) => WaitForExit(timeout, 0);
+
+    /// <summary>Runs to the end; fails the test unless the exit code is <paramref name="expected"/>.</summary>
+    public string WaitForExit(TimeSpan timeout, int expected)
     {
         Assert.True(_process.WaitForExit(timeout), $"kokuho did not finish in {timeout}:\n{Output}");
         _process.WaitForExit();
-        Assert.True(_process.ExitCode == 0, $"kokuho exited with {_process.ExitCode}:\n{Output}");
+        Assert.True(_process.ExitCode == expected, $"kokuho exited with {_process.ExitCode}, expected {expected}:\n{Output}");
         return Output;
+    }
+
+    /// <summary>Sends SIGINT, as Ctrl-C on a terminal does.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
     }
 
     /// <summary>Kills the process at once (SIGKILL): nothing gets to clean up.</summary>

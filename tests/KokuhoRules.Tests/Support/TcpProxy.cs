@@ -84,9 +84,8 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         try
         {
-            // Closed already (by the other side of the race: Forward's finally or Cut): Client is null then.
-            if (client.Client is not { } socket) return;
-            socket.LingerState = new LingerOption(true, 0);
+            // Client is null once the connection is closed (by its own Forward meanwhile).
+            if (client.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
             client.Close();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

@@ -168,3 +168,25 @@ public sealed class PersonalDataGuardTests : IClassFixture<PersonalDataGuardTest
         Assert.True(PersonalDataGuard.Violations.Count > before);
     }
 }
+
+/// <summary>A rule-set hash sent back in a reassessment is hex, not a number: found when a re-sealed hash held the run 727227955139.</summary>
+public sealed class ContentHashScanTests
+{
+    private static KokuhoRules.Rules.Snapshots.FieldError? Scan(string hash) =>
+        KokuhoRules.Rules.Snapshots.IndividualNumberScan.Find(Encoding.UTF8.GetBytes("{\"years\":[{\"previous\":{\"ruleset\":{\"hash\":\"" + hash + "\"}}}]}"));
+
+    [Fact]
+    public void A_content_hash_whose_digits_run_to_twelve_is_not_an_individual_number()
+    {
+        Assert.Null(Scan("sha256:4eba0e1f0a8c7d3b9e2f6a1c5d7b3e9f0a2c4e6b8d0f1a3c5e7a727227955139"));
+    }
+
+    [Theory]
+    [InlineData("sha256:123456789012")]                                                            // not a hash: too short
+    [InlineData("sha256:4EBA0E1F0A8C7D3B9E2F6A1C5D7B3E9F0A2C4E6B8D0F1A3C5E7A727227955139")] // not ours: upper case
+    [InlineData("md5:4eba0e1f0a8c7d3b9e2f6a1c5d7b3e9f0a2c4e6b8d0f1a3c5e7a727227955139")]
+    public void Anything_else_with_twelve_digits_in_a_row_still_is(string value)
+    {
+        Assert.Equal("years[0].previous.ruleset.hash", Scan(value)?.Field);
+    }
+}
