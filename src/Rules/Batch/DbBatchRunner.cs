@@ -61,8 +61,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
 
     private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
     {
-        var (rs, refusal) = premiums.Catalog.Resolve(insurer, fiscalYear, trial);
-        return rs ?? throw new InvalidOperationException(refusal!.Detail);
+        return premiums.Catalog.RuleSetForRun(insurer, fiscalYear, trial);
     }
 
     private async Task<DbRunResult> WorkAsync(RunInfo run, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)

@@ -136,8 +136,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
 
     private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
     {
-        var (rs, refusal) = premiums.Catalog.Resolve(insurer, fiscalYear, trial);
-        return rs ?? throw new InvalidOperationException(refusal!.Detail);
+        return premiums.Catalog.RuleSetForRun(insurer, fiscalYear, trial);
     }
 
     /// <summary>The file of refused households beside a result file.</summary>

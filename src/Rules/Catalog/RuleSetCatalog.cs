@@ -68,6 +68,19 @@ public sealed class RuleSetCatalog
     /// <summary>The rule set of an insurer for a fiscal year, if one compiled.</summary>
     public PremiumRuleSet? Find(string insurer, int fiscalYear) => _ruleSets.GetValueOrDefault((insurer, fiscalYear));
 
+    /// <summary>
+    /// <see cref="Resolve"/> for an operator's run (the batch): the rule set, or an <see cref="InvalidOperationException"/>
+    /// whose message names the rule set asked for (the operator typed it; a request's values are never echoed).
+    /// </summary>
+    public PremiumRuleSet RuleSetForRun(string insurer, int fiscalYear, bool trial)
+    {
+        var (rs, refusal) = Resolve(insurer, fiscalYear, trial);
+        if (rs is not null) return rs;
+        throw new InvalidOperationException(refusal!.Kind == RuleSetRefusalKind.Unknown
+            ? $"there is no rule set {insurer}/{fiscalYear} under {string.Join(", ", Roots)}"
+            : refusal.Detail);
+    }
+
     /// <summary>The failure that kept the rule set of an insurer for a fiscal year out at start-up, if it was refused.</summary>
     public RuleSetFailure? RefusedAtStartUp(string insurer, int fiscalYear) => Failures.FirstOrDefault(f => f.Concerns(insurer, fiscalYear));
 
