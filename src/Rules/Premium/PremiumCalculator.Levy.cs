@@ -214,11 +214,11 @@ public static partial class PremiumCalculator
                 if (reliefTotals[(int)relief] == 0) continue;
                 reliefs.Add(new ReliefAmount(relief, Reliefs.Label(relief), reliefTotals[(int)relief], ReliefReference(rs, component, relief)));
             }
-        if (trace is not null && householdMonths > 0)
-            TraceComponent(trace, rs, component, levy.Members, levy.LiableMasks, c, levy.Assessable, incomeLevyGross, perCapitaGross, perHouseholdGross,
-                reliefs, levy.ReductionClass, incomeLevyNet, perCapitaNet, perHouseholdNet, reduction, beforeCap, cap, amount, householdMonths, liability.LiablePersons);
-        return new ComponentAssessment(component.Name, component.Label, incomeLevyGross, perCapitaGross, perHouseholdGross, reduction,
+        var result = new ComponentAssessment(component.Name, component.Label, incomeLevyGross, perCapitaGross, perHouseholdGross, reduction,
             beforeCap, cap, amount, householdMonths, reliefs);
+        if (trace is not null && householdMonths > 0)
+            TraceComponent(trace, rs, levy, c, result, incomeLevyNet, perCapitaNet, perHouseholdNet, liability.LiablePersons);
+        return result;
     }
 
     /// <summary>
@@ -249,8 +249,12 @@ public static partial class PremiumCalculator
     /// <summary>The 基礎控除 for a 合計所得金額, from the taper brackets.</summary>
     public static long BasicDeduction(IReadOnlyList<DeductionBracket> brackets, long combinedIncome)
     {
-        foreach (var b in brackets)
+        // Indexed, not foreach: an interface enumerator would be allocated on the hot path.
+        for (var i = 0; i < brackets.Count; i++)
+        {
+            var b = brackets[i];
             if (b.CombinedIncomeUpTo is null || combinedIncome <= b.CombinedIncomeUpTo) return b.Deduction;
+        }
         return 0;
     }
 

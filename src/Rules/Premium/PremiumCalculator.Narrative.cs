@@ -149,35 +149,62 @@ public static partial class PremiumCalculator
             $"{member.Id} の非自発的失業者の期間 ({Ranges(fy, unemploymentMask)}) の算定基礎所得 {Yen(assessableDeemed)} = 給与所得 {Yen(member.Income.SalaryIncome)} を {p.InvoluntaryUnemployment.SalaryIncomeRatio.ToPercentString()} とみなした総所得金額等 {Yen(deemedTotal)} − 基礎控除 {Yen(deemedDeduction)}",
             yen: assessableDeemed, parameters: Params(rs, "involuntaryUnemployment.salaryIncomeRatio", "incomeLevy.basicDeduction"));
     }
-    private static void TraceComponent(Trace trace, PremiumRuleSet rs, PremiumComponent component, IReadOnlyList<MemberSnapshot> members, ReadOnlySpan<int> liableMasks, int c,
-        long[] assessable, long incomeLevy, long perCapita, long perHousehold, List<ReliefAmount> reliefs, ReductionClass reductionClass,
-        long incomeLevyNet, long perCapitaNet, long perHouseholdNet, long reduction, long beforeCap, long cap, long amount, int householdMonths, int liablePersons)
+    /// <summary>A component's items, its reliefs, the sum before the cap and the cap.</summary>
+    private static void TraceComponent(Trace trace, PremiumRuleSet rs, LevyInputs levy, int c, ComponentAssessment result,
+        long incomeLevyNet, long perCapitaNet, long perHouseholdNet, int liablePersons)
+    {
+        TraceItems(trace, rs, levy, c, result, liablePersons);
+        TraceReliefs(trace, rs, rs.Components[c], result.Reliefs, levy.ReductionClass);
+        var p = rs.Parameters;
+        var name = result.Name;
+        var label = result.Label;
+        trace.Add("calculation", "household", name, "beforeCap",
+            $"{label} {Yen(result.BeforeCap)} = 所得割 {Yen(incomeLevyNet)} + 均等割 {Yen(perCapitaNet)} + 平等割 {Yen(perHouseholdNet)} (軽減額 計 {Yen(result.Reduction)}; {p.Rounding.Component.Describe()})",
+            yen: result.BeforeCap, parameters: Params(rs, "rounding.component"));
+        trace.Add("cap", "household", name, "amount",
+            result.BeforeCap > result.Cap
+                ? $"{label} は賦課限度額 {Yen(result.Cap)} を超えるため {Yen(result.Amount)} とします。"
+                : $"{label} は賦課限度額 {Yen(result.Cap)} 以下のため {Yen(result.Amount)} です。",
+            yen: result.Amount,
+            parameters: p.Proration.CapByMonths && result.Months < MonthsPerYear
+                ? Params(rs, $"rates.{name}.cap", "proration.capByMonths", "proration.proratedCap")
+                : Params(rs, $"rates.{name}.cap"));
+    }
+
+    /// <summary>A component's 所得割, 均等割 and 平等割 before reliefs, with the member-months they are summed over.</summary>
+    private static void TraceItems(Trace trace, PremiumRuleSet rs, LevyInputs levy, int c, ComponentAssessment result, int liablePersons)
     {
         var p = rs.Parameters;
-        var name = component.Name;
-        var label = component.Label;
-        var rates = component.Rates;
+        var name = result.Name;
+        var label = result.Label;
+        var rates = rs.Components[c].Rates;
         var nc = rs.Components.Count;
         var terms = new List<string>();
         var personMonths = 0;
-        for (var i = 0; i < members.Count; i++)
+        for (var i = 0; i < levy.Members.Count; i++)
         {
-            var months = BitOperations.PopCount((uint)liableMasks[i * nc + c]);
+            var months = BitOperations.PopCount((uint)levy.LiableMasks[i * nc + c]);
             if (months == 0) continue;
-            terms.Add($"{Yen(assessable[i])}×{months}/12");
+            terms.Add($"{Yen(levy.Assessable[i])}×{months}/12");
             personMonths += months;
         }
         trace.Add("calculation", "household", name, "incomeLevy",
-            $"{label} 所得割 {Yen(incomeLevy)} = 算定基礎所得 ({string.Join(" + ", terms)}) × {rates.IncomeRate.ToPercentString()} ({p.Rounding.IncomeLevy.Describe()})",
-            yen: incomeLevy, parameters: Params(rs, $"rates.{name}.incomeRate", "rounding.incomeLevy"));
+            $"{label} 所得割 {Yen(result.IncomeLevy)} = 算定基礎所得 ({string.Join(" + ", terms)}) × {rates.IncomeRate.ToPercentString()} ({p.Rounding.IncomeLevy.Describe()})",
+            yen: result.IncomeLevy, parameters: Params(rs, $"rates.{name}.incomeRate", "rounding.incomeLevy"));
         trace.Add("calculation", "household", name, "perCapita",
-            $"{label} 均等割 {Yen(perCapita)} = {Yen(rates.PerCapita)}"
+            $"{label} 均等割 {Yen(result.PerCapita)} = {Yen(rates.PerCapita)}"
             + (rates.AdultPerCapitaAddOn is > 0 ? $" (全額軽減でない者は {Yen(rates.AdultPerCapitaAddOn.Value)} を加算)" : "")
             + $" × 延べ {personMonths}人月 ÷ 12 ({liablePersons}人)",
-            yen: perCapita, parameters: Params(rs, $"rates.{name}.perCapita", rates.AdultPerCapitaAddOn is null ? null : $"rates.{name}.adultPerCapitaAddOn", "rounding.perCapita"));
+            yen: result.PerCapita, parameters: Params(rs, $"rates.{name}.perCapita", rates.AdultPerCapitaAddOn is null ? null : $"rates.{name}.adultPerCapitaAddOn", "rounding.perCapita"));
         trace.Add("calculation", "household", name, "perHousehold",
-            $"{label} 平等割 {Yen(perHousehold)} = {Yen(rates.PerHousehold)} × {householdMonths}/12",
-            yen: perHousehold, parameters: Params(rs, $"rates.{name}.perHousehold", "rounding.perHousehold"));
+            $"{label} 平等割 {Yen(result.PerHousehold)} = {Yen(rates.PerHousehold)} × {result.Months}/12",
+            yen: result.PerHousehold, parameters: Params(rs, $"rates.{name}.perHousehold", "rounding.perHousehold"));
+    }
+
+    /// <summary>What each relief removed from a component, how it was rounded, and where the law says so.</summary>
+    private static void TraceReliefs(Trace trace, PremiumRuleSet rs, PremiumComponent component, IReadOnlyList<ReliefAmount> reliefs, ReductionClass reductionClass)
+    {
+        var p = rs.Parameters;
         foreach (var relief in reliefs)
         {
             var detail = relief.Relief switch
@@ -200,21 +227,10 @@ public static partial class PremiumCalculator
                 Relief.InvoluntaryUnemployment => Params(rs, "involuntaryUnemployment.salaryIncomeRatio"),
                 _ => [],
             };
-            trace.Add("relief", "household", name, RelieftItem(relief.Relief),
-                $"{label} {relief.Label}: {Yen(relief.Amount)} を減額 ({detail})。根拠: {relief.Reference}",
+            trace.Add("relief", "household", component.Name, RelieftItem(relief.Relief),
+                $"{component.Label} {relief.Label}: {Yen(relief.Amount)} を減額 ({detail})。根拠: {relief.Reference}",
                 yen: relief.Amount, parameters: parameters);
         }
-        trace.Add("calculation", "household", name, "beforeCap",
-            $"{label} {Yen(beforeCap)} = 所得割 {Yen(incomeLevyNet)} + 均等割 {Yen(perCapitaNet)} + 平等割 {Yen(perHouseholdNet)} (軽減額 計 {Yen(reduction)}; {p.Rounding.Component.Describe()})",
-            yen: beforeCap, parameters: Params(rs, "rounding.component"));
-        trace.Add("cap", "household", name, "amount",
-            beforeCap > cap
-                ? $"{label} は賦課限度額 {Yen(cap)} を超えるため {Yen(amount)} とします。"
-                : $"{label} は賦課限度額 {Yen(cap)} 以下のため {Yen(amount)} です。",
-            yen: amount,
-            parameters: p.Proration.CapByMonths && householdMonths < MonthsPerYear
-                ? Params(rs, $"rates.{name}.cap", "proration.capByMonths", "proration.proratedCap")
-                : Params(rs, $"rates.{name}.cap"));
     }
 
     private static void TraceAnnual(Trace trace, PremiumRuleSet rs, ComponentAssessment[] results, long annual) =>

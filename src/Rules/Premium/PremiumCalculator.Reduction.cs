@@ -100,11 +100,13 @@ public static partial class PremiumCalculator
     public static LocalDate? JudgementDate(PremiumRuleSet rs, IReadOnlyList<MemberSnapshot> members, FiscalYear fy)
     {
         LocalDate? first = null;
-        foreach (var m in members)
+        for (var i = 0; i < members.Count; i++) // indexed: no enumerator allocated
         {
+            var m = members[i];
             if (rs.Insured.Decide(DateFacts(m, fy.Start))) return fy.Start;
-            foreach (var period in m.Coverage)
+            for (var c = 0; c < m.Coverage.Count; c++)
             {
+                var period = m.Coverage[c];
                 if (period.Acquired <= fy.Start || period.Acquired > fy.End) continue;
                 if ((first is null || period.Acquired < first) && rs.Insured.Decide(DateFacts(m, period.Acquired))) first = period.Acquired;
             }

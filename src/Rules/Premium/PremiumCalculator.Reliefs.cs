@@ -138,8 +138,8 @@ public static partial class PremiumCalculator
         Span<SpecifiedHouseholdStatus> statuses, Trace? trace)
     {
         LocalDate? since = null;
-        foreach (var m in members)
-            if (m.SpecifiedSameHouseholdSince is { } s && (since is null || s > since)) since = s;
+        for (var i = 0; i < members.Count; i++)
+            if (members[i].SpecifiedSameHouseholdSince is { } s && (since is null || s > since)) since = s;
         var sinceIndex = since is { } d ? (YearMonth(d).Year - fy.Year) * 12 + YearMonth(d).Month - 4 : 0;
         var rules = trace is null ? null : new int[MonthsPerYear];
         var previous = default(SpecifiedHouseholdFacts);
