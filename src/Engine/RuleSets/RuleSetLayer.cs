@@ -46,8 +46,8 @@ public sealed record RuleSetSource(RuleSetLayer National, RuleSetLayer Municipal
     public string Insurer => Municipal.Manifest.Insurer!.Id;
     public int FiscalYear => Municipal.Manifest.FiscalYear;
 
-    /// <summary>The hash identifying the whole rule set (both layers).</summary>
-    public string Hash => RuleSets.ContentHash.Combine(National.ContentHash, Municipal.ContentHash);
+    /// <summary>The hash identifying the whole rule set (both layers), computed once (a batch writes it on every row).</summary>
+    public string Hash { get; } = RuleSets.ContentHash.Combine(National.ContentHash, Municipal.ContentHash);
 
     /// <summary>Draft if either layer is a draft.</summary>
     public RuleSetStatus Status =>
