@@ -84,7 +84,7 @@ public sealed partial class PersonalDataGuard : IStartupFilter
         try
         {
             using var document = JsonDocument.Parse(body);
-            Collect(document.RootElement, null, inIncome: false, values);
+            Collect(document.RootElement, null, inIncome: false, inComponents: false, values);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) // malformed, or a string with a lone surrogate
         {
@@ -93,20 +93,22 @@ public sealed partial class PersonalDataGuard : IStartupFilter
         return values;
     }
 
-    private static void Collect(JsonElement element, string? property, bool inIncome, HashSet<string> values)
+    /// <param name="inComponents">Inside a previous answer's <c>components</c>: their <c>name</c> is a component's (medical…), not a person's.</param>
+    private static void Collect(JsonElement element, string? property, bool inIncome, bool inComponents, HashSet<string> values)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
                 foreach (var p in element.EnumerateObject())
-                    Collect(p.Value, p.Name, inIncome || p.Name.Equals("income", StringComparison.OrdinalIgnoreCase), values);
+                    Collect(p.Value, p.Name, inIncome || p.Name.Equals("income", StringComparison.OrdinalIgnoreCase),
+                        inComponents || p.Name.Equals("components", StringComparison.Ordinal), values);
                 break;
             case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray()) Collect(item, property, inIncome, values);
+                foreach (var item in element.EnumerateArray()) Collect(item, property, inIncome, inComponents, values);
                 break;
             case JsonValueKind.String:
                 var s = element.GetString()!;
-                if (property is not null && PersonalField().IsMatch(property) && s.Length >= 4) values.Add(s);
+                if (property is not null && PersonalField().IsMatch(property) && s.Length >= 4 && !(inComponents && property == "name")) values.Add(s);
                 if (IndividualNumberScan.LooksLikeIndividualNumber(Encoding.UTF8.GetBytes(s), JsonTokenType.String)) values.Add(s);
                 break;
             case JsonValueKind.Number:
