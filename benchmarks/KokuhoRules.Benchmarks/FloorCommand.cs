@@ -200,7 +200,8 @@ public static class FloorCommand
     {
         long households = 0, tokens = 0;
         var text = block.Bytes.AsSpan(0, block.Length);
-        var output = ArrayPool<byte>.Shared.Rent(line.Length * 64);
+        // At most one household per newline, plus a last line without one: one buffer, never grown.
+        var output = ArrayPool<byte>.Shared.Rent(line.Length * (text.Count((byte)'\n') + 1));
         var written = 0;
         for (var start = 0; start < text.Length;)
         {
@@ -210,13 +211,6 @@ public static class FloorCommand
             {
                 tokens += Tokens(household, block.Offset + start);
                 households++;
-                if (written + line.Length > output.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
-                    output.AsSpan(0, written).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(output);
-                    output = larger;
-                }
                 line.CopyTo(output.AsSpan(written));
                 written += line.Length;
             }
