@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The 本算定 batch benchmark: for each population size, generates the insured, times `kokuho reassess`
 # file-to-file and PostgreSQL-to-PostgreSQL end to end (wall time, households/s, peak memory), and, from
-# the same run and database, the I/O floor (a bare binary COPY of the same rows out and in) and the rule
-# evaluation the naive way (RulesEngine.ExecuteAllRulesAsync) on a sample of the same households.
+# the same run and database, the I/O floors — for files the benchmarks' `floor` mode (read the same file,
+# parse every token with Utf8JsonReader, write a line of the results' average length per household, same
+# threads), for PostgreSQL a bare binary COPY of the same rows out and in — with `file÷floor` beside
+# `PG÷COPY`, the bytes the file run allocated per household (its KOKUHO_DIAG=1 gc figure ÷ households:
+# the whole process, start-up included, in whole MB), and the rule evaluation the naive way
+# (RulesEngine.ExecuteAllRulesAsync) on a sample of the same households.
 #
 #   benchmarks/batch.sh                      # 100k and 1M insured (a throwaway PostgreSQL is started)
 #   SIZES="100000" benchmarks/batch.sh       # one size
@@ -30,6 +34,7 @@ if ! dotnet publish src/Cli -c Release -r "$rid" --self-contained false -p:Publi
 fi
 dotnet build -c Release benchmarks/KokuhoRules.Benchmarks >"$work/build-bench.log" 2>&1
 kokuho() { dotnet "$work/cli/kokuho.dll" "$@"; }
+bench_dll=benchmarks/KokuhoRules.Benchmarks/bin/Release/net10.0/KokuhoRules.Benchmarks.dll
 
 if [ -z "${KOKUHO_BENCH_DB:-}" ]; then
   KOKUHO_BENCH_DB=$(scripts/pg-throwaway.sh start "$work/pg" "${PG_PORT:-55433}" | tail -n 1)
@@ -50,8 +55,8 @@ timed() {
 }
 
 {
-  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | load (COPY in) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | file floor | file÷floor | allocated/household (file) | load (COPY in) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$work/table.md"
 
 for n in $sizes; do
@@ -62,9 +67,21 @@ for n in $sizes; do
 
   echo "# $n: file to file" >&2
   sync
-  timed dotnet "$work/cli/kokuho.dll" reassess --insurer $insurer --fiscal-year $fy --in "$pop" --out "$work/res-$n.jsonl" --threads "$threads" >"$work/file-$n.txt" 2>"$work/file-$n.err"
+  KOKUHO_DIAG=1 timed dotnet "$work/cli/kokuho.dll" reassess --insurer $insurer --fiscal-year $fy --in "$pop" --out "$work/res-$n.jsonl" --threads "$threads" >"$work/file-$n.txt" 2>"$work/file-$n.err"
   file_wall=$WALL file_rss=$RSS
   cat "$work/file-$n.txt" >&2
+  # The gc line (src/Cli/Batch.cs): "... allocated <MB> MB; ..." — the whole process, in whole MB.
+  alloc_mb=$(sed -n 's/^gc: .* allocated \([0-9]*\) MB;.*/\1/p' "$work/file-$n.err" | tail -n 1)
+  [ -n "$alloc_mb" ] || { echo "# no gc line in $work/file-$n.err (KOKUHO_DIAG=1)" >&2; exit 1; }
+  alloc_per=$(awk -v mb="$alloc_mb" -v h="$households" 'BEGIN { printf "%\047d B", mb * 1000000 / h }')
+
+  echo "# $n: the file floor (read, parse every token, write a line of the results' average length per household)" >&2
+  line_bytes=$(awk -v b="$(wc -c <"$work/res-$n.jsonl")" -v l="$(wc -l <"$work/res-$n.jsonl")" 'BEGIN { printf "%d", b / l + 0.5 }')
+  sync
+  timed dotnet "$bench_dll" floor --in "$pop" --out "$work/floor-$n.out" --line-bytes "$line_bytes" --threads "$threads" >"$work/floor-$n.txt"
+  floor_wall=$WALL
+  cat "$work/floor-$n.txt" >&2
+  rm -f "$work/floor-$n.out"
 
   echo "# $n: loading into PostgreSQL" >&2
   t0=$(now); kokuho load --db "$db" --insurer $insurer --fiscal-year $fy --in "$pop" >&2; t1=$(now)
@@ -96,11 +113,12 @@ for n in $sizes; do
 
   rate() { awk -v h="$households" -v s="$1" 'BEGIN { printf "%\047d", h / s }'; }
   ratio=$(awk -v a="$db_wall" -v b="$copy_both" 'BEGIN { printf "%.2f", a / b }')
-  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${load} s |" >>"$work/table.md"
+  file_ratio=$(awk -v a="$file_wall" -v b="$floor_wall" 'BEGIN { printf "%.2f", a / b }')
+  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${floor_wall} s | ${file_ratio}× | ${alloc_per} | ${load} s |" >>"$work/table.md"
 done
 
 echo "# rule evaluation on the first $sample households of the last population (one thread)" >&2
-dotnet benchmarks/KokuhoRules.Benchmarks/bin/Release/net10.0/KokuhoRules.Benchmarks.dll sample --in "$pop" --households "$sample" --insurer $insurer --fiscal-year $fy | tee "$work/sample.txt" >&2
+dotnet "$bench_dll" sample --in "$pop" --households "$sample" --insurer $insurer --fiscal-year $fy | tee "$work/sample.txt" >&2
 
 echo
 echo "Machine: $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"), .NET $(dotnet --version), $(psql --version | awk '{print $1, $3}'); threads $threads; $(date -u +%F)"
