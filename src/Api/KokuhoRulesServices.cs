@@ -1,3 +1,4 @@
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Api.Http;
 using KokuhoRules.Api.Problems;
 using KokuhoRules.Api.Requests;
@@ -33,8 +34,8 @@ public static class KokuhoRulesServices
         // Every rule set is read and compiled once, when the app starts (LogStartup resolves it before the first request).
         builder.Services.AddSingleton(services =>
         {
-            var roots = configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [RuleSetCatalog.BundledRoot];
-            return RuleSetCatalog.Load(roots);
+            var roots = configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [KokuhoRuleSets.BundledRoot];
+            return KokuhoRuleSets.Load(roots);
         });
         builder.Services.AddSingleton<PremiumService>();
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
@@ -131,8 +132,8 @@ public static class KokuhoRulesServices
         var catalog = app.Services.GetRequiredService<RuleSetCatalog>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.RuleSets");
         foreach (var rs in catalog.RuleSets)
-            logger.LogInformation("Rule set {Insurer}/{FiscalYear} version {Version} ({Status}) loaded, hash {Hash}",
-                rs.Insurer.Id, rs.FiscalYear, rs.Version, rs.Status, rs.Hash);
+            logger.LogInformation("Rule set {Insurer}/{FiscalYear} {Capability} version {Version} ({Status}) loaded, hash {Hash}",
+                rs.Insurer.Id, rs.FiscalYear, rs.Capability, rs.Version, rs.Status, rs.Hash);
         foreach (var failure in catalog.Failures)
             logger.LogError("Rule set {RuleSet} refused:{Errors}", failure.RuleSet,
                 string.Concat(failure.Errors.Select(e => Environment.NewLine + "  " + e)));

@@ -12,7 +12,8 @@ namespace KokuhoRules.Cli;
 public static class Batch
 {
     public sealed record ReassessArgs(string? Insurer, int? FiscalYear, string? Input, string? Output, ResultFormat Format, int Threads, bool Trial,
-        string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000, string? SummaryJson = null, int LeaseSeconds = DbWorkOptions.DefaultLeaseSeconds, bool CsvBom = true, bool NoWait = false);
+        string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000, string? SummaryJson = null, int LeaseSeconds = DbWorkOptions.DefaultLeaseSeconds, bool CsvBom = true, bool NoWait = false,
+        string? RulesetVersion = null);
 
     /// <summary>Generates a synthetic population to a JSON Lines file or straight into the database.</summary>
     public static async Task<int> Generate(int fiscalYear, int seed, long insured, string? path, string? database, string? insurer, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -149,7 +150,7 @@ public static class Batch
 
     private static async Task<long> LoadHouseholds(string database, string insurer, int fiscalYear, IEnumerable<HouseholdJson> households, TextWriter error, CancellationToken cancel)
     {
-        var catalog = RuleSetCatalog.Load([RuleSetCatalog.BundledRoot], (i, _) => i == insurer);
+        var catalog = KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot], (i, _) => i == insurer);
         var info = catalog.RuleSets.FirstOrDefault()?.Insurer;
         if (info is null)
         {
@@ -262,7 +263,7 @@ public static class Batch
             }
             var (insurer, fiscalYear) = ReadTarget(resume);
             householdsAtStart = FileBatchRunner.ReadState(resume).Summary.Households;
-            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
+            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
             error.WriteLine($"resuming run from {resume}");
             started($"--resume {resume}");
             runner.Resume(resume, args.Threads, progress, cancel);
@@ -277,9 +278,9 @@ public static class Batch
             }
             if (args.Output == StandardStream) return ReassessToStandardOutput(args, progress, error, cancel);
             var input = args.Input == StandardStream ? SpoolStandardInput(args.Output + ".stdin.jsonl", cancel) : args.Input;
-            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
             var stateFile = FileRunState.PathFor(Path.GetFullPath(args.Output));
-            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel,
+            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion), progress, cancel,
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} state: {stateFile} (resume with --resume {stateFile})");
@@ -323,8 +324,8 @@ public static class Batch
         {
             var output = Path.Combine(scratch, args.Format == ResultFormat.Csv ? "results.csv" : "results.jsonl");
             var input = args.Input == StandardStream ? SpoolStandardInput(Path.Combine(scratch, "input.jsonl"), cancel) : args.Input!;
-            var runner = new FileBatchRunner(new PremiumService(RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
-            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom), progress, cancel);
+            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion), progress, cancel);
             var state = FileBatchRunner.ReadState(FileRunState.PathFor(output));
             using (var results = Console.OpenStandardOutput())
             using (var file = File.OpenRead(output))
@@ -374,7 +375,7 @@ public static class Batch
                 error.WriteLine($"there is no run {runId}");
                 return null;
             }
-            var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
+            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
             error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
             started($"--db ... --resume {runId}");
             result = await new DbBatchRunner(new PremiumService(catalog), store).ResumeAsync(runId, options, progress, cancel);
@@ -386,14 +387,14 @@ public static class Batch
                 error.WriteLine("reassess --db needs --insurer and --fiscal-year (or --resume <run id>)");
                 return null;
             }
-            var catalog = RuleSetCatalog.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
             var runner = new DbBatchRunner(new PremiumService(catalog), store);
             result = await runner.RunAsync(args.Insurer, args.FiscalYear.Value, args.Trial, args.ChunkSize, options, Environment.UserName, progress, cancel,
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} started (resume it, or add workers, with --db ... --resume {run.RunId}, or --resume latest)");
                     started($"--db ... --resume {run.RunId}");
-                });
+                }, args.RulesetVersion);
         }
         var r = result.Run;
         return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,

@@ -96,14 +96,15 @@ public static class KokuhoCommand
         var lease = Positive(new Option<int>("--lease-seconds") { Description = "With --db: how long a worker's claim on a chunk lasts; after it another worker may take the chunk over.", DefaultValueFactory = _ => Rules.Batch.DbWorkOptions.DefaultLeaseSeconds });
         var summaryJson = new Option<string>("--summary-json") { Description = "Also write the summary as JSON to this file, for machines." };
         var noWait = new Option<bool>("--no-wait") { Description = "With --db: stop when nothing is left to claim, even while other workers still hold chunks (exit code 4: not complete), instead of waiting for them." };
+        var version = new Option<string>("--ruleset-version") { Description = "The rule-set version to use (e.g. 2025.1; default: the published version in force today, or with --trial the newest). A resumed run keeps the version it started with." };
         var bom = new Option<bool>("--csv-bom") { Description = "With --format csv: begin the file with a UTF-8 byte order mark (default true; Excel on Japanese Windows needs it to read UTF-8).", DefaultValueFactory = _ => true };
         var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run. " + Batch.ExitCodes.Help);
-        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, resume, roots, db, chunk, lease, summaryJson, bom, noWait }) command.Options.Add(o);
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, version, resume, roots, db, chunk, lease, summaryJson, bom, noWait }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
             parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output),
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.GetValue(db), parse.GetValue(chunk),
-            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait)),
+            parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(db), parse.GetValue(chunk),
+            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
     }
@@ -158,7 +159,7 @@ public static class KokuhoCommand
         };
         var validate = new Command("validate", "Load and compile every rule set; print each error with file, line and JSON path. Exit code 1 if any is refused.");
         validate.Options.Add(roots);
-        validate.SetAction(parse => Validate(parse.GetValue(roots) is { Length: > 0 } r ? r : [RuleSetCatalog.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        validate.SetAction(parse => Validate(parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(validate);
 
         var folder = new Argument<DirectoryInfo>("folder") { Description = "A layer folder, e.g. rulesets/amagasaki/2025" };
@@ -213,11 +214,11 @@ public static class KokuhoCommand
     /// <summary>Validates every rule set under the roots; returns the exit code.</summary>
     public static int Validate(IReadOnlyList<string> roots, TextWriter output, TextWriter error)
     {
-        var catalog = RuleSetCatalog.Load(roots);
+        var catalog = KokuhoRuleSets.Load(roots);
         foreach (var rs in catalog.RuleSets)
         {
             var unconfirmed = rs.ParameterTable.All.Count(p => !p.Confirmed);
-            output.WriteLine($"ok       {rs.Insurer.Id}/{rs.FiscalYear}  version {rs.Version}  {rs.Status.ToString().ToLowerInvariant()}  {rs.Hash}"
+            output.WriteLine($"ok       {rs.Insurer.Id}/{rs.FiscalYear} {rs.Capability}  version {rs.Version}  {rs.Status.ToString().ToLowerInvariant()}  {rs.Hash}"
                              + (unconfirmed > 0 ? $"  ({unconfirmed} parameters not confirmed by a source)" : ""));
         }
         foreach (var failure in catalog.Failures)
@@ -248,15 +249,16 @@ public static class KokuhoCommand
         }
         var files = ContentHash.FilesOf(folder.FullName);
         var hash = ContentHash.OfFiles(files);
-        var layerName = $"{folder.Parent?.Name}/{folder.Name}";
+        var root = folder.Parent?.Parent?.Parent;
+        var layerName = root is null ? folder.Name : Path.GetRelativePath(root.FullName, folder.FullName).Replace('\\', '/');
         output.WriteLine($"layer hash    {hash}  ({layerName}: every file of the folder but {ContentHash.ManifestFileName}; sealed as its contentHash)");
-        var national = folder.Parent?.Parent is { } root ? new DirectoryInfo(Path.Combine(root.FullName, RuleSetLoader.NationalFolder, folder.Name)) : null;
-        if (folder.Parent?.Name == RuleSetLoader.NationalFolder)
-            output.WriteLine("ruleset hash  (one per city of that year: the national layer's hash combined with the city's; see 'kokuho rulesets validate')");
-        else if (national is { Exists: true })
-            output.WriteLine($"ruleset hash  {ContentHash.Combine(ContentHash.OfFolder(national.FullName), hash)}  ({layerName} with {RuleSetLoader.NationalFolder}/{folder.Name}: the hash the API and every result show)");
-        else
-            output.WriteLine($"ruleset hash  (no {RuleSetLoader.NationalFolder}/{folder.Name} beside this folder to combine with)");
+        var shapes = KokuhoRuleSets.Compilers.ToDictionary(c => c.Capability, c => new RuleSetLoader.CapabilityShape(c.InsurerLayers, c.FileNames));
+        var sources = root is null ? [] : RuleSetLoader.Scan([root.FullName], shapes).Sources
+            .Where(s => s.Layers.Any(l => Path.GetFullPath(l.Folder) == Path.GetFullPath(folder.FullName))).ToArray();
+        foreach (var source in sources)
+            output.WriteLine($"ruleset hash  {ContentHash.Combine(source.Layers.Select(l => (l.Kind, l.Folder == folder.FullName ? hash : l.ContentHash)))}  ({source}: {string.Join(" + ", source.Layers.Select(l => l.DisplayPath))}; the hash the API and every result show)");
+        if (sources.Length == 0)
+            output.WriteLine("ruleset hash  (no rule set under this folder's root is built on this layer yet; see 'kokuho rulesets validate')");
         if (!write) return 0;
         var manifestPath = Path.Combine(folder.FullName, ContentHash.ManifestFileName);
         if (!File.Exists(manifestPath))

@@ -1,3 +1,4 @@
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Rules.Premium;
 

@@ -14,22 +14,31 @@ namespace KokuhoRules.Api.RuleSets;
 
 /// <summary>
 /// The rule sets being served: <c>GET /v1/rulesets</c>, <c>GET /v1/rulesets/{insurer}/{fiscalYear}</c> and
-/// one parameter, <c>GET /v1/rulesets/{insurer}/{fiscalYear}/parameters/{path}</c>. An answer about one
-/// rule set carries its content hash as <c>ETag</c>; <c>If-None-Match</c> with it answers 304.
+/// one parameter, <c>GET /v1/rulesets/{insurer}/{fiscalYear}/parameters/{path}</c>; the last two take
+/// <c>?capability=</c> (default <c>premium</c>) and <c>?version=</c> (default: the version a call made today
+/// that names none would get; a draft when there is only a draft). An answer about one rule set carries its
+/// content hash as <c>ETag</c>; <c>If-None-Match</c> with it answers 304.
 /// </summary>
 public static class RuleSetEndpoints
 {
     /// <summary>A rule set in a list.</summary>
+    /// <param name="InForceFrom">From when this published version serves calls that name no version (null: from the start).</param>
+    /// <param name="Layers">Its layers, national first: which layer, whose, which version, its hash.</param>
     public sealed record RuleSetSummary(InsurerInfo Insurer, int FiscalYear, string Version, string NationalVersion, string Status, string Hash,
-        LocalDate EffectiveFrom, LocalDate EffectiveUntil, IReadOnlyList<string> Components, int UnconfirmedParameters, string? Description);
+        LocalDate EffectiveFrom, LocalDate EffectiveUntil, IReadOnlyList<string> Components, int UnconfirmedParameters, string? Description,
+        string Capability, LocalDate? InForceFrom, IReadOnlyList<LayerView> Layers);
+
+    /// <summary>One layer of a rule set.</summary>
+    public sealed record LayerView(string Layer, string Owner, string Version, string Status, string Hash, string Folder);
 
     /// <summary>A rule set that failed validation, with its errors.</summary>
     public sealed record RefusedRuleSet(string RuleSet, IReadOnlyList<string> Errors);
 
     public sealed record RuleSetList(IReadOnlyList<RuleSetSummary> RuleSets, IReadOnlyList<RefusedRuleSet> Refused);
 
-    /// <summary>A parameter with its value and the law or notice it comes from.</summary>
-    public sealed record ParameterView(string Path, string Layer, JsonElement Value, string Reference, bool Confirmed, string? Note, string File, int Line);
+    /// <summary>A parameter with its value and the law or notice it comes from; <paramref name="Overrides"/> is the upper layer's value it replaced.</summary>
+    public sealed record ParameterView(string Path, string Layer, JsonElement Value, string Reference, bool Confirmed, string? Note, string File, int Line,
+        bool Overridable = false, ParameterView? Overrides = null);
 
     /// <summary>A decision (RulesEngine workflow) with its rules in the order they are tried.</summary>
     public sealed record DecisionView(string Name, string Layer, string File, IReadOnlyList<string> Intermediates, IReadOnlyList<DecisionRule> Rules);
@@ -68,37 +77,50 @@ public static class RuleSetEndpoints
             catalog.Failures.Select(f => new RefusedRuleSet(f.RuleSet, f.Errors.Select(e => e.ToString()).ToArray())).ToArray()));
     }
 
-    private static Results<Ok<RuleSetDetail>, StatusCodeHttpResult, ProblemHttpResult> Get(string insurer, int fiscalYear, RuleSetCatalog catalog, HttpContext context)
+    private static Results<Ok<RuleSetDetail>, StatusCodeHttpResult, ProblemHttpResult> Get(string insurer, int fiscalYear, string? capability, string? version,
+        RuleSetCatalog catalog, HttpContext context)
     {
-        var rs = catalog.Find(insurer, fiscalYear);
-        if (rs is null) return Missing(catalog, insurer, fiscalYear);
-        context.Audit()?.Used(RuleSetStamp.Of(rs));
+        var (rs, missing) = Shown(catalog, capability, insurer, fiscalYear, version);
+        if (rs is null) return missing!;
+        context.Audit()?.Used(rs.Stamp);
         if (ServiceHeaders.NotModified(context, rs.Hash)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         var parameters = rs.ParameterTable.All.Select(View).ToArray();
         var decisions = rs.Decisions.Select(d => new DecisionView(d.Name, d.Layer, d.File, d.IntermediateNames, d.Rules)).ToArray();
         return TypedResults.Ok(new RuleSetDetail(Summary(rs), parameters, decisions));
     }
 
-    private static Results<Ok<ParameterLookup>, StatusCodeHttpResult, ProblemHttpResult> GetParameter(string insurer, int fiscalYear, string path, RuleSetCatalog catalog, HttpContext context)
+    private static Results<Ok<ParameterLookup>, StatusCodeHttpResult, ProblemHttpResult> GetParameter(string insurer, int fiscalYear, string path, string? capability, string? version,
+        RuleSetCatalog catalog, HttpContext context)
     {
-        var rs = catalog.Find(insurer, fiscalYear);
-        if (rs is null) return Missing(catalog, insurer, fiscalYear);
-        var stamp = RuleSetStamp.Of(rs);
+        var (rs, missing) = Shown(catalog, capability, insurer, fiscalYear, version);
+        if (rs is null) return missing!;
+        var stamp = rs.Stamp;
         context.Audit()?.Used(stamp);
         if (!rs.ParameterTable.TryGet(path, out var parameter)) return UnknownParameter(rs, path);
         if (ServiceHeaders.NotModified(context, rs.Hash)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(new ParameterLookup(stamp, View(parameter)));
     }
 
-    /// <summary>503 for a rule set refused at start-up (where the operator finds why), else 404 listing the rule sets served.</summary>
-    private static ProblemHttpResult Missing(RuleSetCatalog catalog, string insurer, int fiscalYear)
+    /// <summary>
+    /// The rule set a look-up shows: the version asked for, else the one a call made today that names none
+    /// would get (through the catalog's one gate), else — a draft alone — the newest; or the problem why none.
+    /// </summary>
+    private static (CompiledRuleSet? RuleSet, ProblemHttpResult? Problem) Shown(RuleSetCatalog catalog, string? capability, string insurer, int fiscalYear, string? version)
     {
-        if (catalog.RefusedAtStartUp(insurer, fiscalYear) is not null)
-            return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.RefusedRuleSet, catalog.Resolve(insurer, fiscalYear, trial: true).Refusal!.Detail,
-                [new FieldError("fiscalYear", "its rule set was refused at start-up")]));
-        return TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
-            $"There is no rule set for that insurer and fiscal year. Rule sets served: {string.Join(", ", catalog.RuleSets.Select(r => $"{r.Insurer.Id}/{r.FiscalYear}"))}.",
-            [new FieldError("insurer", "no such rule set")]));
+        capability ??= PremiumRuleSetCompiler.CapabilityName;
+        if (catalog.Compilers.All(c => c.Capability != capability))
+            return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
+                $"There is no such capability. Capabilities served: {string.Join(", ", catalog.Compilers.Select(c => c.Capability))}.", [new FieldError("capability", "no such capability")])));
+        var (rs, refusal) = catalog.Resolve(new RuleSetQuery(capability, insurer, fiscalYear) { Version = version });
+        if (rs is not null) return (rs, null);
+        if (refusal!.Kind == RuleSetRefusalKind.Draft) return (catalog.Versions(capability, insurer, fiscalYear)[^1], null);
+        if (refusal.Kind == RuleSetRefusalKind.RefusedAtStartUp)
+            return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.RefusedRuleSet, refusal.Detail, [new FieldError("fiscalYear", "its rule set was refused at start-up")])));
+        var field = refusal.Field == "rulesetVersion" ? "version" : refusal.Field == "fiscalYear" ? "fiscalYear" : "insurer";
+        return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
+            refusal.Field == "rulesetVersion" ? refusal.Detail
+                : $"There is no rule set for that insurer and fiscal year. Rule sets served: {string.Join(", ", catalog.RuleSets.Where(r => r.Capability == capability).Select(r => $"{r.Insurer.Id}/{r.FiscalYear}").Distinct())}.",
+            [new FieldError(field, field == "version" ? "no such version" : "no such rule set")])));
     }
 
     /// <summary>
@@ -106,7 +128,7 @@ public static class RuleSetEndpoints
     /// put there), else saying only that it is not one; with the parameters under the longest known
     /// prefix of the path (or the top-level groups), so that the caller sees what there is.
     /// </summary>
-    private static ProblemHttpResult UnknownParameter(PremiumRuleSet rs, string path)
+    private static ProblemHttpResult UnknownParameter(CompiledRuleSet rs, string path)
     {
         var segments = path.Split('.');
         var wellFormed = segments.All(JsonErrors.IsIdentifier);
@@ -127,12 +149,16 @@ public static class RuleSetEndpoints
     }
 
     private static ParameterView View(ParameterInfo p) =>
-        new(p.Path, p.Layer.ToString().ToLowerInvariant(), p.Value, p.Reference, p.Confirmed, p.Note, p.File, p.Line);
+        new(p.Path, p.Layer.ToString().ToLowerInvariant(), p.Value, p.Reference, p.Confirmed, p.Note, p.File, p.Line, p.Overridable,
+            p.Overrides is { } upper ? View(upper) : null);
 
-    private static RuleSetSummary Summary(PremiumRuleSet rs)
+    private static RuleSetSummary Summary(CompiledRuleSet rs)
     {
-        var manifest = rs.Source.Municipal.Manifest;
+        var manifest = rs.Source.InsurerLayer.Manifest;
+        var layers = rs.Source.Layers.Select(l => new LayerView(l.Kind.ToString().ToLowerInvariant(), l.OwnerId, l.Version,
+            l.Manifest.Status.ToString().ToLowerInvariant(), l.ContentHash, l.DisplayPath)).ToArray();
         return new RuleSetSummary(rs.Insurer, rs.FiscalYear, rs.Version, rs.NationalVersion, rs.Status.ToString().ToLowerInvariant(), rs.Hash,
-            manifest.EffectiveFrom, manifest.EffectiveUntil, rs.Components.Select(c => c.Name).ToArray(), rs.UnconfirmedParameters.Count, manifest.Description);
+            manifest.EffectiveFrom, manifest.EffectiveUntil, rs is PremiumRuleSet p ? p.Components.Select(c => c.Name).ToArray() : [], rs.UnconfirmedParameters.Count,
+            manifest.Description, rs.Capability, rs.InForceFrom, layers);
     }
 }

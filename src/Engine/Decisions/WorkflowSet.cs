@@ -41,11 +41,11 @@ public sealed class WorkflowSet
     /// <summary>The workflows as read (for publishing them back, e.g. on the API or to RulesEngine itself).</summary>
     public IEnumerable<Workflow> Workflows => _workflows.Values.Select(w => w.Workflow);
 
-    /// <summary>Reads the workflows of both layers; a municipal workflow replaces the national one of the same name.</summary>
+    /// <summary>Reads the workflows of every layer, top first; a lower layer's workflow replaces an upper one of the same name.</summary>
     public static WorkflowSet Read(RuleSetSource source, RuleSetErrors errors)
     {
         var set = new WorkflowSet();
-        foreach (var (layer, kind) in new[] { (source.National, RuleSetLayerKind.National), (source.Municipal, RuleSetLayerKind.Municipal) })
+        foreach (var (layer, kind) in source.Layers.Select(l => (l, l.Kind)))
         {
             if (layer.Workflows is not { } file) continue;
             Workflow[]? workflows;

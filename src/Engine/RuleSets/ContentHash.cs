@@ -48,10 +48,18 @@ public static class ContentHash
         return "sha256:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
-    /// <summary>The hash that identifies a whole rule set: both layers' hashes combined.</summary>
-    public static string Combine(string nationalHash, string municipalHash)
+    /// <summary>The hash that identifies a rule set of a national and a municipal layer.</summary>
+    public static string Combine(string nationalHash, string municipalHash) =>
+        Combine([(RuleSets.RuleSetLayerKind.National, nationalHash), (RuleSets.RuleSetLayerKind.Municipal, municipalHash)]);
+
+    /// <summary>
+    /// The hash that identifies a whole rule set: SHA-256 of one line <c>layer:hash</c> per layer, top first
+    /// (<c>national:sha256:…\nprefecture:sha256:…\nmunicipal:sha256:…\n</c>); a two-layer rule set keeps the
+    /// hash it had before prefecture layers existed.
+    /// </summary>
+    public static string Combine(IEnumerable<(RuleSets.RuleSetLayerKind Layer, string Hash)> layers)
     {
-        var text = $"national:{nationalHash}\nmunicipal:{municipalHash}\n";
+        var text = string.Concat(layers.Select(l => $"{l.Layer.ToString().ToLowerInvariant()}:{l.Hash}\n"));
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 }

@@ -12,7 +12,13 @@ namespace KokuhoRules.Engine.RuleSets;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class ParameterGroupAttribute : Attribute;
 
-/// <summary>On a property of the root parameter class: which layer of the rule set supplies it.</summary>
+/// <summary>
+/// On a property of the root parameter class: which layer of the rule set supplies it. A group of the
+/// national layer is written there; a group of the <see cref="RuleSetLayerKind.Municipal"/> (the
+/// insurer's own) layer is written by the first of the prefecture and municipal layers that has it
+/// (a prefecture may set it for all its cities). A lower layer may then override a leaf only where the
+/// layer that wrote it allows it (<c>"overridable": true</c>).
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class FromLayerAttribute(RuleSetLayerKind layer) : Attribute
 {
@@ -23,6 +29,7 @@ public sealed class FromLayerAttribute(RuleSetLayerKind layer) : Attribute
 /// One parameter as published: its path (<c>rates.medical.incomeRate</c>), value, the law article or
 /// notice it comes from, whether a source confirms it, and where it is written.
 /// </summary>
+/// <param name="Layer">The layer whose value is in effect (the one that wrote it, or the lowest that overrode it).</param>
 public sealed record ParameterInfo(
     string Path,
     RuleSetLayerKind Layer,
@@ -35,6 +42,12 @@ public sealed record ParameterInfo(
 {
     /// <summary>The value as JSON text, e.g. <c>0.0804</c>.</summary>
     public string ValueText => Value.GetRawText();
+
+    /// <summary>Whether the layer that wrote it lets a lower layer override it (<c>"overridable": true</c>).</summary>
+    public bool Overridable { get; init; }
+
+    /// <summary>The value this one replaced, when a lower layer overrode an upper layer's (its layer, file and line say where it was).</summary>
+    public ParameterInfo? Overrides { get; init; }
 }
 
 /// <summary>Every parameter of a rule set, in file order, by path.</summary>
@@ -92,9 +105,19 @@ public static class ParameterBinder
 
     private static readonly NullabilityInfoContext Nullability = new();
 
-    /// <summary>Binds <typeparamref name="T"/> from the parameter files of the layers.</summary>
+    /// <summary>Binds <typeparamref name="T"/> from the parameter files of two or more layers keyed by kind.</summary>
     /// <returns>The bound model, or null when errors were added.</returns>
     public static T? Bind<T>(IReadOnlyDictionary<RuleSetLayerKind, JsonSourceFile> layers, RuleSetErrors errors, out ParameterTable table)
+        where T : class, new() =>
+        Bind<T>(layers.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToArray(), errors, out table);
+
+    /// <summary>
+    /// Binds <typeparamref name="T"/> from the parameter files of the layers, top (national) first. Each
+    /// group is read from the layer that supplies it (<see cref="FromLayerAttribute"/>); each lower layer
+    /// that writes a leaf of it overrides that leaf, which the upper layer must allow (<c>"overridable": true</c>).
+    /// </summary>
+    /// <returns>The bound model, or null when errors were added.</returns>
+    public static T? Bind<T>(IReadOnlyList<(RuleSetLayerKind Kind, JsonSourceFile File)> layers, RuleSetErrors errors, out ParameterTable table)
         where T : class, new()
     {
         var infos = new List<ParameterInfo>();
@@ -113,26 +136,108 @@ public static class ParameterBinder
                 if (IsAnnotation(key.Name)) continue;
                 var prop = props.FirstOrDefault(p => p.Key == key.Name).Value;
                 if (prop is null)
-                    errors.Add(file, "$." + key.Name, $"unknown parameter group '{key.Name}' (this layer has: {string.Join(", ", props.Where(p => LayerOf(p.Value) == layerKind).Select(p => p.Key))})");
-                else if (LayerOf(prop) != layerKind)
+                    errors.Add(file, "$." + key.Name, $"unknown parameter group '{key.Name}' (this layer has: {string.Join(", ", props.Where(p => MaySupply(LayerOf(p.Value), layerKind)).Select(p => p.Key))})");
+                else if (LayerOf(prop) > layerKind)
                     errors.Add(file, "$." + key.Name, $"'{key.Name}' belongs in the {LayerOf(prop).ToString().ToLowerInvariant()} layer, not the {layerKind.ToString().ToLowerInvariant()} layer");
             }
         }
-        foreach (var (name, prop) in props)
+        if (errors.All.Count > before)
         {
-            var layerKind = LayerOf(prop);
-            if (!layers.TryGetValue(layerKind, out var file)) continue;
-            var optional = IsOptional(prop);
-            if (!file.Root.TryGetProperty(name, out var element))
-            {
-                if (!optional) errors.Add(file, "$", $"missing parameter group '{name}'");
-                continue;
-            }
-            var value = ReadNode(prop.PropertyType, element, name, layerKind, file, errors, infos);
-            if (value is not null) prop.SetValue(root, value);
+            table = new ParameterTable(infos);
+            return null;
         }
+        foreach (var (name, prop) in props)
+            BindGroup(root, name, prop, layers, errors, infos);
         table = new ParameterTable(infos);
         return errors.All.Count > before ? null : root;
+    }
+
+    /// <summary>Whether a layer of <paramref name="kind"/> supplies (rather than overrides) a group of <paramref name="owner"/>.</summary>
+    private static bool MaySupply(RuleSetLayerKind owner, RuleSetLayerKind kind) =>
+        owner == RuleSetLayerKind.National ? kind == RuleSetLayerKind.National : kind != RuleSetLayerKind.National;
+
+    /// <summary>Reads one root group from the layer that supplies it, then applies the overrides of the layers below.</summary>
+    private static void BindGroup(object root, string name, PropertyInfo prop, IReadOnlyList<(RuleSetLayerKind Kind, JsonSourceFile File)> layers,
+        RuleSetErrors errors, List<ParameterInfo> infos)
+    {
+        var owner = LayerOf(prop);
+        var supplier = -1;
+        for (var i = 0; i < layers.Count && supplier < 0; i++)
+            if (MaySupply(owner, layers[i].Kind) && layers[i].File.Root.TryGetProperty(name, out _)) supplier = i;
+        if (supplier < 0)
+        {
+            var expectedIn = owner == RuleSetLayerKind.National ? layers.FirstOrDefault(l => l.Kind == RuleSetLayerKind.National) : layers[^1];
+            if (!IsOptional(prop) && expectedIn.File is not null) errors.Add(expectedIn.File, "$", $"missing parameter group '{name}'");
+            return;
+        }
+        var (supplierKind, supplierFile) = layers[supplier];
+        var value = ReadNode(prop.PropertyType, supplierFile.Root.GetProperty(name), name, supplierKind, supplierFile, errors, infos);
+        if (value is null) return;
+        for (var i = supplier + 1; i < layers.Count; i++)
+            if (layers[i].File.Root.TryGetProperty(name, out var lower))
+                value = Override(prop.PropertyType, value, lower, name, layers[i].Kind, layers[i].File, errors, infos);
+        prop.SetValue(root, value);
+    }
+
+    /// <summary>
+    /// Applies a lower layer's values over a bound node: groups and named groups are walked key by key
+    /// (a key the upper layer does not have is refused), and each leaf replaces the upper one if that one is
+    /// overridable. Returns the node (a new leaf value, or the same group mutated).
+    /// </summary>
+    private static object Override(Type type, object current, JsonElement lower, string path, RuleSetLayerKind layer, JsonSourceFile file,
+        RuleSetErrors errors, List<ParameterInfo> infos)
+    {
+        var jsonPath = "$." + path;
+        var isLeaf = !IsGroup(type) && !(DictionaryValueType(type) is { } vt && IsGroup(vt));
+        if (isLeaf)
+        {
+            var upper = infos.FindIndex(p => p.Path == path);
+            if (upper < 0) return current;
+            if (!infos[upper].Overridable)
+            {
+                errors.Add(file, jsonPath, $"'{path}' is set by the {infos[upper].Layer.ToString().ToLowerInvariant()} layer ({infos[upper].File}:{infos[upper].Line}), which does not allow a lower layer to change it (it would say \"overridable\": true)");
+                return current;
+            }
+            var scratch = new List<ParameterInfo>();
+            var replaced = ReadLeaf(type, lower, path, layer, file, errors, scratch);
+            if (replaced is null) return current;
+            infos[upper] = scratch[0] with { Overrides = infos[upper] };
+            return replaced;
+        }
+        if (lower.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(file, jsonPath, $"'{path}' must be an object, as in the layer above");
+            return current;
+        }
+        if (DictionaryValueType(type) is { } valueType)
+        {
+            var dict = (IDictionary)current;
+            foreach (var entry in lower.EnumerateObject().Where(e => !IsAnnotation(e.Name)))
+            {
+                if (!dict.Contains(entry.Name))
+                    errors.Add(file, jsonPath + "." + entry.Name, $"'{path}.{entry.Name}' is not in the layer above: a lower layer may change values, not add entries");
+                else dict[entry.Name] = Override(valueType, dict[entry.Name]!, entry.Value, path + "." + entry.Name, layer, file, errors, infos);
+            }
+            return current;
+        }
+        var props = GroupProperties(type);
+        foreach (var key in lower.EnumerateObject().Where(k => !IsAnnotation(k.Name)))
+        {
+            var prop = props.FirstOrDefault(p => p.Key == key.Name).Value;
+            if (prop is null)
+            {
+                errors.Add(file, jsonPath + "." + key.Name, $"unknown parameter '{path}.{key.Name}' (known here: {string.Join(", ", props.Select(p => p.Key))})");
+                continue;
+            }
+            var child = prop.GetValue(current);
+            if (child is null)
+            {
+                errors.Add(file, jsonPath + "." + key.Name, $"'{path}.{key.Name}' is not set by the layer above: a lower layer may change values, not add them");
+                continue;
+            }
+            prop.SetValue(current, Override(prop.PropertyType, child, key.Value, path + "." + key.Name, layer, file, errors, infos));
+        }
+        return current;
     }
 
     /// <summary>Keys that annotate a file rather than hold a parameter: <c>$comment</c> (a note) and <c>$schema</c> (the file's JSON Schema, for editors).</summary>
@@ -218,9 +323,9 @@ public static class ParameterBinder
         var ok = true;
         foreach (var key in element.EnumerateObject())
         {
-            if (key.Name is not ("value" or "reference" or "confirmed" or "note" or "$comment"))
+            if (key.Name is not ("value" or "reference" or "confirmed" or "note" or "overridable" or "$comment"))
             {
-                errors.Add(file, jsonPath + "." + key.Name, $"unknown field '{key.Name}' on parameter '{path}' (allowed: value, reference, confirmed, note)");
+                errors.Add(file, jsonPath + "." + key.Name, $"unknown field '{key.Name}' on parameter '{path}' (allowed: value, reference, confirmed, note, overridable)");
                 ok = false;
             }
         }
@@ -240,6 +345,16 @@ public static class ParameterBinder
             }
         }
         var note = element.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        var overridable = false;
+        if (element.TryGetProperty("overridable", out var o))
+        {
+            if (o.ValueKind is JsonValueKind.True or JsonValueKind.False) overridable = o.GetBoolean();
+            else
+            {
+                errors.Add(file, jsonPath + ".overridable", "'overridable' must be true or false");
+                ok = false;
+            }
+        }
 
         var underlying = Nullable.GetUnderlyingType(type) ?? type;
         var result = ConvertValue(underlying, value, out var problem);
@@ -249,7 +364,7 @@ public static class ParameterBinder
             return null;
         }
         if (!ok) return null;
-        infos.Add(new ParameterInfo(path, layer, value.Clone(), reference.GetString()!, confirmed, note, file.DisplayName, file.LineOf(jsonPath)));
+        infos.Add(new ParameterInfo(path, layer, value.Clone(), reference.GetString()!, confirmed, note, file.DisplayName, file.LineOf(jsonPath)) { Overridable = overridable });
         return result;
     }
 

@@ -1,41 +1,72 @@
 namespace KokuhoRules.Engine.RuleSets;
 
-/// <summary>The outcome of reading rule-set folders: the layer pairs that could be read, and the errors of those that could not.</summary>
+/// <summary>The outcome of reading rule-set folders: the rule sets whose layers could be read and assembled, and the errors of those that could not.</summary>
 public sealed record RuleSetScan(IReadOnlyList<RuleSetSource> Sources, IReadOnlyList<RuleSetFailure> Failures);
 
 /// <summary>A rule set (or a lone layer) that was refused, with every error found in it.</summary>
-/// <param name="RuleSet">What was refused, as shown to people (<c>amagasaki/2025 2025.1</c>, <c>national/2025</c>).</param>
+/// <param name="RuleSet">What was refused, as shown to people (<c>amagasaki/2025 premium 2025.1</c>, <c>national/2025/premium</c>).</param>
 /// <param name="Insurer">The insurer whose rule set it is (<c>national</c> for a national layer), from the folder when the manifest could not be read; null when unknown.</param>
 /// <param name="FiscalYear">Its fiscal year, likewise; null when unknown.</param>
 public sealed record RuleSetFailure(string RuleSet, IReadOnlyList<RuleSetError> Errors, string? Insurer = null, int? FiscalYear = null)
 {
-    /// <summary>Whether this failure is the rule set of <paramref name="insurer"/> for <paramref name="fiscalYear"/>.</summary>
-    public bool Concerns(string insurer, int fiscalYear) => Insurer == insurer && FiscalYear == fiscalYear;
+    /// <summary>The capability, from the folder when the manifest could not be read; null when unknown.</summary>
+    public string? Capability { get; init; }
+
+    /// <summary>The version refused, when its manifest could be read.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Whether the refused rule set would have been published (null: its manifest could not be read, so it may be).</summary>
+    public bool? Published { get; init; }
+
+    /// <summary>From when the refused version would have been in force (<see cref="RuleSetManifest.InForceFrom"/>).</summary>
+    public NodaTime.LocalDate? InForceFrom { get; init; }
+
+    /// <summary>Whether this failure is the rule set of <paramref name="insurer"/> for <paramref name="fiscalYear"/> (of <paramref name="capability"/>, when given).</summary>
+    public bool Concerns(string insurer, int fiscalYear, string? capability = null) =>
+        Insurer == insurer && FiscalYear == fiscalYear && (capability is null || Capability is null || Capability == capability);
+
+    /// <summary>The failure of a rule set assembled from its layers.</summary>
+    public static RuleSetFailure Of(RuleSetSource source, IReadOnlyList<RuleSetError> errors) =>
+        new(source.ToString(), errors, source.Insurer, source.FiscalYear)
+        {
+            Capability = source.Capability, Version = source.Version, Published = source.Status == RuleSetStatus.Published, InForceFrom = source.InForceFrom,
+        };
+
+    /// <summary>The failure of one layer (its rule sets cannot be assembled).</summary>
+    internal static RuleSetFailure Of(RuleSetLayer layer, IReadOnlyList<RuleSetError> errors) =>
+        new(layer.ToString(), errors, layer.OwnerId, layer.Manifest.FiscalYear)
+        {
+            Capability = layer.Capability, Version = layer.Version, Published = layer.Manifest.Status == RuleSetStatus.Published, InForceFrom = layer.Manifest.InForceFrom,
+        };
 }
 
 /// <summary>
-/// Finds and reads rule-set layers under one or more roots. A root holds
-/// <c>national/&lt;fiscal year&gt;/</c> folders (the statutory layer) and
-/// <c>&lt;insurer&gt;/&lt;fiscal year&gt;/</c> folders (municipal layers). Each municipal layer is paired
-/// with the national layer of its fiscal year, which may come from any root, so a test or a trial
-/// root can add a city on top of the bundled national layers. Reading checks the manifest, the JSON
-/// syntax and the content hash; what the parameters and workflows mean is checked by the domain
-/// compiler that turns a <see cref="RuleSetSource"/> into something that calculates.
+/// Finds and reads rule-set layers under one or more roots and assembles them into rule sets. A root
+/// holds <c>&lt;owner&gt;/&lt;fiscal year&gt;/&lt;capability&gt;/</c> folders: the owner is <c>national</c>
+/// (the statutory layer), a prefecture or a city (its insurer id); a capability folder named
+/// <c>&lt;capability&gt;@&lt;version&gt;</c> holds a further version beside the one in <c>&lt;capability&gt;</c>.
+/// A rule set is an insurer's layer (municipal, or prefecture where the capability allows it) with the
+/// layers above it of the same capability and year — its prefecture's (by the first two digits of the
+/// local government code, optional) and the national one — which may come from any root, so a test or
+/// a trial root can add a city on top of the bundled layers. Where an upper layer has several versions,
+/// the lower layer's manifest names the one it builds on (<c>basedOn</c>). Reading checks the manifest,
+/// the JSON syntax and the content hash; what the files mean is checked by the capability's compiler.
 /// </summary>
 public static class RuleSetLoader
 {
     /// <summary>The folder name reserved for national layers.</summary>
     public const string NationalFolder = "national";
 
-    /// <summary>Reads every layer under the roots.</summary>
-    public static RuleSetScan Scan(IEnumerable<string> roots)
+    /// <summary>What the loader needs to know of a capability: the layers that may be an insurer's own, and the JSON files a layer may hold.</summary>
+    public sealed record CapabilityShape(IReadOnlySet<RuleSetLayerKind> InsurerLayers, IReadOnlySet<string> FileNames);
+
+    /// <summary>Reads every layer under the roots and assembles the rule sets of the known capabilities.</summary>
+    public static RuleSetScan Scan(IEnumerable<string> roots, IReadOnlyDictionary<string, CapabilityShape> capabilities, FiscalCalendar? calendar = null)
     {
         var rootList = roots.ToArray();
-        var nationals = new Dictionary<int, RuleSetLayer>();
-        var refusedNationals = new Dictionary<int, string>();
-        var municipals = new List<RuleSetLayer>();
         var failures = new List<RuleSetFailure>();
-
+        var layers = new List<RuleSetLayer>();
+        var refused = new Dictionary<(string Capability, string Owner, int Year), string>();
         foreach (var root in rootList)
         {
             if (!Directory.Exists(root))
@@ -43,71 +74,147 @@ public static class RuleSetLoader
                 failures.Add(new RuleSetFailure(root, [new RuleSetError(root, "$", 0, "rule-set root folder does not exist")]));
                 continue;
             }
-            foreach (var insurerDir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            foreach (var ownerDir in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            foreach (var yearDir in Directory.EnumerateDirectories(ownerDir).Order(StringComparer.Ordinal))
             {
-                foreach (var yearDir in Directory.EnumerateDirectories(insurerDir).Order(StringComparer.Ordinal))
+                if (File.Exists(Path.Combine(yearDir, ContentHash.ManifestFileName)))
                 {
                     var display = Path.GetRelativePath(root, yearDir).Replace('\\', '/');
-                    var folderInsurer = Path.GetFileName(insurerDir);
-                    int? folderYear = int.TryParse(Path.GetFileName(yearDir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null;
-                    var errors = new RuleSetErrors();
-                    var layer = ReadLayer(yearDir, display, errors);
-                    if (layer is null)
-                    {
-                        failures.Add(new RuleSetFailure(display, errors.All, folderInsurer, folderYear));
-                        if (folderInsurer == NationalFolder && folderYear is { } refusedYear) refusedNationals.TryAdd(refusedYear, display);
-                        continue;
-                    }
-                    var isNationalFolder = Path.GetFileName(insurerDir) == NationalFolder;
-                    var expectedFolder = layer.Manifest.Layer == RuleSetLayerKind.National ? NationalFolder : layer.Manifest.Insurer!.Id;
-                    if (isNationalFolder != (layer.Manifest.Layer == RuleSetLayerKind.National) || Path.GetFileName(insurerDir) != expectedFolder
-                        || Path.GetFileName(yearDir) != layer.Manifest.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    {
-                        failures.Add(new RuleSetFailure(display, [new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
-                            $"the folder must be named {expectedFolder}/{layer.Manifest.FiscalYear} after its manifest")], folderInsurer, folderYear));
-                        continue;
-                    }
-                    if (layer.Manifest.Layer == RuleSetLayerKind.National)
-                    {
-                        if (!nationals.TryAdd(layer.Manifest.FiscalYear, layer))
-                            failures.Add(new RuleSetFailure(display, [new RuleSetError(display, "$", 0, $"a national layer for fiscal year {layer.Manifest.FiscalYear} was already read from {nationals[layer.Manifest.FiscalYear].Folder}")],
-                                NationalFolder, layer.Manifest.FiscalYear));
-                    }
-                    else
-                    {
-                        municipals.Add(layer);
-                    }
+                    failures.Add(new RuleSetFailure(display, [new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
+                        $"a layer lives in a capability folder: move the files of {display} into {display}/premium/ (or the folder of the capability they are for)")], Path.GetFileName(ownerDir), YearOf(yearDir)));
+                    continue;
                 }
+                foreach (var capabilityDir in Directory.EnumerateDirectories(yearDir).Order(StringComparer.Ordinal))
+                    if (ReadPlaced(root, ownerDir, yearDir, capabilityDir, capabilities, calendar, failures, refused) is { } layer) layers.Add(layer);
             }
         }
+        var unique = DropDuplicates(layers, failures);
+        return new RuleSetScan(Assemble(unique, capabilities, refused, rootList, failures), failures);
+    }
 
-        var sources = new List<RuleSetSource>();
-        foreach (var m in municipals)
+    private static int? YearOf(string yearDir) =>
+        int.TryParse(Path.GetFileName(yearDir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y) ? y : null;
+
+    /// <summary>Reads a layer and checks that its folder is named after its manifest and that its capability and files are known.</summary>
+    private static RuleSetLayer? ReadPlaced(string root, string ownerDir, string yearDir, string capabilityDir, IReadOnlyDictionary<string, CapabilityShape> capabilities,
+        FiscalCalendar? calendar, List<RuleSetFailure> failures, Dictionary<(string, string, int), string> refused)
+    {
+        var display = Path.GetRelativePath(root, capabilityDir).Replace('\\', '/');
+        var owner = Path.GetFileName(ownerDir);
+        var year = YearOf(yearDir);
+        var folderName = Path.GetFileName(capabilityDir);
+        var folderCapability = folderName.Split('@')[0];
+        var errors = new RuleSetErrors();
+        var layer = ReadLayer(capabilityDir, display, errors, calendar);
+        if (layer is null)
         {
-            var insurer = m.Manifest.Insurer!.Id;
-            var year = m.Manifest.FiscalYear;
-            var key = $"{insurer}/{year}";
-            if (sources.Any(s => s.Insurer == insurer && s.FiscalYear == year))
-            {
-                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, $"rule set {key} is defined in more than one root")], insurer, year));
-                continue;
-            }
-            if (!nationals.TryGetValue(year, out var national))
-            {
-                var why = refusedNationals.TryGetValue(year, out var refused)
-                    ? $"its national layer {refused} was refused (its own errors are listed under {refused})"
-                    : $"there is no national layer for fiscal year {year} in the roots read ({string.Join(", ", rootList)}); "
-                      + $"expected a folder {NationalFolder}/{year}. The roots given replace the bundled rule sets: to add a city to them, name the bundled root too";
-                failures.Add(new RuleSetFailure(key, [new RuleSetError(m.DisplayPath, "$", 0, why)], insurer, year));
-                continue;
-            }
-            sources.Add(new RuleSetSource(national, m));
+            failures.Add(new RuleSetFailure(display, errors.All, owner, year) { Capability = folderCapability });
+            if (year is { } y) refused.TryAdd((folderCapability, owner, y), display);
+            return null;
         }
-        return new RuleSetScan(sources, failures);
+        var m = layer.Manifest;
+        var expected = $"{layer.OwnerId}/{m.FiscalYear}/{m.Capability}";
+        var placed = owner == layer.OwnerId && year == m.FiscalYear
+                     && (folderName == m.Capability || folderName == $"{m.Capability}@{m.Version}");
+        if (!placed)
+            errors.Add(new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
+                $"the folder must be named {expected} (or {expected}@{m.Version}) after its manifest"));
+        else if (!capabilities.TryGetValue(m.Capability, out var shape))
+            errors.Add(new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$.capability", 0,
+                $"no compiler serves capability '{m.Capability}' (known: {string.Join(", ", capabilities.Keys.Order(StringComparer.Ordinal))})"));
+        else
+            foreach (var name in layer.Files.Keys.Where(n => !shape.FileNames.Contains(n)))
+                errors.Add(new RuleSetError(display + "/" + name, "$", 0,
+                    $"unexpected file: a {m.Capability} layer holds {ContentHash.ManifestFileName}, {string.Join(", ", shape.FileNames.Order(StringComparer.Ordinal))} and notes (*.md)"));
+        if (!errors.Any) return layer;
+        failures.Add(RuleSetFailure.Of(layer, errors.All));
+        refused.TryAdd((m.Capability, layer.OwnerId, m.FiscalYear), display);
+        return null;
+    }
+
+    /// <summary>Keeps the first of layers that are the same capability, owner, year and version (from two roots or two folders).</summary>
+    private static List<RuleSetLayer> DropDuplicates(List<RuleSetLayer> layers, List<RuleSetFailure> failures)
+    {
+        var kept = new List<RuleSetLayer>();
+        foreach (var layer in layers)
+        {
+            if (kept.FirstOrDefault(k => SameSlot(k, layer) && k.Version == layer.Version) is { } first)
+            {
+                failures.Add(RuleSetFailure.Of(layer, [new RuleSetError(layer.DisplayPath, "$", 0,
+                    $"version {layer.Version} of {first.OwnerId}/{first.Manifest.FiscalYear}/{first.Capability} was already read from {first.Folder}")]));
+                continue;
+            }
+            kept.Add(layer);
+        }
+        return kept;
+    }
+
+    private static bool SameSlot(RuleSetLayer a, RuleSetLayer b) =>
+        a.Capability == b.Capability && a.OwnerId == b.OwnerId && a.Manifest.FiscalYear == b.Manifest.FiscalYear && a.Kind == b.Kind;
+
+    /// <summary>Each insurer layer with the upper layers it builds on.</summary>
+    private static List<RuleSetSource> Assemble(List<RuleSetLayer> layers, IReadOnlyDictionary<string, CapabilityShape> capabilities,
+        Dictionary<(string, string, int), string> refused, string[] roots, List<RuleSetFailure> failures)
+    {
+        var sources = new List<RuleSetSource>();
+        foreach (var insurer in layers.Where(l => l.Kind != RuleSetLayerKind.National && capabilities[l.Capability].InsurerLayers.Contains(l.Kind)))
+        {
+            var errors = new List<RuleSetError>();
+            var chain = new List<RuleSetLayer> { insurer };
+            if (insurer.Kind == RuleSetLayerKind.Municipal
+                && Upper(insurer, RuleSetLayerKind.Prefecture, layers, refused, roots, errors, optional: true) is { } prefecture)
+                chain.Insert(0, prefecture);
+            if (Upper(insurer, RuleSetLayerKind.National, layers, refused, roots, errors, optional: false) is { } national)
+                chain.Insert(0, national);
+            if (errors.Count > 0) failures.Add(RuleSetFailure.Of(insurer, errors));
+            else sources.Add(new RuleSetSource(chain));
+        }
+        return sources;
+    }
+
+    /// <summary>The upper layer of <paramref name="kind"/> an insurer layer builds on, or null (adding an error unless it is optional and absent).</summary>
+    private static RuleSetLayer? Upper(RuleSetLayer lower, RuleSetLayerKind kind, List<RuleSetLayer> layers,
+        Dictionary<(string, string, int), string> refused, string[] roots, List<RuleSetError> errors, bool optional)
+    {
+        var m = lower.Manifest;
+        var at = lower.DisplayPath + "/" + ContentHash.ManifestFileName;
+        var candidates = layers.Where(l => l.Kind == kind && l.Capability == m.Capability && l.Manifest.FiscalYear == m.FiscalYear
+                                           && (kind == RuleSetLayerKind.National || l.Manifest.Insurer!.PrefectureCode == m.Insurer!.PrefectureCode)).ToList();
+        var kindName = kind.ToString().ToLowerInvariant();
+        m.BasedOn.TryGetValue(kind, out var named);
+        if (candidates.Count == 0)
+        {
+            var owner = kind == RuleSetLayerKind.National ? NationalFolder : null;
+            var refusedFolder = refused.FirstOrDefault(r => r.Key.Item1 == m.Capability && r.Key.Item3 == m.FiscalYear && (owner is null || r.Key.Item2 == owner)).Value;
+            if (kind == RuleSetLayerKind.National && refusedFolder is not null)
+                errors.Add(new RuleSetError(lower.DisplayPath, "$", 0, $"its national layer {refusedFolder} was refused (its own errors are listed under {refusedFolder})"));
+            else if (!optional || named is not null)
+                errors.Add(new RuleSetError(at, named is null ? "$" : "$.basedOn." + kindName, 0,
+                    $"there is no {kindName} layer for {m.Capability} in fiscal year {m.FiscalYear} in the roots read ({string.Join(", ", roots)}); "
+                    + (kind == RuleSetLayerKind.National ? $"expected a folder {NationalFolder}/{m.FiscalYear}/{m.Capability}. The roots given replace the bundled rule sets: to add a city to them, name the bundled root too" : "remove basedOn." + kindName)));
+            return null;
+        }
+        if (candidates.Select(c => c.OwnerId).Distinct().Count() > 1)
+        {
+            errors.Add(new RuleSetError(at, "$", 0, $"more than one {kindName} layer claims prefecture code {m.Insurer!.PrefectureCode}: {string.Join(", ", candidates.Select(c => c.DisplayPath))}"));
+            return null;
+        }
+        if (named is not null)
+        {
+            var match = candidates.FirstOrDefault(c => c.Version == named);
+            if (match is null)
+                errors.Add(new RuleSetError(at, "$.basedOn." + kindName, 0,
+                    $"there is no version {named} of {candidates[0].OwnerId}/{m.FiscalYear}/{m.Capability} (versions: {string.Join(", ", candidates.Select(c => c.Version))})"));
+            return match;
+        }
+        if (candidates.Count == 1) return candidates[0];
+        errors.Add(new RuleSetError(at, "$", 0,
+            $"{candidates[0].OwnerId}/{m.FiscalYear}/{m.Capability} has versions {string.Join(", ", candidates.Select(c => c.Version))}: name the one this layer builds on in \"basedOn\": {{ \"{kindName}\": \"…\" }}"));
+        return null;
     }
 
     /// <summary>Reads one layer folder: manifest, JSON files, hash. Returns null and adds errors when it cannot be used.</summary>
-    public static RuleSetLayer? ReadLayer(string folder, string displayPath, RuleSetErrors errors)
+    public static RuleSetLayer? ReadLayer(string folder, string displayPath, RuleSetErrors errors, FiscalCalendar? calendar = null)
     {
         var manifestPath = Path.Combine(folder, ContentHash.ManifestFileName);
         if (!File.Exists(manifestPath))
@@ -121,14 +228,14 @@ public static class RuleSetLoader
             errors.Add(syntax);
             return null;
         }
-        var manifest = RuleSetManifest.Read(manifestFile, errors);
+        var manifest = RuleSetManifest.Read(manifestFile, errors, calendar);
 
         var files = new Dictionary<string, JsonSourceFile>(StringComparer.Ordinal);
         foreach (var path in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(folder, path).Replace('\\', '/');
             if (relative == ContentHash.ManifestFileName) continue;
-            if (relative is RuleSetLayer.ParametersFileName or RuleSetLayer.WorkflowsFileName)
+            if (relative.EndsWith(".json", StringComparison.Ordinal) && !relative.Contains('/'))
             {
                 var file = JsonSourceFile.Parse(displayPath + "/" + relative, File.ReadAllBytes(path), out var error);
                 if (error is not null) errors.Add(error);
@@ -137,11 +244,9 @@ public static class RuleSetLoader
             else if (!relative.EndsWith(".md", StringComparison.Ordinal))
             {
                 errors.Add(new RuleSetError(displayPath + "/" + relative, "$", 0,
-                    $"unexpected file: a layer holds {ContentHash.ManifestFileName}, {RuleSetLayer.ParametersFileName}, optionally {RuleSetLayer.WorkflowsFileName}, and notes (*.md)"));
+                    $"unexpected file: a layer holds {ContentHash.ManifestFileName}, the JSON files of its capability and notes (*.md), with no sub-folders"));
             }
         }
-        if (!files.ContainsKey(RuleSetLayer.ParametersFileName) && !errors.Any)
-            errors.Add(new RuleSetError(displayPath, "$", 0, $"no {RuleSetLayer.ParametersFileName} in the folder"));
 
         var hashed = ContentHash.FilesOf(folder);
         var hash = ContentHash.OfFiles(hashed);

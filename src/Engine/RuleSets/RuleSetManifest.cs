@@ -15,24 +15,35 @@ public enum RuleSetStatus
     Published,
 }
 
-/// <summary>The two layers a rule set is made of.</summary>
+/// <summary>
+/// The layers a rule set is made of, from the top: each lower layer refines the ones above it. The
+/// numeric order is the order of application (a lower layer is applied after, and may override only
+/// what an upper layer allows).
+/// </summary>
 public enum RuleSetLayerKind
 {
     /// <summary>The national statutory layer for a fiscal year (法・政令).</summary>
-    National,
-    /// <summary>An insurer's own layer (条例・告示): rates, caps, rounding, installments.</summary>
-    Municipal,
+    National = 0,
+    /// <summary>The prefecture's layer (都道府県: the insurer together with its cities since FY2018; its rules are prefecture-wide).</summary>
+    Prefecture = 1,
+    /// <summary>A city's own layer (条例・告示): rates, caps, rounding, installments.</summary>
+    Municipal = 2,
 }
 
-/// <summary>The insurer a municipal layer belongs to.</summary>
-/// <param name="Id">Short id used in URLs and requests, e.g. <c>amagasaki</c>.</param>
-/// <param name="Name">Official name, e.g. 尼崎市.</param>
-/// <param name="LocalGovernmentCode">全国地方公共団体コード (6 digits with check digit), e.g. <c>282022</c>.</param>
-public sealed record InsurerInfo(string Id, string Name, string LocalGovernmentCode);
+/// <summary>The insurer a prefecture or municipal layer belongs to.</summary>
+/// <param name="Id">Short id used in URLs and requests, e.g. <c>amagasaki</c>, <c>hyogo</c>.</param>
+/// <param name="Name">Official name, e.g. 尼崎市, 兵庫県.</param>
+/// <param name="LocalGovernmentCode">全国地方公共団体コード (6 digits with check digit), e.g. <c>282022</c>; its first two digits are the prefecture (28 = 兵庫県, whose own code is <c>280003</c>).</param>
+public sealed record InsurerInfo(string Id, string Name, string LocalGovernmentCode)
+{
+    /// <summary>The two-digit prefecture code (都道府県コード) the local government belongs to.</summary>
+    public string PrefectureCode => LocalGovernmentCode[..2];
+}
 
 /// <summary>
-/// <c>manifest.json</c> of a layer: what it is, which fiscal year and version, whether it is
-/// published, the period it is effective for, and (once published) the hash of its other files.
+/// <c>manifest.json</c> of a layer: what it is, which capability, fiscal year and version, whether it is
+/// published, the period it is effective for, from when a published version is in force, which versions
+/// of the upper layers it builds on, and (once published) the hash of its other files.
 /// </summary>
 public sealed record RuleSetManifest(
     RuleSetLayerKind Layer,
@@ -49,16 +60,30 @@ public sealed record RuleSetManifest(
     /// <summary>The manifest field holding the hash of each sealed file (written with the content hash).</summary>
     public const string FileHashesField = "files";
 
-    /// <summary>Reads and checks a manifest; every problem is added to <paramref name="errors"/>.</summary>
-    public static RuleSetManifest? Read(JsonSourceFile file, RuleSetErrors errors)
+    /// <summary>The capability the layer's rules are for (<c>premium</c>, <c>withholding</c>, <c>highCost</c>, <c>eligibility</c>…).</summary>
+    public string Capability { get; init; } = "";
+
+    /// <summary>
+    /// The first day calls are served by this published version when they name none (a corrected
+    /// <c>2025.2</c> in force from the day it was published, beside <c>2025.1</c> for calls dated before).
+    /// Null: in force from the start (the only version, or the first).
+    /// </summary>
+    public LocalDate? InForceFrom { get; init; }
+
+    /// <summary>The version of each upper layer this layer builds on, when an upper layer has several (<c>"basedOn": { "national": "2025.2" }</c>).</summary>
+    public IReadOnlyDictionary<RuleSetLayerKind, string> BasedOn { get; init; } = new Dictionary<RuleSetLayerKind, string>();
+
+    /// <summary>Reads and checks a manifest against the fiscal-year calendar; every problem is added to <paramref name="errors"/>.</summary>
+    public static RuleSetManifest? Read(JsonSourceFile file, RuleSetErrors errors, FiscalCalendar? calendar = null)
     {
+        calendar ??= FiscalCalendar.April;
         var root = file.Root;
         if (root.ValueKind != JsonValueKind.Object)
         {
             errors.Add(file, "$", "a manifest must be a JSON object");
             return null;
         }
-        var known = new HashSet<string> { "layer", "insurer", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
+        var known = new HashSet<string> { "layer", "capability", "insurer", "inForceFrom", "basedOn", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
 
@@ -66,7 +91,11 @@ public sealed record RuleSetManifest(
         var layerText = RequiredString(file, root, "layer", errors);
         RuleSetLayerKind layer = RuleSetLayerKind.National;
         if (layerText is not null && !Enum.TryParse(layerText, ignoreCase: true, out layer))
-            errors.Add(file, "$.layer", $"layer must be 'national' or 'municipal', not '{layerText}'");
+            errors.Add(file, "$.layer", $"layer must be 'national', 'prefecture' or 'municipal', not '{layerText}'");
+
+        var capability = RequiredString(file, root, "capability", errors);
+        if (capability is not null && !IsCapabilityName(capability))
+            errors.Add(file, "$.capability", $"capability '{capability}' must be a camelCase name such as 'premium' or 'highCost'");
 
         InsurerInfo? insurer = null;
         if (root.TryGetProperty("insurer", out var ins))
@@ -84,10 +113,12 @@ public sealed record RuleSetManifest(
                 if (id is not null && name is not null && code is not null) insurer = new InsurerInfo(id, name, code);
             }
         }
-        else if (layer == RuleSetLayerKind.Municipal)
+        else if (layer != RuleSetLayerKind.National)
         {
-            errors.Add(file, "$", "a municipal layer must name its insurer (id, name, localGovernmentCode)");
+            errors.Add(file, "$", $"a {layer.ToString().ToLowerInvariant()} layer must name its insurer (id, name, localGovernmentCode)");
         }
+        if (insurer is not null && layer == RuleSetLayerKind.Prefecture && insurer.LocalGovernmentCode[2..5] != "000")
+            errors.Add(file, "$.insurer.localGovernmentCode", $"'{insurer.LocalGovernmentCode}' is a city's code: a prefecture's code is its two digits, 000 and the check digit (兵庫県 280003)");
 
         var fiscalYear = 0;
         if (!root.TryGetProperty("fiscalYear", out var fy) || fy.ValueKind != JsonValueKind.Number || !fy.TryGetInt32(out fiscalYear) || fiscalYear is < 2000 or > 2100)
@@ -108,8 +139,7 @@ public sealed record RuleSetManifest(
             until = RequiredDate(file, eff, "until", errors, "$.effective");
             if (fiscalYear != 0 && from != default && until != default)
             {
-                var fyStart = new LocalDate(fiscalYear, 4, 1);
-                var fyEnd = new LocalDate(fiscalYear + 1, 3, 31);
+                var (fyStart, fyEnd) = calendar.Bounds(fiscalYear);
                 if (from < fyStart || until > fyEnd || until < from)
                     errors.Add(file, "$.effective", $"the effective period {from:uuuu-MM-dd}..{until:uuuu-MM-dd} must lie within fiscal year {fiscalYear} ({fyStart:uuuu-MM-dd}..{fyEnd:uuuu-MM-dd})");
             }
@@ -136,10 +166,39 @@ public sealed record RuleSetManifest(
             else fileHashes = files.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!, StringComparer.Ordinal);
         }
 
-        return errors.All.Count > before || version is null
+        LocalDate? inForceFrom = null;
+        if (root.TryGetProperty("inForceFrom", out _))
+        {
+            inForceFrom = RequiredDate(file, root, "inForceFrom", errors, "$");
+            if (status != RuleSetStatus.Published) errors.Add(file, "$.inForceFrom", "only a published version is in force; a draft is used by trial calculations alone");
+        }
+
+        var basedOn = new Dictionary<RuleSetLayerKind, string>();
+        if (root.TryGetProperty("basedOn", out var based))
+        {
+            if (based.ValueKind != JsonValueKind.Object) errors.Add(file, "$.basedOn", "basedOn must be an object { \"national\": \"2025.1\" }");
+            else
+                foreach (var b in based.EnumerateObject())
+                {
+                    if (!Enum.TryParse<RuleSetLayerKind>(b.Name, ignoreCase: true, out var upper) || b.Name != b.Name.ToLowerInvariant() || upper >= layer)
+                        errors.Add(file, "$.basedOn." + b.Name, $"'{b.Name}' is not a layer above this {layer.ToString().ToLowerInvariant()} layer");
+                    else if (b.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(b.Value.GetString()))
+                        errors.Add(file, "$.basedOn." + b.Name, "the version of the upper layer must be a non-empty string such as \"2025.1\"");
+                    else basedOn[upper] = b.Value.GetString()!;
+                }
+        }
+
+        return errors.All.Count > before || version is null || capability is null
             ? null
-            : new RuleSetManifest(layer, insurer, fiscalYear, version, status, from, until, hash, description, fileHashes);
+            : new RuleSetManifest(layer, insurer, fiscalYear, version, status, from, until, hash, description, fileHashes)
+            {
+                Capability = capability, InForceFrom = inForceFrom, BasedOn = basedOn,
+            };
     }
+
+    /// <summary>A capability name: a camelCase identifier (<c>premium</c>, <c>highCost</c>).</summary>
+    public static bool IsCapabilityName(string s) =>
+        s.Length is > 0 and <= 40 && s[0] is >= 'a' and <= 'z' && s.All(char.IsAsciiLetterOrDigit);
 
     private static string? RequiredString(JsonSourceFile file, JsonElement obj, string name, RuleSetErrors errors, string parent = "$")
     {

@@ -39,11 +39,15 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     /// <summary>How often a waiting worker looks for a chunk whose claim lapsed.</summary>
     private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Starts a run: creates it and its chunks, tells <paramref name="started"/> its id, then works on it.</summary>
+    /// <summary>
+    /// Starts a run: creates it and its chunks, tells <paramref name="started"/> its id, then works on it, with the
+    /// rule-set version pinned (<paramref name="rulesetVersion"/>) or in force on <paramref name="asOf"/> (default today); a
+    /// resumed run keeps the version it started with.
+    /// </summary>
     public async Task<DbRunResult> RunAsync(string insurer, int fiscalYear, bool trial, int chunkSize, DbWorkOptions options, string createdBy,
-        IProgress<BatchProgress>? progress, CancellationToken cancel, Action<RunInfo>? started = null)
+        IProgress<BatchProgress>? progress, CancellationToken cancel, Action<RunInfo>? started = null, string? rulesetVersion = null, NodaTime.LocalDate? asOf = null)
     {
-        var rs = RuleSet(insurer, fiscalYear, trial);
+        var rs = premiums.Catalog.ForRun<PremiumRuleSet>(insurer, fiscalYear, rulesetVersion, asOf, trial);
         var run = await store.CreateRunAsync(insurer, fiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), trial, chunkSize, createdBy, cancel);
         started?.Invoke(run);
         return await WorkAsync(run, options, progress, cancel);
@@ -53,20 +57,15 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     public async Task<DbRunResult> ResumeAsync(long runId, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var run = await store.GetRunAsync(runId, cancel) ?? throw new InvalidOperationException($"there is no run {runId}");
-        var rs = RuleSet(run.InsurerId, run.FiscalYear, run.Trial);
+        var rs = premiums.Catalog.ForRun<PremiumRuleSet>(run.InsurerId, run.FiscalYear, run.RulesetVersion, null, run.Trial);
         if (rs.Hash != run.RulesetHash)
             throw new InvalidOperationException($"run {runId} was started with rule set {run.InsurerId}/{run.FiscalYear} {run.RulesetVersion} ({run.RulesetHash}); the rule set now has hash {rs.Hash}: start a new run");
         return await WorkAsync(run, options, progress, cancel);
     }
 
-    private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
-    {
-        return premiums.Catalog.RuleSetForRun(insurer, fiscalYear, trial);
-    }
-
     private async Task<DbRunResult> WorkAsync(RunInfo run, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
-        var rs = premiums.Catalog.Find(run.InsurerId, run.FiscalYear)!;
+        var rs = premiums.Catalog.ForRun<PremiumRuleSet>(run.InsurerId, run.FiscalYear, run.RulesetVersion, null, run.Trial);
         var clock = Stopwatch.StartNew();
         var worker = $"{Environment.MachineName}:{Environment.ProcessId}";
         long assessed = 0, refused = 0;

@@ -13,7 +13,10 @@ namespace KokuhoRules.Rules.Batch;
 /// <param name="Threads">Worker threads computing premiums (the reader and writer run beside them).</param>
 /// <param name="Trial">Allows a draft rule set (a trial run); every result row says so.</param>
 /// <param name="CsvBom">A CSV result begins with a UTF-8 byte order mark (so that Excel on Japanese Windows reads it as UTF-8, not Shift_JIS).</param>
-public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial, bool CsvBom = true);
+/// <param name="RulesetVersion">The rule-set version pinned; null: the published version in force on <paramref name="AsOf"/> (or, for a trial, the newest).</param>
+/// <param name="AsOf">The day of the run for choosing the version in force; null: today.</param>
+public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial, bool CsvBom = true,
+    string? RulesetVersion = null, NodaTime.LocalDate? AsOf = null);
 
 /// <summary>Progress of a run, as often as the writer commits (a few times a second).</summary>
 /// <param name="Households">Households assessed in the whole run (earlier sessions of a resumed run included).</param>
@@ -76,7 +79,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
         foreach (var written in FilesWritten(output))
             if (FileIdentity.Same(input, written))
                 throw new InvalidOperationException($"the input {input} is also {(written == output ? "the output" : "a file the run writes (" + written + ")")}: choose another --out; nothing was written");
-        var rs = RuleSet(options.Insurer, options.FiscalYear, options.Trial);
+        var rs = premiums.Catalog.ForRun<PremiumRuleSet>(options.Insurer, options.FiscalYear, options.RulesetVersion, options.AsOf, options.Trial);
         var state = new FileRunState
         {
             RunId = Guid.NewGuid().ToString("N")[..12],
@@ -120,7 +123,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
     {
         var state = ReadState(statePath);
         if (state.Completed) return state.Summary;
-        var rs = RuleSet(state.Insurer, state.FiscalYear, state.Trial);
+        var rs = premiums.Catalog.ForRun<PremiumRuleSet>(state.Insurer, state.FiscalYear, state.RulesetVersion, null, state.Trial);
         if (rs.Hash != state.RulesetHash)
             throw new InvalidOperationException($"the rule set {state.Insurer}/{state.FiscalYear} changed since run {state.RunId} started (was {state.RulesetHash}, now {rs.Hash}): start a new run");
         if (!File.Exists(state.Input) || new FileInfo(state.Input).Length != state.InputLength)
@@ -132,11 +135,6 @@ public sealed class FileBatchRunner(PremiumService premiums)
             throw new InvalidOperationException($"the results being written ({Partial(state.Output)}) are gone since run {state.RunId} started: start a new run");
         }
         return Continue(state, rs, threads, progress, cancel);
-    }
-
-    private PremiumRuleSet RuleSet(string insurer, int fiscalYear, bool trial)
-    {
-        return premiums.Catalog.RuleSetForRun(insurer, fiscalYear, trial);
     }
 
     /// <summary>The file of refused households beside a result file.</summary>

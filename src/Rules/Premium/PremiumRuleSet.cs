@@ -18,7 +18,7 @@ public sealed record PremiumComponent(
 /// typed delegate. Immutable and thread-safe; one instance serves every request and batch worker.
 /// Built by <see cref="PremiumRuleSetCompiler"/>.
 /// </summary>
-public sealed class PremiumRuleSet
+public sealed class PremiumRuleSet : CompiledRuleSet
 {
     internal PremiumRuleSet(RuleSetSource source, PremiumParameters parameters, ParameterTable table, WorkflowSet workflows,
         IReadOnlyList<PremiumComponent> components,
@@ -31,14 +31,13 @@ public sealed class PremiumRuleSet
         Decision<SeparationFacts, bool> involuntaryUnemployment,
         Decision<FormerDependantFacts, bool> formerDependant,
         Decision<SpecifiedHouseholdFacts, SpecifiedHouseholdStatus> specifiedHousehold)
+        : base(source, table)
     {
         Perinatal = perinatal;
         InvoluntaryUnemployment = involuntaryUnemployment;
         FormerDependant = formerDependant;
         SpecifiedHousehold = specifiedHousehold;
-        Source = source;
         Parameters = parameters;
-        ParameterTable = table;
         Workflows = workflows;
         Components = components;
         Insured = insured;
@@ -76,18 +75,7 @@ public sealed class PremiumRuleSet
     /// <summary>The last day of each month of the fiscal year (April first): the month-end rule's dates.</summary>
     internal NodaTime.LocalDate[] MonthEnds { get; }
 
-    public RuleSetSource Source { get; }
-    public InsurerInfo Insurer => Source.Municipal.Manifest.Insurer!;
-    public int FiscalYear => Source.FiscalYear;
-    public string Version => Source.Municipal.Manifest.Version;
-    public string NationalVersion => Source.National.Manifest.Version;
-    public RuleSetStatus Status => Source.Status;
-
-    /// <summary>The hash identifying the rule set (both layers' files).</summary>
-    public string Hash => Source.Hash;
-
     public PremiumParameters Parameters { get; }
-    public ParameterTable ParameterTable { get; }
     public WorkflowSet Workflows { get; }
     public IReadOnlyList<PremiumComponent> Components { get; }
 
@@ -119,14 +107,11 @@ public sealed class PremiumRuleSet
     public Decision<SpecifiedHouseholdFacts, SpecifiedHouseholdStatus> SpecifiedHousehold { get; }
 
     /// <summary>Every compiled decision, in the order the calculation uses them.</summary>
-    public IEnumerable<Decision> Decisions =>
+    public override IEnumerable<Decision> Decisions =>
         new Decision[] { Insured }.Concat(Components.Select(c => c.Liability))
             .Concat([SalaryEarner, ElderlyPensionDeduction, Preschool])
             .Concat(Components.Select(c => c.PerCapitaWaiver))
             .Concat([Perinatal, InvoluntaryUnemployment, FormerDependant, ReductionClass, SpecifiedHousehold]);
-
-    /// <summary>Paths of the parameters no source confirms (marked <c>confirmed: false</c>).</summary>
-    public IReadOnlyList<string> UnconfirmedParameters => field ??= ParameterTable.All.Where(p => !p.Confirmed).Select(p => p.Path).ToArray();
 
     public override string ToString() => $"{Insurer.Id}/{FiscalYear} {Version}";
 }

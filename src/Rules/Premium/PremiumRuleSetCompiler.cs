@@ -10,8 +10,15 @@ namespace KokuhoRules.Rules.Premium;
 /// one, rates for exactly the year's components, sound rounding units…), and compiles every workflow
 /// once. All problems are reported together, each with file, JSON path and line.
 /// </summary>
-public static class PremiumRuleSetCompiler
+public sealed class PremiumRuleSetCompiler : RuleSetCompiler<PremiumRuleSet>
 {
+    /// <summary>The capability's name in manifests and folders.</summary>
+    public const string CapabilityName = "premium";
+
+    public override string Capability => CapabilityName;
+
+    public override PremiumRuleSet CompileRuleSet(RuleSetSource source) => Compile(source);
+
     /// <summary>Workflow names (the decisions the calculation asks the rule set for).</summary>
     public static class WorkflowNames
     {
@@ -60,9 +67,8 @@ public static class PremiumRuleSetCompiler
     public static PremiumRuleSet Compile(RuleSetSource source, DecisionEvaluation evaluation = DecisionEvaluation.Compiled)
     {
         var errors = new RuleSetErrors();
-        var layers = new Dictionary<RuleSetLayerKind, JsonSourceFile>();
-        if (source.National.Parameters is { } np) layers[RuleSetLayerKind.National] = np;
-        if (source.Municipal.Parameters is { } mp) layers[RuleSetLayerKind.Municipal] = mp;
+        var layers = ParameterFiles(source, errors);
+        errors.ThrowIfAny(source.ToString());
         var parameters = ParameterBinder.Bind<PremiumParameters>(layers, errors, out var table);
         errors.ThrowIfAny(source.ToString());
         Validate(parameters!, table, source.FiscalYear, errors);

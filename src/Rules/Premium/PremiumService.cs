@@ -26,17 +26,16 @@ public sealed record AssessmentRequest
     public bool? Trial { get; init; }
 
     /// <summary>
+    /// The rule-set version to use (e.g. <c>2025.1</c>); absent: the published version in force on <see cref="AsOf"/>
+    /// (default today), or for a trial the newest version. A draft version only with <see cref="Trial"/>.
+    /// </summary>
+    public string? RulesetVersion { get; init; }
+
+    /// <summary>
     /// The day the assessment is made (賦課決定日): the premium is spread over the installments due after
     /// it. Absent: the whole schedule of the year (the annual assessment, 本算定).
     /// </summary>
     public LocalDate? AsOf { get; init; }
-}
-
-/// <summary>The rule set a result was computed with: enough to reproduce it.</summary>
-public sealed record RuleSetStamp(string Insurer, int FiscalYear, string Version, string NationalVersion, string Status, string Hash)
-{
-    public static RuleSetStamp Of(PremiumRuleSet rs) =>
-        new(rs.Insurer.Id, rs.FiscalYear, rs.Version, rs.NationalVersion, rs.Status.ToString().ToLowerInvariant(), rs.Hash);
 }
 
 /// <summary>The answer to an <see cref="AssessmentRequest"/> (the contract with the core system).</summary>
@@ -102,7 +101,7 @@ public sealed class PremiumService(RuleSetCatalog catalog)
         var installments = InstallmentSchedule.Spread(assessment.AnnualPremium, slots, rs.Parameters.Installments);
         var settlement = slots.Count == 0 && assessment.AnnualPremium > 0 ? new Settlement(SettlementKind.AdditionalBill, assessment.AnnualPremium) : Settlement.None;
         return new AssessmentResponse(assessment.AnnualPremium, assessment.Components, assessment.ReductionClass, assessment.JudgementDate,
-            assessment.UndeclaredIncomeMembers, assessment.Members, RuleSetStamp.Of(rs), rs.UnconfirmedParameters, trial, installments, settlement, assessment.Trace);
+            assessment.UndeclaredIncomeMembers, assessment.Members, rs.Stamp, rs.UnconfirmedParameters, trial, installments, settlement, assessment.Trace);
     }
 
     /// <summary>Checks a request, finds its rule set and assesses the household.</summary>
@@ -113,9 +112,11 @@ public sealed class PremiumService(RuleSetCatalog catalog)
         if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
         if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
         if (request.AsOf is { } asOf) SnapshotReader.DateInRange(asOf, "asOf", errors);
+        if (request.RulesetVersion is { } v && (v.Length is 0 or > 40 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')))
+            errors.Add(new FieldError("rulesetVersion", "must be a version such as \"2025.1\" (letters, digits, '.' and '-')"));
         if (errors.Count > 0) return (null, null, Invalid(errors));
 
-        var (rs, refusal) = Catalog.Resolve(request.Insurer!, request.FiscalYear!.Value, request.Trial ?? false);
+        var (rs, refusal) = Catalog.Resolve<PremiumRuleSet>(request.Insurer!, request.FiscalYear!.Value, request.RulesetVersion, request.AsOf, request.Trial ?? false);
         if (refusal is not null)
         {
             var kind = refusal.Kind switch

@@ -2,8 +2,6 @@ using NodaTime;
 
 namespace KokuhoRules.Rules.Snapshots;
 
-/// <summary>A problem with one field of a request, named by its JSON path (e.g. <c>household.members[1].birthDate</c>).</summary>
-public sealed record FieldError(string Field, string Message);
 
 /// <summary>
 /// A JSON path built only when it is needed (for an error): a parent path, and a property name or an

@@ -172,7 +172,7 @@ public sealed class PersonalDataGuardTests : IClassFixture<PersonalDataGuardTest
 /// <summary>A rule-set hash sent back in a reassessment is hex, not a number: found when a re-sealed hash held the run 727227955139.</summary>
 public sealed class ContentHashScanTests
 {
-    private static KokuhoRules.Rules.Snapshots.FieldError? Scan(string hash) =>
+    private static KokuhoRules.Engine.Requests.FieldError? Scan(string hash) =>
         KokuhoRules.Rules.Snapshots.IndividualNumberScan.Find(Encoding.UTF8.GetBytes("{\"years\":[{\"previous\":{\"ruleset\":{\"hash\":\"" + hash + "\"}}}]}"));
 
     [Fact]

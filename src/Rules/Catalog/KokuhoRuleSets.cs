@@ -1,0 +1,30 @@
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Rules.Premium;
+
+namespace KokuhoRules.Rules.Catalog;
+
+/// <summary>
+/// The kokuho capabilities on the engine's rule-set kernel: every compiler in this assembly (a class
+/// deriving from <see cref="RuleSetCompiler{TRuleSet}"/>, found by reflection, so a new capability is a
+/// folder, a compiler class and its rule-set files), and the catalog loaded with them.
+/// </summary>
+public static class KokuhoRuleSets
+{
+    /// <summary>One instance of every compiler of the assembly, by capability name.</summary>
+    public static IReadOnlyList<IRuleSetCompiler> Compilers { get; } = typeof(KokuhoRuleSets).Assembly.GetTypes()
+        .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(IRuleSetCompiler).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+        .Select(t => (IRuleSetCompiler)Activator.CreateInstance(t)!)
+        .OrderBy(c => c.Capability, StringComparer.Ordinal)
+        .ToArray();
+
+    /// <summary>Reads and compiles every rule set under the roots (or only those <paramref name="include"/> accepts: insurer and fiscal year, any capability).</summary>
+    public static RuleSetCatalog Load(IEnumerable<string> roots, Func<string, int, bool>? include = null, NodaTime.IClock? clock = null) =>
+        RuleSetCatalog.Load(roots, Compilers, include is null ? null : (_, insurer, year) => include(insurer, year), clock: clock);
+
+    /// <summary>The default root: the <c>rulesets</c> folder shipped next to the application.</summary>
+    public static string BundledRoot => Path.Combine(AppContext.BaseDirectory, "rulesets");
+
+    /// <summary>The premium rule set of an insurer for a year (the newest version, or <paramref name="version"/>), if one compiled.</summary>
+    public static PremiumRuleSet? Premium(this RuleSetCatalog catalog, string insurer, int fiscalYear, string? version = null) =>
+        catalog.Find<PremiumRuleSet>(insurer, fiscalYear, version);
+}
