@@ -31,8 +31,8 @@ public class CalculationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _premiums = new PremiumService(RuleSetCatalog.Load([RuleSetCatalog.BundledRoot]));
-        _rs = _premiums.Catalog.Find("amagasaki", 2025)!;
+        _premiums = new PremiumService(KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot]));
+        _rs = _premiums.Catalog.Premium("amagasaki", 2025)!;
         _reassessments = new ReassessmentService(_premiums, SystemClock.Instance);
         var household = JsonSerializer.Deserialize<HouseholdJson>(ReferenceHouseholdJson, KokuhoJson.Options)!;
         _request = new AssessmentRequest { Insurer = "amagasaki", FiscalYear = 2025, Household = household };

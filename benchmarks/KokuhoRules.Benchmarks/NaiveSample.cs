@@ -38,7 +38,7 @@ public static class NaiveSample
             Console.Error.WriteLine("sample --in <population.jsonl> [--households N] [--insurer I] [--fiscal-year Y]");
             return 2;
         }
-        var compiled = RuleSetCatalog.Load([RuleSetCatalog.BundledRoot], (i, fy) => i == insurer && fy == fiscalYear).Find(insurer, fiscalYear)
+        var compiled = KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot], (i, fy) => i == insurer && fy == fiscalYear).Premium(insurer, fiscalYear)
                        ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
         var naive = PremiumRuleSetCompiler.Compile(compiled.Source, DecisionEvaluation.RulesEngine);
         var households = File.ReadLines(input).Take(count)

@@ -25,7 +25,7 @@ public class PremiumBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _rs = RuleSetCatalog.Load([RuleSetCatalog.BundledRoot]).Find("amagasaki", 2025)!;
+        _rs = KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot]).Premium("amagasaki", 2025)!;
         _household = ReferenceHousehold();
         _throughRulesEngine = PremiumRuleSetCompiler.Compile(_rs.Source, KokuhoRules.Engine.Decisions.DecisionEvaluation.RulesEngine);
         if (AssessHousehold() != AssessHouseholdThroughRulesEngine()) throw new InvalidOperationException("the two evaluations disagree");

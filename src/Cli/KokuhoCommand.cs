@@ -218,7 +218,7 @@ public static class KokuhoCommand
         foreach (var rs in catalog.RuleSets)
         {
             var unconfirmed = rs.ParameterTable.All.Count(p => !p.Confirmed);
-            output.WriteLine($"ok       {rs.Insurer.Id}/{rs.FiscalYear} {rs.Capability}  version {rs.Version}  {rs.Status.ToString().ToLowerInvariant()}  {rs.Hash}"
+            output.WriteLine($"ok       {rs.Insurer.Id}/{rs.FiscalYear}  version {rs.Version}  {rs.Status.ToString().ToLowerInvariant()}  {rs.Hash}  {rs.Capability}"
                              + (unconfirmed > 0 ? $"  ({unconfirmed} parameters not confirmed by a source)" : ""));
         }
         foreach (var failure in catalog.Failures)
@@ -252,13 +252,15 @@ public static class KokuhoCommand
         var root = folder.Parent?.Parent?.Parent;
         var layerName = root is null ? folder.Name : Path.GetRelativePath(root.FullName, folder.FullName).Replace('\\', '/');
         output.WriteLine($"layer hash    {hash}  ({layerName}: every file of the folder but {ContentHash.ManifestFileName}; sealed as its contentHash)");
-        var shapes = KokuhoRuleSets.Compilers.ToDictionary(c => c.Capability, c => new RuleSetLoader.CapabilityShape(c.InsurerLayers, c.FileNames));
-        var sources = root is null ? [] : RuleSetLoader.Scan([root.FullName], shapes).Sources
-            .Where(s => s.Layers.Any(l => Path.GetFullPath(l.Folder) == Path.GetFullPath(folder.FullName))).ToArray();
+        var sources = root is null ? [] : KokuhoRuleSets.Scan([root.FullName]).Sources
+            .Where(s => Path.GetFullPath(s.InsurerLayer.Folder) == Path.GetFullPath(folder.FullName)).ToArray();
         foreach (var source in sources)
-            output.WriteLine($"ruleset hash  {ContentHash.Combine(source.Layers.Select(l => (l.Kind, l.Folder == folder.FullName ? hash : l.ContentHash)))}  ({source}: {string.Join(" + ", source.Layers.Select(l => l.DisplayPath))}; the hash the API and every result show)");
+            output.WriteLine($"ruleset hash  {ContentHash.Combine(source.Layers.Select(l => (l.Kind, l == source.InsurerLayer ? hash : l.ContentHash)))}  "
+                             + $"({source.InsurerLayer.DisplayPath} with {string.Join(" and ", source.Layers.SkipLast(1).Select(l => l.DisplayPath))}: the hash the API and every result show)");
         if (sources.Length == 0)
-            output.WriteLine("ruleset hash  (no rule set under this folder's root is built on this layer yet; see 'kokuho rulesets validate')");
+            output.WriteLine(folder.Parent?.Parent?.Name == RuleSetLoader.NationalFolder
+                ? "ruleset hash  (one per city of that year: the national layer's hash combined with the city's; see 'kokuho rulesets validate')"
+                : "ruleset hash  (no rule set under this folder's root is this layer's own: see 'kokuho rulesets validate')");
         if (!write) return 0;
         var manifestPath = Path.Combine(folder.FullName, ContentHash.ManifestFileName);
         if (!File.Exists(manifestPath))

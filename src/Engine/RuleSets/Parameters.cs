@@ -173,9 +173,14 @@ public static class ParameterBinder
         var (supplierKind, supplierFile) = layers[supplier];
         var value = ReadNode(prop.PropertyType, supplierFile.Root.GetProperty(name), name, supplierKind, supplierFile, errors, infos);
         if (value is null) return;
+        var anyOverridable = infos.Any(i => (i.Path == name || i.Path.StartsWith(name + ".", StringComparison.Ordinal)) && i.Overridable);
         for (var i = supplier + 1; i < layers.Count; i++)
-            if (layers[i].File.Root.TryGetProperty(name, out var lower))
-                value = Override(prop.PropertyType, value, lower, name, layers[i].Kind, layers[i].File, errors, infos);
+        {
+            if (!layers[i].File.Root.TryGetProperty(name, out var lower)) continue;
+            if (!anyOverridable)
+                errors.Add(layers[i].File, "$." + name, $"'{name}' belongs in the {supplierKind.ToString().ToLowerInvariant()} layer, not the {layers[i].Kind.ToString().ToLowerInvariant()} layer: none of its values may be overridden by a lower layer");
+            else value = Override(prop.PropertyType, value, lower, name, layers[i].Kind, layers[i].File, errors, infos);
+        }
         prop.SetValue(root, value);
     }
 

@@ -161,7 +161,7 @@ public sealed class RuleSetCatalog
         var (rs, refusal) = Resolve<T>(insurer, fiscalYear, version, asOf, trial);
         if (rs is not null) return rs;
         throw new InvalidOperationException(refusal!.Kind == RuleSetRefusalKind.Unknown && Versions(CapabilityOf<T>(), insurer, fiscalYear).Count == 0
-            ? $"there is no {CapabilityOf<T>()} rule set {insurer}/{fiscalYear} under {string.Join(", ", Roots)}"
+            ? $"there is no rule set {insurer}/{fiscalYear} ({CapabilityOf<T>()}) under {string.Join(", ", Roots)}"
             : refusal.Detail);
     }
 

@@ -34,7 +34,7 @@ public sealed record RuleSetFailure(string RuleSet, IReadOnlyList<RuleSetError> 
 
     /// <summary>The failure of one layer (its rule sets cannot be assembled).</summary>
     internal static RuleSetFailure Of(RuleSetLayer layer, IReadOnlyList<RuleSetError> errors) =>
-        new(layer.ToString(), errors, layer.OwnerId, layer.Manifest.FiscalYear)
+        new(layer.DisplayPath, errors, layer.OwnerId, layer.Manifest.FiscalYear)
         {
             Capability = layer.Capability, Version = layer.Version, Published = layer.Manifest.Status == RuleSetStatus.Published, InForceFrom = layer.Manifest.InForceFrom,
         };
@@ -190,7 +190,7 @@ public static class RuleSetLoader
                 errors.Add(new RuleSetError(lower.DisplayPath, "$", 0, $"its national layer {refusedFolder} was refused (its own errors are listed under {refusedFolder})"));
             else if (!optional || named is not null)
                 errors.Add(new RuleSetError(at, named is null ? "$" : "$.basedOn." + kindName, 0,
-                    $"there is no {kindName} layer for {m.Capability} in fiscal year {m.FiscalYear} in the roots read ({string.Join(", ", roots)}); "
+                    $"there is no {kindName} layer for fiscal year {m.FiscalYear} in the roots read ({string.Join(", ", roots)}) for capability {m.Capability}; "
                     + (kind == RuleSetLayerKind.National ? $"expected a folder {NationalFolder}/{m.FiscalYear}/{m.Capability}. The roots given replace the bundled rule sets: to add a city to them, name the bundled root too" : "remove basedOn." + kindName)));
             return null;
         }

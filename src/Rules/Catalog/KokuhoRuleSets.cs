@@ -21,6 +21,10 @@ public static class KokuhoRuleSets
     public static RuleSetCatalog Load(IEnumerable<string> roots, Func<string, int, bool>? include = null, NodaTime.IClock? clock = null) =>
         RuleSetCatalog.Load(roots, Compilers, include is null ? null : (_, insurer, year) => include(insurer, year), clock: clock);
 
+    /// <summary>Reads and assembles the rule sets under the roots without compiling them (for tools: hashes, tests of a compiler).</summary>
+    public static RuleSetScan Scan(IEnumerable<string> roots) =>
+        RuleSetLoader.Scan(roots, Compilers.ToDictionary(c => c.Capability, c => new RuleSetLoader.CapabilityShape(c.InsurerLayers, c.FileNames)));
+
     /// <summary>The default root: the <c>rulesets</c> folder shipped next to the application.</summary>
     public static string BundledRoot => Path.Combine(AppContext.BaseDirectory, "rulesets");
 

@@ -26,8 +26,8 @@ public sealed record AssessmentRequest
     public bool? Trial { get; init; }
 
     /// <summary>
-    /// The rule-set version to use (e.g. <c>2025.1</c>); absent: the published version in force on <see cref="AsOf"/>
-    /// (default today), or for a trial the newest version. A draft version only with <see cref="Trial"/>.
+    /// The rule-set version to use (e.g. 2025.1); absent: the published version in force on asOf
+    /// (default today), or for a trial the newest version. A draft version only with trial.
     /// </summary>
     public string? RulesetVersion { get; init; }
 

@@ -72,7 +72,7 @@ public sealed class HttpConventionTests(KokuhoApiFactory factory) : IClassFixtur
         Assert.Equal("rates.medical.incomeRate", parameter.GetProperty("path").GetString());
         Assert.Equal(0.0804m, parameter.GetProperty("value").GetDecimal());
         Assert.Equal("municipal", parameter.GetProperty("layer").GetString());
-        Assert.Equal("amagasaki/2025/parameters.json", parameter.GetProperty("file").GetString());
+        Assert.Equal("amagasaki/2025/premium/parameters.json", parameter.GetProperty("file").GetString());
         Assert.Equal(hash, body.GetProperty("ruleSet").GetProperty("hash").GetString());
         Assert.Equal($"W/\"{hash}\"", response.Headers.ETag?.ToString());
         Assert.Equal(HttpStatusCode.NotModified,

@@ -50,7 +50,7 @@ public sealed class RuleSetEndpointTests(KokuhoApiFactory factory) : IClassFixtu
         Assert.Equal(0.0804m, rate.GetProperty("value").GetDecimal());
         Assert.Contains("amagasaki", rate.GetProperty("reference").GetString());
         Assert.Equal("municipal", rate.GetProperty("layer").GetString());
-        Assert.Equal("amagasaki/2025/parameters.json", rate.GetProperty("file").GetString());
+        Assert.Equal("amagasaki/2025/premium/parameters.json", rate.GetProperty("file").GetString());
         Assert.True(rate.GetProperty("line").GetInt32() > 0);
 
         // Both layers are published: the national parameters are listed too.

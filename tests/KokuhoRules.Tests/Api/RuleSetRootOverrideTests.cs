@@ -20,14 +20,14 @@ namespace KokuhoRules.Tests.Api;
 /// </remarks>
 public sealed class RaisedCapFactory : KokuhoApiFactory
 {
-    public const string Parameters = "amagasaki/2025/parameters.json";
+    public const string Parameters = "amagasaki/2025/premium/parameters.json";
 
     private readonly TempRuleSetRoot _root = new();
 
     public RaisedCapFactory()
     {
         _root.ReplaceOnce(Parameters, "\"value\": 660000", "\"value\": 700000");
-        _root.Reseal("amagasaki/2025");
+        _root.Reseal("amagasaki/2025/premium");
         // The line of the "cap" key whose value was raised: errors point at the parameter, not at its value.
         var valueLine = _root.LineContaining(Parameters, "\"value\": 700000");
         var lines = File.ReadAllLines(_root.PathOf(Parameters));

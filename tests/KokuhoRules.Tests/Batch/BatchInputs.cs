@@ -14,7 +14,7 @@ public static class BatchInputs
     public const int FiscalYear = 2025;
 
     /// <summary>The bundled rule sets (Amagasaki FY2025 is published, so no run here is a trial).</summary>
-    public static readonly Lazy<PremiumService> Service = new(() => new PremiumService(RuleSetCatalog.Load([RuleSetCatalog.BundledRoot])));
+    public static readonly Lazy<PremiumService> Service = new(() => new PremiumService(KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot])));
 
     /// <summary>
     /// Households that parse but that a run must refuse, each with the field its error names. They can be

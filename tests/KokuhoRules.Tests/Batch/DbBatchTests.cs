@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.Catalog;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
@@ -36,10 +37,10 @@ public sealed class DbBatchTests(PostgresFixture server)
             {
                 var store = new PremiumStore(db);
                 await store.MigrateAsync();
-                var info = Service.Value.Catalog.Find(Insurer, FiscalYear)!.Insurer;
+                var info = Service.Value.Catalog.Premium(Insurer, FiscalYear)!.Insurer;
                 Assert.Equal(households.Count, await store.LoadAsync(info, FiscalYear, households));
             }
-            var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+            var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
             var expected = new Dictionary<string, (long, string, long[])>();
             var refused = new Dictionary<string, string>();
             foreach (var h in households)
@@ -72,7 +73,7 @@ public sealed class DbBatchTests(PostgresFixture server)
     private static async Task AssertExactlyOnce(Loaded db, long runId)
     {
         await using var connection = new NpgsqlConnection(db.ConnectionString);
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         var results = (await connection.QueryAsync<(long Seq, string Id, long Annual, string Class, long[] Amounts, string Version, string Hash)>("""
             SELECT household_seq, household_id, annual_premium, reduction_class, component_amounts, ruleset_version, ruleset_hash
             FROM assessment_results WHERE run_id = @runId
@@ -157,7 +158,7 @@ public sealed class DbBatchTests(PostgresFixture server)
     public async Task Two_worker_processes_share_one_run_without_losing_or_doubling_a_household()
     {
         var db = await Database();
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         RunInfo run;
         await using (var source = NpgsqlDataSource.Create(db.ConnectionString))
             run = await new PremiumStore(source).CreateRunAsync(Insurer, FiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), false, 500, "test");
@@ -179,7 +180,7 @@ public sealed class DbBatchTests(PostgresFixture server)
     public async Task Resuming_refuses_a_run_whose_rule_set_has_changed_since_it_started()
     {
         var db = await Database();
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         await using var source = NpgsqlDataSource.Create(db.ConnectionString);
         var store = new PremiumStore(source);
         var run = await store.CreateRunAsync(Insurer, FiscalYear, rs.Version, "sha256:0000", rs.Components.Select(c => c.Name).ToArray(), false, 500, "test");
@@ -212,7 +213,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         await using var source = NpgsqlDataSource.Create(connectionString);
         var store = new PremiumStore(source);
         await store.MigrateAsync();
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         var noHouseholds = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             store.CreateRunAsync(Insurer, FiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), false, 500, "test"));
         Assert.Contains("no households", noHouseholds.Message);

@@ -27,13 +27,13 @@ public sealed class DbRunFaultTests(PostgresFixture server)
         var store = new PremiumStore(db);
         await store.MigrateAsync();
         var population = Population(insured: 2_000, seed: 21);
-        await store.LoadAsync(Service.Value.Catalog.Find(Insurer, FiscalYear)!.Insurer, FiscalYear, population);
+        await store.LoadAsync(Service.Value.Catalog.Premium(Insurer, FiscalYear)!.Insurer, FiscalYear, population);
         return (connectionString, population.Count);
     }
 
     private static async Task<RunInfo> CreateRun(PremiumStore store, int chunkSize)
     {
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         return await store.CreateRunAsync(Insurer, FiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), false, chunkSize, "test");
     }
 
@@ -80,7 +80,7 @@ public sealed class DbRunFaultTests(PostgresFixture server)
         Assert.Equal(households - Refused.Count, finished.Summary.Households);
 
         // The frozen worker wakes up and finishes its chunk: its claim is gone, it writes nothing.
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         await using var chunks = await ChunkReader.PrepareAsync(frozen, CancellationToken.None);
         Assert.Null(await DbBatchRunner.ProcessChunkAsync(frozen, chunks, run, rs, claim, "frozen", CancellationToken.None));
 

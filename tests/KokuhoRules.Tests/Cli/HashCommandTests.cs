@@ -21,7 +21,7 @@ public sealed class HashCommandTests
     [Fact]
     public void The_hash_of_a_bundled_published_layer_is_the_one_it_is_sealed_with_and_the_rule_set_hash_is_the_one_the_API_shows()
     {
-        var folder = Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025");
+        var folder = Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025", "premium");
 
         var run = CliRun.Hash(folder, write: false);
 
@@ -29,13 +29,13 @@ public sealed class HashCommandTests
         Assert.Equal(2, run.OutputLines.Length);
         Assert.Equal(ManifestHash(folder), Printed(run, "layer hash"));
         Assert.Equal(TestRuleSets.Amagasaki2025.Hash, Printed(run, "ruleset hash"));
-        Assert.Contains("amagasaki/2025 with national/2025", run.OutputLines[1]);
+        Assert.Contains("amagasaki/2025/premium with national/2025/premium", run.OutputLines[1]);
     }
 
     [Fact]
     public void A_national_layer_has_no_rule_set_hash_of_its_own()
     {
-        var run = CliRun.Hash(Path.Combine(TestRuleSets.BundledRoot, "national", "2025"), write: false);
+        var run = CliRun.Hash(Path.Combine(TestRuleSets.BundledRoot, "national", "2025", "premium"), write: false);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Matches("^sha256:[0-9a-f]{64}$", Printed(run, "layer hash"));
@@ -46,9 +46,9 @@ public sealed class HashCommandTests
     public void Write_seals_an_edited_layer_so_that_validate_accepts_it_as_published()
     {
         using var root = new TempRuleSetRoot();
-        var layer = root.PathOf("amagasaki/2025");
+        var layer = root.PathOf("amagasaki/2025/premium");
         var before = ManifestHash(layer);
-        root.ReplaceOnce("amagasaki/2025/parameters.json", "\"value\": 31200", "\"value\": 31300"); // medical 均等割
+        root.ReplaceOnce("amagasaki/2025/premium/parameters.json", "\"value\": 31200", "\"value\": 31300"); // medical 均等割
         var refused = CliRun.Validate(root.Root);
         Assert.True(refused.ExitCode == 1 && refused.Error.Contains("no longer match", StringComparison.Ordinal), refused.ToString());
 
@@ -65,7 +65,7 @@ public sealed class HashCommandTests
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
         var line = Assert.Single(accepted.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal));
         Assert.Matches(@"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s", line);
-        Assert.Contains(ContentHash.Combine(ManifestHash(root.PathOf("national/2025")), written), line);
+        Assert.Contains(ContentHash.Combine(ManifestHash(root.PathOf("national/2025/premium")), written), line);
         Assert.Contains(Printed(write, "ruleset hash"), line);
     }
 
@@ -73,7 +73,7 @@ public sealed class HashCommandTests
     public void Write_keeps_the_rest_of_the_manifest_readable()
     {
         using var root = new TempRuleSetRoot();
-        var layer = root.PathOf("amagasaki/2024");
+        var layer = root.PathOf("amagasaki/2024/premium");
         var manifestPath = Path.Combine(layer, "manifest.json");
         using var original = JsonDocument.Parse(File.ReadAllText(manifestPath));
 
@@ -94,13 +94,13 @@ public sealed class HashCommandTests
     public void The_hash_depends_on_the_content_and_not_on_the_manifest()
     {
         using var root = new TempRuleSetRoot();
-        var layer = root.PathOf("amagasaki/2024");
+        var layer = root.PathOf("amagasaki/2024/premium");
         var first = Printed(CliRun.Hash(layer, write: false), "layer hash");
 
-        root.EditManifest("amagasaki/2024", m => m["description"] = "changed");
+        root.EditManifest("amagasaki/2024/premium", m => m["description"] = "changed");
         Assert.Equal(first, Printed(CliRun.Hash(layer, write: false), "layer hash"));
 
-        File.AppendAllText(root.PathOf("amagasaki/2024/parameters.json"), "\n");
+        File.AppendAllText(root.PathOf("amagasaki/2024/premium/parameters.json"), "\n");
         Assert.NotEqual(first, Printed(CliRun.Hash(layer, write: false), "layer hash"));
     }
 

@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.Catalog;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -218,7 +219,7 @@ public sealed class ReassessCommandTests
         var results = File.ReadAllLines(folder.File("out.jsonl"));
         Assert.Equal(results.Length, summary.GetProperty("households").GetInt64());
         Assert.Equal(results.Sum(l => JsonDocument.Parse(l).RootElement.GetProperty("annualPremium").GetInt64()), summary.GetProperty("annualPremium").GetInt64());
-        var rs = Service.Value.Catalog.Find(Insurer, FiscalYear)!;
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
         Assert.Equal(rs.Hash, summary.GetProperty("ruleset").GetProperty("hash").GetString());
         Assert.False(summary.GetProperty("trial").GetBoolean());
 

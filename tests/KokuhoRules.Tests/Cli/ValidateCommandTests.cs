@@ -11,7 +11,7 @@ namespace KokuhoRules.Tests.Cli;
 /// </summary>
 public sealed class ValidateCommandTests
 {
-    private const string NationalWorkflows = "national/2025/workflows.json";
+    private const string NationalWorkflows = "national/2025/premium/workflows.json";
 
     [Fact]
     public void The_bundled_rule_sets_validate()
@@ -25,8 +25,8 @@ public sealed class ValidateCommandTests
 
         // The hash printed identifies both layers as they are on disk.
         var expected = ContentHash.Combine(
-            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "national", "2025")),
-            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025")));
+            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "national", "2025", "premium")),
+            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025", "premium")));
         Assert.Contains(expected, published);
     }
 
@@ -37,7 +37,7 @@ public sealed class ValidateCommandTests
         const string original = "m.ageOnPriorDecember31 >= p.reduction.elderlyPensionAge && m.pensionIncome > 0";
         root.ReplaceOnce(NationalWorkflows, original, "m.ageOnPriorDecember31 >= p.reduction.nope && m.pensionIncome > 0");
         // Sealed again (as after 'hash --write'), so that the loader accepts the layer and the compiler reads the expression.
-        Assert.Equal(0, CliRun.Hash(root.PathOf("national/2025"), write: true).ExitCode);
+        Assert.Equal(0, CliRun.Hash(root.PathOf("national/2025/premium"), write: true).ExitCode);
         var line = root.LineContaining(NationalWorkflows, "p.reduction.nope");
         var (workflow, rule) = RuleIndex(root.PathOf(NationalWorkflows), "ElderlyPensionDeduction", "p.reduction.nope");
 
@@ -58,9 +58,9 @@ public sealed class ValidateCommandTests
     public void An_unknown_parameter_key_is_reported_with_its_name_file_and_line()
     {
         using var root = new TempRuleSetRoot();
-        const string parameters = "amagasaki/2025/parameters.json";
+        const string parameters = "amagasaki/2025/premium/parameters.json";
         root.ReplaceOnce(parameters, "\"medical\": {\n", "\"medical\": {\n      \"discount\": { \"value\": 1000, \"reference\": \"none\" },\n");
-        root.MakeDraft("amagasaki/2025");
+        root.MakeDraft("amagasaki/2025/premium");
         var line = root.LineContaining(parameters, "\"discount\"");
 
         var run = CliRun.Validate(root.Root);
@@ -74,9 +74,9 @@ public sealed class ValidateCommandTests
     public void A_cap_above_the_national_maximum_is_refused()
     {
         using var root = new TempRuleSetRoot();
-        const string parameters = "amagasaki/2025/parameters.json";
+        const string parameters = "amagasaki/2025/premium/parameters.json";
         root.ReplaceOnce(parameters, "\"value\": 170000", "\"value\": 170001"); // care cap; national maximum 170,000
-        root.MakeDraft("amagasaki/2025");
+        root.MakeDraft("amagasaki/2025/premium");
 
         var run = CliRun.Validate(root.Root);
 
@@ -94,10 +94,10 @@ public sealed class ValidateCommandTests
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains($"{NationalWorkflows}: $: this file no longer matches the hash sealed in manifest.json when the layer was published", run.Error);
-        Assert.DoesNotContain("national/2025/parameters.json", run.Error); // the unchanged file is not blamed
+        Assert.DoesNotContain("national/2025/premium/parameters.json", run.Error); // the unchanged file is not blamed
         // The layer is refused before its expressions are compiled, and the city layer on it says why it cannot be used.
         Assert.DoesNotContain("Expression", run.Error);
-        Assert.Contains("amagasaki/2025: $: its national layer national/2025 was refused", run.Error);
+        Assert.Contains("amagasaki/2025/premium: $: its national layer national/2025/premium was refused", run.Error);
         Assert.DoesNotContain("there is no national layer", run.Error);
     }
 
@@ -105,14 +105,14 @@ public sealed class ValidateCommandTests
     public void A_file_added_to_or_removed_from_a_published_layer_is_named()
     {
         using var root = new TempRuleSetRoot();
-        File.WriteAllText(root.PathOf("amagasaki/2025/notes.md"), "# 追記\n");
-        File.Delete(root.PathOf("national/2024/workflows.json"));
+        File.WriteAllText(root.PathOf("amagasaki/2025/premium/notes.md"), "# 追記\n");
+        File.Delete(root.PathOf("national/2024/premium/workflows.json"));
 
         var run = CliRun.Validate(root.Root);
 
         Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("amagasaki/2025/notes.md: $: this file was added after the layer was published", run.Error);
-        Assert.Contains("national/2024/workflows.json: $: this file was removed after the layer was published", run.Error);
+        Assert.Contains("amagasaki/2025/premium/notes.md: $: this file was added after the layer was published", run.Error);
+        Assert.Contains("national/2024/premium/workflows.json: $: this file was removed after the layer was published", run.Error);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class DecisionParityTests
     public static TheoryData<string, int> BundledRuleSets()
     {
         var data = new TheoryData<string, int>();
-        foreach (var rs in RuleSetCatalog.Load([RuleSetCatalog.BundledRoot]).RuleSets) data.Add(rs.Insurer.Id, rs.FiscalYear);
+        foreach (var rs in KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot]).All<PremiumRuleSet>()) data.Add(rs.Insurer.Id, rs.FiscalYear);
         return data;
     }
 
@@ -82,7 +82,7 @@ public sealed class DecisionParityTests
     [MemberData(nameof(BundledRuleSets))]
     public void Whole_households_assessed_through_RulesEngine_come_to_the_same_assessment_and_trace(string insurer, int fiscalYear)
     {
-        var compiled = RuleSetCatalog.Load([RuleSetCatalog.BundledRoot], (i, fy) => i == insurer && fy == fiscalYear).Find(insurer, fiscalYear)!;
+        var compiled = KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot], (i, fy) => i == insurer && fy == fiscalYear).Premium(insurer, fiscalYear)!;
         var naive = PremiumRuleSetCompiler.Compile(compiled.Source, DecisionEvaluation.RulesEngine);
         var assessed = 0;
         foreach (var json in new SyntheticPopulation(fiscalYear, seed: fiscalYear).Households(400))

@@ -23,13 +23,13 @@ public sealed class RuleNameTemplateTests
     public void When_the_parameter_changes_the_rule_name_follows()
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce("national/2025/parameters.json", "\"value\": 550000", "\"value\": 650000");
+        root.ReplaceOnce("national/2025/premium/parameters.json", "\"value\": 550000", "\"value\": 650000");
         root.MakeAllDrafts();
 
-        var catalog = RuleSetCatalog.Load([root.Root]);
+        var catalog = KokuhoRuleSets.Load([root.Root]);
 
         Assert.Empty(catalog.Failures);
-        Assert.Equal("給与収入が650,000円を超える", SalaryRule(catalog.Find("amagasaki", 2025)!));
+        Assert.Equal("給与収入が650,000円を超える", SalaryRule(catalog.Premium("amagasaki", 2025)!));
     }
 
     [Fact]
@@ -46,14 +46,14 @@ public sealed class RuleNameTemplateTests
     public void A_rule_name_that_refers_to_no_parameter_is_refused_at_its_line()
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce("national/2025/workflows.json", "{salaryEarner.salaryRevenueAbove}円", "{salaryEarner.salaryRevenueAboev}円");
-        var line = root.LineContaining("national/2025/workflows.json", "salaryRevenueAboev");
+        root.ReplaceOnce("national/2025/premium/workflows.json", "{salaryEarner.salaryRevenueAbove}円", "{salaryEarner.salaryRevenueAboev}円");
+        var line = root.LineContaining("national/2025/premium/workflows.json", "salaryRevenueAboev");
         root.MakeAllDrafts();
 
-        var failure = Assert.Single(RuleSetCatalog.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025));
+        var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025));
 
         var error = Assert.Single(failure.Errors);
-        Assert.Equal(("national/2025/workflows.json", line), (error.File, error.Line));
+        Assert.Equal(("national/2025/premium/workflows.json", line), (error.File, error.Line));
         Assert.EndsWith(".RuleName", error.JsonPath);
         Assert.Contains("'{salaryEarner.salaryRevenueAboev}', which is not a parameter of this rule set", error.Message);
     }

@@ -100,20 +100,20 @@ public sealed class RuleSetSchemaTests
     /// <summary>Edits of amagasaki/2025 (or national/2025) that the validator refuses; the schema must refuse each too.</summary>
     public static TheoryData<string, string, string> BrokenFiles => new()
     {
-        { "amagasaki/2025/parameters.json", "an unknown group", """{ "ratez": {} }""" },
-        { "amagasaki/2025/parameters.json", "an unknown parameter", """{ "rates": { "medical": { "incomeRatio": { "value": 0.1, "reference": "x" } } } }""" },
-        { "amagasaki/2025/parameters.json", "a parameter without reference", """{ "installments": { "unitYen": { "value": 100, "reference": null } } }""" },
-        { "amagasaki/2025/parameters.json", "an empty reference", """{ "installments": { "unitYen": { "value": 100, "reference": " " } } }""" },
-        { "amagasaki/2025/parameters.json", "a value of the wrong type", """{ "installments": { "unitYen": { "value": "100", "reference": "x" } } }""" },
-        { "amagasaki/2025/parameters.json", "an unknown field on a parameter", """{ "installments": { "unitYen": { "value": 100, "reference": "x", "source": "y" } } }""" },
-        { "amagasaki/2025/parameters.json", "an enum value in another case", """{ "installments": { "remainderTo": { "value": "First", "reference": "x" } } }""" },
-        { "amagasaki/2025/parameters.json", "a national group in a city's layer", """{ "reduction": {} }""" },
-        { "amagasaki/2025/parameters.json", "a record with an unknown member", """{ "rounding": { "annual": { "value": { "unitYen": 1, "mode": "floor", "units": 2 }, "reference": "x" } } }""" },
-        { "national/2025/parameters.json", "a negative ratio", """{ "reduction": { "sevenTenthsRatio": { "value": -0.7, "reference": "x" } } }""" },
-        { "national/2025/parameters.json", "a holiday that is not a date", """{ "holidays": { "nationalHolidays": { "value": ["2025-4-29"], "reference": "x" } } }""" },
-        { "amagasaki/2025/manifest.json", "an unknown manifest field", """{ "owner": "x" }""" },
-        { "amagasaki/2025/manifest.json", "a status that does not exist", """{ "status": "final" }""" },
-        { "amagasaki/2025/manifest.json", "a fiscal year as text", """{ "fiscalYear": "2025" }""" },
+        { "amagasaki/2025/premium/parameters.json", "an unknown group", """{ "ratez": {} }""" },
+        { "amagasaki/2025/premium/parameters.json", "an unknown parameter", """{ "rates": { "medical": { "incomeRatio": { "value": 0.1, "reference": "x" } } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "a parameter without reference", """{ "installments": { "unitYen": { "value": 100, "reference": null } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "an empty reference", """{ "installments": { "unitYen": { "value": 100, "reference": " " } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "a value of the wrong type", """{ "installments": { "unitYen": { "value": "100", "reference": "x" } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "an unknown field on a parameter", """{ "installments": { "unitYen": { "value": 100, "reference": "x", "source": "y" } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "an enum value in another case", """{ "installments": { "remainderTo": { "value": "First", "reference": "x" } } }""" },
+        { "amagasaki/2025/premium/parameters.json", "a national group in a city's layer", """{ "reduction": {} }""" },
+        { "amagasaki/2025/premium/parameters.json", "a record with an unknown member", """{ "rounding": { "annual": { "value": { "unitYen": 1, "mode": "floor", "units": 2 }, "reference": "x" } } }""" },
+        { "national/2025/premium/parameters.json", "a negative ratio", """{ "reduction": { "sevenTenthsRatio": { "value": -0.7, "reference": "x" } } }""" },
+        { "national/2025/premium/parameters.json", "a holiday that is not a date", """{ "holidays": { "nationalHolidays": { "value": ["2025-4-29"], "reference": "x" } } }""" },
+        { "amagasaki/2025/premium/manifest.json", "an unknown manifest field", """{ "owner": "x" }""" },
+        { "amagasaki/2025/premium/manifest.json", "a status that does not exist", """{ "status": "final" }""" },
+        { "amagasaki/2025/premium/manifest.json", "a fiscal year as text", """{ "fiscalYear": "2025" }""" },
     };
 
     [Theory]
@@ -125,7 +125,7 @@ public sealed class RuleSetSchemaTests
         var layer = string.Join('/', file.Split('/')[..2]);
         if (!file.EndsWith("manifest.json", StringComparison.Ordinal)) root.MakeDraft(layer);
 
-        var refused = RuleSetCatalog.Load([root.Root]).Failures;
+        var refused = KokuhoRuleSets.Load([root.Root]).Failures;
         var schemaName = file switch
         {
             _ when file.EndsWith("manifest.json", StringComparison.Ordinal) => "manifest.schema.json",
@@ -142,11 +142,11 @@ public sealed class RuleSetSchemaTests
     public void A_workflow_rule_with_a_misspelt_key_is_refused_by_the_schema_and_the_validator()
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce("national/2025/workflows.json", "\"SuccessEvent\": \"7割\"", "\"SucessEvent\": \"7割\"");
+        root.ReplaceOnce("national/2025/premium/workflows.json", "\"SuccessEvent\": \"7割\"", "\"SucessEvent\": \"7割\"");
         root.MakeAllDrafts();
 
-        Assert.NotEmpty(RuleSetCatalog.Load([root.Root]).Failures);
-        Assert.False(Check(Schema("workflows.schema.json"), root.Read("national/2025/workflows.json")).Valid);
+        Assert.NotEmpty(KokuhoRuleSets.Load([root.Root]).Failures);
+        Assert.False(Check(Schema("workflows.schema.json"), root.Read("national/2025/premium/workflows.json")).Valid);
     }
 
     /// <summary>Writes every leaf of <paramref name="patch"/> into <paramref name="target"/>, replacing what is there.</summary>

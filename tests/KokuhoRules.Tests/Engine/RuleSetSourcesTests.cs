@@ -1,3 +1,5 @@
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Premium;
 using System.Text.RegularExpressions;
 using KokuhoRules.Tests.Support;
 
@@ -10,7 +12,7 @@ public sealed class RuleSetSourcesTests
     public void No_served_note_or_reference_cites_a_file_outside_the_repository_or_a_research_tag()
     {
         var cited = Regex.Matches(string.Join("\n",
-                TestRuleSets.Catalog.RuleSets.Where(r => r.Source.Municipal.Folder.StartsWith(TestRuleSets.BundledRoot, StringComparison.Ordinal))
+                TestRuleSets.Catalog.All<PremiumRuleSet>().Where(r => r.Source.InsurerLayer.Folder.StartsWith(TestRuleSets.BundledRoot, StringComparison.Ordinal))
                     .SelectMany(r => r.ParameterTable.All).SelectMany(p => new[] { p.Note ?? "", p.Reference })),
             @"[\w-]+\.md\b|§\s*[A-Z]?\d|\[(GAP|I|P|C|C-law|C-3p)\]")
             .Select(m => m.Value).Distinct().ToArray();
@@ -21,7 +23,7 @@ public sealed class RuleSetSourcesTests
     [Fact]
     public void The_five_year_exception_of_110_jo_no_2_is_confirmed_with_its_sources_in_every_year()
     {
-        foreach (var rs in TestRuleSets.Catalog.RuleSets)
+        foreach (var rs in TestRuleSets.Catalog.All<PremiumRuleSet>())
         {
             var p = rs.ParameterTable["assessmentTimeLimit.reductionExceptionYears"];
             Assert.True(p.Confirmed, $"{rs}: {p.Path} is not confirmed");

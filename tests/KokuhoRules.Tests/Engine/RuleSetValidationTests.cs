@@ -25,9 +25,9 @@ public sealed class RuleSetValidationTests : IDisposable
 
     private RuleSetFailure RefusedAmagasaki2025()
     {
-        var catalog = RuleSetCatalog.Load([Root]);
-        Assert.NotNull(catalog.Find("amagasaki", 2024));
-        Assert.Null(catalog.Find("amagasaki", 2025));
+        var catalog = KokuhoRuleSets.Load([Root]);
+        Assert.NotNull(catalog.Premium("amagasaki", 2024));
+        Assert.Null(catalog.Premium("amagasaki", 2025));
         return Assert.Single(catalog.Failures);
     }
 
@@ -41,18 +41,18 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void The_unedited_copy_loads_without_errors()
     {
-        var catalog = RuleSetCatalog.Load([Root]);
+        var catalog = KokuhoRuleSets.Load([Root]);
         Assert.Empty(catalog.Failures);
-        Assert.Equal(3, catalog.RuleSets.Count);
+        Assert.Equal(3, catalog.All<PremiumRuleSet>().Count());
     }
 
     [Fact]
     public void A_municipal_cap_above_the_national_maximum_is_refused_at_its_line()
     {
-        var path = File("amagasaki/2025", "parameters.json");
+        var path = File("amagasaki/2025/premium", "parameters.json");
         EditJson(path, p => p["rates"]!["medical"]!["cap"]!["value"] = 700000);
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
-        Assert.Equal("amagasaki/2025/parameters.json", error.File);
+        Assert.Equal("amagasaki/2025/premium/parameters.json", error.File);
         Assert.Equal("$.rates.medical.cap", error.JsonPath);
         Assert.Contains("national maximum 660,000", error.Message);
         Assert.Equal(LineOf(path, "\"cap\""), error.Line);
@@ -61,16 +61,16 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_municipal_cap_below_the_national_maximum_is_accepted()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["cap"]!["value"] = 630000);
-        var catalog = RuleSetCatalog.Load([Root]);
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!["medical"]!["cap"]!["value"] = 630000);
+        var catalog = KokuhoRuleSets.Load([Root]);
         Assert.Empty(catalog.Failures);
-        Assert.Equal(630000, catalog.Find("amagasaki", 2025)!.Components[0].Rates.Cap);
+        Assert.Equal(630000, catalog.Premium("amagasaki", 2025)!.Components[0].Rates.Cap);
     }
 
     [Fact]
     public void An_unknown_parameter_is_named()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!.AsObject()["perHouse"] = new System.Text.Json.Nodes.JsonObject { ["value"] = 1, ["reference"] = "x" });
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!["medical"]!.AsObject()["perHouse"] = new System.Text.Json.Nodes.JsonObject { ["value"] = 1, ["reference"] = "x" });
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.medical.perHouse", error.JsonPath);
         Assert.Contains("unknown parameter 'rates.medical.perHouse'", error.Message);
@@ -80,7 +80,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_parameter_without_a_reference_is_refused()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["support"]!["perCapita"]!.AsObject().Remove("reference"));
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!["support"]!["perCapita"]!.AsObject().Remove("reference"));
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.support.perCapita", error.JsonPath);
         Assert.Contains("no reference", error.Message);
@@ -89,16 +89,16 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_missing_component_is_refused()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!.AsObject().Remove("care"));
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!.AsObject().Remove("care"));
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("no rates for component 'care'", error.Message);
-        Assert.Equal("national/2025/parameters.json", error.File);
+        Assert.Equal("national/2025/premium/parameters.json", error.File);
     }
 
     [Fact]
     public void A_value_of_the_wrong_type_is_refused()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = "8.04%");
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = "8.04%");
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Equal("$.rates.medical.incomeRate.value", error.JsonPath);
         Assert.Contains("decimal number", error.Message);
@@ -107,7 +107,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_rate_written_as_a_percentage_is_refused()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = 8.04);
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["rates"]!["medical"]!["incomeRate"]!["value"] = 8.04);
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("write 8.04% as 0.0804", error.Message);
     }
@@ -115,7 +115,7 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_parameter_in_the_wrong_layer_is_refused()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p => p["ages"] = new System.Text.Json.Nodes.JsonObject());
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p => p["ages"] = new System.Text.Json.Nodes.JsonObject());
         var error = Assert.Single(RefusedAmagasaki2025().Errors);
         Assert.Contains("'ages' belongs in the national layer", error.Message);
     }
@@ -123,12 +123,12 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void An_expression_that_does_not_compile_is_refused_with_file_path_and_line()
     {
-        var path = File("national/2025", "workflows.json");
+        var path = File("national/2025/premium", "workflows.json");
         EditJson(path, w => w[7]!["Rules"]![1]!["Expression"] = "h.judgementIncome <= p.reduction.nope");
-        var catalog = RuleSetCatalog.Load([Root]);
-        Assert.Null(catalog.Find("amagasaki", 2025));
-        Assert.NotNull(catalog.Find("amagasaki", 2024));
-        var errors = catalog.Failures.SelectMany(f => f.Errors).Where(e => e.File == "national/2025/workflows.json").ToList();
+        var catalog = KokuhoRuleSets.Load([Root]);
+        Assert.Null(catalog.Premium("amagasaki", 2025));
+        Assert.NotNull(catalog.Premium("amagasaki", 2024));
+        var errors = catalog.Failures.SelectMany(f => f.Errors).Where(e => e.File == "national/2025/premium/workflows.json").ToList();
         Assert.NotEmpty(errors);
         var error = errors[0];
         Assert.Equal("$[7].Rules[1].Expression", error.JsonPath);
@@ -139,24 +139,24 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_decision_without_a_fallback_rule_is_refused()
     {
-        EditJson(File("national/2025", "workflows.json"), w => w[5]!["Rules"]!.AsArray().RemoveAt(1));
-        var errors = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
+        EditJson(File("national/2025/premium", "workflows.json"), w => w[5]!["Rules"]!.AsArray().RemoveAt(1));
+        var errors = KokuhoRuleSets.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
         Assert.Contains(errors, e => e.Message.Contains("must be the fallback") && e.JsonPath == "$[5].Rules[0]");
     }
 
     [Fact]
     public void An_unknown_outcome_is_refused()
     {
-        EditJson(File("national/2025", "workflows.json"), w => w[7]!["Rules"]![1]!["SuccessEvent"] = "70%");
-        var errors = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
+        EditJson(File("national/2025/premium", "workflows.json"), w => w[7]!["Rules"]![1]!["SuccessEvent"] = "70%");
+        var errors = KokuhoRuleSets.Load([Root]).Failures.SelectMany(f => f.Errors).ToList();
         Assert.Contains(errors, e => e.JsonPath == "$[7].Rules[1].SuccessEvent" && e.Message.Contains("\"7割\""));
     }
 
     [Fact]
     public void A_missing_or_misspelt_workflow_is_refused()
     {
-        EditJson(File("national/2025", "workflows.json"), w => w[4]!["WorkflowName"] = "SalaryEarners");
-        var messages = RuleSetCatalog.Load([Root]).Failures.SelectMany(f => f.Errors).Select(e => e.Message).ToList();
+        EditJson(File("national/2025/premium", "workflows.json"), w => w[4]!["WorkflowName"] = "SalaryEarners");
+        var messages = KokuhoRuleSets.Load([Root]).Failures.SelectMany(f => f.Errors).Select(e => e.Message).ToList();
         Assert.Contains(messages, m => m.Contains("missing workflow 'SalaryEarner'"));
         Assert.Contains(messages, m => m.Contains("workflow 'SalaryEarners' is not used"));
     }
@@ -165,9 +165,9 @@ public sealed class RuleSetValidationTests : IDisposable
     public void A_municipal_workflow_replaces_the_national_one_of_the_same_name()
     {
         // The city decides (hypothetically) that nobody is a 給与所得者等: the +10万 per extra earner never applies.
-        System.IO.File.WriteAllText(File("amagasaki/2025", "workflows.json"),
+        System.IO.File.WriteAllText(File("amagasaki/2025/premium", "workflows.json"),
             """[ { "WorkflowName": "SalaryEarner", "Rules": [ { "RuleName": "nobody", "Expression": "true", "SuccessEvent": "false" } ] } ]""");
-        var rs = RuleSetCatalog.Load([Root]).Find("amagasaki", 2025)!;
+        var rs = KokuhoRuleSets.Load([Root]).Premium("amagasaki", 2025)!;
         Assert.Equal("municipal", rs.SalaryEarner.Layer);
         Assert.Equal("national", rs.ReductionClass.Layer);
     }
@@ -175,11 +175,11 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void Invalid_JSON_is_refused_with_its_line()
     {
-        var path = File("amagasaki/2025", "parameters.json");
+        var path = File("amagasaki/2025/premium", "parameters.json");
         var lines = System.IO.File.ReadAllLines(path).ToList();
         lines[5] = lines[5] + " ,,";
         System.IO.File.WriteAllLines(path, lines);
-        var error = Assert.Single(RefusedLayer("amagasaki/2025"));
+        var error = Assert.Single(RefusedLayer("amagasaki/2025/premium"));
         Assert.Equal(6, error.Line);
         Assert.Contains("not valid JSON", error.Message);
     }
@@ -190,11 +190,11 @@ public sealed class RuleSetValidationTests : IDisposable
         var root = TestRuleSets.CopyBundledToTemp();
         try
         {
-            var path = Path.Combine(root, "amagasaki/2025/parameters.json");
+            var path = Path.Combine(root, "amagasaki/2025/premium/parameters.json");
             System.IO.File.AppendAllText(path, " ");
-            var failure = Assert.Single(RuleSetCatalog.Load([root]).Failures);
+            var failure = Assert.Single(KokuhoRuleSets.Load([root]).Failures);
             var error = Assert.Single(failure.Errors);
-            Assert.Equal(("amagasaki/2025/parameters.json", "$"), (error.File, error.JsonPath));
+            Assert.Equal(("amagasaki/2025/premium/parameters.json", "$"), (error.File, error.JsonPath));
             Assert.Contains("no longer matches the hash sealed in manifest.json", error.Message);
             Assert.True(failure.Concerns("amagasaki", 2025));
         }
@@ -210,12 +210,12 @@ public sealed class RuleSetValidationTests : IDisposable
         var root = TestRuleSets.CopyBundledToTemp();
         try
         {
-            var manifest = Path.Combine(root, "amagasaki/2025/manifest.json");
+            var manifest = Path.Combine(root, "amagasaki/2025/premium/manifest.json");
             var node = System.Text.Json.Nodes.JsonNode.Parse(System.IO.File.ReadAllText(manifest))!.AsObject();
             node.Remove("files");
             System.IO.File.WriteAllText(manifest, node.ToJsonString());
-            System.IO.File.AppendAllText(Path.Combine(root, "amagasaki/2025/parameters.json"), " ");
-            var failure = Assert.Single(RuleSetCatalog.Load([root]).Failures);
+            System.IO.File.AppendAllText(Path.Combine(root, "amagasaki/2025/premium/parameters.json"), " ");
+            var failure = Assert.Single(KokuhoRuleSets.Load([root]).Failures);
             Assert.Contains(failure.Errors, e => e.JsonPath == "$.contentHash" && e.Message.Contains("no longer match"));
         }
         finally
@@ -227,12 +227,12 @@ public sealed class RuleSetValidationTests : IDisposable
     [Fact]
     public void A_published_layer_must_carry_its_hash_and_a_valid_local_government_code()
     {
-        EditJson(File("amagasaki/2025", "manifest.json"), m =>
+        EditJson(File("amagasaki/2025/premium", "manifest.json"), m =>
         {
             m["status"] = "published";
             m["insurer"]!["localGovernmentCode"] = "282021";
         });
-        var errors = RefusedLayer("amagasaki/2025");
+        var errors = RefusedLayer("amagasaki/2025/premium");
         Assert.Contains(errors, e => e.Message.Contains("must carry its contentHash"));
         Assert.Contains(errors, e => e.JsonPath == "$.insurer.localGovernmentCode");
     }
@@ -241,23 +241,23 @@ public sealed class RuleSetValidationTests : IDisposable
     public void A_municipal_layer_without_a_national_layer_for_its_year_is_refused()
     {
         Directory.Delete(Path.Combine(Root, "national/2024"), recursive: true);
-        var catalog = RuleSetCatalog.Load([Root]);
+        var catalog = KokuhoRuleSets.Load([Root]);
         var failure = Assert.Single(catalog.Failures);
         Assert.Contains("no national layer for fiscal year 2024", failure.Errors[0].Message);
-        Assert.NotNull(catalog.Find("amagasaki", 2025));
+        Assert.NotNull(catalog.Premium("amagasaki", 2025));
     }
 
     [Fact]
     public void An_effective_period_outside_the_fiscal_year_is_refused()
     {
-        EditJson(File("amagasaki/2025", "manifest.json"), m => m["effective"]!["until"] = "2026-04-30");
-        Assert.Contains(RefusedLayer("amagasaki/2025"), e => e.JsonPath == "$.effective" && e.Message.Contains("within fiscal year 2025"));
+        EditJson(File("amagasaki/2025/premium", "manifest.json"), m => m["effective"]!["until"] = "2026-04-30");
+        Assert.Contains(RefusedLayer("amagasaki/2025/premium"), e => e.JsonPath == "$.effective" && e.Message.Contains("within fiscal year 2025"));
     }
 
     [Fact]
     public void Every_error_is_reported_not_only_the_first()
     {
-        EditJson(File("amagasaki/2025", "parameters.json"), p =>
+        EditJson(File("amagasaki/2025/premium", "parameters.json"), p =>
         {
             p["rates"]!["medical"]!["cap"]!["value"] = 700000;
             p["rates"]!["support"]!["cap"]!["value"] = 300000;
@@ -266,5 +266,5 @@ public sealed class RuleSetValidationTests : IDisposable
     }
 
     private IReadOnlyList<RuleSetError> RefusedLayer(string display) =>
-        RuleSetCatalog.Load([Root]).Failures.Single(f => f.RuleSet == display).Errors;
+        KokuhoRuleSets.Load([Root]).Failures.Single(f => f.RuleSet == display).Errors;
 }

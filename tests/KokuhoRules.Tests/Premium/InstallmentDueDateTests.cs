@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Tests.Support;
 using NodaTime;
@@ -58,7 +59,7 @@ public sealed class InstallmentDueDateTests
     [Fact]
     public void In_every_rule_set_each_due_date_is_a_business_day_and_every_day_it_skipped_is_a_holiday()
     {
-        foreach (var rs in TestRuleSets.Catalog.RuleSets)
+        foreach (var rs in TestRuleSets.Catalog.All<PremiumRuleSet>())
         {
             var p = rs.Parameters;
             var national = new HashSet<LocalDate>(p.Holidays.NationalHolidays);
@@ -92,15 +93,15 @@ public sealed class InstallmentScheduleRuleTests
         using var root = new TempRuleSetRoot();
         edit(root);
         root.MakeAllDrafts();
-        var catalog = KokuhoRules.Rules.Catalog.RuleSetCatalog.Load([root.Root]);
+        var catalog = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root]);
         Assert.Empty(catalog.Failures);
-        return InstallmentSchedule.Slots(catalog.Find("amagasaki", 2025)!);
+        return InstallmentSchedule.Slots(catalog.Premium("amagasaki", 2025)!);
     }
 
     [Fact]
     public void An_April_installment_falls_in_the_April_that_starts_the_fiscal_year_and_a_March_one_in_the_next_calendar_year()
     {
-        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/parameters.json", p =>
+        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/premium/parameters.json", p =>
             p["installments"]!["months"]!["value"] = new System.Text.Json.Nodes.JsonArray(4, 5, 3)));
 
         Assert.Equal(["2025-04-30", "2025-06-02", "2026-03-31"], slots.Select(s => s.DueDate.ToString("uuuu-MM-dd", null))); // 31 May 2025 is a Saturday
@@ -110,7 +111,7 @@ public sealed class InstallmentScheduleRuleTests
     [Fact]
     public void A_fixed_due_day_is_kept_and_moved_only_off_a_holiday()
     {
-        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/parameters.json", p => p["installments"]!["dueDayOfMonth"]!["value"] = 25));
+        var slots = SlotsWith(r => r.EditJson("amagasaki/2025/premium/parameters.json", p => p["installments"]!["dueDayOfMonth"]!["value"] = 25));
 
         // 25 June 2025 is a Wednesday; 25 October a Saturday → 27 October; 25 January 2026 a Sunday → 26 January.
         Assert.Equal(new LocalDate(2025, 6, 25), slots[0].DueDate);
@@ -121,7 +122,7 @@ public sealed class InstallmentScheduleRuleTests
     [Fact]
     public void With_due_dates_left_on_holidays_the_month_end_stays_even_on_a_Sunday()
     {
-        var slots = SlotsWith(r => r.ReplaceOnce("national/2025/parameters.json", "\"value\": \"nextBusinessDay\"", "\"value\": \"unchanged\""));
+        var slots = SlotsWith(r => r.ReplaceOnce("national/2025/premium/parameters.json", "\"value\": \"nextBusinessDay\"", "\"value\": \"unchanged\""));
 
         Assert.Equal(new LocalDate(2025, 8, 31), slots[2].DueDate);
         Assert.Equal(new LocalDate(2025, 12, 31), slots[6].DueDate);

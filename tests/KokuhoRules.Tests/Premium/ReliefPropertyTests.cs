@@ -792,19 +792,19 @@ public static class ReliefRuleSets
         {
             Copy(Path.Combine(TestRuleSets.BundledRoot, "national", "2023"), Path.Combine(root, "national", "2023"));
             Copy(Path.Combine(TestRuleSets.TestDataRoot, "shimonoseki", "2023"), Path.Combine(root, "shimonoseki", "2023"));
-            var manifestPath = Path.Combine(root, "national", "2023", "manifest.json");
+            var manifestPath = Path.Combine(root, "national", "2023", "premium", "manifest.json");
             var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
             manifest["status"] = "draft";
             manifest.Remove("contentHash");
             File.WriteAllText(manifestPath, manifest.ToJsonString());
-            var parametersPath = Path.Combine(root, "national", "2023", "parameters.json");
+            var parametersPath = Path.Combine(root, "national", "2023", "premium", "parameters.json");
             var parameters = JsonNode.Parse(File.ReadAllText(parametersPath))!.AsObject();
             parameters["perinatal"]!["firstExemptMonth"]!.AsObject()["value"] = "2023-04-01";
             File.WriteAllText(parametersPath, parameters.ToJsonString());
-            var catalog = RuleSetCatalog.Load([root]);
+            var catalog = KokuhoRuleSets.Load([root]);
             if (catalog.Failures.Count > 0)
                 throw new InvalidOperationException("perinatal variant is invalid:\n" + string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
-            var rs = catalog.Find("shimonoseki", 2023) ?? throw new InvalidOperationException("no shimonoseki/2023 in the perinatal variant");
+            var rs = catalog.Premium("shimonoseki", 2023) ?? throw new InvalidOperationException("no shimonoseki/2023 in the perinatal variant");
             if (rs.Parameters.Perinatal.FirstExemptMonth != new LocalDate(2023, 4, 1)) throw new InvalidOperationException("variant not applied");
             return rs;
         }

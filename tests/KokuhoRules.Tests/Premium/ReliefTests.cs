@@ -199,8 +199,8 @@ public sealed class ReliefTests
     {
         using var root = new TempRuleSetRoot();
         root.MakeAllDrafts();
-        root.EditJson("amagasaki/2025/parameters.json", p => p["practice"]!["involuntaryUnemploymentInReductionTest"]!["value"] = false);
-        var rs = RuleSetCatalog.Load([root.Root]).Find("amagasaki", 2025)!;
+        root.EditJson("amagasaki/2025/premium/parameters.json", p => p["practice"]!["involuntaryUnemploymentInReductionTest"]!["value"] = false);
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
         var a = rs.Assess(Household(Laid0ff().Separated("2024-09-30")));
         Assert.Equal("none", a.ReductionClass);
         Assert.Equal(206_628 - 37_788, a.Component("medical").Relief(Relief.InvoluntaryUnemployment));

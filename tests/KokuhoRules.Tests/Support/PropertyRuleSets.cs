@@ -1,3 +1,4 @@
+using KokuhoRules.Engine.RuleSets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KokuhoRules.Rules.Catalog;
@@ -38,7 +39,7 @@ public static class PropertyRuleSets
     private static readonly Lazy<string> LazyVariantRoot = new(BuildVariantRoot);
 
     private static readonly Lazy<RuleSetCatalog> LazyCatalog = new(() =>
-        Checked(RuleSetCatalog.Load([TestRuleSets.BundledRoot, TestRuleSets.TestDataRoot, LazyVariantRoot.Value]), "property rule sets"));
+        Checked(KokuhoRuleSets.Load([TestRuleSets.BundledRoot, TestRuleSets.TestDataRoot, LazyVariantRoot.Value]), "property rule sets"));
 
     private static readonly Lazy<RuleSetCatalog> LazyNoRelief = new(BuildNoReliefCatalog);
 
@@ -49,10 +50,10 @@ public static class PropertyRuleSets
     public static RuleSetCatalog NoReliefCatalog => LazyNoRelief.Value;
 
     public static PremiumRuleSet Get(string insurer, int fiscalYear) =>
-        Catalog.Find(insurer, fiscalYear) ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
+        Catalog.Premium(insurer, fiscalYear) ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
 
     public static PremiumRuleSet GetWithoutReliefs(string insurer, int fiscalYear) =>
-        NoReliefCatalog.Find(insurer, fiscalYear) ?? throw new InvalidOperationException($"no relief-free rule set {insurer}/{fiscalYear}");
+        NoReliefCatalog.Premium(insurer, fiscalYear) ?? throw new InvalidOperationException($"no relief-free rule set {insurer}/{fiscalYear}");
 
     private static RuleSetCatalog Checked(RuleSetCatalog catalog, string what)
     {
@@ -103,8 +104,8 @@ public static class PropertyRuleSets
     {
         var root = NewTempRoot("variant");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
-        var target = Path.Combine(root, RoundingVariant, "2025");
-        CopyTree(Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025"), target);
+        var target = Path.Combine(root, RoundingVariant, "2025", "premium");
+        CopyTree(Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025", "premium"), target);
         MakeDraft(Path.Combine(target, "manifest.json"), m =>
         {
             m["insurer"] = new JsonObject { ["id"] = RoundingVariant, ["name"] = "property-test rounding variant", ["localGovernmentCode"] = "282022" };
@@ -150,7 +151,7 @@ public static class PropertyRuleSets
             CopyTree(TestRuleSets.BundledRoot, root);
             CopyTree(TestRuleSets.TestDataRoot, root);
             CopyTree(LazyVariantRoot.Value, root);
-            foreach (var year in Directory.EnumerateDirectories(Path.Combine(root, "national")))
+            foreach (var year in Directory.EnumerateDirectories(Path.Combine(root, "national")).Select(y => Path.Combine(y, "premium")))
             {
                 MakeDraft(Path.Combine(year, "manifest.json"));
                 var parametersPath = Path.Combine(year, "parameters.json");
@@ -167,8 +168,8 @@ public static class PropertyRuleSets
                 p["perinatal"]!["eligibleBirthsFrom"]!.AsObject()["value"] = "2199-01-01";
                 WriteJson(parametersPath, p);
             }
-            var catalog = Checked(RuleSetCatalog.Load([root]), "relief-free rule sets");
-            if (catalog.RuleSets.Count != Catalog.RuleSets.Count)
+            var catalog = Checked(KokuhoRuleSets.Load([root]), "relief-free rule sets");
+            if (catalog.All<PremiumRuleSet>().Count() != Catalog.All<PremiumRuleSet>().Count())
                 throw new InvalidOperationException("the relief-free catalog must hold the same rule sets as the property catalog");
             return catalog;
         }

@@ -11,7 +11,7 @@ namespace KokuhoRules.Tests.Support;
 /// </summary>
 public static class TestRuleSets
 {
-    public static string BundledRoot => RuleSetCatalog.BundledRoot;
+    public static string BundledRoot => KokuhoRuleSets.BundledRoot;
 
     public static string TestDataRoot => Path.Combine(AppContext.BaseDirectory, "TestData", "rulesets");
 
@@ -19,7 +19,7 @@ public static class TestRuleSets
 
     private static readonly Lazy<RuleSetCatalog> LazyCatalog = new(() =>
     {
-        var catalog = RuleSetCatalog.Load([BundledRoot, TestDataRoot]);
+        var catalog = KokuhoRuleSets.Load([BundledRoot, TestDataRoot]);
         if (catalog.Failures.Count > 0)
             throw new InvalidOperationException("test rule sets are invalid:\n" + string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
         return catalog;
@@ -31,7 +31,7 @@ public static class TestRuleSets
     public static PremiumService Service { get; } = new(Catalog);
 
     public static PremiumRuleSet Get(string insurer, int fiscalYear) =>
-        Catalog.Find(insurer, fiscalYear) ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
+        Catalog.Premium(insurer, fiscalYear) ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
 
     public static PremiumRuleSet Amagasaki2025 => Get("amagasaki", 2025);
 
@@ -51,7 +51,7 @@ public static class TestRuleSets
     /// <summary>Reads a layer as the loader does, for tests of the compiler.</summary>
     public static RuleSetSource Source(string root, string insurer, int fiscalYear)
     {
-        var scan = RuleSetLoader.Scan([root]);
+        var scan = KokuhoRuleSets.Scan([root]);
         return scan.Sources.Single(s => s.Insurer == insurer && s.FiscalYear == fiscalYear);
     }
 }
