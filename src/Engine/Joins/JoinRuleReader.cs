@@ -218,17 +218,18 @@ internal sealed partial class JoinRuleReader(JsonSourceFile file, JoinVocabulary
             var args = new List<Expression>();
             foreach (var parameter in ctor.GetParameters())
             {
-                var value = given.FirstOrDefault(g => string.Equals(g.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
-                if (value.Name is null)
+                var found = given.FindIndex(g => string.Equals(g.Name, parameter.Name, StringComparison.OrdinalIgnoreCase));
+                if (found < 0)
                 {
                     if (parameter.HasDefaultValue) args.Add(Expression.Constant(parameter.DefaultValue, parameter.ParameterType));
                     else
                     {
-                        reader.errors.Add(reader.file, at + ".values", $"missing value '{parameter.Name}' of conclusion '{name}' (it needs: {Known(ctor)})");
+                        reader.errors.Add(reader.file, at + ".values", $"missing value '{Camel(parameter.Name!)}' of conclusion '{name}' (it needs: {Known(ctor)})");
                         ok = false;
                     }
                     continue;
                 }
+                var value = given[found];
                 used.Add(value.Name);
                 if (Value(value, parameter.ParameterType) is { } e) args.Add(e);
                 else ok = false;
@@ -262,10 +263,12 @@ internal sealed partial class JoinRuleReader(JsonSourceFile file, JoinVocabulary
         }
 
         private string Known(ConstructorInfo ctor) =>
-            string.Join(", ", ctor.GetParameters().Select(p => p.Name!)
+            string.Join(", ", ctor.GetParameters().Select(p => Camel(p.Name!))
                 .Concat(type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                     .Where(p => p.SetMethod is { IsPublic: true } && !ctor.GetParameters().Any(c => string.Equals(c.Name, p.Name, StringComparison.OrdinalIgnoreCase)))
-                    .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))));
+                    .Select(p => Camel(p.Name))));
+
+        private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
     }
 
     private string? RequiredString(JsonElement element, string key, string path, string problem)
