@@ -92,6 +92,38 @@ public sealed class JoinRuleExampleTests
     }
 
     [Fact]
+    public void An_exists_pattern_fires_once_however_many_facts_satisfy_it()
+    {
+        var (rules, errors) = Compile("""
+            {
+              "rules": [
+                {
+                  "name": "転出後に他市へ転入した",
+                  "reference": "made up for the test",
+                  "match": [
+                    { "fact": "moveOut", "type": "MoveOut" },
+                    { "fact": "elsewhere", "type": "MoveIn", "kind": "exists",
+                      "where": "elsewhere.PersonKey == moveOut.PersonKey && elsewhere.City != moveOut.City && elsewhere.AcquisitionDate >= moveOut.LossDate" }
+                  ],
+                  "then": { "conclude": "Gap", "values": { "personKey": "moveOut.PersonKey", "days": "moveOut.City == \"尼崎市\" ? 1 : iif(moveOut.City == \"西宮市\", 2, 3)" } }
+                }
+              ]
+            }
+            """);
+        Assert.Empty(errors);
+
+        var result = rules!.Run([
+            new MoveOut("A", "尼崎市", Day(0)), new MoveIn("A", "西宮市", Day(3)), new MoveIn("A", "大阪市", Day(9)),
+            new MoveOut("B", "西宮市", Day(0)), new MoveIn("B", "西宮市", Day(3)),  // the same city: no
+            new MoveOut("C", "大阪市", Day(5)), new MoveIn("C", "尼崎市", Day(1)),  // before the move-out: no
+        ]);
+
+        var firing = Assert.Single(result.Firings);
+        Assert.Equal(new Gap("A", 1), firing.Conclusion);
+        Assert.Equal(["moveOut"], firing.Facts.Select(f => f.Name));
+    }
+
+    [Fact]
     public void Firings_become_trace_entries_with_the_rendered_name_the_reference_and_the_matched_facts()
     {
         var result = Compiled.Run([new MoveOut("A", "尼崎市", Day(0)), new MoveIn("A", "西宮市", Day(20)), new MoveOut("B", "西宮市", Day(3))]);
