@@ -28,9 +28,18 @@ public static class ParameterSchema
         var required = new JsonArray();
         foreach (var (name, prop) in ParameterBinder.GroupProperties(typeof(T)))
         {
-            if (ParameterBinder.LayerOf(prop) != layer) continue;
-            properties[name] = Node(prop.PropertyType, docs.Of(prop), docs);
-            if (!ParameterBinder.IsOptional(prop)) required.Add(name);
+            var owner = ParameterBinder.LayerOf(prop);
+            if (owner == layer || (owner == RuleSetLayerKind.Municipal && layer == RuleSetLayerKind.Prefecture))
+            {
+                // The layer supplies the group (a prefecture may supply its cities' groups): written whole.
+                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs);
+                if (owner == layer && !ParameterBinder.IsOptional(prop)) required.Add(name);
+            }
+            else if (owner < layer)
+            {
+                // An upper layer's group: a lower layer may only override the leaves it marks overridable, so any subset.
+                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs, overrides: true);
+            }
         }
         return new JsonObject
         {
@@ -57,7 +66,7 @@ public static class ParameterSchema
         var text = new System.Text.StringBuilder();
         text.Append("# ").AppendLine(title).AppendLine()
             .AppendLine("Generated from the parameter model by `kokuho rulesets schema --write` (do not edit by hand). Every parameter is")
-            .AppendLine("written `{ \"value\": …, \"reference\": \"…\", \"confirmed\": false, \"note\": \"…\" }` (`confirmed` and `note` optional);")
+            .AppendLine("written `{ \"value\": …, \"reference\": \"…\", \"confirmed\": false, \"note\": \"…\", \"overridable\": true }` (`confirmed`, `note` and `overridable` optional);")
             .AppendLine("`<name>` stands for a key the file chooses (a component name such as `medical`).").AppendLine();
         foreach (var (fileName, schema) in schemas)
         {
@@ -110,7 +119,8 @@ public static class ParameterSchema
         ["$comment"] = new JsonObject { ["type"] = "string", ["description"] = "A note; ignored." },
     };
 
-    private static JsonObject Node(Type type, string? description, Documentation docs)
+    /// <param name="overrides">The node of an upper layer's group written by a lower layer to override some leaves: nothing is required.</param>
+    private static JsonObject Node(Type type, string? description, Documentation docs, bool overrides = false)
     {
         JsonObject node;
         if (ParameterBinder.DictionaryValueType(type) is { } valueType && ParameterBinder.IsGroup(valueType))
@@ -120,8 +130,9 @@ public static class ParameterSchema
                 ["type"] = "object",
                 ["description"] = "Keyed by name, in order.",
                 ["properties"] = new JsonObject { ["$comment"] = new JsonObject { ["type"] = "string" } },
-                ["additionalProperties"] = Node(valueType, docs.Of(valueType), docs),
+                ["additionalProperties"] = Node(valueType, docs.Of(valueType), docs, overrides),
             };
+            if (overrides) node["minProperties"] = 1;
         }
         else if (ParameterBinder.IsGroup(type))
         {
@@ -130,10 +141,13 @@ public static class ParameterSchema
             var required = new JsonArray();
             foreach (var (name, prop) in ParameterBinder.GroupProperties(type))
             {
-                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs);
-                if (!ParameterBinder.IsOptional(prop)) required.Add(name);
+                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs, overrides);
+                if (!overrides && !ParameterBinder.IsOptional(prop)) required.Add(name);
             }
             node = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required, ["additionalProperties"] = false };
+            // An override writes at least one value: an empty group overrides nothing. Which values an upper layer
+            // lets a lower one override is in the upper layer's data ("overridable": true), so only the validator checks it.
+            if (overrides) node["minProperties"] = 1;
         }
         else
         {
@@ -146,6 +160,7 @@ public static class ParameterSchema
                     ["reference"] = new JsonObject { ["type"] = "string", ["pattern"] = "\\S", ["description"] = "The law article, or the URL of the notice, the value comes from." },
                     ["confirmed"] = new JsonObject { ["type"] = "boolean", ["description"] = "false when no source confirms the value (default true)." },
                     ["note"] = new JsonObject { ["type"] = "string" },
+                    ["overridable"] = new JsonObject { ["type"] = "boolean", ["description"] = "true lets a lower layer (prefecture, municipal) override this value (default false)." },
                     ["$comment"] = new JsonObject { ["type"] = "string" },
                 },
                 ["required"] = new JsonArray("value", "reference"),

@@ -1,7 +1,16 @@
 namespace KokuhoRules.Engine.Tracing;
 
-/// <summary>A parameter a step used: its path, value, and the law or notice it comes from.</summary>
-public sealed record TraceParameter(string Path, string Value, string Reference, bool Confirmed);
+/// <summary>A parameter a step used: its path, value, the law or notice it comes from, and the layer whose value it is.</summary>
+/// <param name="Layer"><c>national</c>, <c>prefecture</c> or <c>municipal</c>: the layer that wrote the value in effect (after any override).</param>
+public sealed record TraceParameter(string Path, string Value, string Reference, bool Confirmed, string? Layer = null)
+{
+    /// <summary>The trace entry of a rule set's parameter at <paramref name="path"/>.</summary>
+    public static TraceParameter Of(RuleSets.ParameterTable table, string path)
+    {
+        var info = table[path];
+        return new TraceParameter(path, info.ValueText, info.Reference, info.Confirmed, info.Layer.ToString().ToLowerInvariant());
+    }
+}
 
 /// <summary>The rule that decided a step: workflow, rule name, expression, outcome and reference.</summary>
 public sealed record TraceRule(string Workflow, string Rule, string Expression, string Outcome, string? Reference, string Layer);

@@ -305,11 +305,7 @@ public static partial class PremiumCalculator
     }
 
     private static TraceParameter[] Params(PremiumRuleSet rs, params string?[] paths) =>
-        paths.Where(path => path is not null).Select(path =>
-        {
-            var info = rs.ParameterTable[path!];
-            return new TraceParameter(path!, info.ValueText, info.Reference, info.Confirmed);
-        }).ToArray();
+        paths.Where(path => path is not null).Select(path => TraceParameter.Of(rs.ParameterTable, path!)).ToArray();
 
     private static string Describe(ReductionClass c) => c == ReductionClass.None ? "軽減なし" : Outcomes.Name(c) + "軽減";
 

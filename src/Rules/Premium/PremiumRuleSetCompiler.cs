@@ -51,10 +51,15 @@ public sealed class PremiumRuleSetCompiler : RuleSetCompiler<PremiumRuleSet>
     public static IReadOnlyList<(string FileName, System.Text.Json.Nodes.JsonObject Schema)> ParameterSchemas() =>
     [
         (NationalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.National, NationalParametersSchema,
-            "KokuhoRules premium parameters, national layer (rulesets/national/<year>/parameters.json)")),
+            "KokuhoRules premium parameters, national layer (rulesets/national/<year>/premium/parameters.json)")),
+        (PrefectureParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.Prefecture, PrefectureParametersSchema,
+            "KokuhoRules premium parameters, prefecture layer (rulesets/<prefecture>/<year>/premium/parameters.json)")),
         (MunicipalParametersSchema, ParameterSchema.For<PremiumParameters>(RuleSetLayerKind.Municipal, MunicipalParametersSchema,
-            "KokuhoRules premium parameters, municipal layer (rulesets/<insurer>/<year>/parameters.json)")),
+            "KokuhoRules premium parameters, municipal layer (rulesets/<insurer>/<year>/premium/parameters.json)")),
     ];
+
+    /// <summary>The schema file of a prefecture layer's premium parameters.</summary>
+    public const string PrefectureParametersSchema = "premium.prefecture.parameters.schema.json";
 
     /// <summary>The schema file of a national layer's premium parameters.</summary>
     public const string NationalParametersSchema = "premium.national.parameters.schema.json";

@@ -76,7 +76,7 @@ public sealed class RuleSetSchemaTests
         var checkedFiles = 0;
         foreach (var folder in LayerFolders())
         {
-            var national = Path.GetFileName(Path.GetDirectoryName(folder)) == "national";
+            var national = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(folder))) == "national";
             foreach (var (file, schemaName) in new[]
                      {
                          ("manifest.json", "manifest.schema.json"),
@@ -122,7 +122,7 @@ public sealed class RuleSetSchemaTests
     {
         using var root = new TempRuleSetRoot();
         root.EditJson(file, node => Merge(node.AsObject(), JsonNode.Parse(patch)!.AsObject()));
-        var layer = string.Join('/', file.Split('/')[..2]);
+        var layer = string.Join('/', file.Split('/')[..3]);
         if (!file.EndsWith("manifest.json", StringComparison.Ordinal)) root.MakeDraft(layer);
 
         var refused = KokuhoRuleSets.Load([root.Root]).Failures;
