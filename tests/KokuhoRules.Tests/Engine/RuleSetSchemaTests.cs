@@ -46,7 +46,7 @@ public sealed class RuleSetSchemaTests
         var code = KokuhoRules.Cli.KokuhoCommand.Schemas(new DirectoryInfo(SchemaFolder), write: false, output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Equal(3, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal)));
+        Assert.Equal(4, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // national, prefecture and municipal parameters, and the reference
     }
 
     [Fact]
