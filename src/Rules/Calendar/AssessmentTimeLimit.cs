@@ -45,7 +45,7 @@ public sealed record AssessmentTimeLimit
     public TimeLimitCheck Check(int fiscalYear, LocalDate firstDueDate, LocalDate? chargeableOn, long previousAnnual, long newAnnual,
         bool reductionNotCausedByInsured, LocalDate asOf)
     {
-        var chargeableFrom = chargeableOn is { } day && day > firstDueDate ? day : firstDueDate;
+        var chargeableFrom = chargeableOn is { } day ? LocalDate.Max(day, firstDueDate) : firstDueDate;
         var countedFrom = chargeableFrom.PlusDays(1);
         var barredFrom = countedFrom.PlusYears(Years);
         var exceptionEnds = countedFrom.PlusYears(ReductionExceptionYears);

@@ -86,13 +86,26 @@ public sealed class AssessmentTimeLimitTests
         Assert.False(unclaimed.ReductionException);
     }
 
-    [Fact]
-    public void An_unchanged_amount_is_never_barred_and_is_no_reduction()
+    [Theory]
+    [InlineData(2025, 6, 30)] // before the limit
+    [InlineData(2026, 7, 1)]  // past the limit, within the 第2項 period
+    [InlineData(2031, 7, 1)]  // past both
+    public void An_unchanged_amount_is_never_barred_and_is_no_reduction(int year, int month, int day)
     {
-        var unchanged = Check(120_000, 120_000, ExceptionEnds.PlusYears(3), claimed: true);
+        var unchanged = Check(120_000, 120_000, new LocalDate(year, month, day), claimed: true);
         Assert.False(unchanged.Limit.TimeBarred);
         Assert.False(unchanged.Limit.ExceptionApplied);
         Assert.False(unchanged.ReductionException);
+    }
+
+    [Fact]
+    public void On_the_barred_from_day_itself_a_claimed_reduction_uses_the_exception()
+    {
+        var r = Check(150_000, 100_000, BarredFrom, claimed: true);
+        Assert.False(r.Limit.TimeBarred);
+        Assert.True(r.Limit.ExceptionApplied);
+        Assert.True(r.ReductionException);
+        Assert.StartsWith("期間制限 (2025-07-01) を過ぎていますが", r.Limit.Reason);
     }
 
     [Fact]
