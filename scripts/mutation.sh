@@ -4,6 +4,7 @@
 #
 #   scripts/mutation.sh premium            # the premium calculation (calculator, reliefs, installments, reassessment, money)
 #   scripts/mutation.sh money              # the money arithmetic (src/Engine/Money) against its own tests
+#   scripts/mutation.sh timeLimit          # the 国保法110条の2 time limit (src/Rules/Calendar/AssessmentTimeLimit.cs)
 #   scripts/mutation.sh premium --since    # only what changed against main (Stryker's --since)
 #
 # Reports land in StrykerOutput/<date>/reports/ (HTML and JSON); the score per file is printed at the end.
@@ -15,9 +16,9 @@ shift || true
 case "$capability" in
   premium)
     project=KokuhoRules.Rules.csproj
-    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/Reassessment.cs")
+    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/ReassessmentService.cs" -m "**/Premium/PreviousAssessmentReader.cs" -m "**/Premium/InstallmentRespread.cs" -m "**/Calendar/AssessmentTimeLimit.cs")
     # The tests that cover the calculation; the API, CLI, batch, database and load tests stay out of the mutant runs.
-    filter="FullyQualifiedName~KokuhoRules.Tests.Premium|FullyQualifiedName~KokuhoRules.Tests.Engine"
+    filter="FullyQualifiedName~KokuhoRules.Tests.Premium|FullyQualifiedName~KokuhoRules.Tests.Engine|FullyQualifiedName~KokuhoRules.Tests.Calendar"
     ;;
   money)
     project=KokuhoRules.Engine.csproj
@@ -27,10 +28,17 @@ case "$capability" in
     # money files must be pinned by their own examples and properties anyway.
     filter="FullyQualifiedName~KokuhoRules.Tests.Engine"
     ;;
+  timeLimit)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/Calendar/AssessmentTimeLimit.cs")
+    # Its own examples and properties, and the reassessment examples that reach it through the service (a few
+    # minutes); the reassessment properties would rerun ~1,500 generated households per mutant.
+    filter="FullyQualifiedName~KokuhoRules.Tests.Calendar.AssessmentTimeLimit|FullyQualifiedName~KokuhoRules.Tests.Premium.ReassessmentTests"
+    ;;
   withholding|highCost|eligibility)
     echo "mutation.sh: the $capability capability is not built yet" >&2; exit 2 ;;
   *)
-    echo "usage: scripts/mutation.sh premium|money [stryker options]" >&2; exit 2 ;;
+    echo "usage: scripts/mutation.sh premium|money|timeLimit [stryker options]" >&2; exit 2 ;;
 esac
 dotnet tool restore >/dev/null
 # Stryker runs in the test project's folder (it finds the project to mutate among its references).
