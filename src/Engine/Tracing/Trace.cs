@@ -10,6 +10,10 @@ public sealed record TraceParameter(string Path, string Value, string Reference,
         var info = table[path];
         return new TraceParameter(path, info.ValueText, info.Reference, info.Confirmed, info.Layer.ToString().ToLowerInvariant());
     }
+
+    /// <summary>The trace entries of the parameters at <paramref name="paths"/> (null paths skipped), in order.</summary>
+    public static TraceParameter[] Of(RuleSets.ParameterTable table, params string?[] paths) =>
+        paths.Where(path => path is not null).Select(path => Of(table, path!)).ToArray();
 }
 
 /// <summary>The rule that decided a step: workflow, rule name, expression, outcome and reference.</summary>

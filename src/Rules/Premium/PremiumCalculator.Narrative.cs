@@ -305,7 +305,7 @@ public static partial class PremiumCalculator
     }
 
     private static TraceParameter[] Params(PremiumRuleSet rs, params string?[] paths) =>
-        paths.Where(path => path is not null).Select(path => TraceParameter.Of(rs.ParameterTable, path!)).ToArray();
+        TraceParameter.Of(rs.ParameterTable, paths);
 
     private static string Describe(ReductionClass c) => c == ReductionClass.None ? "軽減なし" : Outcomes.Name(c) + "軽減";
 

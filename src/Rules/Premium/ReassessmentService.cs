@@ -184,7 +184,7 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         new(AssessmentFailureKind.InvalidRequest, errors.Count == 1 ? $"'{errors[0].Field}' {errors[0].Message}." : $"{errors.Count} fields are invalid.", errors);
 
     private static TraceParameter[] Params(PremiumRuleSet rs, params string?[] paths) =>
-        paths.Where(p => p is not null).Select(p => TraceParameter.Of(rs.ParameterTable, p!)).ToArray();
+        TraceParameter.Of(rs.ParameterTable, paths);
 
     private static string DescribeUnit(PremiumRuleSet rs) =>
         $"各期 {rs.Parameters.Installments.UnitYen:N0}円単位、端数は{(rs.Parameters.Installments.RemainderTo == InstallmentRemainder.First ? "最初" : "最後")}の期";
