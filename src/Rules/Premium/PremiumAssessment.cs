@@ -6,7 +6,7 @@ namespace KokuhoRules.Rules.Premium;
 /// <summary>
 /// One component of a household's premium, in yen. <c>perCapita</c> and <c>perHousehold</c>
 /// are the amounts before reliefs; <c>reduction</c> is what the reliefs removed from them;
-/// <c>beforeCap</c> = 所得割 + 均等割 + 平等割 − reduction (rounded as the rule set says);
+/// <c>beforeCap</c> = 所得割 + 資産割 + 均等割 + 平等割 − reduction (rounded as the rule set says);
 /// <c>amount</c> = min(<c>beforeCap</c>, <c>cap</c>).
 /// </summary>
 /// <param name="Name">medical | support | care (| child from FY2026).</param>
@@ -20,6 +20,7 @@ namespace KokuhoRules.Rules.Premium;
 /// <param name="Amount">The component's premium.</param>
 /// <param name="Months">Months of the fiscal year in which some member is liable for the component.</param>
 /// <param name="Reliefs">What each relief removed, in the order applied; their sum is <c>reduction</c>.</param>
+/// <param name="AssetLevy">資産割 (no relief reduces it); null (left out of the JSON) where the insurer levies none for the component.</param>
 public sealed record ComponentAssessment(
     string Name,
     string Label,
@@ -31,13 +32,14 @@ public sealed record ComponentAssessment(
     long Cap,
     long Amount,
     int Months,
-    IReadOnlyList<ReliefAmount> Reliefs)
+    IReadOnlyList<ReliefAmount> Reliefs,
+    long? AssetLevy = null)
 {
     /// <summary>Value equality, the reliefs compared item by item.</summary>
     public bool Equals(ComponentAssessment? other) =>
         other is not null && Name == other.Name && Label == other.Label && IncomeLevy == other.IncomeLevy && PerCapita == other.PerCapita
         && PerHousehold == other.PerHousehold && Reduction == other.Reduction && BeforeCap == other.BeforeCap && Cap == other.Cap
-        && Amount == other.Amount && Months == other.Months && Reliefs.SequenceEqual(other.Reliefs);
+        && Amount == other.Amount && Months == other.Months && Reliefs.SequenceEqual(other.Reliefs) && AssetLevy == other.AssetLevy;
 
     public override int GetHashCode() => HashCode.Combine(Name, Amount, BeforeCap, Reduction, Months);
 }

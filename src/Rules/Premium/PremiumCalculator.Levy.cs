@@ -8,6 +8,9 @@ namespace KokuhoRules.Rules.Premium;
 
 // The levy arithmetic: 算定基礎所得, and per component the 所得割/均等割/平等割 summed over member-months
 // stage by stage (each relief a stage, see Relief), each stage rounded, the component rounded and capped.
+// The 所得割 is rounded on the component's sum, or member by member where rounding.incomeLevyPer says so;
+// the 資産割 (固定資産税額 × months × rate ÷ 12 summed over the liable members) has no relief stage and is
+// rounded once per component, as 地方税法第703条の4 levies it on the household (世帯主).
 public static partial class PremiumCalculator
 {
     // Stages of each item, in the order reliefs apply; stage 0 is the gross amount.
@@ -33,10 +36,15 @@ public static partial class PremiumCalculator
     }
 
     /// <summary>Per-component working sums (yen-months per stage) and per-month counts, cleared for each component.</summary>
-    private readonly ref struct LevySums(Span<long> incomeStages, Span<long> capitaStages, Span<long> householdStages, Span<long> units,
-        Span<long> windowUnits, Span<long> householdUnits, Span<int> insuredCount, Span<int> formerDependantCount, Span<long> reliefTotals)
+    private readonly ref struct LevySums(Span<long> incomeStages, Span<long> incomeRounded, Span<long> assetYenMonths, Span<long> capitaStages,
+        Span<long> householdStages, Span<long> units, Span<long> windowUnits, Span<long> householdUnits, Span<int> insuredCount,
+        Span<int> formerDependantCount, Span<long> reliefTotals)
     {
         public Span<long> IncomeStages { get; } = incomeStages;
+        /// <summary>Per 所得割 stage, the sum of each member's rounded amount (used where rounding.incomeLevyPer is member).</summary>
+        public Span<long> IncomeRounded { get; } = incomeRounded;
+        /// <summary>[0]: Σ 固定資産税額 × liable months of the component's members.</summary>
+        public Span<long> AssetYenMonths { get; } = assetYenMonths;
         public Span<long> CapitaStages { get; } = capitaStages;
         public Span<long> HouseholdStages { get; } = householdStages;
         public Span<long> Units { get; } = units;
@@ -49,6 +57,8 @@ public static partial class PremiumCalculator
         public void Clear()
         {
             IncomeStages.Clear();
+            IncomeRounded.Clear();
+            AssetYenMonths.Clear();
             CapitaStages.Clear();
             HouseholdStages.Clear();
             InsuredCount.Clear();
@@ -71,7 +81,8 @@ public static partial class PremiumCalculator
             ReductionClass.TwoTenths => p.Reduction.TwoTenthsRatio,
             _ => Ratio.Zero,
         };
-        var sums = new LevySums(stackalloc long[IncomeLevyStages.Length + 1], stackalloc long[PerCapitaStages.Length + 1],
+        var sums = new LevySums(stackalloc long[IncomeLevyStages.Length + 1], stackalloc long[IncomeLevyStages.Length + 1], stackalloc long[1],
+            stackalloc long[PerCapitaStages.Length + 1],
             stackalloc long[PerHouseholdStages.Length + 1], stackalloc long[PerCapitaStages.Length + 1], stackalloc long[PerCapitaStages.Length + 1],
             stackalloc long[PerHouseholdStages.Length + 1], stackalloc int[MonthsPerYear], stackalloc int[MonthsPerYear], stackalloc long[AllReliefs.Length]);
         long annualSum = 0;
@@ -102,6 +113,7 @@ public static partial class PremiumCalculator
         var householdMask = 0;
         var liablePersons = 0;
         var anyFormerDependant = false;
+        var perMember = p.Rounding.IncomeLevyPer == IncomeLevyRoundingPer.Member;
         for (var i = 0; i < levy.Members.Count; i++)
         {
             var mask = levy.LiableMasks[i * nc + c];
@@ -132,12 +144,28 @@ public static partial class PremiumCalculator
             var exempt = reliefs.FormerDependantIncome[i] & mask;
             var months = BitOperations.PopCount((uint)mask);
             var deemedMonths = BitOperations.PopCount((uint)unemployment);
-            incomeStages[0] += assessable * months;
-            incomeStages[1] += assessable * (months - deemedMonths) + deemed * deemedMonths;
-            incomeStages[2] += assessable * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt))
-                               + deemed * BitOperations.PopCount((uint)(unemployment & ~exempt));
-            incomeStages[3] += assessable * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt & ~perinatal))
-                               + deemed * BitOperations.PopCount((uint)(unemployment & ~exempt & ~perinatal));
+            var incomeGross = assessable * months;
+            var afterUnemployment = assessable * (months - deemedMonths) + deemed * deemedMonths;
+            var afterExemption = assessable * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt))
+                                 + deemed * BitOperations.PopCount((uint)(unemployment & ~exempt));
+            var afterPerinatal = assessable * BitOperations.PopCount((uint)(mask & ~unemployment & ~exempt & ~perinatal))
+                                 + deemed * BitOperations.PopCount((uint)(unemployment & ~exempt & ~perinatal));
+            incomeStages[0] += incomeGross;
+            incomeStages[1] += afterUnemployment;
+            incomeStages[2] += afterExemption;
+            incomeStages[3] += afterPerinatal;
+            if (perMember)
+            {
+                // Each member's 所得割 rounded on its own, stage by stage (rounding.incomeLevyPer: member).
+                var rounded = sums.IncomeRounded;
+                rounded[0] += RoundTwelfths(incomeGross, rates.IncomeRate, p.Rounding.IncomeLevy);
+                rounded[1] += RoundTwelfths(afterUnemployment, rates.IncomeRate, p.Rounding.IncomeLevy);
+                rounded[2] += RoundTwelfths(afterExemption, rates.IncomeRate, p.Rounding.IncomeLevy);
+                rounded[3] += RoundTwelfths(afterPerinatal, rates.IncomeRate, p.Rounding.IncomeLevy);
+            }
+
+            // 資産割: Σ 固定資産税額 × months; no relief reduces it.
+            if (rates.AssetRate is not null) sums.AssetYenMonths[0] += levy.Members[i].FixedAssetTax * months;
         }
         return new ComponentLiability(householdMask, liablePersons, anyFormerDependant);
     }
@@ -194,15 +222,19 @@ public static partial class PremiumCalculator
         var rates = component.Rates;
         var reliefTotals = sums.ReliefTotals;
         var householdMonths = BitOperations.PopCount((uint)liability.HouseholdMask);
-        var incomeLevyGross = RoundTwelfths(sums.IncomeStages[0], rates.IncomeRate, p.Rounding.IncomeLevy);
-        var incomeLevyNet = Stages(IncomeLevyStages, sums.IncomeStages, rates.IncomeRate, p.Rounding.IncomeLevy, reliefTotals);
+        var perMember = p.Rounding.IncomeLevyPer == IncomeLevyRoundingPer.Member;
+        var incomeLevyGross = perMember ? sums.IncomeRounded[0] : RoundTwelfths(sums.IncomeStages[0], rates.IncomeRate, p.Rounding.IncomeLevy);
+        var incomeLevyNet = perMember
+            ? RoundedStages(IncomeLevyStages, sums.IncomeRounded, reliefTotals)
+            : Stages(IncomeLevyStages, sums.IncomeStages, rates.IncomeRate, p.Rounding.IncomeLevy, reliefTotals);
+        long? assetLevy = rates.AssetRate is { } assetRate ? RoundTwelfths(sums.AssetYenMonths[0], assetRate, p.Rounding.AssetLevy!) : null;
         var perCapitaGross = RoundTwelfths(sums.CapitaStages[0], Ratio.One, p.Rounding.PerCapita);
         var perCapitaNet = Stages(PerCapitaStages, sums.CapitaStages, Ratio.One, p.Rounding.PerCapita, reliefTotals);
         var perHouseholdGross = RoundTwelfths(sums.HouseholdStages[0], Ratio.One, p.Rounding.PerHousehold);
         var perHouseholdNet = Stages(PerHouseholdStages, sums.HouseholdStages, Ratio.One, p.Rounding.PerHousehold, reliefTotals);
 
         var reduction = incomeLevyGross - incomeLevyNet + (perCapitaGross - perCapitaNet) + (perHouseholdGross - perHouseholdNet);
-        var beforeCap = p.Rounding.Component.Apply(incomeLevyNet + perCapitaNet + perHouseholdNet);
+        var beforeCap = p.Rounding.Component.Apply(incomeLevyNet + (assetLevy ?? 0) + perCapitaNet + perHouseholdNet);
         var cap = p.Proration.CapByMonths && householdMonths < MonthsPerYear
             ? p.Proration.ProratedCap.Apply(ExactYen.FromYen(rates.Cap * householdMonths).DividedBy(MonthsPerYear))
             : rates.Cap;
@@ -215,7 +247,7 @@ public static partial class PremiumCalculator
                 reliefs.Add(new ReliefAmount(relief, Reliefs.Label(relief), reliefTotals[(int)relief], ReliefReference(rs, component, relief)));
             }
         var result = new ComponentAssessment(component.Name, component.Label, incomeLevyGross, perCapitaGross, perHouseholdGross, reduction,
-            beforeCap, cap, amount, householdMonths, reliefs);
+            beforeCap, cap, amount, householdMonths, reliefs, assetLevy);
         if (trace is not null && householdMonths > 0)
             TraceComponent(trace, rs, levy, c, result, incomeLevyNet, perCapitaNet, perHouseholdNet, liability.LiablePersons);
         return result;
@@ -332,6 +364,16 @@ public static partial class PremiumCalculator
             previous = current;
         }
         return previous;
+    }
+
+    /// <summary>
+    /// The same as <see cref="Stages"/> for stages already rounded (each the sum of the members' rounded
+    /// amounts): records each relief's drop in <paramref name="totals"/>; returns the last stage.
+    /// </summary>
+    private static long RoundedStages(Relief[] reliefs, ReadOnlySpan<long> rounded, Span<long> totals)
+    {
+        for (var s = 0; s < reliefs.Length; s++) totals[(int)reliefs[s]] += rounded[s] - rounded[s + 1];
+        return rounded[reliefs.Length];
     }
 
     /// <summary>A sum of yen-months × rate ÷ 12, rounded: an item of a component.</summary>

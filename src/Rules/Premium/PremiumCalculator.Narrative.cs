@@ -159,7 +159,9 @@ public static partial class PremiumCalculator
         var name = result.Name;
         var label = result.Label;
         trace.Add("calculation", "household", name, "beforeCap",
-            $"{label} {Yen(result.BeforeCap)} = 所得割 {Yen(incomeLevyNet)} + 均等割 {Yen(perCapitaNet)} + 平等割 {Yen(perHouseholdNet)} (軽減額 計 {Yen(result.Reduction)}; {p.Rounding.Component.Describe()})",
+            $"{label} {Yen(result.BeforeCap)} = 所得割 {Yen(incomeLevyNet)}"
+            + (result.AssetLevy is { } assetLevy ? $" + 資産割 {Yen(assetLevy)}" : "")
+            + $" + 均等割 {Yen(perCapitaNet)} + 平等割 {Yen(perHouseholdNet)} (軽減額 計 {Yen(result.Reduction)}; {p.Rounding.Component.Describe()})",
             yen: result.BeforeCap, parameters: Params(rs, "rounding.component"));
         trace.Add("cap", "household", name, "amount",
             result.BeforeCap > result.Cap
@@ -179,18 +181,32 @@ public static partial class PremiumCalculator
         var label = result.Label;
         var rates = rs.Components[c].Rates;
         var nc = rs.Components.Count;
+        var perMember = p.Rounding.IncomeLevyPer == IncomeLevyRoundingPer.Member;
         var terms = new List<string>();
+        var assetTerms = new List<string>();
         var personMonths = 0;
         for (var i = 0; i < levy.Members.Count; i++)
         {
             var months = BitOperations.PopCount((uint)levy.LiableMasks[i * nc + c]);
             if (months == 0) continue;
-            terms.Add($"{Yen(levy.Assessable[i])}×{months}/12");
+            terms.Add(perMember
+                ? $"{levy.Members[i].Id} {Yen(RoundTwelfths(levy.Assessable[i] * months, rates.IncomeRate, p.Rounding.IncomeLevy))} ({Yen(levy.Assessable[i])}×{months}/12)"
+                : $"{Yen(levy.Assessable[i])}×{months}/12");
+            assetTerms.Add($"{Yen(levy.Members[i].FixedAssetTax)}×{months}/12");
             personMonths += months;
         }
+        var incomeParameters = p.Rounding.IncomeLevyPer is null
+            ? Params(rs, $"rates.{name}.incomeRate", "rounding.incomeLevy")
+            : Params(rs, $"rates.{name}.incomeRate", "rounding.incomeLevy", "rounding.incomeLevyPer");
         trace.Add("calculation", "household", name, "incomeLevy",
-            $"{label} 所得割 {Yen(result.IncomeLevy)} = 算定基礎所得 ({string.Join(" + ", terms)}) × {rates.IncomeRate.ToPercentString()} ({p.Rounding.IncomeLevy.Describe()})",
-            yen: result.IncomeLevy, parameters: Params(rs, $"rates.{name}.incomeRate", "rounding.incomeLevy"));
+            perMember
+                ? $"{label} 所得割 {Yen(result.IncomeLevy)} = 世帯員ごとの所得割 (算定基礎所得 × {rates.IncomeRate.ToPercentString()}、{p.Rounding.IncomeLevy.Describe()}) の合計: {string.Join(" + ", terms)}"
+                : $"{label} 所得割 {Yen(result.IncomeLevy)} = 算定基礎所得 ({string.Join(" + ", terms)}) × {rates.IncomeRate.ToPercentString()} ({p.Rounding.IncomeLevy.Describe()})",
+            yen: result.IncomeLevy, parameters: incomeParameters);
+        if (result.AssetLevy is { } assetLevy && rates.AssetRate is { } assetRate)
+            trace.Add("calculation", "household", name, "assetLevy",
+                $"{label} 資産割 {Yen(assetLevy)} = 固定資産税額 ({string.Join(" + ", assetTerms)}) × {assetRate.ToPercentString()} ({p.Rounding.AssetLevy!.Describe()}; 法定軽減その他の軽減の対象外)",
+                yen: assetLevy, parameters: Params(rs, $"rates.{name}.assetRate", "rounding.assetLevy"));
         trace.Add("calculation", "household", name, "perCapita",
             $"{label} 均等割 {Yen(result.PerCapita)} = {Yen(rates.PerCapita)}"
             + (rates.AdultPerCapitaAddOn is > 0 ? $" (全額軽減でない者は {Yen(rates.AdultPerCapitaAddOn.Value)} を加算)" : "")

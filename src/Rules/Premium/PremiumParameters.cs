@@ -116,6 +116,13 @@ public sealed class ComponentRates
     /// 18歳以上被保険者均等割額). Only for a component with a waiver; null elsewhere.
     /// </summary>
     public long? AdultPerCapitaAddOn { get; set; }
+
+    /// <summary>
+    /// 資産割率, a ratio (0.192 for 19.2%) of the 固定資産税額 of each member liable for the component (地方税法第703条の4,
+    /// 国保法施行令第29条の7); absent where the insurer levies no 資産割. Requires <c>rounding.assetLevy</c>.
+    /// The 法定軽減 (7割・5割・2割) never reduces it (it reduces the 均等割 and 平等割 only), nor does any other relief.
+    /// </summary>
+    public Ratio? AssetRate { get; set; }
 }
 
 /// <summary>法定軽減: 軽減判定所得 ≤ line → the 均等割 and 平等割 are reduced by the ratio.</summary>
@@ -310,6 +317,16 @@ public sealed record ReliefRounding(ReliefRoundingTarget Target, long UnitYen, R
     public Rounding Rounding { get; } = new(UnitYen, Mode);
 }
 
+/// <summary>Where the 所得割 is rounded.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IncomeLevyRoundingPer>))]
+public enum IncomeLevyRoundingPer
+{
+    /// <summary>Once per component, on Σ 算定基礎所得 × months × rate ÷ 12 of the liable members.</summary>
+    Component,
+    /// <summary>For each liable member on 算定基礎所得 × months × rate ÷ 12, then summed.</summary>
+    Member,
+}
+
 /// <summary>The rounding points of the premium calculation, in the order they apply.</summary>
 [ParameterGroup]
 public sealed class RoundingParameters
@@ -326,8 +343,18 @@ public sealed class RoundingParameters
     /// <summary>特定世帯 / 特定継続世帯 reduction of the 平等割.</summary>
     public ReliefRounding SpecifiedHousehold { get; set; } = null!;
 
-    /// <summary>所得割 of a component (after proration).</summary>
+    /// <summary>所得割 of a component (after proration), or of each member where <c>rounding.incomeLevyPer</c> is <c>member</c>.</summary>
     public Rounding IncomeLevy { get; set; } = null!;
+
+    /// <summary>
+    /// Where the 所得割 is rounded: once per component on the household's sum (<c>component</c>, the default when
+    /// absent), or for each member on the member's own 算定基礎所得 × rate, the rounded amounts then summed
+    /// (<c>member</c>: the Tokyo wards, "保険料は加入者ごとに計算し、世帯で合算").
+    /// </summary>
+    public IncomeLevyRoundingPer? IncomeLevyPer { get; set; }
+
+    /// <summary>資産割 of a component (after proration), on the household's sum; required when a component has an <c>assetRate</c>.</summary>
+    public Rounding? AssetLevy { get; set; }
 
     /// <summary>均等割 of a component (after proration).</summary>
     public Rounding PerCapita { get; set; } = null!;

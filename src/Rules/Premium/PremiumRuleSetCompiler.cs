@@ -129,9 +129,18 @@ public sealed class PremiumRuleSetCompiler : RuleSetCompiler<PremiumRuleSet>
             if (rates.PerCapita < 0) Error($"rates.{name}.perCapita", "cannot be negative");
             if (rates.PerHousehold < 0) Error($"rates.{name}.perHousehold", "cannot be negative");
             if (rates.AdultPerCapitaAddOn < 0) Error($"rates.{name}.adultPerCapitaAddOn", "cannot be negative");
+            if (rates.AssetRate is { } assetRate && assetRate.Numerator > assetRate.Denominator)
+                Error($"rates.{name}.assetRate", $"a rate is a ratio between 0 and 1 (write 19.2% as 0.192), not {assetRate}");
+            if (rates.AssetRate is not null && p.Rounding.AssetLevy is null)
+                Error($"rates.{name}.assetRate", "a component with a 資産割 needs rounding.assetLevy (how the 資産割 is rounded, e.g. { \"unitYen\": 1, \"mode\": \"floor\" })");
         }
-        foreach (var name in p.Rates.Keys.Where(n => !p.Components.ContainsKey(n)))
-            Error($"rates.{name}.incomeRate", $"'{name}' is not a component in this fiscal year (components: {string.Join(", ", p.Components.Keys)})");
+        foreach (var (name, rates) in p.Rates.Where(r => !p.Components.ContainsKey(r.Key)))
+        {
+            var components = string.Join(", ", p.Components.Keys);
+            Error($"rates.{name}.incomeRate", $"'{name}' is not a component in this fiscal year (components: {components})");
+            if (rates.AssetRate is not null)
+                Error($"rates.{name}.assetRate", $"a 資産割 rate for '{name}', which is not a component in this fiscal year (components: {components})");
+        }
 
         foreach (var (path, ratio) in new[]
                  {
@@ -160,6 +169,7 @@ public sealed class PremiumRuleSetCompiler : RuleSetCompiler<PremiumRuleSet>
             ("rounding.formerDependant", p.Rounding.FormerDependant.Rounding), ("rounding.specifiedHousehold", p.Rounding.SpecifiedHousehold.Rounding),
             ("rounding.incomeLevy", p.Rounding.IncomeLevy), ("rounding.perCapita", p.Rounding.PerCapita), ("rounding.perHousehold", p.Rounding.PerHousehold),
             ("rounding.component", p.Rounding.Component), ("rounding.annual", p.Rounding.Annual), ("proration.proratedCap", p.Proration.ProratedCap),
+            ("rounding.assetLevy", p.Rounding.AssetLevy ?? Rounding.FloorYen),
         };
         foreach (var (path, r) in roundings)
             if (!Rounding.AllowedUnits.Contains(r.UnitYen)) Error(path, $"the rounding unit must be one of {string.Join(", ", Rounding.AllowedUnits)} yen, not {r.UnitYen}");

@@ -30,6 +30,7 @@ public sealed record HouseholdSnapshot(string Id, string HeadId, IReadOnlyList<M
 /// <param name="Childbirths">Births (or expected births) for the 産前産後 exemption.</param>
 /// <param name="InvoluntaryUnemployment">The 非自発的失業者 separation, if any.</param>
 /// <param name="FormerDependantSince">For a 旧被扶養者, the 資格取得日 of that coverage; null otherwise.</param>
+/// <param name="FixedAssetTax">固定資産税額 (yen, ≥ 0) on which the 資産割 is levied: the tax the member pays the insurer's municipality on property there this fiscal year, on the base its ordinance names; 0 when not sent.</param>
 public sealed record MemberSnapshot(
     string Id,
     LocalDate BirthDate,
@@ -38,7 +39,8 @@ public sealed record MemberSnapshot(
     LocalDate? SpecifiedSameHouseholdSince = null,
     IReadOnlyList<Childbirth>? Childbirths = null,
     Separation? InvoluntaryUnemployment = null,
-    LocalDate? FormerDependantSince = null)
+    LocalDate? FormerDependantSince = null,
+    long FixedAssetTax = 0)
 {
     /// <summary>特定同一世帯所属者.</summary>
     public bool SpecifiedSameHouseholdMember => SpecifiedSameHouseholdSince is not null;

@@ -226,3 +226,32 @@ public static class IndividualNumberScan
         return sb.Length == 0 ? "$" : sb.ToString();
     }
 }
+
+/// <summary>
+/// Recognises values shaped like an individual number (個人番号, My Number: 12 digits), which the
+/// service must never receive, log or return.
+/// </summary>
+public static class PersonalNumber
+{
+    /// <summary>
+    /// True for text holding a run of exactly 12 digits (ASCII or full-width), also written in groups
+    /// of four with '-' or a space between (<c>1234-5678-9012</c>).
+    /// </summary>
+    public static bool LooksLikeOne(ReadOnlySpan<char> value)
+    {
+        var run = 0;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsDigit(c))
+            {
+                run++;
+                continue;
+            }
+            if (c is '-' or ' ' or '－' or '　' && run is 4 or 8 && i + 1 < value.Length && char.IsDigit(value[i + 1])) continue;
+            if (run == 12) return true;
+            run = 0;
+        }
+        return run == 12;
+    }
+}

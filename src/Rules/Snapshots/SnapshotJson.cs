@@ -48,6 +48,13 @@ public sealed record MemberJson
 
     /// <summary>旧被扶養者: the member joined NHI when their employees'-insurance supporter moved to 後期高齢者医療.</summary>
     public FormerDependantJson? FormerDependant { get; init; }
+
+    /// <summary>
+    /// 固定資産税額 (yen, 0 to 100,000,000,000) for the 資産割 of an insurer that levies one: the fixed-asset tax of the
+    /// fiscal year the member pays the insurer's municipality, on the base its ordinance names (all of it, or the
+    /// land and buildings only: 地方税法第703条の4, 国保法施行令第29条の7). Absent means 0.
+    /// </summary>
+    public long? FixedAssetTax { get; init; }
 }
 
 /// <summary>A birth for the 産前産後 exemption.</summary>

@@ -2,35 +2,6 @@ using NodaTime;
 
 namespace KokuhoRules.Rules.Snapshots;
 
-
-/// <summary>
-/// A JSON path built only when it is needed (for an error): a parent path, and a property name or an
-/// array element. Concatenating with a string (<c>path + ".lost"</c>) renders it.
-/// </summary>
-internal sealed class LazyPath
-{
-    private readonly object _parent;
-    private readonly string? _name;
-    private readonly int _index;
-    private string? _text;
-
-    public LazyPath(string householdPath, int memberIndex) : this(householdPath, "members", memberIndex) { }
-
-    public LazyPath(object parent, string name, int index = -1)
-    {
-        _parent = parent;
-        _name = name;
-        _index = index;
-    }
-
-    public override string ToString() =>
-        _text ??= _parent.ToString() + "." + _name + (_index >= 0 ? "[" + _index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" : "");
-
-    public static string operator +(LazyPath path, string suffix) => path.ToString() + suffix;
-
-    public static implicit operator string(LazyPath path) => path.ToString();
-}
-
 /// <summary>
 /// Turns the household JSON into a <see cref="HouseholdSnapshot"/>, checking everything a calculation
 /// relies on and naming each bad field. The checks are the same for the API and the batch. A message
@@ -38,19 +9,19 @@ internal sealed class LazyPath
 /// </summary>
 public static class SnapshotReader
 {
-    /// <summary>The largest amount of yen accepted for any income field (one hundred billion).</summary>
-    public const long MaxYen = 100_000_000_000;
+    /// <summary>The largest amount of yen accepted for any amount field (one hundred billion).</summary>
+    public const long MaxYen = SnapshotFields.MaxYen;
 
     public const int MaxMembers = 40;
     public const int MaxCoveragePeriods = 24;
-    public const int MaxChildbirths = 12;
+    public const int MaxChildbirths = PremiumMemberFactsReader.MaxChildbirths;
     public const int MaxIdLength = 64;
 
     /// <summary>The earliest date accepted in any date field of a request (docs/security.md).</summary>
-    public static readonly LocalDate EarliestDate = new(1890, 1, 1);
+    public static readonly LocalDate EarliestDate = SnapshotFields.EarliestDate;
 
     /// <summary>The latest date accepted in any date field of a request.</summary>
-    public static readonly LocalDate LatestDate = new(2200, 12, 31);
+    public static readonly LocalDate LatestDate = SnapshotFields.LatestDate;
 
     /// <summary>Reads a household. Returns null when <paramref name="errors"/> holds at least one error.</summary>
     public static HouseholdSnapshot? Read(HouseholdJson? json, string path, List<FieldError> errors)
@@ -76,7 +47,7 @@ public static class SnapshotReader
                 var member = ReadMember(json.Members[i], path, i, errors);
                 if (member is null) continue;
                 // Messages name fields, never values: an id is client input and may carry anything.
-                var first = members.FindIndex(other => other.Id == member.Id);
+                var first = IndexOfId(members, member.Id);
                 if (first >= 0)
                     errors.Add(new FieldError($"{path}.members[{i}].id", $"appears more than once: the same id as members[{first}] (each member id must be unique)"));
                 headFound |= member.Id == headId;
@@ -86,6 +57,14 @@ public static class SnapshotReader
                 errors.Add(new FieldError(path + ".headId", "the head must be one of the members: no member has this id (a head without NHI coverage is listed with an empty coverage)"));
         }
         return errors.Count > before ? null : new HouseholdSnapshot(id!, headId!, members);
+    }
+
+    /// <summary>The index of the first member with this id; -1 when none (a loop, not a closure: this runs per member).</summary>
+    private static int IndexOfId(List<MemberSnapshot> members, string id)
+    {
+        for (var i = 0; i < members.Count; i++)
+            if (members[i].Id == id) return i;
+        return -1;
     }
 
     private static MemberSnapshot? ReadMember(MemberJson? json, string householdPath, int index, List<FieldError> errors)
@@ -104,6 +83,18 @@ public static class SnapshotReader
         else if (birth < EarliestDate || birth > LatestDate)
             errors.Add(new FieldError(path + ".birthDate", $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
 
+        var coverage = ReadCoverage(json, path, errors);
+        var facts = PremiumMemberFactsReader.Read(json, path, coverage, errors);
+
+        return errors.Count > before
+            ? null
+            : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, facts.Income!, facts.SpecifiedSameHouseholdSince, facts.Childbirths,
+                facts.InvoluntaryUnemployment, facts.FormerDependantSince, facts.FixedAssetTax);
+    }
+
+    /// <summary>The member's coverage periods, sorted by acquisition; each bad period, and an overlap, is an error naming it.</summary>
+    private static List<CoveragePeriod> ReadCoverage(MemberJson json, LazyPath path, List<FieldError> errors)
+    {
         var coverage = new List<CoveragePeriod>();
         if (json.Coverage is null)
             errors.Add(new FieldError(path + ".coverage", "is required (an empty list for a member without NHI coverage)"));
@@ -160,61 +151,7 @@ public static class SnapshotReader
                 }
             }
         }
-
-        var income = ReadIncome(json.Income, path, errors);
-
-        LocalDate? specifiedSince = null;
-        if (json.SpecifiedSameHouseholdMember == true)
-        {
-            if (json.SpecifiedSameHouseholdSince is not { } since)
-                errors.Add(new FieldError(path + ".specifiedSameHouseholdSince", "is required for a 特定同一世帯所属者: the day the member moved to 後期高齢者医療"));
-            else if (InRange(since, path + ".specifiedSameHouseholdSince", errors))
-                specifiedSince = since;
-        }
-        else if (json.SpecifiedSameHouseholdSince is not null)
-        {
-            errors.Add(new FieldError(path + ".specifiedSameHouseholdSince", "is only given with specifiedSameHouseholdMember: true"));
-        }
-
-        var births = new List<Childbirth>();
-        if (json.Childbirths is { } childbirths)
-        {
-            if (childbirths.Count > MaxChildbirths) errors.Add(new FieldError(path + ".childbirths", $"at most {MaxChildbirths} births are accepted"));
-            else
-                for (var i = 0; i < childbirths.Count; i++)
-                {
-                    var bPath = new LazyPath(path, "childbirths", i);
-                    if (childbirths[i] is not { } b) errors.Add(new FieldError(bPath, "must be an object"));
-                    else if (b.Date is not { } date) errors.Add(new FieldError(bPath + ".date", "is required (出産日 or 出産予定日)"));
-                    else if (InRange(date, bPath + ".date", errors)) births.Add(new Childbirth(date, b.Multiple ?? false));
-                }
-        }
-
-        Separation? separation = null;
-        if (json.InvoluntaryUnemployment is { } unemployment)
-        {
-            var uPath = path + ".involuntaryUnemployment";
-            if (unemployment.SeparationDate is not { } date) errors.Add(new FieldError(uPath + ".separationDate", "is required (離職日)"));
-            else if (string.IsNullOrWhiteSpace(unemployment.ReasonCode) || unemployment.ReasonCode.Length > 4 || !unemployment.ReasonCode.All(char.IsAsciiLetterOrDigit))
-                errors.Add(new FieldError(uPath + ".reasonCode", "is required: the 離職理由コード (e.g. \"11\")"));
-            else if (InRange(date, uPath + ".separationDate", errors)) separation = new Separation(date, unemployment.ReasonCode);
-        }
-
-        LocalDate? formerDependantSince = null;
-        if (json.FormerDependant is { } formerDependant)
-        {
-            if (formerDependant.Acquired is not { } acquired) errors.Add(new FieldError(path + ".formerDependant.acquired", "is required (資格取得日)"));
-            else if (InRange(acquired, path + ".formerDependant.acquired", errors))
-            {
-                if (!coverage.Any(c => c.Acquired == acquired))
-                    errors.Add(new FieldError(path + ".formerDependant.acquired", "must be the acquisition date of one of the member's coverage periods"));
-                else formerDependantSince = acquired;
-            }
-        }
-
-        return errors.Count > before
-            ? null
-            : new MemberSnapshot(id!, json.BirthDate!.Value, coverage, income!, specifiedSince, births.Count > 0 ? births : null, separation, formerDependantSince);
+        return coverage;
     }
 
     /// <summary>The place in the request of the first period equal to <paramref name="period"/>, other than <paramref name="except"/>.</summary>
@@ -228,65 +165,7 @@ public static class SnapshotReader
     private static readonly Comparison<CoveragePeriod> ByAcquisition = (a, b) => a.Acquired.CompareTo(b.Acquired);
 
     /// <summary>Checks that a date of a request is within <see cref="EarliestDate"/>–<see cref="LatestDate"/>; adds an error naming the field when it is not.</summary>
-    public static bool DateInRange(LocalDate date, string field, List<FieldError> errors) => InRange(date, field, errors);
-
-    /// <param name="path">The field's path: a string or a <see cref="LazyPath"/>, rendered only on error.</param>
-    private static bool InRange(LocalDate date, object path, List<FieldError> errors)
-    {
-        if (date >= EarliestDate && date <= LatestDate) return true;
-        errors.Add(new FieldError(path.ToString()!, $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
-        return false;
-    }
-
-    private static PriorYearIncome? ReadIncome(IncomeJson? json, LazyPath member, List<FieldError> errors)
-    {
-        var path = new LazyPath(member, "income");
-        if (json is null)
-        {
-            errors.Add(new FieldError(path, "is required: send { \"declared\": false } when the income is not known"));
-            return null;
-        }
-        if (json.Declared is not { } declared)
-        {
-            errors.Add(new FieldError(path + ".declared", "is required (true when the income is known, false for 未申告)"));
-            return null;
-        }
-        var before = errors.Count;
-        long Amount(long? value, string name, bool required)
-        {
-            if (value is null)
-            {
-                if (required) errors.Add(new FieldError($"{path}.{name}", "is required when the income is declared"));
-                return 0;
-            }
-            if (value < 0) errors.Add(new FieldError($"{path}.{name}", "cannot be negative"));
-            else if (value > MaxYen) errors.Add(new FieldError($"{path}.{name}", $"exceeds the largest accepted amount ({MaxYen:N0} yen)"));
-            return value.Value;
-        }
-        if (!declared)
-        {
-            if (json.TotalIncome is not null || json.CombinedIncome is not null || json.SalaryRevenue is not null || json.SalaryIncome is not null
-                || json.PensionRevenue is not null || json.PensionIncome is not null || json.FamilyEmployeeSalaryDeduction is not null || json.TransferIncomeSpecialDeduction is not null)
-            {
-                errors.Add(new FieldError(path, "an undeclared income (declared: false) cannot carry amounts"));
-                return null;
-            }
-            return PriorYearIncome.Undeclared;
-        }
-        var total = Amount(json.TotalIncome, "totalIncome", true);
-        long? combined = json.CombinedIncome is null ? null : Amount(json.CombinedIncome, "combinedIncome", false);
-        var salaryRevenue = Amount(json.SalaryRevenue, "salaryRevenue", false);
-        var salaryIncome = Amount(json.SalaryIncome, "salaryIncome", false);
-        var pensionRevenue = Amount(json.PensionRevenue, "pensionRevenue", false);
-        var pensionIncome = Amount(json.PensionIncome, "pensionIncome", false);
-        var familyEmployee = Amount(json.FamilyEmployeeSalaryDeduction, "familyEmployeeSalaryDeduction", false);
-        var transfer = Amount(json.TransferIncomeSpecialDeduction, "transferIncomeSpecialDeduction", false);
-        if (errors.Count > before) return null;
-        if (salaryIncome > salaryRevenue) errors.Add(new FieldError(path + ".salaryIncome", "給与所得 cannot exceed 給与収入 (salaryRevenue)"));
-        if (pensionIncome > pensionRevenue) errors.Add(new FieldError(path + ".pensionIncome", "公的年金等所得 cannot exceed 公的年金等収入 (pensionRevenue)"));
-        if (errors.Count > before) return null;
-        return new PriorYearIncome(true, total, combined, salaryRevenue, salaryIncome, pensionRevenue, pensionIncome, familyEmployee, transfer);
-    }
+    public static bool DateInRange(LocalDate date, string field, List<FieldError> errors) => SnapshotFields.InRange(date, field, errors);
 
     private static bool IsIdText(string id)
     {
@@ -346,34 +225,5 @@ public static class SnapshotReader
             return null;
         }
         return id;
-    }
-}
-
-/// <summary>
-/// Recognises values shaped like an individual number (個人番号, My Number: 12 digits), which the
-/// service must never receive, log or return.
-/// </summary>
-public static class PersonalNumber
-{
-    /// <summary>
-    /// True for text holding a run of exactly 12 digits (ASCII or full-width), also written in groups
-    /// of four with '-' or a space between (<c>1234-5678-9012</c>).
-    /// </summary>
-    public static bool LooksLikeOne(ReadOnlySpan<char> value)
-    {
-        var run = 0;
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsDigit(c))
-            {
-                run++;
-                continue;
-            }
-            if (c is '-' or ' ' or '－' or '　' && run is 4 or 8 && i + 1 < value.Length && char.IsDigit(value[i + 1])) continue;
-            if (run == 12) return true;
-            run = 0;
-        }
-        return run == 12;
     }
 }

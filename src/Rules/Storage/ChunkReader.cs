@@ -42,7 +42,7 @@ public sealed class ChunkReader : IAsyncDisposable
             Command($"SELECT household_seq, household_id, head_id FROM households {Range} ORDER BY household_seq"),
             Command($"""
                 SELECT household_seq, member_no, member_id, birth_date, specified_same_household, specified_since, separation_date, separation_reason,
-                       former_dependant_acquired, childbirth_dates, childbirth_multiple
+                       former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax
                 FROM members {Range} ORDER BY household_seq, member_no
                 """),
             Command($"""
@@ -99,6 +99,7 @@ public sealed class ChunkReader : IAsyncDisposable
                 var formerDependant = Date(r, 8);
                 var birthDates = r.IsDBNull(9) ? null : r.GetFieldValue<DateOnly?[]>(9);
                 var birthMultiple = r.IsDBNull(10) ? null : r.GetFieldValue<bool?[]>(10);
+                var fixedAssetTax = Amount(r, 11);
                 m.Json = new MemberJson
                 {
                     Id = id,
@@ -112,6 +113,7 @@ public sealed class ChunkReader : IAsyncDisposable
                         Date = d is { } date ? LocalDate.FromDateOnly(date) : null,
                         Multiple = birthMultiple is not null && i < birthMultiple.Length ? birthMultiple[i] : null,
                     }).ToArray(),
+                    FixedAssetTax = fixedAssetTax,
                 };
                 members.Add(m);
             }

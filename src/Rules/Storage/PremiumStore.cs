@@ -68,7 +68,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             CREATE TEMP TABLE load_members (
                 household_seq bigint, household_id text, head_id text, member_no smallint, member_id text, birth_date date,
                 specified_same_household boolean, specified_since date, separation_date date, separation_reason text,
-                former_dependant_acquired date, childbirth_dates date[], childbirth_multiple boolean[],
+                former_dependant_acquired date, childbirth_dates date[], childbirth_multiple boolean[], fixed_asset_tax bigint,
                 has_income boolean, declared boolean, total_income bigint, combined_income bigint, salary_revenue bigint, salary_income bigint,
                 pension_revenue bigint, pension_income bigint, family_employee_salary_deduction bigint, transfer_income_special_deduction bigint,
                 coverage_acquired date[], coverage_lost date[]) ON COMMIT DROP
@@ -85,7 +85,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 if (members.Count == 0)
                 {
                     WriteHousehold(copy, count, household);
-                    for (var c = 0; c < 22; c++) copy.WriteNull();
+                    for (var c = 0; c < 23; c++) copy.WriteNull();
                     continue;
                 }
                 for (short n = 0; n < members.Count; n++)
@@ -107,6 +107,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                         copy.Write(births.Select(b => b?.Date is { } d ? (DateOnly?)d.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
                         copy.Write(births.Select(b => b?.Multiple).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Boolean);
                     }
+                    Value(copy, member.FixedAssetTax, NpgsqlDbType.Bigint);
                     var income = member.Income;
                     copy.Write(income is not null, NpgsqlDbType.Boolean);
                     Value(copy, income?.Declared, NpgsqlDbType.Boolean);
@@ -129,9 +130,9 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             INSERT INTO households (insurer_id, fiscal_year, household_seq, household_id, head_id)
             SELECT DISTINCT ON (household_seq) @insurer, @fiscalYear, household_seq, household_id, head_id FROM load_members ORDER BY household_seq;
             INSERT INTO members (insurer_id, fiscal_year, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
-                                 separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple)
+                                 separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax)
             SELECT @insurer, @fiscalYear, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
-                   separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple
+                   separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax
             FROM load_members WHERE member_no IS NOT NULL;
             INSERT INTO incomes (insurer_id, fiscal_year, household_seq, member_no, declared, total_income, combined_income, salary_revenue, salary_income,
                                  pension_revenue, pension_income, family_employee_salary_deduction, transfer_income_special_deduction)
