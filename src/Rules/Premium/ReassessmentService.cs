@@ -65,6 +65,7 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         return (new ReassessmentResponse(request.Insurer!, asOf, effective, request.Trial ?? false, results.OrderBy(r => r.FiscalYear).ToArray()), null);
     }
 
+    /// <summary>Reassesses one year with the rule-set version in force on the processing day <paramref name="asOf"/> (a trial: the newest).</summary>
     private (YearReassessment?, AssessmentFailure?) ReassessYear(ReassessmentRequest request, ReassessmentYearJson year, string path, LocalDate effective, LocalDate asOf, bool trace)
     {
         var fy = year.FiscalYear!.Value;
@@ -72,7 +73,7 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
         var previous = PreviousAssessmentReader.Read(year.Previous, path + ".previous", errors);
         if (errors.Count > 0) return (null, Invalid(errors));
 
-        var (found, evaluated, failure) = premiums.Evaluate(new AssessmentRequest { Insurer = request.Insurer, FiscalYear = fy, Household = year.Household, Trial = request.Trial }, trace);
+        var (found, evaluated, failure) = premiums.Evaluate(new AssessmentRequest { Insurer = request.Insurer, FiscalYear = fy, Household = year.Household, Trial = request.Trial, AsOf = asOf }, trace);
         if (failure is not null) return (null, failure with { Errors = failure.Errors.Select(e => e with { Field = Prefix(path, e.Field) }).ToArray() });
         var rs = found!;
         var assessment = evaluated!;
