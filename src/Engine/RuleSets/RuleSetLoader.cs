@@ -81,7 +81,7 @@ public static class RuleSetLoader
                 {
                     var display = Path.GetRelativePath(root, yearDir).Replace('\\', '/');
                     failures.Add(new RuleSetFailure(display, [new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
-                        $"a layer lives in a capability folder: move the files of {display} into {display}/premium/ (or the folder of the capability they are for)")], Path.GetFileName(ownerDir), YearOf(yearDir)));
+                        $"a layer lives in a capability folder: move the files of {display} into {display}/<capability>/ ({string.Join(", ", capabilities.Keys.Order(StringComparer.Ordinal))}), the capability its manifest names")], Path.GetFileName(ownerDir), YearOf(yearDir)));
                     continue;
                 }
                 foreach (var capabilityDir in Directory.EnumerateDirectories(yearDir).Order(StringComparer.Ordinal))
