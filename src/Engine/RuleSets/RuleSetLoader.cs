@@ -108,7 +108,15 @@ public static class RuleSetLoader
         var layer = ReadLayer(capabilityDir, display, errors, calendar);
         if (layer is null)
         {
-            failures.Add(new RuleSetFailure(display, errors.All, owner, year) { Capability = folderCapability });
+            // What the manifest says, when it can be read, tells which calls this refused layer would have served.
+            var manifest = File.Exists(Path.Combine(capabilityDir, ContentHash.ManifestFileName))
+                ? RuleSetManifest.Read(JsonSourceFile.Parse(display, File.ReadAllBytes(Path.Combine(capabilityDir, ContentHash.ManifestFileName)), out _), new RuleSetErrors(), calendar)
+                : null;
+            failures.Add(new RuleSetFailure(display, errors.All, owner, year)
+            {
+                Capability = manifest?.Capability ?? folderCapability, Version = manifest?.Version,
+                Published = manifest is null ? null : manifest.Status == RuleSetStatus.Published, InForceFrom = manifest?.InForceFrom,
+            });
             if (year is { } y) refused.TryAdd((folderCapability, owner, y), display);
             return null;
         }
