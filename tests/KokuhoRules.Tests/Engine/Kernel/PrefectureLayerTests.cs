@@ -182,7 +182,7 @@ public sealed class PrefectureLayerTests(HyogoFactory hyogo) : IClassFixture<Hyo
     }
 
     [Fact]
-    public void The_hash_covers_every_layer_in_order()
+    public void The_rule_set_hash_changes_with_the_prefecture_layer_alone()
     {
         using var root = new TempRuleSetRoot();
         HyogoLayer.AllowPreschoolOverride(root);

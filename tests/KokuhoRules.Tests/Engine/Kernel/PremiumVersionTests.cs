@@ -1,12 +1,16 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Tests.Cli;
 using KokuhoRules.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
+using NodaTime;
 using static KokuhoRules.Tests.Api.ApiRequests;
 using static KokuhoRules.Tests.Batch.BatchInputs;
 
@@ -181,6 +185,35 @@ public sealed class PremiumVersionTests(DraftCorrectionFactory draft, PublishedC
 
         Assert.Equal(("2025.2", A2CorrectedPremium), (before.GetProperty("ruleset").GetProperty("version").GetString(), before.GetProperty("annualPremium").GetInt64()));
         Assert.Equal(("2025.1", A2Premium), (after.GetProperty("ruleset").GetProperty("version").GetString(), after.GetProperty("annualPremium").GetInt64()));
+    }
+
+    /// <summary>
+    /// The one gate, over any date, trial flag and pin, draft or published correction: a pin gets its version (a
+    /// draft pin only in a trial), an unpinned trial the newest, and an unpinned call 2025.1 until the published
+    /// 2025.2's inForceFrom and 2025.2 from that day on — the date matters nowhere else.
+    /// </summary>
+    [Property(MaxTest = 300)]
+    public Property The_version_a_call_gets_depends_on_its_date_only_through_inForceFrom()
+    {
+        var inForceFrom = new LocalDate(2025, 10, 1);
+        var calls = from offset in Gen.Choose(-3650, 3650)
+                    from trial in Gen.Elements(false, true)
+                    from pin in Gen.Elements<string?>(null, "2025.1", "2025.2")
+                    from isPublished in Gen.Elements(false, true)
+                    select (AsOf: inForceFrom.PlusDays(offset), Trial: trial, Pin: pin, Published: isPublished);
+        return Prop.ForAll(calls.ToArbitrary(), c =>
+        {
+            var catalog = (c.Published ? (CorrectionFactory)published : draft).Catalog;
+            var (rs, refusal) = catalog.Resolve(new RuleSetQuery("premium", "amagasaki", 2025) { AsOf = c.AsOf, Trial = c.Trial, Version = c.Pin });
+            if (!c.Published && c.Pin == "2025.2" && !c.Trial)
+            {
+                Assert.Equal((RuleSetRefusalKind.Draft, "trial"), (refusal!.Kind, refusal.Field));
+                return;
+            }
+            var expected = c.Pin ?? (c.Trial ? "2025.2" : c.Published && c.AsOf >= inForceFrom ? "2025.2" : "2025.1");
+            Assert.True(refusal is null, refusal?.Detail);
+            Assert.Equal(expected, rs!.Version);
+        });
     }
 
     [Fact]
