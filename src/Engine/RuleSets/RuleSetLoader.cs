@@ -174,10 +174,24 @@ public static class RuleSetLoader
                 chain.Insert(0, prefecture);
             if (Upper(insurer, RuleSetLayerKind.National, layers, refused, roots, errors, optional: false) is { } national)
                 chain.Insert(0, national);
+            if (errors.Count == 0) CheckBasedOn(chain, errors);
             if (errors.Count > 0) failures.Add(RuleSetFailure.Of(insurer, errors));
             else sources.Add(new RuleSetSource(chain));
         }
         return sources;
+    }
+
+    /// <summary>
+    /// Every layer of a rule set builds on the versions of the upper layers it names (<c>basedOn</c>): the insurer's
+    /// layer chose them, so a prefecture layer naming another version of the national layer is an error, not ignored.
+    /// </summary>
+    private static void CheckBasedOn(List<RuleSetLayer> chain, List<RuleSetError> errors)
+    {
+        foreach (var layer in chain)
+        foreach (var (kind, version) in layer.Manifest.BasedOn)
+            if (chain.FirstOrDefault(l => l.Kind == kind) is { } upper && upper.Version != version)
+                errors.Add(new RuleSetError(layer.DisplayPath + "/" + ContentHash.ManifestFileName, "$.basedOn." + kind.ToString().ToLowerInvariant(), 0,
+                    $"this layer builds on version {version} of {upper.OwnerId}/{upper.Manifest.FiscalYear}/{upper.Capability}, but {chain[^1].DisplayPath} builds on version {upper.Version}: name the same version in both"));
     }
 
     /// <summary>The upper layer of <paramref name="kind"/> an insurer layer builds on, or null (adding an error unless it is optional and absent).</summary>

@@ -41,6 +41,25 @@ public sealed class TempRuleSetRoot : IDisposable
         return hits[0] + 1;
     }
 
+    /// <summary>Writes a file under the root, creating its folder (a new layer's manifest or parameters).</summary>
+    public void Write(string relative, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PathOf(relative))!);
+        File.WriteAllText(PathOf(relative), text);
+    }
+
+    /// <summary>
+    /// Copies a layer folder to a new one under the root (<c>amagasaki/2025/premium</c> to
+    /// <c>amagasaki/2025/premium@2025.2</c>), to be edited into another version of it.
+    /// </summary>
+    public void CopyLayer(string from, string to)
+    {
+        Assert.False(Directory.Exists(PathOf(to)), $"{to} exists already");
+        Directory.CreateDirectory(PathOf(to));
+        foreach (var file in Directory.EnumerateFiles(PathOf(from)))
+            File.Copy(file, Path.Combine(PathOf(to), Path.GetFileName(file)));
+    }
+
     /// <summary>Edits a JSON file as a tree and writes it back indented (line numbers then follow the new layout).</summary>
     public void EditJson(string relative, Action<JsonNode> edit)
     {
