@@ -137,7 +137,7 @@ public static class ParameterBinder
                 var prop = props.FirstOrDefault(p => p.Key == key.Name).Value;
                 if (prop is null)
                     errors.Add(file, "$." + key.Name, $"unknown parameter group '{key.Name}' (this layer has: {string.Join(", ", props.Where(p => MaySupply(LayerOf(p.Value), layerKind)).Select(p => p.Key))})");
-                else if (LayerOf(prop) > layerKind)
+                else if (LayerOf(prop) > layerKind && !MaySupply(LayerOf(prop), layerKind))
                     errors.Add(file, "$." + key.Name, $"'{key.Name}' belongs in the {LayerOf(prop).ToString().ToLowerInvariant()} layer, not the {layerKind.ToString().ToLowerInvariant()} layer");
             }
         }

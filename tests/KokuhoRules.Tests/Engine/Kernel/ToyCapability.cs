@@ -88,9 +88,8 @@ public sealed class ToyRuleSet : CompiledRuleSet
         var joined = Joins.Run(moves);
         if (trace is not null)
         {
-            var grace = ParameterTable["notice.graceDays"];
             trace.Add("decision", "person", null, "noticeKind", NoticeKind.Rules[rule].Name, value: NoticeKind.Rules[rule].Outcome,
-                parameters: [new TraceParameter(grace.Path, grace.ValueText, grace.Reference, grace.Confirmed)], rule: NoticeKind.TraceRuleOf(rule));
+                parameters: [TraceParameter.Of(ParameterTable, "notice.graceDays")], rule: NoticeKind.TraceRuleOf(rule));
             joined.AppendTo(trace, _ => "household");
         }
         return (kind, joined.Of<ContinuityNotice>().ToArray());

@@ -89,7 +89,7 @@ public sealed class ToyCapabilityTests
         Assert.Equal(("decision", "noticeKind", "喪失から20日以内", "reminder"), (decision.Kind, decision.Item, decision.Text, decision.Value));
         Assert.Equal(new TraceRule("NoticeKind", "喪失から20日以内", "n.daysSinceLoss <= p.notice.graceDays", "reminder",
             "made up: a reminder within the grace days", "national"), decision.Rule);
-        Assert.Equal([new TraceParameter("notice.graceDays", "20", "made up: the city's grace days (version 2025.1)", true)], decision.Parameters);
+        Assert.Equal([new TraceParameter("notice.graceDays", "20", "made up: the city's grace days (version 2025.1)", true, "municipal")], decision.Parameters);
 
         var join = trace.Steps[1];
         Assert.Equal(("decision", "ContinuityNotice", "喪失から20日以内に再取得がない（loss = Loss #0）"), (join.Kind, join.Item, join.Text));

@@ -80,6 +80,7 @@ public sealed class ToyRefusalTests : IDisposable
         Directory.CreateDirectory(_root.PathOf("national/2025/other"));
         File.WriteAllText(_root.PathOf("national/2025/other/manifest.json"),
             _root.Read("national/2025/toy/manifest.json").Replace("\"capability\": \"toy\"", "\"capability\": \"other\""));
+        _root.MakeDraft("national/2025/other");
         var line = _root.LineContaining("national/2025/other/manifest.json", "\"capability\"");
 
         var catalog = Load(_root.Root);
