@@ -33,6 +33,16 @@ public abstract class Decision(string name, string layer, string file, IReadOnly
 
     /// <summary>The names of the workflow's GlobalParams, in order.</summary>
     public IReadOnlyList<string> IntermediateNames { get; } = intermediateNames;
+
+    /// <summary>The rule at <paramref name="ruleIndex"/> (as <see cref="Decision{TFacts,TOutcome}.Match"/> returns it) as a trace step shows it: workflow, rendered name, expression, outcome, reference and layer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No rule at that index.</exception>
+    public Tracing.TraceRule TraceRuleOf(int ruleIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ruleIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(ruleIndex, Rules.Count);
+        var rule = Rules[ruleIndex];
+        return new Tracing.TraceRule(Name, rule.Name, rule.Expression, rule.Outcome, rule.Reference, Layer);
+    }
 }
 
 /// <summary>

@@ -13,11 +13,13 @@ public sealed class RuleSetLayer
     /// <summary>The file with the layer's RulesEngine workflows (decisions); optional.</summary>
     public const string WorkflowsFileName = "workflows.json";
 
-    internal RuleSetLayer(string folder, string displayPath, RuleSetManifest manifest, IReadOnlyDictionary<string, JsonSourceFile> files, string contentHash)
+    internal RuleSetLayer(string folder, string displayPath, RuleSetManifest manifest, IReadOnlyDictionary<string, JsonSourceFile> files, string contentHash,
+        JsonSourceFile manifestFile)
     {
         Folder = folder;
         DisplayPath = displayPath;
         Manifest = manifest;
+        ManifestFile = manifestFile;
         Files = files;
         ContentHash = contentHash;
     }
@@ -29,6 +31,9 @@ public sealed class RuleSetLayer
     public string DisplayPath { get; }
 
     public RuleSetManifest Manifest { get; }
+
+    /// <summary>The manifest as read, to place errors found after reading at their line.</summary>
+    public JsonSourceFile ManifestFile { get; }
 
     /// <summary>Which layer: national, prefecture or municipal.</summary>
     public RuleSetLayerKind Kind => Manifest.Layer;

@@ -128,7 +128,7 @@ public static class RuleSetLoader
             errors.Add(new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$", 0,
                 $"the folder must be named {expected} (or {expected}@{m.Version}) after its manifest"));
         else if (!capabilities.TryGetValue(m.Capability, out var shape))
-            errors.Add(new RuleSetError(display + "/" + ContentHash.ManifestFileName, "$.capability", 0,
+            errors.Add(new RuleSetError(layer.ManifestFile.DisplayName, "$.capability", layer.ManifestFile.LineOf("$.capability"),
                 $"no compiler serves capability '{m.Capability}' (known: {string.Join(", ", capabilities.Keys.Order(StringComparer.Ordinal))})"));
         else
             foreach (var name in layer.Files.Keys.Where(n => !shape.FileNames.Contains(n)))
@@ -275,7 +275,7 @@ public static class RuleSetLoader
         if (manifest is { Status: RuleSetStatus.Published, ContentHash: { } sealedHash } && sealedHash != hash)
             ReportChangedFiles(displayPath, manifestFile, manifest, hashed, hash, errors);
 
-        return errors.Any || manifest is null ? null : new RuleSetLayer(folder, displayPath, manifest, files, hash);
+        return errors.Any || manifest is null ? null : new RuleSetLayer(folder, displayPath, manifest, files, hash, manifestFile);
     }
 
     /// <summary>

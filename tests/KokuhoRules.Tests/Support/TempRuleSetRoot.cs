@@ -6,13 +6,16 @@ using KokuhoRules.Engine.RuleSets;
 namespace KokuhoRules.Tests.Support;
 
 /// <summary>
-/// A temporary copy of the bundled rule sets that a test may break, deleted on dispose. Edits are
+/// A temporary copy of the bundled rule sets (or of another root) that a test may break, deleted on dispose. Edits are
 /// textual (the rest of each file keeps its lines, so the line numbers errors report can be checked
 /// against the file).
 /// </summary>
 public sealed class TempRuleSetRoot : IDisposable
 {
     public TempRuleSetRoot() => Root = TestRuleSets.CopyBundledToTemp();
+
+    /// <summary>A temporary copy of another rule-set root (e.g. test data) instead of the bundled one.</summary>
+    public TempRuleSetRoot(string source) => Root = TestRuleSets.CopyToTemp(source);
 
     /// <summary>The root folder (holds national/&lt;year&gt; and &lt;insurer&gt;/&lt;year&gt;).</summary>
     public string Root { get; }

@@ -36,12 +36,15 @@ public static class TestRuleSets
     public static PremiumRuleSet Amagasaki2025 => Get("amagasaki", 2025);
 
     /// <summary>Copies the bundled rule sets into a fresh temporary folder a test may break.</summary>
-    public static string CopyBundledToTemp()
+    public static string CopyBundledToTemp() => CopyToTemp(BundledRoot);
+
+    /// <summary>Copies a rule-set root (e.g. test data) into a fresh temporary folder a test may break.</summary>
+    public static string CopyToTemp(string root)
     {
         var target = Path.Combine(Path.GetTempPath(), "kokuho-rulesets-" + Guid.NewGuid().ToString("N"));
-        foreach (var file in Directory.EnumerateFiles(BundledRoot, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
-            var dest = Path.Combine(target, Path.GetRelativePath(BundledRoot, file));
+            var dest = Path.Combine(target, Path.GetRelativePath(root, file));
             Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
             File.Copy(file, dest);
         }
