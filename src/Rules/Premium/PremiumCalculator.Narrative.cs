@@ -314,11 +314,7 @@ public static partial class PremiumCalculator
 
     private static string Month(FiscalYear fy, int index) => fy.Month(index).ToString("uuuu-MM", CultureInfo.InvariantCulture);
 
-    private static TraceRule Rule<TFacts, TOutcome>(Decision<TFacts, TOutcome> decision, int index)
-    {
-        var rule = decision.Rules[index];
-        return new TraceRule(decision.Name, rule.Name, rule.Expression, rule.Outcome, rule.Reference, decision.Layer);
-    }
+    private static TraceRule Rule(Decision decision, int index) => decision.TraceRuleOf(index);
 
     private static TraceParameter[] Params(PremiumRuleSet rs, params string?[] paths) =>
         TraceParameter.Of(rs.ParameterTable, paths);
