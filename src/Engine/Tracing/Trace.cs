@@ -4,11 +4,14 @@ namespace KokuhoRules.Engine.Tracing;
 /// <param name="Layer"><c>national</c>, <c>prefecture</c> or <c>municipal</c>: the layer that wrote the value in effect (after any override).</param>
 public sealed record TraceParameter(string Path, string Value, string Reference, bool Confirmed, string? Layer = null)
 {
+    /// <summary>The layer names as traces write them, by <see cref="RuleSets.RuleSetLayerKind"/> (no string made per parameter).</summary>
+    private static readonly string[] LayerNames = Enum.GetValues<RuleSets.RuleSetLayerKind>().Select(k => k.ToString().ToLowerInvariant()).ToArray();
+
     /// <summary>The trace entry of a rule set's parameter at <paramref name="path"/>.</summary>
     public static TraceParameter Of(RuleSets.ParameterTable table, string path)
     {
         var info = table[path];
-        return new TraceParameter(path, info.ValueText, info.Reference, info.Confirmed, info.Layer.ToString().ToLowerInvariant());
+        return new TraceParameter(path, info.ValueText, info.Reference, info.Confirmed, LayerNames[(int)info.Layer]);
     }
 
     /// <summary>The trace entries of the parameters at <paramref name="paths"/> (null paths skipped), in order.</summary>

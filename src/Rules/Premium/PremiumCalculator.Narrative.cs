@@ -183,7 +183,7 @@ public static partial class PremiumCalculator
         var nc = rs.Components.Count;
         var perMember = p.Rounding.IncomeLevyPer == IncomeLevyRoundingPer.Member;
         var terms = new List<string>();
-        var assetTerms = new List<string>();
+        var assetTerms = result.AssetLevy is null ? null : new List<string>(); // only where the city levies 資産割
         var personMonths = 0;
         for (var i = 0; i < levy.Members.Count; i++)
         {
@@ -192,7 +192,7 @@ public static partial class PremiumCalculator
             terms.Add(perMember
                 ? $"{levy.Members[i].Id} {Yen(RoundTwelfths(levy.Assessable[i] * months, rates.IncomeRate, p.Rounding.IncomeLevy))} ({Yen(levy.Assessable[i])}×{months}/12)"
                 : $"{Yen(levy.Assessable[i])}×{months}/12");
-            assetTerms.Add($"{Yen(levy.Members[i].FixedAssetTax)}×{months}/12");
+            assetTerms?.Add($"{Yen(levy.Members[i].FixedAssetTax)}×{months}/12");
             personMonths += months;
         }
         var incomeParameters = p.Rounding.IncomeLevyPer is null
@@ -205,7 +205,7 @@ public static partial class PremiumCalculator
             yen: result.IncomeLevy, parameters: incomeParameters);
         if (result.AssetLevy is { } assetLevy && rates.AssetRate is { } assetRate)
             trace.Add("calculation", "household", name, "assetLevy",
-                $"{label} 資産割 {Yen(assetLevy)} = 固定資産税額 ({string.Join(" + ", assetTerms)}) × {assetRate.ToPercentString()} ({p.Rounding.AssetLevy!.Describe()}; 法定軽減その他の軽減の対象外)",
+                $"{label} 資産割 {Yen(assetLevy)} = 固定資産税額 ({string.Join(" + ", assetTerms!)}) × {assetRate.ToPercentString()} ({p.Rounding.AssetLevy!.Describe()}; 法定軽減その他の軽減の対象外)",
                 yen: assetLevy, parameters: Params(rs, $"rates.{name}.assetRate", "rounding.assetLevy"));
         trace.Add("calculation", "household", name, "perCapita",
             $"{label} 均等割 {Yen(result.PerCapita)} = {Yen(rates.PerCapita)}"
