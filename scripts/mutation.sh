@@ -35,10 +35,15 @@ case "$capability" in
     # minutes); the reassessment properties would rerun ~1,500 generated households per mutant.
     filter="FullyQualifiedName~KokuhoRules.Tests.Calendar.AssessmentTimeLimit|FullyQualifiedName~KokuhoRules.Tests.Premium.ReassessmentTests"
     ;;
+  kernel)
+    project=KokuhoRules.Engine.csproj
+    mutate=(-m "**/RuleSets/RuleSetCatalog.cs")
+    filter="FullyQualifiedName~KokuhoRules.Tests.Engine.Kernel"
+    ;;
   withholding|highCost|eligibility)
     echo "mutation.sh: the $capability capability is not built yet" >&2; exit 2 ;;
   *)
-    echo "usage: scripts/mutation.sh premium|money|timeLimit [stryker options]" >&2; exit 2 ;;
+    echo "usage: scripts/mutation.sh premium|money|timeLimit|kernel [stryker options]" >&2; exit 2 ;;
 esac
 dotnet tool restore >/dev/null
 # Stryker runs in the test project's folder (it finds the project to mutate among its references).
