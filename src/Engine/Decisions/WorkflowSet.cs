@@ -118,12 +118,7 @@ public sealed class WorkflowSet
         if (workflow.RuleExpressionType != RuleExpressionType.LambdaExpression)
             errors.Add(file, at + ".RuleExpressionType", "only LambdaExpression rules are supported");
 
-        var parser = new RuleExpressionParser(new ReSettings
-        {
-            EnableExceptionAsErrorMessageForRuleExpressionParsing = true,
-            IsExpressionCaseSensitive = false,
-            UseFastExpressionCompiler = false,
-        });
+        var parser = ExpressionLanguage.Parser();
         var factsParam = Expression.Parameter(typeof(TFacts), factsName);
         var parametersParam = Expression.Parameter(parameters.GetType(), parametersName);
         var scope = new List<ParameterExpression> { factsParam, parametersParam };

@@ -30,13 +30,7 @@ internal sealed class JoinExpressions
     {
         var types = vocabulary.Facts.Values.Concat(vocabulary.Conclusions.Values).Concat(vocabulary.ExpressionTypes);
         if (vocabulary.Parameters is { } p) types = types.Append(p.GetType());
-        _parser = new RuleExpressionParser(new ReSettings
-        {
-            EnableExceptionAsErrorMessageForRuleExpressionParsing = true,
-            IsExpressionCaseSensitive = false,
-            UseFastExpressionCompiler = false,
-            CustomTypes = types.Distinct().ToArray(),
-        });
+        _parser = Decisions.ExpressionLanguage.Parser(types);
         _parametersValue = vocabulary.Parameters;
         if (vocabulary.Parameters is not null) _parameters = Expression.Parameter(vocabulary.Parameters.GetType(), vocabulary.ParametersName);
     }
