@@ -32,6 +32,24 @@ public sealed class WithholdingRuleSetCompiler : RuleSetCompiler<WithholdingRule
         ("headTurning65KeptOut", "HeadTurning65KeptOut"),
     ];
 
+    /// <summary>The schema file of a national layer's withholding parameters.</summary>
+    public const string NationalParametersSchema = "withholding.national.parameters.schema.json";
+
+    /// <summary>The schema file of a municipal layer's withholding parameters.</summary>
+    public const string MunicipalParametersSchema = "withholding.municipal.parameters.schema.json";
+
+    /// <summary>
+    /// The JSON Schemas of the withholding parameter files, generated from <see cref="WithholdingParameters"/> (the
+    /// model the compiler binds), by file name under <c>rulesets/schema/</c>.
+    /// </summary>
+    public static IReadOnlyList<(string FileName, System.Text.Json.Nodes.JsonObject Schema)> ParameterSchemas() =>
+    [
+        (NationalParametersSchema, ParameterSchema.For<WithholdingParameters>(RuleSetLayerKind.National, NationalParametersSchema,
+            "KokuhoRules withholding parameters, national layer (rulesets/national/<year>/withholding/parameters.json)")),
+        (MunicipalParametersSchema, ParameterSchema.For<WithholdingParameters>(RuleSetLayerKind.Municipal, MunicipalParametersSchema,
+            "KokuhoRules withholding parameters, municipal layer (rulesets/<insurer>/<year>/withholding/parameters.json)")),
+    ];
+
     private static readonly IReadOnlyDictionary<string, bool> Boolean = new Dictionary<string, bool> { ["true"] = true, ["false"] = false };
 
     public override string Capability => CapabilityName;
