@@ -16,7 +16,7 @@ public sealed record PensionFacts(long AnnualAmount, bool CareInsuranceWithheld,
 
 /// <summary>One condition of the answer: whether it holds, the rule that decided it and its reference.</summary>
 /// <param name="Rule">The rule's name as rendered with the rule set's parameters.</param>
-/// <param name="Reference">The law article or notice of the rule (of the condition's first cited rule when the deciding rule is a fallback).</param>
+/// <param name="Reference">The law article or notice of the rule (for a fallback citing none, of the nearest cited rule before it).</param>
 public sealed record ConditionOutcome(string Name, bool Holds, string Rule, string? Reference);
 
 /// <summary>Whether a household pays through the pension, and every §A2 condition with its outcome.</summary>
@@ -44,10 +44,20 @@ public static class WithholdingEligibility
             var (name, decision) = (rs.Conditions[i].Name, rs.Conditions[i].Decision);
             var index = decision.Match(facts);
             var rule = decision.Rules[index];
-            conditions[i] = new ConditionOutcome(name, decision.OutcomeOf(index), rule.Name,
-                rule.Reference ?? decision.Rules.FirstOrDefault(r => r.Reference is not null)?.Reference);
+            conditions[i] = new ConditionOutcome(name, decision.OutcomeOf(index), rule.Name, ReferenceOf(decision.Rules, index));
         }
         return new EligibilityOutcome(conditions.All(c => c.Holds), conditions, facts);
+    }
+
+    /// <summary>
+    /// The reference of the rule at <paramref name="index"/>, or, for a fallback that cites none, of the nearest cited
+    /// rule before it (the rule whose failure it stands for: "年額18万円未満" cites the 18万円 rule).
+    /// </summary>
+    private static string? ReferenceOf(IReadOnlyList<Engine.Decisions.DecisionRule> rules, int index)
+    {
+        for (var i = index; i >= 0; i--)
+            if (rules[i].Reference is { } reference) return reference;
+        return null;
     }
 
     /// <summary>The facts the decisions read, from the snapshot and the pension.</summary>

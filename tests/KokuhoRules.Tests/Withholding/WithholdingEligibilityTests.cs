@@ -93,6 +93,7 @@ public sealed class WithholdingEligibilityTests
 
         var c = o.Conditions.Single(c => c.Name == "pensionMinimum");
         Assert.Equal((holds, rule), (c.Holds, c.Rule));
+        Assert.Contains(suspended || pledged ? "shimonoseki" : "年額18万円以上", c.Reference); // a shortfall cites the 18万円 rule, not the suspension one
         Assert.Equal(holds, o.Eligible);
     }
 
