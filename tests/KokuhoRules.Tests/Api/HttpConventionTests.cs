@@ -26,7 +26,8 @@ public sealed class HttpConventionTests(KokuhoApiFactory factory) : IClassFixtur
     {
         var list = await (await _client.GetAsync("/v1/rulesets")).ReadJson();
         return list.GetProperty("ruleSets").EnumerateArray()
-            .Single(r => r.GetProperty("insurer").GetProperty("id").GetString() == insurer && r.GetProperty("fiscalYear").GetInt32() == fiscalYear)
+            .Single(r => r.GetProperty("insurer").GetProperty("id").GetString() == insurer && r.GetProperty("fiscalYear").GetInt32() == fiscalYear
+                        && r.GetProperty("capability").GetString() == "premium")
             .GetProperty("hash").GetString()!;
     }
 

@@ -51,7 +51,8 @@ public sealed class PremiumAssessmentEndpointTests(KokuhoApiFactory factory) : I
         // The same hash the rule-set list publishes for amagasaki/2025.
         var list = await (await _client.GetAsync("/v1/rulesets")).ReadJson();
         var listed = list.GetProperty("ruleSets").EnumerateArray()
-            .Single(r => r.GetProperty("insurer").GetProperty("id").GetString() == "amagasaki" && r.GetProperty("fiscalYear").GetInt32() == 2025);
+            .Single(r => r.GetProperty("insurer").GetProperty("id").GetString() == "amagasaki" && r.GetProperty("fiscalYear").GetInt32() == 2025
+                      && r.GetProperty("capability").GetString() == "premium");
         Assert.Equal(listed.GetProperty("hash").GetString(), hash);
     }
 

@@ -13,7 +13,8 @@ public sealed class RuleSetEndpointTests(KokuhoApiFactory factory) : IClassFixtu
 
     private static JsonElement Find(JsonElement list, string insurer, int fiscalYear) =>
         Assert.Single(list.GetProperty("ruleSets").EnumerateArray(),
-            r => r.GetProperty("insurer").GetProperty("id").GetString() == insurer && r.GetProperty("fiscalYear").GetInt32() == fiscalYear);
+            r => r.GetProperty("insurer").GetProperty("id").GetString() == insurer && r.GetProperty("fiscalYear").GetInt32() == fiscalYear
+                 && r.GetProperty("capability").GetString() == "premium");
 
     [Fact]
     public async Task The_list_has_amagasaki_2024_draft_and_2025_published_with_hashes_and_nothing_refused()

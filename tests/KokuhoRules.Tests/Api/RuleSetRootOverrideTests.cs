@@ -63,7 +63,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(2, health.GetProperty("ruleSets").GetInt32()); // amagasaki/2024 and amagasaki/2026 (drafts)
+        Assert.Equal(3, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and amagasaki/2026, withholding amagasaki/2025 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();
@@ -79,6 +79,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var list = await (await _client.GetAsync("/v1/rulesets")).ReadJson();
 
         var listed = list.GetProperty("ruleSets").EnumerateArray()
+            .Where(r => r.GetProperty("capability").GetString() == "premium")
             .Select(r => $"{r.GetProperty("insurer").GetProperty("id").GetString()}/{r.GetProperty("fiscalYear").GetInt32()}");
         Assert.Equal(["amagasaki/2024", "amagasaki/2026"], listed);
 

@@ -63,7 +63,7 @@ public sealed class HashCommandTests
 
         var accepted = CliRun.Validate(root.Root);
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
-        var line = Assert.Single(accepted.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal));
+        var line = Assert.Single(accepted.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal) && Regex.IsMatch(l, @"\spremium(\s|$)"));
         Assert.Matches(@"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s", line);
         Assert.Contains(ContentHash.Combine(ManifestHash(root.PathOf("national/2025/premium")), written), line);
         Assert.Contains(Printed(write, "ruleset hash"), line);

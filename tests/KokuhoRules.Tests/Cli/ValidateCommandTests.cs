@@ -51,7 +51,7 @@ public sealed class ValidateCommandTests
         Assert.Contains("nope", error[error.IndexOf("compile", StringComparison.Ordinal)..]);
         // Only the rule set on national/2025 is refused; amagasaki/2024 (national/2024) still validates.
         Assert.Contains(run.OutputLines, l => l.StartsWith("ok", StringComparison.Ordinal) && l.Contains("amagasaki/2024", StringComparison.Ordinal));
-        Assert.DoesNotContain(run.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.OutputLines, l => l.Contains("amagasaki/2025", StringComparison.Ordinal) && Regex.IsMatch(l, @"\spremium(\s|$)"));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class RuleSetSchemaTests
         var code = KokuhoRules.Cli.KokuhoCommand.Schemas(new DirectoryInfo(SchemaFolder), write: false, output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Equal(4, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // national, prefecture and municipal parameters, and the reference
+        Assert.Equal(6, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, and the reference
     }
 
     [Fact]
@@ -77,10 +77,11 @@ public sealed class RuleSetSchemaTests
         foreach (var folder in LayerFolders())
         {
             var national = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(folder))) == "national";
+            var capability = Path.GetFileName(folder);
             foreach (var (file, schemaName) in new[]
                      {
                          ("manifest.json", "manifest.schema.json"),
-                         ("parameters.json", national ? PremiumRuleSetCompiler.NationalParametersSchema : PremiumRuleSetCompiler.MunicipalParametersSchema),
+                         ("parameters.json", $"{capability}.{(national ? "national" : "municipal")}.parameters.schema.json"),
                          ("workflows.json", "workflows.schema.json"),
                      })
             {

@@ -20,7 +20,7 @@ public sealed class LayerFolderTests
 
         var failure = Assert.Single(catalog.Failures);
         Assert.Equal("amagasaki/2024", failure.RuleSet);
-        Assert.Contains("move the files of amagasaki/2024 into amagasaki/2024/<capability>/ (premium)", failure.Errors[0].Message);
+        Assert.Contains("move the files of amagasaki/2024 into amagasaki/2024/<capability>/ (premium, withholding)", failure.Errors[0].Message);
         Assert.NotNull(catalog.Premium("amagasaki", 2025));
     }
 

@@ -223,7 +223,8 @@ public sealed class PremiumVersionTests(DraftCorrectionFactory draft, PublishedC
         var list = await (await client.GetAsync("/v1/rulesets")).ReadJson();
 
         var amagasaki2025 = list.GetProperty("ruleSets").EnumerateArray()
-            .Where(r => r.GetProperty("insurer").GetProperty("id").GetString() == "amagasaki" && r.GetProperty("fiscalYear").GetInt32() == 2025)
+            .Where(r => r.GetProperty("insurer").GetProperty("id").GetString() == "amagasaki" && r.GetProperty("fiscalYear").GetInt32() == 2025
+                        && r.GetProperty("capability").GetString() == "premium")
             .Select(r => (r.GetProperty("version").GetString(), r.GetProperty("status").GetString(), r.GetProperty("hash").GetString(),
                 r.TryGetProperty("inForceFrom", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null))
             .ToArray();

@@ -1,0 +1,112 @@
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Engine.RuleSets;
+
+namespace KokuhoRules.Rules.Withholding;
+
+/// <summary>
+/// The parameters of the <c>withholding</c> capability (特別徴収, 国民健康保険法第76条の3): the national figures
+/// (pension minimum, age band, the ½ test, the pension months) and the insurer's own choices (leveling,
+/// rounding, remainder month, exclusion switches).
+/// </summary>
+public sealed class WithholdingParameters
+{
+    /// <summary>Who may pay through the pension (national).</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public EligibilityParameters Eligibility { get; set; } = new();
+
+    /// <summary>The pension payment months (national).</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public PensionMonthParameters PensionMonths { get; set; } = new();
+
+    /// <summary>How 仮徴収 is set (national).</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public ProvisionalParameters Provisional { get; set; } = new();
+
+    /// <summary>The insurer's schedule choices.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public WithholdingScheduleParameters Schedule { get; set; } = new();
+
+    /// <summary>The insurer's exclusion switches.</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public WithholdingSwitches Switches { get; set; } = new();
+}
+
+/// <summary>The eligibility figures of §A2 (国民健康保険法施行令第29条の12).</summary>
+[ParameterGroup]
+public sealed class EligibilityParameters
+{
+    /// <summary>The pension from which 介護保険料 is withheld must be at least this much a year (yen).</summary>
+    public long MinimumAnnualPension { get; set; }
+
+    /// <summary>Every insured member is at least this old…</summary>
+    public int AgeFrom { get; set; }
+
+    /// <summary>…and younger than this; a head reaching it in the year is kept out.</summary>
+    public int AgeUntil { get; set; }
+
+    /// <summary>Premium + 介護保険料 per payment may not exceed this share of the payment.</summary>
+    public Ratio CapRatio { get; set; }
+
+    /// <summary>Pension payments a year (the per-payment test compares annual amounts ÷ this).</summary>
+    public int PaymentsPerYear { get; set; }
+}
+
+/// <summary>The pension months: 仮徴収, 本徴収 and the months a newly eligible household may start in.</summary>
+[ParameterGroup]
+public sealed class PensionMonthParameters
+{
+    /// <summary>仮徴収 months, in order (4, 6, 8).</summary>
+    public IReadOnlyList<int> Provisional { get; set; } = null!;
+
+    /// <summary>本徴収 months, in order (10, 12, 2).</summary>
+    public IReadOnlyList<int> Definitive { get; set; } = null!;
+
+    /// <summary>The months withholding may start in (4, 6, 8, 10).</summary>
+    public IReadOnlyList<int> StartMonths { get; set; } = null!;
+}
+
+/// <summary>仮徴収 amounts.</summary>
+[ParameterGroup]
+public sealed class ProvisionalParameters
+{
+    /// <summary>A new April start withholds the previous year's premium ÷ this in each 仮徴収 month.</summary>
+    public int NewAprilStartDivisor { get; set; }
+}
+
+/// <summary>平準化 (leveling of the 仮徴収 amounts once the year's premium is known, §A5).</summary>
+public enum LevelingMode
+{
+    /// <summary>No leveling: every 仮徴収 month keeps the February amount.</summary>
+    None,
+
+    /// <summary>August = annual ÷ 2 − April − June (Hidaka, Adachi).</summary>
+    AugustOnly,
+
+    /// <summary>June = August = floor((floor(annual ÷ 6) × 3 − April) ÷ 2) (Yatsushiro, Yachiyo).</summary>
+    JuneAndAugust,
+}
+
+/// <summary>The insurer's schedule choices (unpublished in Amagasaki: shipped with <c>confirmed: false</c>).</summary>
+[ParameterGroup]
+public sealed class WithholdingScheduleParameters
+{
+    /// <summary>Whether and how the 仮徴収 amounts are leveled.</summary>
+    public LevelingMode LevelingMode { get; set; }
+
+    /// <summary>How each withheld amount is rounded (e.g. 100円未満切捨て); the remainder goes to <see cref="RemainderMonth"/>.</summary>
+    public Rounding Rounding { get; set; } = Rounding.FloorYen;
+
+    /// <summary>The 本徴収 month that takes the rounding remainder (10 in Yatsushiro and Ginan).</summary>
+    public int RemainderMonth { get; set; }
+}
+
+/// <summary>Exclusions some cities apply (§A2 rows 7 and 8).</summary>
+[ParameterGroup]
+public sealed class WithholdingSwitches
+{
+    /// <summary>Households paying by 口座振替 are kept out (Tottori, Meguro).</summary>
+    public bool ExcludeDirectDebit { get; set; }
+
+    /// <summary>A head turning the lower age during the year is kept out that year (Kofu).</summary>
+    public bool ExcludeHeadTurning65 { get; set; }
+}

@@ -1,0 +1,93 @@
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Withholding;
+using KokuhoRules.Tests.Support;
+
+namespace KokuhoRules.Tests.Withholding;
+
+/// <summary>
+/// The withholding capability (issue 13 item 1) on the rule-set kernel: found by the catalog by reflection, its
+/// national and Amagasaki layers bound with their references, the unpublished city choices unconfirmed, one
+/// decision per §A2 condition, and bad parameters refused at file:line.
+/// </summary>
+public sealed class WithholdingRuleSetTests
+{
+    private const string National = "national/2025/withholding/parameters.json";
+    private const string Municipal = "amagasaki/2025/withholding/parameters.json";
+
+    internal static WithholdingRuleSet Amagasaki2025 =>
+        TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025");
+
+    [Fact]
+    public void The_catalog_finds_the_withholding_compiler_by_reflection_and_compiles_the_draft()
+    {
+        Assert.Contains(KokuhoRuleSets.Compilers, c => c is WithholdingRuleSetCompiler && c.Capability == "withholding");
+        var rs = Amagasaki2025;
+
+        Assert.Equal(RuleSetStatus.Draft, rs.Status);
+        Assert.Equal("withholding", TestRuleSets.Catalog.CapabilityOf<WithholdingRuleSet>());
+        Assert.DoesNotContain(TestRuleSets.Catalog.Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
+    }
+
+    [Fact]
+    public void The_national_figures_of_A2_A5_A6_are_bound_with_their_references()
+    {
+        var p = Amagasaki2025.Parameters;
+
+        Assert.Equal((180_000L, 65, 75, 6), (p.Eligibility.MinimumAnnualPension, p.Eligibility.AgeFrom, p.Eligibility.AgeUntil, p.Eligibility.PaymentsPerYear));
+        Assert.Equal(new Ratio(1, 2), p.Eligibility.CapRatio);
+        Assert.Equal([4, 6, 8], p.PensionMonths.Provisional);
+        Assert.Equal([10, 12, 2], p.PensionMonths.Definitive);
+        Assert.Equal([4, 6, 8, 10], p.PensionMonths.StartMonths);
+        Assert.Equal(6, p.Provisional.NewAprilStartDivisor);
+        Assert.All(Amagasaki2025.ParameterTable.All, i => Assert.False(string.IsNullOrWhiteSpace(i.Reference)));
+        Assert.All(Amagasaki2025.ParameterTable.All.Where(i => i.Path.StartsWith("eligibility.", StringComparison.Ordinal) || i.Path.StartsWith("pensionMonths.", StringComparison.Ordinal)),
+            i => Assert.Equal((RuleSetLayerKind.National, National, true), (i.Layer, i.File, i.Confirmed)));
+    }
+
+    [Fact]
+    public void Amagasakis_unpublished_choices_are_parameters_marked_unconfirmed()
+    {
+        var rs = Amagasaki2025;
+
+        Assert.Equal((LevelingMode.None, new Rounding(100, RoundingMode.Floor), 10), (rs.Parameters.Schedule.LevelingMode, rs.Parameters.Schedule.Rounding, rs.Parameters.Schedule.RemainderMonth));
+        Assert.False(rs.Parameters.Switches.ExcludeDirectDebit);
+        Assert.Equal(
+            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65"],
+            rs.UnconfirmedParameters);
+        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Municipal, rs.ParameterTable[path].File));
+    }
+
+    [Fact]
+    public void Every_condition_of_A2_is_a_decision_whose_rule_names_follow_the_parameters()
+    {
+        var rs = Amagasaki2025;
+
+        Assert.Equal(["headInsured", "ageBand", "headNotTurning75", "pensionMinimum", "careInsuranceWithheld", "halfOfPension", "directDebitKeptOut", "headTurning65KeptOut"],
+            rs.Conditions.Select(c => c.Name));
+        Assert.All(rs.Conditions, c => Assert.Contains(c.Decision.Rules, r => r.Reference is not null));
+        Assert.Contains(rs.Conditions.Single(c => c.Name == "pensionMinimum").Decision.Rules, r => r.Name == "対象年金が年額180,000円以上");
+        Assert.Contains(rs.Conditions.Single(c => c.Name == "ageBand").Decision.Rules, r => r.Name == "国保の被保険者全員が65歳以上75歳未満");
+    }
+
+    [Theory]
+    [InlineData(Municipal, "\"value\": 10,", "\"value\": 11,", "schedule.remainderMonth", "11 is not a 本徴収 month")]
+    [InlineData(Municipal, "\"unitYen\": 100", "\"unitYen\": 50", "schedule.rounding", "the rounding unit must be one of")]
+    [InlineData(National, "\"value\": [4, 6, 8, 10]", "\"value\": [4, 6, 9, 10]", "pensionMonths.startMonths", "9 is not a pension month")]
+    [InlineData(National, "\"value\": 0.5", "\"value\": 1.5", "eligibility.capRatio", "a ratio between 0 (excluded) and 1")]
+    [InlineData(National, "\"value\": [10, 12, 2]", "\"value\": [10, 12]", "pensionMonths.definitive", "must be the 6 distinct pension months")]
+    public void A_bad_parameter_is_refused_at_its_file_and_line(string file, string oldText, string newText, string path, string message)
+    {
+        using var root = new TempRuleSetRoot();
+        root.ReplaceOnce(file, oldText, newText);
+        var line = root.LineContaining(file, newText);
+
+        var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
+
+        var error = Assert.Single(failure.Errors);
+        Assert.Equal((file, "$." + path), (error.File, error.JsonPath));
+        Assert.InRange(error.Line, line - 1, line);
+        Assert.Contains(message, error.Message);
+    }
+}
