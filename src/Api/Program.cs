@@ -5,6 +5,7 @@ using KokuhoRules.Api.Health;
 using KokuhoRules.Api.Premium;
 using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Api.Security;
+using KokuhoRules.Api.Withholding;
 
 try
 {
@@ -17,6 +18,7 @@ try
     app.MapHealthEndpoints();
     app.MapRuleSetEndpoints();
     app.MapPremiumEndpoints();
+    app.MapWithholdingEndpoints();
     app.MapAuditEndpoints();
     app.LogStartup();
     app.Run();

@@ -62,7 +62,8 @@ public static class PremiumEndpoints
         return TypedResults.Ok(response);
     }
 
-    private static ProblemHttpResult Refused(AuditRecord? audit, AssessmentFailure failure)
+    /// <summary>The problem for a refused calculation request, recorded in the audit with its outcome kind (every calculation feature answers refusals so).</summary>
+    internal static ProblemHttpResult Refused(AuditRecord? audit, AssessmentFailure failure)
     {
         audit?.Refused(failure.Kind switch
         {

@@ -76,8 +76,37 @@ public enum AssessmentFailureKind
     RefusedRuleSet,
 }
 
-/// <summary>A refusal: its kind, a sentence saying why, and the fields at fault.</summary>
-public sealed record AssessmentFailure(AssessmentFailureKind Kind, string Detail, IReadOnlyList<FieldError> Errors);
+/// <summary>A refusal of any calculation request (premium, withholding, …): its kind, a sentence saying why, and the fields at fault.</summary>
+public sealed record AssessmentFailure(AssessmentFailureKind Kind, string Detail, IReadOnlyList<FieldError> Errors)
+{
+    /// <summary>The refusal of a request with no body.</summary>
+    public static AssessmentFailure EmptyBody { get; } = new(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]);
+
+    /// <summary>The refusal of a request whose fields are invalid: one sentence for one field, a count for several.</summary>
+    public static AssessmentFailure Invalid(IReadOnlyList<FieldError> errors) =>
+        new(AssessmentFailureKind.InvalidRequest, errors.Count == 1 ? $"'{errors[0].Field}' {errors[0].Message}." : $"{errors.Count} fields are invalid.", errors);
+
+    /// <summary>The refusal for a rule set the catalog would not give.</summary>
+    public static AssessmentFailure From(RuleSetRefusal refusal) => new(refusal.Kind switch
+    {
+        RuleSetRefusalKind.RefusedAtStartUp => AssessmentFailureKind.RefusedRuleSet,
+        RuleSetRefusalKind.Draft => AssessmentFailureKind.DraftRuleSet,
+        _ => AssessmentFailureKind.UnknownRuleSet,
+    }, refusal.Detail, [new FieldError(refusal.Field, refusal.FieldMessage)]);
+
+    /// <summary>
+    /// The checks of the fields every calculation request shares: <c>insurer</c> and <c>fiscalYear</c> required,
+    /// <c>asOf</c> in the accepted years, <c>rulesetVersion</c> shaped as a version.
+    /// </summary>
+    public static void CheckCallFields(string? insurer, int? fiscalYear, LocalDate? asOf, string? rulesetVersion, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
+        if (fiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
+        if (asOf is { } date) SnapshotReader.DateInRange(date, "asOf", errors);
+        if (rulesetVersion is { } v && (v.Length is 0 or > 40 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')))
+            errors.Add(new FieldError("rulesetVersion", "must be a version such as \"2025.1\" (letters, digits, '.' and '-')"));
+    }
+}
 
 /// <summary>
 /// The one way a premium request is handled, by the API and by the batch alike: check the request,
@@ -108,33 +137,17 @@ public sealed class PremiumService(RuleSetCatalog catalog)
     public (PremiumRuleSet? RuleSet, PremiumAssessment? Assessment, AssessmentFailure? Failure) Evaluate(AssessmentRequest? request, bool trace)
     {
         var errors = new List<FieldError>();
-        if (request is null) return (null, null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
-        if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
-        if (request.FiscalYear is null) errors.Add(new FieldError("fiscalYear", "is required (e.g. 2025)"));
-        if (request.AsOf is { } asOf) SnapshotReader.DateInRange(asOf, "asOf", errors);
-        if (request.RulesetVersion is { } v && (v.Length is 0 or > 40 || !v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-')))
-            errors.Add(new FieldError("rulesetVersion", "must be a version such as \"2025.1\" (letters, digits, '.' and '-')"));
-        if (errors.Count > 0) return (null, null, Invalid(errors));
+        if (request is null) return (null, null, AssessmentFailure.EmptyBody);
+        AssessmentFailure.CheckCallFields(request.Insurer, request.FiscalYear, request.AsOf, request.RulesetVersion, errors);
+        if (errors.Count > 0) return (null, null, AssessmentFailure.Invalid(errors));
 
         var (rs, refusal) = Catalog.Resolve<PremiumRuleSet>(request.Insurer!, request.FiscalYear!.Value, request.RulesetVersion, request.AsOf, request.Trial ?? false);
-        if (refusal is not null)
-        {
-            var kind = refusal.Kind switch
-            {
-                RuleSetRefusalKind.RefusedAtStartUp => AssessmentFailureKind.RefusedRuleSet,
-                RuleSetRefusalKind.Draft => AssessmentFailureKind.DraftRuleSet,
-                _ => AssessmentFailureKind.UnknownRuleSet,
-            };
-            return (null, null, new AssessmentFailure(kind, refusal.Detail, [new FieldError(refusal.Field, refusal.FieldMessage)]));
-        }
+        if (refusal is not null) return (null, null, AssessmentFailure.From(refusal));
 
         var household = SnapshotReader.Read(request.Household, "household", errors);
-        if (household is null) return (null, null, Invalid(errors));
+        if (household is null) return (null, null, AssessmentFailure.Invalid(errors));
 
         var t = trace ? new Trace() : null;
         return (rs, PremiumCalculator.Assess(rs!, household, t), null);
     }
-
-    private static AssessmentFailure Invalid(List<FieldError> errors) =>
-        new(AssessmentFailureKind.InvalidRequest, errors.Count == 1 ? $"'{errors[0].Field}' {errors[0].Message}." : $"{errors.Count} fields are invalid.", errors);
 }

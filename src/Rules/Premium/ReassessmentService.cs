@@ -20,7 +20,7 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
     public (ReassessmentResponse? Response, AssessmentFailure? Failure) Reassess(ReassessmentRequest? request, bool trace)
     {
         var errors = new List<FieldError>();
-        if (request is null) return (null, new AssessmentFailure(AssessmentFailureKind.InvalidRequest, "The request body is empty.", [new FieldError("$", "is required")]));
+        if (request is null) return (null, AssessmentFailure.EmptyBody);
         if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
         if (request.Change?.EffectiveDate is not { } effective)
         {
@@ -181,8 +181,7 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
 
     private static string Prefix(string path, string field) => field.StartsWith("household", StringComparison.Ordinal) ? $"{path}.{field}" : field;
 
-    private static AssessmentFailure Invalid(List<FieldError> errors) =>
-        new(AssessmentFailureKind.InvalidRequest, errors.Count == 1 ? $"'{errors[0].Field}' {errors[0].Message}." : $"{errors.Count} fields are invalid.", errors);
+    private static AssessmentFailure Invalid(List<FieldError> errors) => AssessmentFailure.Invalid(errors);
 
     private static TraceParameter[] Params(PremiumRuleSet rs, params string?[] paths) =>
         TraceParameter.Of(rs.ParameterTable, paths);

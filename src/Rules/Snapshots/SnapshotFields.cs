@@ -22,6 +22,9 @@ internal sealed class LazyPath
         _index = index;
     }
 
+    /// <summary>A top-level field of a request (<c>previousYear</c>): rendered as the name alone.</summary>
+    public static LazyPath Root(string name) => new(name, "") { _text = name };
+
     public override string ToString() =>
         _text ??= _parent.ToString() + "." + _name + (_index >= 0 ? "[" + _index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]" : "");
 
@@ -66,8 +69,17 @@ internal static class SnapshotFields
             if (requiredMessage is not null) errors.Add(new FieldError($"{parent}.{name}", requiredMessage));
             return 0;
         }
-        if (value < 0) errors.Add(new FieldError($"{parent}.{name}", "cannot be negative"));
-        else if (value > MaxYen) errors.Add(new FieldError($"{parent}.{name}", $"exceeds the largest accepted amount ({MaxYen:N0} yen)"));
+        if (value < 0 || value > MaxYen) OutOfRange(value.Value, $"{parent}.{name}", errors);
         return value.Value;
     }
+
+    /// <summary>An optional yen amount at the top level of a request (<paramref name="field"/>): null when absent, an error when out of range.</summary>
+    public static long? OptionalAmount(long? value, string field, List<FieldError> errors)
+    {
+        if (value is { } yen && (yen < 0 || yen > MaxYen)) OutOfRange(yen, field, errors);
+        return value;
+    }
+
+    private static void OutOfRange(long value, string field, List<FieldError> errors) =>
+        errors.Add(new FieldError(field, value < 0 ? "cannot be negative" : $"exceeds the largest accepted amount ({MaxYen:N0} yen)"));
 }

@@ -55,6 +55,37 @@ public sealed record MemberJson
     /// land and buildings only: 地方税法第703条の4, 国保法施行令第29条の7). Absent means 0.
     /// </summary>
     public long? FixedAssetTax { get; init; }
+
+    /// <summary>
+    /// The member's pension from which 介護保険料 is withheld (特別徴収対象年金, §A3), read by the withholding capability
+    /// (only the head's counts; the premium ignores it). Allowed only on a member with NHI coverage.
+    /// </summary>
+    public PensionJson? Pension { get; init; }
+}
+
+/// <summary>
+/// The pension from which the member's 介護保険料 is withheld, as of the reference date (with several pensions, only that
+/// one: 介護保険法第135条 applied by 国民健康保険法第76条の4).
+/// </summary>
+public sealed record PensionJson
+{
+    /// <summary>Its annual amount (年額, yen, 0 to 100,000,000,000).</summary>
+    [Required]
+    public long? AnnualAmount { get; init; }
+
+    /// <summary>The member's 介護保険料 is withheld from it (介護保険料の特別徴収).</summary>
+    [Required]
+    public bool? CareInsuranceWithheld { get; init; }
+
+    /// <summary>介護保険料 withheld per payment (yen); required when <c>careInsuranceWithheld</c> is true.</summary>
+    [RequiredWhen(nameof(CareInsuranceWithheld), true)]
+    public long? CarePremiumPerPayment { get; init; }
+
+    /// <summary>支給停止 (suspended). Default false.</summary>
+    public bool? Suspended { get; init; }
+
+    /// <summary>担保に供されている (pledged). Default false.</summary>
+    public bool? Pledged { get; init; }
 }
 
 /// <summary>A birth for the 産前産後 exemption.</summary>
@@ -138,6 +169,7 @@ public static class KokuhoJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.MaxDepth = 16;
         options.Converters.Add(new IsoLocalDateConverter());
+        options.Converters.Add(new IsoYearMonthConverter());
         options.Converters.Add(new KokuhoRules.Engine.Json.IsoInstantConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         return options;

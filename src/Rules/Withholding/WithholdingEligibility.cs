@@ -34,10 +34,14 @@ public static class WithholdingEligibility
     /// <param name="pension">The head's pension, or null when the head has none.</param>
     /// <param name="annualPremium">The household's annual NHI premium (yen, ≥ 0).</param>
     /// <param name="directDebit">The household pays, or asked to pay, by 口座振替.</param>
+    /// <param name="largestWithholding">
+    /// The largest amount the schedule withholds in one pension month (yen); null: the annual premium ÷ the payments a
+    /// year, rounded up (the test as the notices state it, before a schedule exists).
+    /// </param>
     public static EligibilityOutcome Determine(WithholdingRuleSet rs, HouseholdSnapshot household, PensionFacts? pension,
-        LocalDate referenceDate, long annualPremium, bool directDebit)
+        LocalDate referenceDate, long annualPremium, bool directDebit, long? largestWithholding = null)
     {
-        var facts = Facts(rs, household, pension, referenceDate, annualPremium, directDebit);
+        var facts = Facts(rs, household, pension, referenceDate, annualPremium, directDebit, largestWithholding);
         var conditions = new ConditionOutcome[rs.Conditions.Count];
         for (var i = 0; i < conditions.Length; i++)
         {
@@ -62,7 +66,7 @@ public static class WithholdingEligibility
 
     /// <summary>The facts the decisions read, from the snapshot and the pension.</summary>
     public static WithholdingFacts Facts(WithholdingRuleSet rs, HouseholdSnapshot household, PensionFacts? pension,
-        LocalDate referenceDate, long annualPremium, bool directDebit)
+        LocalDate referenceDate, long annualPremium, bool directDebit, long? largestWithholding = null)
     {
         var e = rs.Parameters.Eligibility;
         var fy = new FiscalYear(rs.FiscalYear);
@@ -91,6 +95,7 @@ public static class WithholdingEligibility
             CareInsuranceWithheld: pension?.CareInsuranceWithheld ?? false,
             CarePremiumPerPayment: pension?.CarePremiumPerPayment ?? 0,
             AnnualPremium: annualPremium,
-            DirectDebit: directDebit);
+            DirectDebit: directDebit,
+            LargestWithholding: largestWithholding ?? (annualPremium + e.PaymentsPerYear - 1) / e.PaymentsPerYear);
     }
 }

@@ -17,6 +17,7 @@ namespace KokuhoRules.Rules.Withholding;
 /// <param name="CarePremiumPerPayment">介護保険料 withheld per payment (yen).</param>
 /// <param name="AnnualPremium">The household's annual NHI premium (yen).</param>
 /// <param name="DirectDebit">The household pays (or asked to pay) by 口座振替.</param>
+/// <param name="LargestWithholding">The largest amount the schedule would withhold in one pension month (yen): the per-payment ½ test.</param>
 public readonly record struct WithholdingFacts(
     bool HeadInsured,
     int InsuredMembers,
@@ -30,4 +31,5 @@ public readonly record struct WithholdingFacts(
     bool CareInsuranceWithheld,
     long CarePremiumPerPayment,
     long AnnualPremium,
-    bool DirectDebit);
+    bool DirectDebit,
+    long LargestWithholding);

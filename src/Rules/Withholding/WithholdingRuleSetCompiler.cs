@@ -28,6 +28,7 @@ public sealed class WithholdingRuleSetCompiler : RuleSetCompiler<WithholdingRule
         ("pensionMinimum", "PensionMinimum"),
         ("careInsuranceWithheld", "CareInsuranceWithheld"),
         ("halfOfPension", "HalfOfPension"),
+        ("eachPaymentWithinHalf", "EachPaymentWithinHalf"),
         ("directDebitKeptOut", "DirectDebitKeptOut"),
         ("headTurning65KeptOut", "HeadTurning65KeptOut"),
     ];

@@ -18,7 +18,11 @@ public enum PaymentKind
 }
 
 /// <summary>One month of a schedule.</summary>
-public sealed record ScheduleEntry(YearMonth Month, PaymentKind Kind, long Amount);
+/// <param name="Month">The pension month, or the month of an ordinary installment's due date.</param>
+/// <param name="Amount">Yen.</param>
+/// <param name="Installment">For an ordinary installment: its number (期) in the premium rule set; null for a pension month.</param>
+/// <param name="DueDate">For an ordinary installment: its due date (納期限, moved off holidays); null for a pension month (the pension insurer's payment day).</param>
+public sealed record ScheduleEntry(YearMonth Month, PaymentKind Kind, long Amount, int? Installment = null, LocalDate? DueDate = null);
 
 /// <summary>The previous fiscal year, as far as the provisional amounts need it.</summary>
 /// <param name="AnnualPremium">The previous year's annual premium (yen, ≥ 0).</param>
@@ -34,7 +38,8 @@ public sealed record PreviousYear(long AnnualPremium, long? FebruaryWithheld);
 /// What the 仮徴収 withheld beyond the annual premium (yen, ≥ 0; then every 本徴収 is 0): the amount to refund, so that
 /// provisional + definitive + ordinary − overpaid is always the annual premium.
 /// </param>
-public sealed record WithholdingScheduleResult(int StartMonth, long AnnualPremium, IReadOnlyList<ScheduleEntry> Entries, long Overpaid)
+/// <param name="StartMonth">The calendar month withholding starts; null for a schedule of ordinary installments only.</param>
+public sealed record WithholdingScheduleResult(int? StartMonth, long AnnualPremium, IReadOnlyList<ScheduleEntry> Entries, long Overpaid)
 {
     public long ProvisionalTotal => Entries.Where(e => e.Kind == PaymentKind.Provisional).Sum(e => e.Amount);
     public long DefinitiveTotal => Entries.Where(e => e.Kind == PaymentKind.Definitive).Sum(e => e.Amount);
@@ -82,19 +87,48 @@ public static class WithholdingSchedule
 
     private static void Check(WithholdingParameters p, int startMonth, long annualPremium, PreviousYear previous)
     {
-        if (!p.PensionMonths.StartMonths.Contains(startMonth))
-            throw new ArgumentException($"withholding cannot start in month {startMonth}: the start months are {string.Join(", ", p.PensionMonths.StartMonths)}", nameof(startMonth));
         if (annualPremium < 0) throw new ArgumentException("the annual premium cannot be negative", nameof(annualPremium));
         if (previous.AnnualPremium < 0 || previous.FebruaryWithheld < 0)
             throw new ArgumentException("the previous year's amounts cannot be negative", nameof(previous));
-        var first = p.PensionMonths.Provisional[0];
-        if (previous.FebruaryWithheld > 0 && startMonth != first)
-            throw new ArgumentException($"a household withheld last February continues from month {first}, not {startMonth}", nameof(startMonth));
-        if (previous.FebruaryWithheld == 0 && p.PensionMonths.Provisional.Contains(startMonth))
-            throw new ArgumentException($"nothing was withheld last February, so there is no 仮徴収: withholding may start with the 本徴収 (month {p.PensionMonths.Definitive[0]}), not in month {startMonth}", nameof(startMonth));
+        if (StartMonthProblem(p, startMonth, previous) is { } problem) throw new ArgumentException(problem, nameof(startMonth));
     }
 
-    /// <summary>The premium's ordinary installments due before the start: the first slots of the whole year's spread.</summary>
+    /// <summary>
+    /// Why withholding cannot start in <paramref name="startMonth"/> for a household with this previous year, or null
+    /// when it can: the start months are the rule set's; a household withheld last February continues with the 仮徴収 of
+    /// the first pension month; one whose withholding stopped last year has no 仮徴収 and starts with the 本徴収.
+    /// </summary>
+    public static string? StartMonthProblem(WithholdingParameters p, int startMonth, PreviousYear previous)
+    {
+        if (!p.PensionMonths.StartMonths.Contains(startMonth))
+            return $"withholding cannot start in month {startMonth}: the start months are {string.Join(", ", p.PensionMonths.StartMonths)}";
+        var first = p.PensionMonths.Provisional[0];
+        if (previous.FebruaryWithheld > 0 && startMonth != first)
+            return $"a household withheld last February continues from month {first}, not {startMonth}";
+        if (previous.FebruaryWithheld == 0 && p.PensionMonths.Provisional.Contains(startMonth))
+            return $"nothing was withheld last February, so there is no 仮徴収: withholding may start with the 本徴収 (month {p.PensionMonths.Definitive[0]}), not in month {startMonth}";
+        return null;
+    }
+
+    /// <summary>
+    /// The start month when the request names none: a household withheld last February continues in the first 仮徴収
+    /// month; any other starts with the first 本徴収 month (the standard start after the pension insurers' notice on the
+    /// 4月1日 status, §A4).
+    /// </summary>
+    public static int DefaultStartMonth(WithholdingParameters p, PreviousYear previous) =>
+        previous.FebruaryWithheld > 0 ? p.PensionMonths.Provisional[0] : p.PensionMonths.Definitive[0];
+
+    /// <summary>
+    /// The schedule of a household that does not pay through the pension: the premium's ordinary installments of the
+    /// whole year (the same amounts <c>POST /v1/premium/assessments</c> gives for the annual assessment).
+    /// </summary>
+    public static WithholdingScheduleResult OrdinaryOnly(PremiumRuleSet premium, long annualPremium)
+    {
+        if (annualPremium < 0) throw new ArgumentException("the annual premium cannot be negative", nameof(annualPremium));
+        return new WithholdingScheduleResult(null, annualPremium, OrdinaryBefore(premium, annualPremium, new FiscalYear(premium.FiscalYear), 12), 0);
+    }
+
+    /// <summary>The premium's ordinary installments due before the start (every one for a start of 12): the first slots of the whole year's spread.</summary>
     private static List<ScheduleEntry> OrdinaryBefore(PremiumRuleSet premium, long annualPremium, FiscalYear fy, int start)
     {
         var slots = InstallmentSchedule.Slots(premium);
@@ -102,8 +136,8 @@ public static class WithholdingSchedule
         InstallmentSchedule.SpreadInto(annualPremium, amounts, premium.Parameters.Installments);
         var entries = new List<ScheduleEntry>();
         for (var i = 0; i < slots.Count; i++)
-            if (fy.IndexOf(slots[i].Month) is var k && k >= 0 && k < start)
-                entries.Add(new ScheduleEntry(slots[i].Month, PaymentKind.Ordinary, amounts[i]));
+            if (start >= 12 || fy.IndexOf(slots[i].Month) is var k && k >= 0 && k < start)
+                entries.Add(new ScheduleEntry(slots[i].Month, PaymentKind.Ordinary, amounts[i], slots[i].Number, slots[i].DueDate));
         return entries;
     }
 

@@ -30,7 +30,7 @@ public sealed class WithholdingEligibilityTests
 
         Assert.True(o.Eligible);
         Assert.All(o.Conditions, c => Assert.True(c.Holds, c.Name));
-        Assert.Equal(8, o.Conditions.Count);
+        Assert.Equal(9, o.Conditions.Count);
         Assert.All(o.Conditions, c => Assert.False(string.IsNullOrWhiteSpace(c.Reference), c.Name));
     }
 
@@ -102,7 +102,7 @@ public sealed class WithholdingEligibilityTests
     {
         var household = Snapshot(Household(Member("H", "1952-06-01")));
 
-        Assert.Equal(["pensionMinimum", "careInsuranceWithheld", "halfOfPension"],
+        Assert.Equal(["pensionMinimum", "careInsuranceWithheld", "halfOfPension", "eachPaymentWithinHalf"],
             Failing(WithholdingEligibility.Determine(WithholdingRuleSetTests.Amagasaki2025, household, null, April1, 120_000, false)));
         Assert.Equal(["careInsuranceWithheld"], Failing(Determine(household, Pension with { CareInsuranceWithheld = false })));
     }

@@ -64,7 +64,7 @@ public sealed class WithholdingRuleSetTests
     {
         var rs = Amagasaki2025;
 
-        Assert.Equal(["headInsured", "ageBand", "headNotTurning75", "pensionMinimum", "careInsuranceWithheld", "halfOfPension", "directDebitKeptOut", "headTurning65KeptOut"],
+        Assert.Equal(["headInsured", "ageBand", "headNotTurning75", "pensionMinimum", "careInsuranceWithheld", "halfOfPension", "eachPaymentWithinHalf", "directDebitKeptOut", "headTurning65KeptOut"],
             rs.Conditions.Select(c => c.Name));
         Assert.All(rs.Conditions, c => Assert.Contains(c.Decision.Rules, r => r.Reference is not null));
         Assert.Contains(rs.Conditions.Single(c => c.Name == "pensionMinimum").Decision.Rules, r => r.Name == "対象年金が年額180,000円以上");
