@@ -29,6 +29,18 @@ public sealed class WithholdingParameters
     /// <summary>The insurer's exclusion switches.</summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
     public WithholdingSwitches Switches { get; set; } = new();
+
+    /// <summary>How soon a stop (特別徴収の停止, §A8) reaches the pension insurer (national).</summary>
+    [FromLayer(RuleSetLayerKind.National)]
+    public StopTimingParameters StopTiming { get; set; } = new();
+
+    /// <summary>The insurer's deadlines for a request to pay by 口座振替 instead (municipal).</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public DirectDebitRequestParameters DirectDebitRequest { get; set; } = new();
+
+    /// <summary>What a premium changed during the year does to withholding (municipal).</summary>
+    [FromLayer(RuleSetLayerKind.Municipal)]
+    public PremiumChangeParameters PremiumChange { get; set; } = new();
 }
 
 /// <summary>The eligibility figures of §A2 (国民健康保険法施行令第29条の12).</summary>
@@ -109,4 +121,56 @@ public sealed class WithholdingSwitches
 
     /// <summary>A head turning the lower age during the year is kept out that year (Kofu).</summary>
     public bool ExcludeHeadTurning65 { get; set; }
+}
+
+/// <summary>
+/// How soon a stop takes effect (§A8): the stop month is the first pension month at least this many months after the
+/// month of the change (0: the change's own month when it is a pension month). The city's stop notice
+/// (特別徴収停止通知, 介護保険法第138条 as applied by 国民健康保険法第76条の4) needs time to reach the pension insurer.
+/// </summary>
+[ParameterGroup]
+public sealed class StopTimingParameters
+{
+    /// <summary>A stop the city notifies (change of head, loss of coverage, a condition failing, a premium change, a move-out): months after the change's month.</summary>
+    public int CityNoticeMonths { get; set; }
+
+    /// <summary>A stop the pension insurer makes itself (the pension suspended, the pensioner's death): months after the change's month.</summary>
+    public int PensionInsurerMonths { get; set; }
+}
+
+/// <summary>The deadline of a request (申出) to stop withholding from one pension month and pay by 口座振替.</summary>
+/// <param name="PensionMonth">The calendar month of the first pension payment no longer withheld.</param>
+/// <param name="ApplyByEndOf">The calendar month by whose last day the request must be made (the latest such month before the pension month).</param>
+public sealed record RequestDeadline(int PensionMonth, int ApplyByEndOf);
+
+/// <summary>
+/// 口座振替への変更申出 (国民健康保険法施行令第29条の13第4号 as Tamano cites it): a request made by a pension month's
+/// deadline stops withholding from that month; a later one from the next month whose deadline it meets.
+/// </summary>
+[ParameterGroup]
+public sealed class DirectDebitRequestParameters
+{
+    /// <summary>One deadline per pension month (Shimonoseki: June ← end of March, August ← end of May, …, April ← end of January).</summary>
+    public IReadOnlyList<RequestDeadline> Deadlines { get; set; } = null!;
+}
+
+/// <summary>What a premium increased during the year does.</summary>
+public enum PremiumIncreaseEffect
+{
+    /// <summary>Withholding stops and the rest is billed in the ordinary installments still to come (Yamatotakada).</summary>
+    StopWithholding,
+
+    /// <summary>Withholding goes on as scheduled and the increase is billed in the ordinary installments due after the change.</summary>
+    KeepWithholding,
+}
+
+/// <summary>
+/// A premium changed during the year (所得・加入状況の変更): a decrease always stops withholding (Tottori); an increase
+/// as the insurer says.
+/// </summary>
+[ParameterGroup]
+public sealed class PremiumChangeParameters
+{
+    /// <summary>Whether an increase stops withholding (<c>stopWithholding</c>) or is billed beside it (<c>keepWithholding</c>).</summary>
+    public PremiumIncreaseEffect OnIncrease { get; set; }
 }

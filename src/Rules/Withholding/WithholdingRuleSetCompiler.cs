@@ -105,5 +105,25 @@ public sealed class WithholdingRuleSetCompiler : RuleSetCompiler<WithholdingRule
             Error("schedule.rounding", "withheld amounts are floored to the unit and the remainder is added to schedule.remainderMonth: the mode must be floor");
         if (!m.Definitive.Contains(s.RemainderMonth))
             Error("schedule.remainderMonth", $"{s.RemainderMonth} is not a 本徴収 month ({string.Join(", ", m.Definitive)})");
+
+        ValidateStops(p, payments, Error);
+    }
+
+    /// <summary>The stop parameters (§A8): lead times of at most a year; one request deadline per pension month, before it.</summary>
+    private static void ValidateStops(WithholdingParameters p, int[] payments, Action<string, string> error)
+    {
+        if (p.StopTiming.CityNoticeMonths is < 0 or > 12) error("stopTiming.cityNoticeMonths", "must be between 0 and 12 months");
+        if (p.StopTiming.PensionInsurerMonths is < 0 or > 12) error("stopTiming.pensionInsurerMonths", "must be between 0 and 12 months");
+        var deadlines = p.DirectDebitRequest.Deadlines;
+        const string path = "directDebitRequest.deadlines";
+        foreach (var d in deadlines)
+        {
+            if (!payments.Contains(d.PensionMonth)) error(path, $"{d.PensionMonth} is not a pension month ({string.Join(", ", payments)})");
+            if (d.ApplyByEndOf is < 1 or > 12 || d.ApplyByEndOf == d.PensionMonth)
+                error(path, $"the deadline for month {d.PensionMonth} must be the end of another calendar month (1–12), before the pension month");
+        }
+        if (deadlines.Select(d => d.PensionMonth).Distinct().Count() != deadlines.Count) error(path, "each pension month is listed once");
+        if (payments.FirstOrDefault(x => deadlines.All(d => d.PensionMonth != x)) is var missing and not 0)
+            error(path, $"pension month {missing} has no deadline: every pension month needs one");
     }
 }
