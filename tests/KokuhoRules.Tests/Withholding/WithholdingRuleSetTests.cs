@@ -54,9 +54,39 @@ public sealed class WithholdingRuleSetTests
         Assert.Equal((LevelingMode.None, new Rounding(100, RoundingMode.Floor), 10), (rs.Parameters.Schedule.LevelingMode, rs.Parameters.Schedule.Rounding, rs.Parameters.Schedule.RemainderMonth));
         Assert.False(rs.Parameters.Switches.ExcludeDirectDebit);
         Assert.Equal(
-            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65"],
+            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65",
+             "stopTiming.cityNoticeMonths", "stopTiming.pensionInsurerMonths", "directDebitRequest.deadlines", "premiumChange.onIncrease"],
             rs.UnconfirmedParameters);
-        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Municipal, rs.ParameterTable[path].File));
+        // How soon a stop reaches the pension insurer is national practice no source states (§A8): unconfirmed in the national layer.
+        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(path.StartsWith("stopTiming.", StringComparison.Ordinal) ? National : Municipal, rs.ParameterTable[path].File));
+    }
+
+    [Fact]
+    public void The_stop_parameters_of_A8_are_bound_with_their_references()
+    {
+        var p = Amagasaki2025.Parameters;
+
+        Assert.Equal((2, 1), (p.StopTiming.CityNoticeMonths, p.StopTiming.PensionInsurerMonths));
+        // Shimonoseki's table: June ← end of March, August ← May, October ← July, December ← September, February ← November, April ← January.
+        Assert.Equal([new(4, 1), new(6, 3), new(8, 5), new(10, 7), new(12, 9), new(2, 11)], p.DirectDebitRequest.Deadlines);
+        Assert.Equal(PremiumIncreaseEffect.StopWithholding, p.PremiumChange.OnIncrease);
+        Assert.Contains("shimonoseki", Amagasaki2025.ParameterTable["directDebitRequest.deadlines"].Reference);
+        Assert.Contains("yamatotakada", Amagasaki2025.ParameterTable["premiumChange.onIncrease"].Reference);
+    }
+
+    [Fact]
+    public void A_deadline_table_that_misses_a_pension_month_is_refused_at_its_file()
+    {
+        using var root = new TempRuleSetRoot();
+        root.ReplaceOnce(Municipal, "{ \"pensionMonth\": 2, \"applyByEndOf\": 11 }", "{ \"pensionMonth\": 12, \"applyByEndOf\": 12 }");
+
+        var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
+
+        Assert.All(failure.Errors, e => Assert.Equal((Municipal, "$.directDebitRequest.deadlines"), (e.File, e.JsonPath)));
+        Assert.Equal(3, failure.Errors.Count);
+        Assert.Contains(failure.Errors, e => e.Message.Contains("before the pension month", StringComparison.Ordinal));
+        Assert.Contains(failure.Errors, e => e.Message == "each pension month is listed once");
+        Assert.Contains(failure.Errors, e => e.Message.StartsWith("pension month 2 has no deadline", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -77,6 +107,8 @@ public sealed class WithholdingRuleSetTests
     [InlineData(National, "\"value\": [4, 6, 8, 10]", "\"value\": [4, 6, 9, 10]", "pensionMonths.startMonths", "9 is not a pension month")]
     [InlineData(National, "\"value\": 0.5", "\"value\": 1.5", "eligibility.capRatio", "a ratio between 0 (excluded) and 1")]
     [InlineData(National, "\"value\": [10, 12, 2]", "\"value\": [10, 12]", "pensionMonths.definitive", "must be the 6 distinct pension months")]
+    [InlineData(National, "\"value\": 2,", "\"value\": 13,", "stopTiming.cityNoticeMonths", "must be between 0 and 12 months")]
+    [InlineData(National, "\"value\": 1,", "\"value\": -1,", "stopTiming.pensionInsurerMonths", "must be between 0 and 12 months")]
     public void A_bad_parameter_is_refused_at_its_file_and_line(string file, string oldText, string newText, string path, string message)
     {
         using var root = new TempRuleSetRoot();
