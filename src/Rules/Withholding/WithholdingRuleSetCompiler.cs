@@ -106,14 +106,17 @@ public sealed class WithholdingRuleSetCompiler : RuleSetCompiler<WithholdingRule
         if (!m.Definitive.Contains(s.RemainderMonth))
             Error("schedule.remainderMonth", $"{s.RemainderMonth} is not a 本徴収 month ({string.Join(", ", m.Definitive)})");
 
-        ValidateStops(p, payments, Error);
+        // The deadlines are checked against the pension months only once those are right (not twice for one mistake).
+        var monthsRight = payments.Length == e.PaymentsPerYear && payments.Distinct().Count() == payments.Length && payments.All(x => x is >= 1 and <= 12);
+        ValidateStops(p, monthsRight ? payments : null, Error);
     }
 
     /// <summary>The stop parameters (§A8): lead times of at most a year; one request deadline per pension month, before it.</summary>
-    private static void ValidateStops(WithholdingParameters p, int[] payments, Action<string, string> error)
+    private static void ValidateStops(WithholdingParameters p, int[]? payments, Action<string, string> error)
     {
         if (p.StopTiming.CityNoticeMonths is < 0 or > 12) error("stopTiming.cityNoticeMonths", "must be between 0 and 12 months");
         if (p.StopTiming.PensionInsurerMonths is < 0 or > 12) error("stopTiming.pensionInsurerMonths", "must be between 0 and 12 months");
+        if (payments is null) return;
         var deadlines = p.DirectDebitRequest.Deadlines;
         const string path = "directDebitRequest.deadlines";
         foreach (var d in deadlines)

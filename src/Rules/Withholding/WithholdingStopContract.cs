@@ -54,7 +54,7 @@ public sealed record StopChangeJson
 /// <param name="Installments">The ordinary installments before and after, as <c>POST /v1/premium/reassessments</c> gives them.</param>
 /// <param name="InstallmentsDueAfter">The new ordinary amounts go to the installments due after this day.</param>
 /// <param name="Settlement">A refund when more was withheld and billed than the new premium; an extra bill when no installment is left.</param>
-/// <param name="Conditions">The §A2 conditions that no longer hold on the change's day (empty when none fails).</param>
+/// <param name="Conditions">The eligibility conditions that no longer hold on the change's day (empty when none fails).</param>
 /// <param name="Trace">The determination's steps, then the stop's; null when not asked for.</param>
 public sealed record WithholdingStopResponse(
     string Kind,
