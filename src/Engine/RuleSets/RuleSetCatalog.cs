@@ -216,7 +216,7 @@ public sealed class RuleSetCatalog
 
     private static RuleSetRefusal Draft(CompiledRuleSet rs) =>
         new(RuleSetRefusalKind.Draft,
-            $"Rule set {rs.Insurer.Id}/{rs.FiscalYear} (version {rs.Version}) is a draft: {rs.UnconfirmedParameters.Count} of its parameters are not confirmed by a source and it is not published. Only a trial calculation may use it: send \"trial\": true (on the command line: --trial).",
+            $"Rule set {rs.Insurer.Id}/{rs.FiscalYear} ({rs.Capability}, version {rs.Version}) is a draft: {rs.UnconfirmedParameters.Count} of its parameters are not confirmed by a source and it is not published. Only a trial calculation may use it: send \"trial\": true (on the command line: --trial).",
             "trial", "must be true to use a draft rule set");
 
     private RuleSetRefusal Unknown(RuleSetQuery query)

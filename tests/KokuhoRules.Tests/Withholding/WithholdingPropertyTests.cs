@@ -77,4 +77,27 @@ public sealed class WithholdingPropertyTests
             Assert.Equal(o.Conditions, reordered.Conditions);
             Assert.Equal(o.Eligible, reordered.Eligible);
         });
+
+    /// <summary>A head-and-spouse household aged 65–74, the head's pension and its 介護保険料, and this year's premium.</summary>
+    private static Gen<(long Pension, long Care, long Annual, int Start, PreviousYear Previous)> Determinations =>
+        Gen.Zip(Gen.Zip(Gen.Choose(0, 400_000).Select(x => x * 10L), Gen.Choose(0, 3_000).Select(x => x * 10L)), Gen.Zip(Annual, Starts))
+            .Select(t => (t.Item1.Item1, t.Item1.Item2, t.Item2.Item1, t.Item2.Item2.Start, t.Item2.Item2.Previous));
+
+    [Property(MaxTest = 300)]
+    public Property No_withheld_month_exceeds_half_of_that_months_pension_with_the_care_premium_and_every_answer_adds_up() =>
+        Prop.ForAll(Determinations.ToArbitrary(), t =>
+        {
+            var (pension, care, annual, start, previous) = t;
+            var household = Snapshot(Household(Member("H", "1952-06-01"), Member("W", "1956-09-15")));
+            var inputs = new WithholdingInputs(household, new PensionFacts(pension, true, care, false, false), previous, false, annual, start, new NodaTime.LocalDate(2025, 4, 1));
+            var r = WithholdingDetermination.Determine(WithholdingRuleSetTests.Amagasaki2025, WithholdingScheduleTests.Premium, inputs, null);
+
+            // Half of one payment of the pension (paid six times a year), compared without rounding: amount + care ≤ pension ÷ 6 ÷ 2.
+            if (r.Eligible)
+                Assert.All(r.Schedule.Entries.Where(e => e.Kind != PaymentKind.Ordinary), e => Assert.True((e.Amount + care) * 12 <= pension, $"{e.Month}: {e.Amount} + {care} > ½ of {pension} ÷ 6"));
+            else
+                Assert.All(r.Schedule.Entries, e => Assert.Equal(PaymentKind.Ordinary, e.Kind));
+            Assert.Equal(annual, r.Schedule.ProvisionalTotal + r.Schedule.DefinitiveTotal + r.Schedule.OrdinaryTotal - r.Schedule.Overpaid);
+            Assert.Equal(r.Eligible, r.Eligibility.Conditions.All(c => c.Holds));
+        });
 }

@@ -20,6 +20,7 @@ public sealed class WithholdingScheduleTests
         if (m == LevelingMode.None) return WithholdingRuleSetTests.Amagasaki2025;
         using var root = new TempRuleSetRoot();
         var name = m == LevelingMode.AugustOnly ? "augustOnly" : "juneAndAugust";
+        root.MakeDraft("amagasaki/2025/withholding");
         root.ReplaceOnce("amagasaki/2025/withholding/parameters.json", "\"value\": \"none\"", $"\"value\": \"{name}\"");
         var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
         return catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
