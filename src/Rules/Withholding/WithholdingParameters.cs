@@ -30,17 +30,12 @@ public sealed class WithholdingParameters
     [FromLayer(RuleSetLayerKind.Municipal)]
     public WithholdingSwitches Switches { get; set; } = new();
 
-    /// <summary>How soon a stop (特別徴収の停止, §A8) reaches the pension insurer (national).</summary>
-    [FromLayer(RuleSetLayerKind.National)]
-    public StopTimingParameters StopTiming { get; set; } = new();
-
-    /// <summary>The insurer's deadlines for a request to pay by 口座振替 instead (municipal).</summary>
+    /// <summary>
+    /// Stops (特別徴収の停止, §A8) and the switch to ordinary installments (municipal). Optional: a rule set without it
+    /// (2025.1, published before stops existed) determines but cannot stop, and a stop asking for it is refused.
+    /// </summary>
     [FromLayer(RuleSetLayerKind.Municipal)]
-    public DirectDebitRequestParameters DirectDebitRequest { get; set; } = new();
-
-    /// <summary>What a premium changed during the year does to withholding (municipal).</summary>
-    [FromLayer(RuleSetLayerKind.Municipal)]
-    public PremiumChangeParameters PremiumChange { get; set; } = new();
+    public StopParameters? Stops { get; set; }
 }
 
 /// <summary>The eligibility figures of §A2 (国民健康保険法施行令第29条の12).</summary>
@@ -121,6 +116,20 @@ public sealed class WithholdingSwitches
 
     /// <summary>A head turning the lower age during the year is kept out that year (Kofu).</summary>
     public bool ExcludeHeadTurning65 { get; set; }
+}
+
+/// <summary>The stop parameters: how soon a stop takes effect, the request deadlines, what a higher premium does.</summary>
+[ParameterGroup]
+public sealed class StopParameters
+{
+    /// <summary>How soon a stop reaches the pension insurer.</summary>
+    public StopTimingParameters Timing { get; set; } = new();
+
+    /// <summary>The deadlines of a request to pay by 口座振替 instead.</summary>
+    public DirectDebitRequestParameters DirectDebitRequest { get; set; } = new();
+
+    /// <summary>What a premium changed during the year does to withholding.</summary>
+    public PremiumChangeParameters PremiumChange { get; set; } = new();
 }
 
 /// <summary>

@@ -111,14 +111,15 @@ public sealed class WithholdingRuleSetCompiler : RuleSetCompiler<WithholdingRule
         ValidateStops(p, monthsRight ? payments : null, Error);
     }
 
-    /// <summary>The stop parameters (§A8): lead times of at most a year; one request deadline per pension month, before it.</summary>
+    /// <summary>The stop parameters (§A8), when the rule set has them: lead times of at most a year; one request deadline per pension month, before it.</summary>
     private static void ValidateStops(WithholdingParameters p, int[]? payments, Action<string, string> error)
     {
-        if (p.StopTiming.CityNoticeMonths is < 0 or > 12) error("stopTiming.cityNoticeMonths", "must be between 0 and 12 months");
-        if (p.StopTiming.PensionInsurerMonths is < 0 or > 12) error("stopTiming.pensionInsurerMonths", "must be between 0 and 12 months");
+        if (p.Stops is not { } stops) return;
+        if (stops.Timing.CityNoticeMonths is < 0 or > 12) error("stops.timing.cityNoticeMonths", "must be between 0 and 12 months");
+        if (stops.Timing.PensionInsurerMonths is < 0 or > 12) error("stops.timing.pensionInsurerMonths", "must be between 0 and 12 months");
         if (payments is null) return;
-        var deadlines = p.DirectDebitRequest.Deadlines;
-        const string path = "directDebitRequest.deadlines";
+        var deadlines = stops.DirectDebitRequest.Deadlines;
+        const string path = "stops.directDebitRequest.deadlines";
         foreach (var d in deadlines)
         {
             if (!payments.Contains(d.PensionMonth)) error(path, $"{d.PensionMonth} is not a pension month ({string.Join(", ", payments)})");

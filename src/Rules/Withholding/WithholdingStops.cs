@@ -22,7 +22,7 @@ public enum StopKind
     /// <summary>保険料の減額 (所得・加入状況の変更).</summary>
     PremiumDecreased,
 
-    /// <summary>保険料の増額: a stop or not as <c>premiumChange.onIncrease</c> says.</summary>
+    /// <summary>保険料の増額: a stop or not as <c>stops.premiumChange.onIncrease</c> says.</summary>
     PremiumIncreased,
 
     /// <summary>口座振替への変更申出: from the first pension month whose deadline the request meets.</summary>
@@ -41,16 +41,16 @@ public enum StopKind
 /// <summary>Who makes a stop take effect, which decides how soon it can.</summary>
 public enum StopRoute
 {
-    /// <summary>The city's stop notice to the pension insurer (<c>stopTiming.cityNoticeMonths</c>).</summary>
+    /// <summary>The city's stop notice to the pension insurer (<c>stops.timing.cityNoticeMonths</c>).</summary>
     CityNotice,
 
-    /// <summary>The pension insurer itself (<c>stopTiming.pensionInsurerMonths</c>).</summary>
+    /// <summary>The pension insurer itself (<c>stops.timing.pensionInsurerMonths</c>).</summary>
     PensionInsurer,
 
-    /// <summary>The household's request, by its deadline (<c>directDebitRequest.deadlines</c>).</summary>
+    /// <summary>The household's request, by its deadline (<c>stops.directDebitRequest.deadlines</c>).</summary>
     Request,
 
-    /// <summary>No stop: withholding goes on (<c>premiumChange.onIncrease</c> = <c>keepWithholding</c>).</summary>
+    /// <summary>No stop: withholding goes on (<c>stops.premiumChange.onIncrease</c> = <c>keepWithholding</c>).</summary>
     None,
 }
 
@@ -108,7 +108,7 @@ public static class WithholdingStops
     {
         StopKind.DirectDebitRequested => StopRoute.Request,
         StopKind.PensionSuspended or StopKind.Death => StopRoute.PensionInsurer,
-        StopKind.PremiumIncreased when p.PremiumChange.OnIncrease == PremiumIncreaseEffect.KeepWithholding => StopRoute.None,
+        StopKind.PremiumIncreased when Stops(p).PremiumChange.OnIncrease == PremiumIncreaseEffect.KeepWithholding => StopRoute.None,
         _ => StopRoute.CityNotice,
     };
 
@@ -122,8 +122,8 @@ public static class WithholdingStops
         var month = new YearMonth(date.Year, date.Month);
         return route switch
         {
-            StopRoute.CityNotice => FirstPensionMonthFrom(p, month.PlusMonths(p.StopTiming.CityNoticeMonths)),
-            StopRoute.PensionInsurer => FirstPensionMonthFrom(p, month.PlusMonths(p.StopTiming.PensionInsurerMonths)),
+            StopRoute.CityNotice => FirstPensionMonthFrom(p, month.PlusMonths(Stops(p).Timing.CityNoticeMonths)),
+            StopRoute.PensionInsurer => FirstPensionMonthFrom(p, month.PlusMonths(Stops(p).Timing.PensionInsurerMonths)),
             StopRoute.Request => FirstRequestMonth(p, date),
             _ => null,
         };
@@ -132,7 +132,7 @@ public static class WithholdingStops
     /// <summary>The deadline of a request to stop from <paramref name="pensionMonth"/>: the last day of the latest <c>applyByEndOf</c> month before it.</summary>
     public static LocalDate RequestDeadline(WithholdingParameters p, YearMonth pensionMonth)
     {
-        var applyBy = p.DirectDebitRequest.Deadlines.First(d => d.PensionMonth == pensionMonth.Month).ApplyByEndOf;
+        var applyBy = Stops(p).DirectDebitRequest.Deadlines.First(d => d.PensionMonth == pensionMonth.Month).ApplyByEndOf;
         var back = (pensionMonth.Month - applyBy + 12) % 12;
         var deadlineMonth = pensionMonth.PlusMonths(-(back == 0 ? 12 : back));
         return deadlineMonth.OnDayOfMonth(CalendarSystem.Iso.GetDaysInMonth(deadlineMonth.Year, deadlineMonth.Month));
@@ -150,16 +150,26 @@ public static class WithholdingStops
             if (IsPensionMonth(p, m.Month) && date <= RequestDeadline(p, m)) return m;
     }
 
+    /// <summary>The rule set's stop parameters (see <see cref="Problems"/>: a rule set without them cannot stop).</summary>
+    private static StopParameters Stops(WithholdingParameters p) =>
+        p.Stops ?? throw new ArgumentException("the withholding rule set has no stop parameters (stops)", nameof(p));
+
     private static bool IsPensionMonth(WithholdingParameters p, int month) => p.PensionMonths.Provisional.Contains(month) || p.PensionMonths.Definitive.Contains(month);
 
     /// <summary>
-    /// What is wrong with stopping this determination with this change, by field, or nothing: the household must pay
+    /// What is wrong with stopping this determination with this change, by field, or nothing: the rule set has stop
+    /// parameters; the household must pay
     /// through the pension; the change's day lies within the fiscal year; a premium change gives the new premium, in
     /// its direction; amounts are not negative; a condition that no longer holds is one that fails on that day.
     /// </summary>
     public static IReadOnlyList<FieldError> Problems(WithholdingRuleSet rs, WithholdingInputs inputs, WithholdingDeterminationResult determination, StopChange change)
     {
         var errors = new List<FieldError>();
+        if (rs.Parameters.Stops is null)
+        {
+            errors.Add(new FieldError("determination.rulesetVersion", $"the withholding rule set {rs.Version} has no stop rules (parameters 'stops'): name a version that has them"));
+            return errors;
+        }
         if (!determination.Eligible)
         {
             var failing = string.Join(", ", determination.Eligibility.Conditions.Where(c => !c.Holds).Select(c => c.Name));
@@ -243,10 +253,10 @@ internal static class StopTrace
             t.Add("decision", "household", null, c.Name, $"{change.Date:uuuu-MM-dd} に {c.Rule}: 非該当", value: "false");
         var (text, parameters) = r.Route switch
         {
-            StopRoute.CityNotice => ($"市の停止通知: 変更の月から{rs.Parameters.StopTiming.CityNoticeMonths}か月以上後の最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stopTiming.cityNoticeMonths")]),
-            StopRoute.PensionInsurer => ($"年金保険者による停止: 変更の月から{rs.Parameters.StopTiming.PensionInsurerMonths}か月以上後の最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stopTiming.pensionInsurerMonths")]),
-            StopRoute.Request => ($"申出の期限 {WithholdingStops.RequestDeadline(rs.Parameters, r.StopMonth!.Value):uuuu-MM-dd} に間に合う最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "directDebitRequest.deadlines")]),
-            _ => ("増額でも特別徴収を続け、増額分は普通徴収 (premiumChange.onIncrease = keepWithholding)", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "premiumChange.onIncrease")]),
+            StopRoute.CityNotice => ($"市の停止通知: 変更の月から{rs.Parameters.Stops!.Timing.CityNoticeMonths}か月以上後の最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stops.timing.cityNoticeMonths")]),
+            StopRoute.PensionInsurer => ($"年金保険者による停止: 変更の月から{rs.Parameters.Stops!.Timing.PensionInsurerMonths}か月以上後の最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stops.timing.pensionInsurerMonths")]),
+            StopRoute.Request => ($"申出の期限 {WithholdingStops.RequestDeadline(rs.Parameters, r.StopMonth!.Value):uuuu-MM-dd} に間に合う最初の年金支払月", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stops.directDebitRequest.deadlines")]),
+            _ => ("増額でも特別徴収を続け、増額分は普通徴収 (stops.premiumChange.onIncrease = keepWithholding)", (IReadOnlyList<TraceParameter>)[TraceParameter.Of(table, "stops.premiumChange.onIncrease")]),
         };
         t.Add("decision", "household", null, "stopMonth", r.StopMonth is { } stop ? $"{stop:uuuu-MM} から特別徴収を停止 ({text})" : text,
             value: r.StopMonth?.ToString("uuuu-MM", CultureInfo.InvariantCulture), parameters: parameters);

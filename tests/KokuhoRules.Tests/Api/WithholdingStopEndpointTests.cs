@@ -74,8 +74,8 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
         Assert.Equal("none", body.GetProperty("settlement").GetProperty("kind").GetString());
         Assert.Equal(0, body.GetProperty("conditions").GetArrayLength());
         var stopStep = Assert.Single(body.GetProperty("trace").EnumerateArray(), s => s.GetProperty("item").GetString() == "stopMonth");
-        Assert.Equal("stopTiming.cityNoticeMonths", stopStep.GetProperty("parameters")[0].GetProperty("path").GetString());
-        Assert.Contains(body.GetProperty("unconfirmedParameters").EnumerateArray(), p => p.GetString() == "stopTiming.cityNoticeMonths");
+        Assert.Equal("stops.timing.cityNoticeMonths", stopStep.GetProperty("parameters")[0].GetProperty("path").GetString());
+        Assert.Contains(body.GetProperty("unconfirmedParameters").EnumerateArray(), p => p.GetString() == "stops.timing.cityNoticeMonths");
     }
 
     // The same premium change through both endpoints. The wife leaves NHI on 2025-09-01, so the premium falls from X (both
@@ -153,6 +153,12 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
         var badPrevious = Determination();
         badPrevious["previousYear"]!["annualPremium"] = -1;
         Assert.Equal("determination.previousYear.annualPremium", (await FirstError(Request(badPrevious, Change("death", "2025-07-10")))).Field);
+
+        var published = Determination();
+        published["rulesetVersion"] = "2025.1";
+        var noStops = await FirstError(Request(published, Change("death", "2025-07-10")));
+        Assert.Equal("determination.rulesetVersion", noStops.Field);
+        Assert.Contains("no stop rules", noStops.Message);
 
         var notTrial = Determination();
         notTrial["trial"] = false;

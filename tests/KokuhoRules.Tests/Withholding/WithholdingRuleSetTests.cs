@@ -16,8 +16,15 @@ public sealed class WithholdingRuleSetTests
     private const string National = "national/2025/withholding/parameters.json";
     private const string Municipal = "amagasaki/2025/withholding/parameters.json";
 
+    private const string Stops = "amagasaki/2025/withholding@2025.2/parameters.json";
+
+    /// <summary>The published FY2025 version (2025.1), without stops.</summary>
     internal static WithholdingRuleSet Amagasaki2025 =>
-        TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025");
+        TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.1") ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025 2025.1");
+
+    /// <summary>The draft FY2025 version with stops (2025.2: 2025.1 and the <c>stops</c> group).</summary>
+    internal static WithholdingRuleSet Amagasaki2025Stops =>
+        TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.2") ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025 2025.2");
 
     [Fact]
     public void The_catalog_finds_the_withholding_compiler_by_reflection_and_compiles_the_published_layers()
@@ -54,35 +61,42 @@ public sealed class WithholdingRuleSetTests
         Assert.Equal((LevelingMode.None, new Rounding(100, RoundingMode.Floor), 10), (rs.Parameters.Schedule.LevelingMode, rs.Parameters.Schedule.Rounding, rs.Parameters.Schedule.RemainderMonth));
         Assert.False(rs.Parameters.Switches.ExcludeDirectDebit);
         Assert.Equal(
-            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65",
-             "stopTiming.cityNoticeMonths", "stopTiming.pensionInsurerMonths", "directDebitRequest.deadlines", "premiumChange.onIncrease"],
+            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65"],
             rs.UnconfirmedParameters);
-        // How soon a stop reaches the pension insurer is national practice no source states (§A8): unconfirmed in the national layer.
-        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(path.StartsWith("stopTiming.", StringComparison.Ordinal) ? National : Municipal, rs.ParameterTable[path].File));
+        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Municipal, rs.ParameterTable[path].File));
+        Assert.Null(rs.Parameters.Stops);
     }
 
     [Fact]
-    public void The_stop_parameters_of_A8_are_bound_with_their_references()
+    public void The_stop_parameters_of_A8_are_a_draft_version_beside_the_published_one_all_unconfirmed()
     {
-        var p = Amagasaki2025.Parameters;
+        var rs = Amagasaki2025Stops;
+        var stops = rs.Parameters.Stops!;
 
-        Assert.Equal((2, 1), (p.StopTiming.CityNoticeMonths, p.StopTiming.PensionInsurerMonths));
+        Assert.Equal(RuleSetStatus.Draft, rs.Status);
+        Assert.Equal((2, 1), (stops.Timing.CityNoticeMonths, stops.Timing.PensionInsurerMonths));
         // Shimonoseki's table: June ← end of March, August ← May, October ← July, December ← September, February ← November, April ← January.
-        Assert.Equal([new(4, 1), new(6, 3), new(8, 5), new(10, 7), new(12, 9), new(2, 11)], p.DirectDebitRequest.Deadlines);
-        Assert.Equal(PremiumIncreaseEffect.StopWithholding, p.PremiumChange.OnIncrease);
-        Assert.Contains("shimonoseki", Amagasaki2025.ParameterTable["directDebitRequest.deadlines"].Reference);
-        Assert.Contains("yamatotakada", Amagasaki2025.ParameterTable["premiumChange.onIncrease"].Reference);
+        Assert.Equal([new(4, 1), new(6, 3), new(8, 5), new(10, 7), new(12, 9), new(2, 11)], stops.DirectDebitRequest.Deadlines);
+        Assert.Equal(PremiumIncreaseEffect.StopWithholding, stops.PremiumChange.OnIncrease);
+        Assert.Contains("shimonoseki", rs.ParameterTable["stops.directDebitRequest.deadlines"].Reference);
+        Assert.Contains("yamatotakada", rs.ParameterTable["stops.premiumChange.onIncrease"].Reference);
+        Assert.Equal([.. Amagasaki2025.UnconfirmedParameters, "stops.timing.cityNoticeMonths", "stops.timing.pensionInsurerMonths", "stops.directDebitRequest.deadlines", "stops.premiumChange.onIncrease"],
+            rs.UnconfirmedParameters);
+        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Stops, rs.ParameterTable[path].File));
+        // The rest is 2025.1 as published.
+        Assert.Equal(Amagasaki2025.ParameterTable.All.Select(i => (i.Path, i.Value.GetRawText())), rs.ParameterTable.All.Where(i => !i.Path.StartsWith("stops.", StringComparison.Ordinal)).Select(i => (i.Path, i.Value.GetRawText())));
+        Assert.NotNull(TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2026)!.Parameters.Stops);
     }
 
     [Fact]
     public void A_deadline_table_that_misses_a_pension_month_is_refused_at_its_file()
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce(Municipal, "{ \"pensionMonth\": 2, \"applyByEndOf\": 11 }", "{ \"pensionMonth\": 12, \"applyByEndOf\": 12 }");
+        root.ReplaceOnce(Stops, "{ \"pensionMonth\": 2, \"applyByEndOf\": 11 }", "{ \"pensionMonth\": 12, \"applyByEndOf\": 12 }");
 
         var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
 
-        Assert.All(failure.Errors, e => Assert.Equal((Municipal, "$.directDebitRequest.deadlines"), (e.File, e.JsonPath)));
+        Assert.All(failure.Errors, e => Assert.Equal((Stops, "$.stops.directDebitRequest.deadlines"), (e.File, e.JsonPath)));
         Assert.Equal(3, failure.Errors.Count);
         Assert.Contains(failure.Errors, e => e.Message.Contains("before the pension month", StringComparison.Ordinal));
         Assert.Contains(failure.Errors, e => e.Message == "each pension month is listed once");
@@ -107,8 +121,8 @@ public sealed class WithholdingRuleSetTests
     [InlineData(National, "\"value\": [4, 6, 8, 10]", "\"value\": [4, 6, 9, 10]", "pensionMonths.startMonths", "9 is not a pension month")]
     [InlineData(National, "\"value\": 0.5", "\"value\": 1.5", "eligibility.capRatio", "a ratio between 0 (excluded) and 1")]
     [InlineData(National, "\"value\": [10, 12, 2]", "\"value\": [10, 12]", "pensionMonths.definitive", "must be the 6 distinct pension months")]
-    [InlineData(National, "\"value\": 2,", "\"value\": 13,", "stopTiming.cityNoticeMonths", "must be between 0 and 12 months")]
-    [InlineData(National, "\"value\": 1,", "\"value\": -1,", "stopTiming.pensionInsurerMonths", "must be between 0 and 12 months")]
+    [InlineData(Stops, "\"value\": 2,", "\"value\": 13,", "stops.timing.cityNoticeMonths", "must be between 0 and 12 months")]
+    [InlineData(Stops, "\"value\": 1,", "\"value\": -1,", "stops.timing.pensionInsurerMonths", "must be between 0 and 12 months")]
     public void A_bad_parameter_is_refused_at_its_file_and_line(string file, string oldText, string newText, string path, string message)
     {
         using var root = new TempRuleSetRoot();
@@ -116,9 +130,11 @@ public sealed class WithholdingRuleSetTests
         root.ReplaceOnce(file, oldText, newText);
         var line = root.LineContaining(file, newText);
 
-        var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
+        // A national edit reaches both FY2025 versions (2025.1 and the draft 2025.2 with stops): each reports it alike.
+        var failures = KokuhoRuleSets.Load([root.Root]).Failures.Where(f => f.Concerns("amagasaki", 2025, "withholding")).ToArray();
+        Assert.Equal(file == National ? 2 : 1, failures.Length);
 
-        var error = Assert.Single(failure.Errors);
+        var error = Assert.Single(failures[0].Errors);
         Assert.Equal((file, "$." + path), (error.File, error.JsonPath));
         Assert.InRange(error.Line, line - 1, line);
         Assert.Contains(message, error.Message);

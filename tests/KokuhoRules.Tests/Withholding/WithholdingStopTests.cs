@@ -18,7 +18,7 @@ namespace KokuhoRules.Tests.Withholding;
 /// this year's premium 132,000. Amagasaki FY2025 (no leveling), so the determination's schedule is
 /// 仮徴収 Apr/Jun/Aug 20,000 each (= February) and 本徴収 (132,000 − 60,000) ÷ 3 = 24,000 in Oct/Dec/Feb.
 /// Stops: a city notice takes effect in the first pension month at least 2 months after the change's month
-/// (stopTiming.cityNoticeMonths), the pension insurer's own stop 1 month (stopTiming.pensionInsurerMonths), a request by
+/// (stops.timing.cityNoticeMonths), the pension insurer's own stop 1 month (stops.timing.pensionInsurerMonths), a request by
 /// Shimonoseki's deadlines. Amagasaki's ordinary installments: June–March, due at each month's end moved off holidays
 /// (6/30, 7/31, 9/1, 9/30, 10/31, 12/1, 1/5, 2/2, 3/2, 3/31), 100-yen units with the remainder on the first.
 /// </remarks>
@@ -35,7 +35,7 @@ public sealed class WithholdingStopTests
     /// <summary>Determines, then stops: the pure functions as the service calls them.</summary>
     internal static (WithholdingDeterminationResult Determination, WithholdingStopResult Stop) Stop(StopChange change, WithholdingInputs? inputs = null, WithholdingRuleSet? rs = null)
     {
-        rs ??= WithholdingRuleSetTests.Amagasaki2025;
+        rs ??= WithholdingRuleSetTests.Amagasaki2025Stops;
         inputs ??= Inputs(Couple());
         var premium = TestRuleSets.Amagasaki2025;
         var determination = WithholdingDetermination.Determine(rs, premium, inputs, null);
@@ -155,7 +155,7 @@ public sealed class WithholdingStopTests
         AddsUp(r);
     }
 
-    // premiumChange.onIncrease = keepWithholding: nothing stops; all six months are withheld (132,000) and the increase of
+    // stops.premiumChange.onIncrease = keepWithholding: nothing stops; all six months are withheld (132,000) and the increase of
     // 18,000 goes to the installments due after 2025-09-10 (Sep 9/30 … Mar, 7): 18,000 ÷ 7 = 2,571 → 2,500, the 500 left on the first.
     [Fact]
     public void PremiumIncreased_kept_withheld_where_the_insurer_says_so_bills_the_increase_beside_the_pension()
@@ -188,7 +188,7 @@ public sealed class WithholdingStopTests
     [Fact]
     public void Request_deadlines_are_the_end_of_the_month_the_table_names_before_each_pension_month()
     {
-        var p = WithholdingRuleSetTests.Amagasaki2025.Parameters;
+        var p = WithholdingRuleSetTests.Amagasaki2025Stops.Parameters;
 
         Assert.Equal(new LocalDate(2025, 3, 31), WithholdingStops.RequestDeadline(p, new YearMonth(2025, 6)));
         Assert.Equal(new LocalDate(2025, 11, 30), WithholdingStops.RequestDeadline(p, new YearMonth(2026, 2)));
@@ -257,7 +257,7 @@ public sealed class WithholdingStopTests
     [Fact]
     public void Problems_name_the_field_at_fault()
     {
-        var rs = WithholdingRuleSetTests.Amagasaki2025;
+        var rs = WithholdingRuleSetTests.Amagasaki2025Stops;
         var inputs = Inputs(Couple());
         var d = WithholdingDetermination.Determine(rs, TestRuleSets.Amagasaki2025, inputs, null);
         string[] Fields(StopChange c) => WithholdingStops.Problems(rs, inputs, d, c).Select(e => e.Field).ToArray();
@@ -270,6 +270,10 @@ public sealed class WithholdingStopTests
         Assert.Equal(["change.annualPremium"], Fields(new StopChange(StopKind.HeadChanged, new LocalDate(2025, 6, 1), -1)));
         Assert.Equal(["change.kind"], Fields(new StopChange(StopKind.ConditionNoLongerHolds, new LocalDate(2025, 6, 1))));
 
+        var published = WithholdingRuleSetTests.Amagasaki2025;
+        var noStops = WithholdingStops.Problems(published, inputs, WithholdingDetermination.Determine(published, TestRuleSets.Amagasaki2025, inputs, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)));
+        Assert.Equal("determination.rulesetVersion", Assert.Single(noStops).Field);
+
         var notWithheld = Inputs(Household(Member("H", "1952-06-01"), Member("W", "1961-07-07")));
         var ordinary = WithholdingDetermination.Determine(rs, TestRuleSets.Amagasaki2025, notWithheld, null);
         var problem = Assert.Single(WithholdingStops.Problems(rs, notWithheld, ordinary, new StopChange(StopKind.Death, new LocalDate(2025, 6, 1))));
@@ -279,12 +283,12 @@ public sealed class WithholdingStopTests
             PremiumCalculator.Assess(TestRuleSets.Amagasaki2025, notWithheld.Household, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)), null));
     }
 
-    /// <summary>The Amagasaki FY2025 withholding draft with <c>premiumChange.onIncrease</c> = keepWithholding (the only change).</summary>
+    /// <summary>The Amagasaki FY2025 withholding draft 2025.2 with <c>stops.premiumChange.onIncrease</c> = keepWithholding (the only change).</summary>
     private static readonly Lazy<WithholdingRuleSet> KeepWithholding = new(() =>
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce("amagasaki/2025/withholding/parameters.json", "\"value\": \"stopWithholding\"", "\"value\": \"keepWithholding\"");
+        root.ReplaceOnce("amagasaki/2025/withholding@2025.2/parameters.json", "\"value\": \"stopWithholding\"", "\"value\": \"keepWithholding\"");
         var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
-        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
+        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.2") ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
     });
 }
