@@ -162,6 +162,7 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
 
         var notTrial = Determination();
         notTrial["trial"] = false;
+        notTrial["rulesetVersion"] = "2025.2";
         Assert.StartsWith("determination.", (await FirstError(Request(notTrial, Change("death", "2025-07-10")), Problems.DraftRuleSet)).Field);
     }
 

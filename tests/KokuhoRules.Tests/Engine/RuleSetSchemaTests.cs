@@ -77,7 +77,7 @@ public sealed class RuleSetSchemaTests
         foreach (var folder in LayerFolders())
         {
             var national = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(folder))) == "national";
-            var capability = Path.GetFileName(folder);
+            var capability = Path.GetFileName(folder)!.Split('@')[0]; // a version folder: premium@2025.2
             foreach (var (file, schemaName) in new[]
                      {
                          ("manifest.json", "manifest.schema.json"),

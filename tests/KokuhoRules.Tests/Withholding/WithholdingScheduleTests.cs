@@ -23,7 +23,7 @@ public sealed class WithholdingScheduleTests
         root.MakeDraft("amagasaki/2025/withholding");
         root.ReplaceOnce("amagasaki/2025/withholding/parameters.json", "\"value\": \"none\"", $"\"value\": \"{name}\"");
         var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
-        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
+        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.1") ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
     }));
 
     internal static PremiumRuleSet Premium => TestRuleSets.Amagasaki2025;
