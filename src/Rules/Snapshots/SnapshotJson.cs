@@ -56,10 +56,7 @@ public sealed record MemberJson
     /// </summary>
     public long? FixedAssetTax { get; init; }
 
-    /// <summary>
-    /// The member's pension from which 介護保険料 is withheld (特別徴収対象年金, §A3), read by the withholding capability
-    /// (only the head's counts; the premium ignores it). Allowed only on a member with NHI coverage.
-    /// </summary>
+    /// <summary>特別徴収対象年金: the pension the member's 介護保険料 is withheld from (withholding reads the head's; premium ignores it).</summary>
     public PensionJson? Pension { get; init; }
 }
 

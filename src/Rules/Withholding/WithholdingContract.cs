@@ -68,7 +68,7 @@ public sealed record PreviousYearJson
 
 /// <summary>The answer to a <see cref="WithholdingDeterminationRequest"/>.</summary>
 /// <param name="Eligible">The household pays through the pension.</param>
-/// <param name="Conditions">Every §A2 condition: its name, whether it holds, the rule that decided it and its reference.</param>
+/// <param name="Conditions">Every eligibility condition (特別徴収の対象): its name, whether it holds, the rule that decided it and its reference.</param>
 /// <param name="StartMonth">The calendar month withholding starts; null when not eligible.</param>
 /// <param name="AnnualPremium">The year's annual premium (yen).</param>
 /// <param name="AnnualPremiumAssessed">True when the service assessed the premium (the request gave none).</param>

@@ -28,6 +28,8 @@ public sealed class RaisedCapFactory : KokuhoApiFactory
     {
         _root.ReplaceOnce(Parameters, "\"value\": 660000", "\"value\": 700000");
         _root.Reseal("amagasaki/2025/premium");
+        // Withholding FY2025 as a draft, so that with premium FY2025 refused no published rule set is left.
+        _root.MakeDraft("amagasaki/2025/withholding");
         // The line of the "cap" key whose value was raised: errors point at the parameter, not at its value.
         var valueLine = _root.LineContaining(Parameters, "\"value\": 700000");
         var lines = File.ReadAllLines(_root.PathOf(Parameters));
@@ -63,7 +65,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(3, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and amagasaki/2026, withholding amagasaki/2025 (drafts)
+        Assert.Equal(4, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and 2026, withholding amagasaki/2025 and 2026 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();
@@ -131,7 +133,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
     {
         var from = LogCapture.Instance.Next;
         await using var restarted = new RaisedCapFactory();
-        // What is left (amagasaki 2024 and 2026) are drafts: they serve trial calculations only.
+        // What is left (premium amagasaki 2024 and 2026, withholding 2025 and 2026) are drafts: they serve trial calculations only.
         var ready = await (await restarted.CreateClient(key: null).GetAsync("/health/ready")).ReadJson(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(("not-ready", 1, 0), (ready.GetProperty("status").GetString(), ready.GetProperty("refusedRuleSets").GetInt32(), ready.GetProperty("publishedRuleSets").GetInt32()));
         Assert.True(ready.GetProperty("ruleSets").GetInt32() > 0);

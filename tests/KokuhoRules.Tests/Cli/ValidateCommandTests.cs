@@ -21,7 +21,11 @@ public sealed class ValidateCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("", run.Error);
         Assert.Contains(run.OutputLines, l => Regex.IsMatch(l, @"^ok\s+amagasaki/2024\s+version 2024\.1\s+draft\s+sha256:[0-9a-f]{64}\b"));
-        var published = Assert.Single(run.OutputLines, l => Regex.IsMatch(l, @"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s+sha256:[0-9a-f]{64}\b"));
+        var published = Assert.Single(run.OutputLines, l => Regex.IsMatch(l, @"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s+sha256:[0-9a-f]{64}\s+premium\b"));
+        var withholding = Assert.Single(run.OutputLines, l => Regex.IsMatch(l, @"^ok\s+amagasaki/2025\s+version 2025\.1\s+published\s+sha256:[0-9a-f]{64}\s+withholding\b"));
+        Assert.Contains(ContentHash.Combine(
+            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "national", "2025", "withholding")),
+            ContentHash.OfFolder(Path.Combine(TestRuleSets.BundledRoot, "amagasaki", "2025", "withholding"))), withholding);
 
         // The hash printed identifies both layers as they are on disk.
         var expected = ContentHash.Combine(
