@@ -5,7 +5,7 @@
 #   scripts/mutation.sh premium            # the premium calculation (calculator, reliefs, installments, reassessment, money)
 #   scripts/mutation.sh money              # the money arithmetic (src/Engine/Money) against its own tests
 #   scripts/mutation.sh timeLimit          # the 国保法110条の2 time limit (src/Rules/Calendar/AssessmentTimeLimit.cs)
-#   scripts/mutation.sh withholding        # 特別徴収: eligibility, schedule, determination, the request checks, the rule-set checks
+#   scripts/mutation.sh withholding        # 特別徴収: eligibility, schedule, determination, stops, the request checks, the rule-set checks
 #   scripts/mutation.sh premium --since    # only what changed against main (Stryker's --since)
 #
 # Reports land in StrykerOutput/<date>/reports/ (HTML and JSON); the score per file is printed at the end.
@@ -43,9 +43,9 @@ case "$capability" in
     ;;
   withholding)
     project=KokuhoRules.Rules.csproj
-    mutate=(-m "**/Withholding/WithholdingSchedule.cs" -m "**/Withholding/WithholdingEligibility.cs" -m "**/Withholding/WithholdingDetermination.cs" -m "**/Withholding/WithholdingService.cs" -m "**/Withholding/WithholdingRuleSetCompiler.cs")
+    mutate=(-m "**/Withholding/WithholdingSchedule.cs" -m "**/Withholding/WithholdingEligibility.cs" -m "**/Withholding/WithholdingDetermination.cs" -m "**/Withholding/WithholdingService.cs" -m "**/Withholding/WithholdingRuleSetCompiler.cs" -m "**/Withholding/WithholdingStops.cs" -m "**/Withholding/WithholdingStopService.cs")
     # Its own examples and properties, and the endpoint's (the determination through the service, bad input by field).
-    filter="FullyQualifiedName~KokuhoRules.Tests.Withholding|FullyQualifiedName~KokuhoRules.Tests.Api.WithholdingEndpointTests"
+    filter="FullyQualifiedName~KokuhoRules.Tests.Withholding|FullyQualifiedName~KokuhoRules.Tests.Api.WithholdingEndpointTests|FullyQualifiedName~KokuhoRules.Tests.Api.WithholdingStopEndpointTests"
     ;;
   highCost|eligibility)
     echo "mutation.sh: the $capability capability is not built yet" >&2; exit 2 ;;

@@ -157,10 +157,10 @@ public static class WithholdingStops
     private static bool IsPensionMonth(WithholdingParameters p, int month) => p.PensionMonths.Provisional.Contains(month) || p.PensionMonths.Definitive.Contains(month);
 
     /// <summary>
-    /// What is wrong with stopping this determination with this change, by field, or nothing: the rule set has stop
-    /// parameters; the household must pay
-    /// through the pension; the change's day lies within the fiscal year; a premium change gives the new premium, in
-    /// its direction; amounts are not negative; a condition that no longer holds is one that fails on that day.
+    /// What is wrong with stopping this determination with this change, by field (as the request names it), or nothing:
+    /// the rule set has stop parameters; the household pays through the pension; the change's day lies within the
+    /// fiscal year; a premium change gives the new premium, in its direction; amounts are not negative; a condition
+    /// that no longer holds is one that fails on that day.
     /// </summary>
     public static IReadOnlyList<FieldError> Problems(WithholdingRuleSet rs, WithholdingInputs inputs, WithholdingDeterminationResult determination, StopChange change)
     {
