@@ -65,7 +65,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(5, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and 2026, withholding amagasaki/2025 (2025.1 and the draft 2025.2 with stops) and 2026
+        Assert.Equal(4, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and 2026, withholding amagasaki/2025 and 2026 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();

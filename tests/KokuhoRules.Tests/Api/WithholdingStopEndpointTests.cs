@@ -43,7 +43,7 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
     /// <summary>The determination request: withheld last February 20,000, this year's premium 132,000 (as in WithholdingStopTests).</summary>
     private static JsonObject Determination(JsonObject? household = null, long annualPremium = 132_000, long februaryWithheld = 20_000) => new()
     {
-        ["insurer"] = "amagasaki", ["fiscalYear"] = 2025, ["trial"] = true,
+        ["insurer"] = "amagasaki", ["fiscalYear"] = 2025,
         ["household"] = household ?? Household(),
         ["previousYear"] = new JsonObject { ["annualPremium"] = 120_000, ["februaryWithheld"] = februaryWithheld },
         ["annualPremium"] = annualPremium,
@@ -154,16 +154,9 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
         badPrevious["previousYear"]!["annualPremium"] = -1;
         Assert.Equal("determination.previousYear.annualPremium", (await FirstError(Request(badPrevious, Change("death", "2025-07-10")))).Field);
 
-        var published = Determination();
-        published["rulesetVersion"] = "2025.1";
-        var noStops = await FirstError(Request(published, Change("death", "2025-07-10")));
-        Assert.Equal("determination.rulesetVersion", noStops.Field);
-        Assert.Contains("no stop rules", noStops.Message);
-
         var notTrial = Determination();
-        notTrial["trial"] = false;
-        notTrial["rulesetVersion"] = "2025.2";
-        Assert.StartsWith("determination.", (await FirstError(Request(notTrial, Change("death", "2025-07-10")), Problems.DraftRuleSet)).Field);
+        notTrial["fiscalYear"] = 2026; // the FY2026 withholding rule set is a draft
+        Assert.StartsWith("determination.", (await FirstError(Request(notTrial, Change("death", "2026-07-10")), Problems.DraftRuleSet)).Field);
     }
 
     [Fact]
@@ -171,7 +164,6 @@ public sealed class WithholdingStopEndpointTests(KokuhoApiFactory factory) : ICl
     {
         var determination = Determination();
         determination["household"]!["id"] = "H-STOP-AUDITED";
-        // A trial (the withholding rule set is a draft), so a key with every role.
         var answer = await (await _client.PostAsync(StopsPath + "?trace=false",
             new StringContent(Request(determination, Change("moveOut", "2025-08-05", 44_000)).ToJsonString(), Encoding.UTF8, "application/json"))).ReadJson();
         Assert.Equal(("refund", 16_000L), (answer.GetProperty("settlement").GetProperty("kind").GetString(), answer.GetProperty("settlement").GetProperty("amount").GetInt64()));

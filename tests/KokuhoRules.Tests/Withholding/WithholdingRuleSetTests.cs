@@ -16,15 +16,14 @@ public sealed class WithholdingRuleSetTests
     private const string National = "national/2025/withholding/parameters.json";
     private const string Municipal = "amagasaki/2025/withholding/parameters.json";
 
-    private const string Stops = "amagasaki/2025/withholding@2025.2/parameters.json";
+    private const string Stops = Municipal;
 
-    /// <summary>The published FY2025 version (2025.1), without stops.</summary>
+    /// <summary>The published FY2025 version (2025.1).</summary>
     internal static WithholdingRuleSet Amagasaki2025 =>
         TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.1") ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025 2025.1");
 
-    /// <summary>The draft FY2025 version with stops (2025.2: 2025.1 and the <c>stops</c> group).</summary>
-    internal static WithholdingRuleSet Amagasaki2025Stops =>
-        TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.2") ?? throw new InvalidOperationException("no withholding rule set amagasaki/2025 2025.2");
+    /// <summary>The published FY2025 version, whose municipal layer has the <c>stops</c> group.</summary>
+    internal static WithholdingRuleSet Amagasaki2025Stops => Amagasaki2025;
 
     [Fact]
     public void The_catalog_finds_the_withholding_compiler_by_reflection_and_compiles_the_published_layers()
@@ -61,30 +60,26 @@ public sealed class WithholdingRuleSetTests
         Assert.Equal((LevelingMode.None, new Rounding(100, RoundingMode.Floor), 10), (rs.Parameters.Schedule.LevelingMode, rs.Parameters.Schedule.Rounding, rs.Parameters.Schedule.RemainderMonth));
         Assert.False(rs.Parameters.Switches.ExcludeDirectDebit);
         Assert.Equal(
-            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65"],
+            ["schedule.levelingMode", "schedule.rounding", "schedule.remainderMonth", "switches.excludeDirectDebit", "switches.excludeHeadTurning65",
+             "stops.timing.cityNoticeMonths", "stops.timing.pensionInsurerMonths", "stops.directDebitRequest.deadlines", "stops.premiumChange.onIncrease"],
             rs.UnconfirmedParameters);
         Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Municipal, rs.ParameterTable[path].File));
-        Assert.Null(rs.Parameters.Stops);
     }
 
     [Fact]
-    public void The_stop_parameters_of_A8_are_a_draft_version_beside_the_published_one_all_unconfirmed()
+    public void The_stop_parameters_of_A8_are_in_the_published_municipal_layer_all_unconfirmed()
     {
         var rs = Amagasaki2025Stops;
         var stops = rs.Parameters.Stops!;
 
-        Assert.Equal(RuleSetStatus.Draft, rs.Status);
+        Assert.Equal(RuleSetStatus.Published, rs.Status);
         Assert.Equal((2, 1), (stops.Timing.CityNoticeMonths, stops.Timing.PensionInsurerMonths));
         // Shimonoseki's table: June ← end of March, August ← May, October ← July, December ← September, February ← November, April ← January.
         Assert.Equal([new(4, 1), new(6, 3), new(8, 5), new(10, 7), new(12, 9), new(2, 11)], stops.DirectDebitRequest.Deadlines);
         Assert.Equal(PremiumIncreaseEffect.StopWithholding, stops.PremiumChange.OnIncrease);
         Assert.Contains("shimonoseki", rs.ParameterTable["stops.directDebitRequest.deadlines"].Reference);
         Assert.Contains("yamatotakada", rs.ParameterTable["stops.premiumChange.onIncrease"].Reference);
-        Assert.Equal([.. Amagasaki2025.UnconfirmedParameters, "stops.timing.cityNoticeMonths", "stops.timing.pensionInsurerMonths", "stops.directDebitRequest.deadlines", "stops.premiumChange.onIncrease"],
-            rs.UnconfirmedParameters);
-        Assert.All(rs.UnconfirmedParameters, path => Assert.Equal(Stops, rs.ParameterTable[path].File));
-        // The rest is 2025.1 as published.
-        Assert.Equal(Amagasaki2025.ParameterTable.All.Select(i => (i.Path, i.Value.GetRawText())), rs.ParameterTable.All.Where(i => !i.Path.StartsWith("stops.", StringComparison.Ordinal)).Select(i => (i.Path, i.Value.GetRawText())));
+        Assert.All(rs.ParameterTable.All.Where(i => i.Path.StartsWith("stops.", StringComparison.Ordinal)), i => Assert.Equal((Stops, false), (i.File, i.Confirmed)));
         Assert.NotNull(TestRuleSets.Catalog.Find<WithholdingRuleSet>("amagasaki", 2026)!.Parameters.Stops);
     }
 
@@ -92,6 +87,7 @@ public sealed class WithholdingRuleSetTests
     public void A_deadline_table_that_misses_a_pension_month_is_refused_at_its_file()
     {
         using var root = new TempRuleSetRoot();
+        root.MakeDraft("amagasaki/2025/withholding");
         root.ReplaceOnce(Stops, "{ \"pensionMonth\": 2, \"applyByEndOf\": 11 }", "{ \"pensionMonth\": 12, \"applyByEndOf\": 12 }");
 
         var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures, f => f.Concerns("amagasaki", 2025, "withholding"));
@@ -130,9 +126,8 @@ public sealed class WithholdingRuleSetTests
         root.ReplaceOnce(file, oldText, newText);
         var line = root.LineContaining(file, newText);
 
-        // A national edit reaches both FY2025 versions (2025.1 and the draft 2025.2 with stops): each reports it alike.
         var failures = KokuhoRuleSets.Load([root.Root]).Failures.Where(f => f.Concerns("amagasaki", 2025, "withholding")).ToArray();
-        Assert.Equal(file == National ? 2 : 1, failures.Length);
+        Assert.Single(failures);
 
         var error = Assert.Single(failures[0].Errors);
         Assert.Equal((file, "$." + path), (error.File, error.JsonPath));

@@ -270,7 +270,7 @@ public sealed class WithholdingStopTests
         Assert.Equal(["change.annualPremium"], Fields(new StopChange(StopKind.HeadChanged, new LocalDate(2025, 6, 1), -1)));
         Assert.Equal(["change.kind"], Fields(new StopChange(StopKind.ConditionNoLongerHolds, new LocalDate(2025, 6, 1))));
 
-        var published = WithholdingRuleSetTests.Amagasaki2025;
+        var published = NoStops.Value; // a municipal layer without the stops group
         var noStops = WithholdingStops.Problems(published, inputs, WithholdingDetermination.Determine(published, TestRuleSets.Amagasaki2025, inputs, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)));
         Assert.Equal("determination.rulesetVersion", Assert.Single(noStops).Field);
 
@@ -283,12 +283,23 @@ public sealed class WithholdingStopTests
             PremiumCalculator.Assess(TestRuleSets.Amagasaki2025, notWithheld.Household, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)), null));
     }
 
-    /// <summary>The Amagasaki FY2025 withholding draft 2025.2 with <c>stops.premiumChange.onIncrease</c> = keepWithholding (the only change).</summary>
+    /// <summary>The Amagasaki FY2025 withholding rule set without its <c>stops</c> group (a city layer that has none).</summary>
+    private static readonly Lazy<WithholdingRuleSet> NoStops = new(() =>
+    {
+        using var root = new TempRuleSetRoot();
+        root.MakeDraft("amagasaki/2025/withholding");
+        root.EditJson("amagasaki/2025/withholding/parameters.json", json => json.AsObject().Remove("stops"));
+        var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
+        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025) ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
+    });
+
+    /// <summary>The Amagasaki FY2025 withholding rule set with <c>stops.premiumChange.onIncrease</c> = keepWithholding (the only change, on a draft copy).</summary>
     private static readonly Lazy<WithholdingRuleSet> KeepWithholding = new(() =>
     {
         using var root = new TempRuleSetRoot();
-        root.ReplaceOnce("amagasaki/2025/withholding@2025.2/parameters.json", "\"value\": \"stopWithholding\"", "\"value\": \"keepWithholding\"");
+        root.MakeDraft("amagasaki/2025/withholding");
+        root.ReplaceOnce("amagasaki/2025/withholding/parameters.json", "\"value\": \"stopWithholding\"", "\"value\": \"keepWithholding\"");
         var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
-        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.2") ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
+        return catalog.Find<WithholdingRuleSet>("amagasaki", 2025, "2025.1") ?? throw new InvalidOperationException(string.Join("\n", catalog.Failures.SelectMany(f => f.Errors)));
     });
 }
