@@ -210,7 +210,9 @@ public static class Batch
     private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null);
 
     /// <summary>What identifies a run in its summary.</summary>
-    public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith);
+    /// <param name="WithholdingRulesetVersion">The withholding rule set of a run with <c>--withholding</c>; null otherwise.</param>
+    public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith,
+        string? WithholdingRulesetVersion = null, string? WithholdingRulesetHash = null);
 
     /// <summary>Runs or resumes a run (files by default, PostgreSQL with --db); returns the exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> Reassess(ReassessArgs args, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -299,7 +301,7 @@ public static class Batch
             state = FileBatchRunner.ReadState(stateFile);
         }
         return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial,
-            "--resume " + FileRunState.PathFor(state.Output)), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+            "--resume " + FileRunState.PathFor(state.Output), state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
     }
 
     /// <summary>
@@ -357,7 +359,8 @@ public static class Batch
             using (var file = File.OpenRead(output))
                 file.CopyTo(results);
             foreach (var line in File.ReadLines(FileBatchRunner.ErrorsPath(output))) error.WriteLine(line);
-            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null), state.Completed);
+            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null,
+                state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed);
         }
         finally
         {
@@ -430,7 +433,7 @@ public static class Batch
         }
         var r = result.Run;
         return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
-            $"--db ... --resume {r.RunId}"), result.Complete, result.Chunks, result.SessionHouseholds);
+            $"--db ... --resume {r.RunId}", r.WithholdingRulesetVersion, r.WithholdingRulesetHash), result.Complete, result.Chunks, result.SessionHouseholds);
     }
 
     /// <summary>Writes the summary for machines (<c>--summary-json</c>), beside its name first and then renamed.</summary>
@@ -441,6 +444,7 @@ public static class Batch
         {
             runId = outcome.Stamp.RunId, insurer = outcome.Stamp.Insurer, fiscalYear = outcome.Stamp.FiscalYear,
             ruleset = new { version = outcome.Stamp.RulesetVersion, hash = outcome.Stamp.RulesetHash },
+            withholdingRuleset = outcome.Stamp.WithholdingRulesetVersion is null ? null : new { version = outcome.Stamp.WithholdingRulesetVersion, hash = outcome.Stamp.WithholdingRulesetHash },
             trial = outcome.Stamp.Trial, complete = outcome.Complete,
             households = s.Households, refused = s.Errors, annualPremium = s.AnnualPremium, components = s.Components,
             reductionClasses = s.ReductionClasses, atCap = s.AtCap, withholding = s.Withholding,

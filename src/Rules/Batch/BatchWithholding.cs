@@ -61,8 +61,10 @@ public sealed class BatchWithholding
             new WithholdingInputs(household, fields.HeadPension, fields.Previous, fields.DirectDebit, annualPremium, fields.StartMonth, ReferenceDate), trace: null);
         var pension = new long[PensionMonths.Count];
         var ordinary = new long[Slots.Count];
-        foreach (var e in result.Schedule.Entries)
+        var entries = result.Schedule.Entries;
+        for (var k = 0; k < entries.Count; k++) // by index: no enumerator per household
         {
+            var e = entries[k];
             if (e.Kind == PaymentKind.Ordinary)
             {
                 if (e.Installment is { } n && _slotOfInstallment.TryGetValue(n, out var slot)) ordinary[slot] += e.Amount;
@@ -72,11 +74,12 @@ public sealed class BatchWithholding
                 if (PensionMonths[i].Month == e.Month) pension[i] += e.Amount;
         }
         var status = Eligible;
+        var conditions = result.Eligibility.Conditions;
         if (!result.Eligible)
-            foreach (var c in result.Eligibility.Conditions)
-                if (!c.Holds)
+            for (var k = 0; k < conditions.Count; k++)
+                if (!conditions[k].Holds)
                 {
-                    status = c.Name;
+                    status = conditions[k].Name;
                     break;
                 }
         var s = result.Schedule;

@@ -103,6 +103,7 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         }
         Assert.True(rows["H-W2"].GetProperty("withholding").GetProperty("pensionMonths")[0].GetProperty("amount").GetInt64() == 20_000, "H-W2 continues with last February's 20,000");
 
+        Assert.Equal(stamp.Hash, Json(folder.File("s.json")).GetProperty("withholdingRuleset").GetProperty("hash").GetString());
         var summary = Json(folder.File("s.json")).GetProperty("withholding");
         AssertHandBuiltCounts(summary);
         Assert.Equal(perMonth, summary.GetProperty("pensionMonths").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetProperty("amount").GetInt64()));
@@ -250,11 +251,13 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         var plain = Reassess("--db", connectionString, "--chunk-size", "4", "--summary-json", folder.File("plain.json"));
         Assert.True(plain.ExitCode == 0, plain.ToString()); // premium only: the pensions and withholding fields are not read, every household is assessed
         Assert.False(Json(folder.File("plain.json")).TryGetProperty("withholding", out _));
+        Assert.False(Json(folder.File("plain.json")).TryGetProperty("withholdingRuleset", out _));
 
         var db = Reassess("--db", connectionString, "--chunk-size", "4", "--withholding", "--trial", "--summary-json", folder.File("db.json"));
         Assert.True(db.ExitCode == 3, db.ToString());
         var summary = Json(folder.File("db.json"));
         AssertHandBuiltCounts(summary.GetProperty("withholding"));
+        Assert.Equal(Json(folder.File("file.json")).GetProperty("withholdingRuleset").GetRawText(), summary.GetProperty("withholdingRuleset").GetRawText());
         Assert.Equal(Json(folder.File("file.json")).GetProperty("withholding").GetRawText(), summary.GetProperty("withholding").GetRawText());
         Assert.Contains("非該当 first failing pensionMinimum", db.Output);
 
