@@ -20,12 +20,8 @@ public sealed record HouseholdJson
     [Required]
     public IReadOnlyList<MemberJson?>? Members { get; init; }
 
-    /// <summary>
-    /// The household's special-withholding (特別徴収) fields in a batch line (<c>kokuho reassess --withholding</c>; the
-    /// premium ignores them): the same meaning as the top-level <c>previousYear</c>, <c>directDebitRequested</c> and
-    /// <c>startMonth</c> of <c>POST /v1/withholding/determinations</c>, which refuses this field (a request gives them at
-    /// its top level). Absent: not withheld last year, no direct debit, the default start month.
-    /// </summary>
+    // One line: the API reference shows this summary as it is (a wrapped line would show as a wrap).
+    /// <summary>The household's special-withholding (特別徴収) fields in a batch line (<c>kokuho reassess --withholding</c>; the premium ignores them), with the meaning of the top-level <c>previousYear</c>, <c>directDebitRequested</c> and <c>startMonth</c> of <c>POST /v1/withholding/determinations</c>, which refuses this field. Absent: not withheld last year, no direct debit, the default start month.</summary>
     public WithholdingHouseholdJson? Withholding { get; init; }
 }
 
