@@ -40,10 +40,10 @@ public class WithholdingLineBenchmarks
     public void Setup()
     {
         var catalog = KokuhoRuleSets.Load([KokuhoRuleSets.BundledRoot], (i, fy) => i == "amagasaki" && fy == 2025);
-        _rs = catalog.Resolve<PremiumRuleSet>("amagasaki", 2025, null, null, trial: true).RuleSet!;
-        _withholding = new BatchWithholding(catalog.Resolve<WithholdingRuleSet>("amagasaki", 2025, null, null, trial: true).RuleSet!, _rs);
-        _plain = new BatchResults(_rs, ResultFormat.Csv, trial: true);
-        _withRows = new BatchResults(_rs, ResultFormat.Csv, trial: true, _withholding);
+        _rs = catalog.Resolve<PremiumRuleSet>("amagasaki", 2025, null, null, trial: false).RuleSet!;
+        _withholding = new BatchWithholding(catalog.Resolve<WithholdingRuleSet>("amagasaki", 2025, null, null, trial: false).RuleSet!, _rs);
+        _plain = new BatchResults(_rs, ResultFormat.Csv, trial: false);
+        _withRows = new BatchResults(_rs, ResultFormat.Csv, trial: false, _withholding);
         _line = System.Text.Encoding.UTF8.GetBytes(Household == "eligible" ? Eligible : NotEligible);
         if (PremiumAndWithholding() <= Premium()) throw new InvalidOperationException("the row with withholding should be longer");
     }

@@ -25,7 +25,8 @@ public sealed record HouseholdJson
     public WithholdingHouseholdJson? Withholding { get; init; }
 }
 
-/// <summary>A household's withholding fields in a batch line (read by <c>WithholdingService.ReadFields</c>, as the API's top-level fields are).</summary>
+// Read by WithholdingService.ReadFields, the reader of the API's top-level fields too.
+/// <summary>A household's withholding fields in a batch line, read as the withholding API's top-level fields are.</summary>
 public sealed record WithholdingHouseholdJson
 {
     /// <summary>The previous fiscal year; absent: the household was not withheld last year and its premium is not known (no 仮徴収 start).</summary>

@@ -14,8 +14,7 @@ namespace KokuhoRules.Tests.Batch;
 
 /// <summary>
 /// <c>kokuho reassess --withholding</c> (issue 13 item 5), file and database modes through the command line, on the
-/// hand-built input <c>TestData/batch/withholding.jsonl</c> (Amagasaki FY2025, whose withholding rule set is a draft, so
-/// every run is a trial):
+/// hand-built input <c>TestData/batch/withholding.jsonl</c> (Amagasaki FY2025, premium and withholding rule sets published):
 /// <list type="bullet">
 /// <item>H-W1 eligible, October start (no previous year; asks for direct debit, which Amagasaki does not keep out);
 /// H-W2 eligible, withheld last February: April start; H-W7 eligible, not withheld last year, June start asked for.</item>
@@ -60,13 +59,13 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
     public void A_file_run_writes_each_households_determination_as_the_api_gives_it_and_counts_them_in_the_summary()
     {
         using var folder = new TempFolder();
-        var run = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--trial", "--summary-json", folder.File("s.json"));
+        var run = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--summary-json", folder.File("s.json"));
         Assert.True(run.ExitCode == 3, run.ToString());
 
         var rows = Rows(folder.File("out.jsonl"));
         Assert.Equal(8, rows.Count);
         var service = new WithholdingService(Service.Value.Catalog);
-        var stamp = service.Catalog.Resolve<WithholdingRuleSet>(Insurer, FiscalYear, null, null, trial: true).RuleSet!.Stamp;
+        var stamp = service.Catalog.Resolve<WithholdingRuleSet>(Insurer, FiscalYear, null, null, trial: false).RuleSet!.Stamp;
         var perMonth = new Dictionary<string, long>();
         foreach (var line in File.ReadAllLines(Input))
         {
@@ -76,7 +75,7 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
             var w = row.GetProperty("withholding");
             var (api, failure) = service.Determine(new WithholdingDeterminationRequest
             {
-                Insurer = Insurer, FiscalYear = FiscalYear, Trial = true, Household = household with { Withholding = null },
+                Insurer = Insurer, FiscalYear = FiscalYear, Household = household with { Withholding = null },
                 PreviousYear = household.Withholding?.PreviousYear, DirectDebitRequested = household.Withholding?.DirectDebitRequested,
                 StartMonth = household.Withholding?.StartMonth, AnnualPremium = row.GetProperty("annualPremium").GetInt64(),
             }, trace: false);
@@ -116,7 +115,7 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
     public void A_line_whose_pension_or_withholding_fields_are_refused_goes_to_the_errors_file_naming_the_field_and_no_value()
     {
         using var folder = new TempFolder();
-        var run = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--trial");
+        var run = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding");
         Assert.True(run.ExitCode == 3, run.ToString());
         var errors = File.ReadAllLines(folder.File("out.jsonl.errors.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(RefusedIds, errors.Select(e => e.GetProperty("householdId").GetString()));
@@ -147,8 +146,8 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
     public void Csv_rows_carry_the_same_withholding_as_json_lines_after_the_premium_columns()
     {
         using var folder = new TempFolder();
-        Assert.Equal(3, Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--trial").ExitCode);
-        Assert.Equal(3, Reassess("--in", Input, "--out", folder.File("out.csv"), "--format", "csv", "--withholding", "--trial").ExitCode);
+        Assert.Equal(3, Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding").ExitCode);
+        Assert.Equal(3, Reassess("--in", Input, "--out", folder.File("out.csv"), "--format", "csv", "--withholding").ExitCode);
         var plain = File.ReadAllLines(Path.Combine(Data, "withholding-plain.golden.csv"), Encoding.UTF8);
         var lines = File.ReadAllLines(folder.File("out.csv"), Encoding.UTF8);
         var header = lines[0].Split(',');
@@ -156,9 +155,11 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         Assert.Equal(plain[0].Split(','), header[..premiumColumns]);
         Assert.Equal("withholding_eligible", header[premiumColumns]);
         var json = Rows(folder.File("out.jsonl"));
+        var plainRows = plain.Skip(1).ToDictionary(l => l.Split(',')[0]);
         foreach (var line in lines.Skip(1))
         {
             var cells = line.Split(',');
+            Assert.Equal(plainRows[cells[0]].Split(','), cells[..premiumColumns]); // the premium's columns as without the option
             var column = header.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => cells[x.i]);
             var w = json[cells[0]].GetProperty("withholding");
             Assert.Equal(w.GetProperty("status").GetString(), column["withholding_status"]);
@@ -174,8 +175,8 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
     }
 
     [Theory]
-    [InlineData("2025", false, "is a draft")]
-    [InlineData("2026", true, "there is no withholding rule set for amagasaki/2026")]
+    [InlineData("2026", false, "is a draft")]
+    [InlineData("2024", true, "there is no withholding rule set for amagasaki/2024")]
     public void The_option_is_refused_in_one_line_when_the_year_has_no_withholding_rule_set_it_may_use(string fiscalYear, bool trial, string said)
     {
         using var folder = new TempFolder();
@@ -194,12 +195,12 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         var input = folder.File("pop.jsonl");
         WriteJsonLines(input, new SyntheticPopulation(FiscalYear, 11).Households(120_000));
         var runner = new FileBatchRunner(Service.Value);
-        var whole = runner.Run(new FileBatchOptions(Insurer, FiscalYear, input, folder.File("whole.csv"), ResultFormat.Csv, 2, Trial: true, Withholding: true), null, CancellationToken.None);
+        var whole = runner.Run(new FileBatchOptions(Insurer, FiscalYear, input, folder.File("whole.csv"), ResultFormat.Csv, 2, Trial: false, Withholding: true), null, CancellationToken.None);
         Assert.True(whole.Withholding!.Eligible > 0 && whole.Withholding.NotEligible.Values.Sum() > 0, "the synthetic population has households of both kinds");
 
         var output = folder.File("cut.csv");
         using var cancel = new CancellationTokenSource();
-        Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(new FileBatchOptions(Insurer, FiscalYear, input, output, ResultFormat.Csv, 2, Trial: true, Withholding: true),
+        Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(new FileBatchOptions(Insurer, FiscalYear, input, output, ResultFormat.Csv, 2, Trial: false, Withholding: true),
             new CancelOnFirstReport(cancel), cancel.Token));
         var state = FileBatchRunner.ReadState(FileRunState.PathFor(output));
         Assert.False(state.Completed);
@@ -245,7 +246,7 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         var connectionString = server.CreateDatabase();
         using var folder = new TempFolder();
         Assert.Equal(0, CliRun.Command("load", "--db", connectionString, "--insurer", Insurer, "--fiscal-year", "2025", "--in", Input).ExitCode);
-        var file = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--trial", "--summary-json", folder.File("file.json"));
+        var file = Reassess("--in", Input, "--out", folder.File("out.jsonl"), "--withholding", "--summary-json", folder.File("file.json"));
         Assert.True(file.ExitCode == 3, file.ToString());
 
         var plain = Reassess("--db", connectionString, "--chunk-size", "4", "--summary-json", folder.File("plain.json"));
@@ -253,7 +254,7 @@ public sealed class WithholdingBatchTests(PostgresFixture server)
         Assert.False(Json(folder.File("plain.json")).TryGetProperty("withholding", out _));
         Assert.False(Json(folder.File("plain.json")).TryGetProperty("withholdingRuleset", out _));
 
-        var db = Reassess("--db", connectionString, "--chunk-size", "4", "--withholding", "--trial", "--summary-json", folder.File("db.json"));
+        var db = Reassess("--db", connectionString, "--chunk-size", "4", "--withholding", "--summary-json", folder.File("db.json"));
         Assert.True(db.ExitCode == 3, db.ToString());
         var summary = Json(folder.File("db.json"));
         AssertHandBuiltCounts(summary.GetProperty("withholding"));
