@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
@@ -13,7 +14,7 @@ public static class Batch
 {
     public sealed record ReassessArgs(string? Insurer, int? FiscalYear, string? Input, string? Output, ResultFormat Format, int Threads, bool Trial,
         string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000, string? SummaryJson = null, int LeaseSeconds = DbWorkOptions.DefaultLeaseSeconds, bool CsvBom = true, bool NoWait = false,
-        string? RulesetVersion = null);
+        string? RulesetVersion = null, bool Withholding = false);
 
     /// <summary>Generates a synthetic population to a JSON Lines file or straight into the database.</summary>
     public static async Task<int> Generate(int fiscalYear, int seed, long insured, string? path, string? database, string? insurer, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -209,7 +210,9 @@ public static class Batch
     private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null);
 
     /// <summary>What identifies a run in its summary.</summary>
-    public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith);
+    /// <param name="WithholdingRulesetVersion">The withholding rule set of a run with <c>--withholding</c>; null otherwise.</param>
+    public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith,
+        string? WithholdingRulesetVersion = null, string? WithholdingRulesetHash = null);
 
     /// <summary>Runs or resumes a run (files by default, PostgreSQL with --db); returns the exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> Reassess(ReassessArgs args, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -262,7 +265,13 @@ public static class Batch
                 return null;
             }
             var (insurer, fiscalYear) = ReadTarget(resume);
-            householdsAtStart = FileBatchRunner.ReadState(resume).Summary.Households;
+            var resumed = FileBatchRunner.ReadState(resume);
+            householdsAtStart = resumed.Summary.Households;
+            if (args.Withholding && resumed.WithholdingRulesetVersion is null)
+            {
+                error.WriteLine($"reassess: run {resumed.RunId} was started without --withholding and a resume keeps what the run started with: start a new run with --withholding");
+                return null;
+            }
             var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
             error.WriteLine($"resuming run from {resume}");
             started($"--resume {resume}");
@@ -276,11 +285,14 @@ public static class Batch
                 error.WriteLine("reassess needs --insurer, --fiscal-year, --in and --out (or --db, or --resume)");
                 return null;
             }
-            if (args.Output == StandardStream) return ReassessToStandardOutput(args, progress, error, cancel);
+            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            if (!WithholdingAvailable(args, catalog, error)) return null;
+            if (args.Output == StandardStream) return ReassessToStandardOutput(args, catalog, progress, error, cancel);
             var input = args.Input == StandardStream ? SpoolStandardInput(args.Output + ".stdin.jsonl", cancel) : args.Input;
-            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
+            var runner = new FileBatchRunner(new PremiumService(catalog));
             var stateFile = FileRunState.PathFor(Path.GetFullPath(args.Output));
-            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion), progress, cancel,
+            runner.Run(new FileBatchOptions(args.Insurer, args.FiscalYear.Value, input, args.Output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion,
+                    Withholding: args.Withholding), progress, cancel,
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} state: {stateFile} (resume with --resume {stateFile})");
@@ -289,7 +301,22 @@ public static class Batch
             state = FileBatchRunner.ReadState(stateFile);
         }
         return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial,
-            "--resume " + FileRunState.PathFor(state.Output)), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+            "--resume " + FileRunState.PathFor(state.Output), state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+    }
+
+    /// <summary>
+    /// With <c>--withholding</c>: whether the insurer's year has a withholding rule set this run may use (a draft only
+    /// with <c>--trial</c>); when not, says why on one line (the caller exits with <see cref="ExitCodes.Usage"/>).
+    /// </summary>
+    private static bool WithholdingAvailable(ReassessArgs args, RuleSetCatalog catalog, TextWriter error)
+    {
+        if (!args.Withholding) return true;
+        var (_, refusal) = catalog.Resolve<Rules.Withholding.WithholdingRuleSet>(args.Insurer!, args.FiscalYear!.Value, null, null, args.Trial);
+        if (refusal is null) return true;
+        error.WriteLine(refusal.Kind == RuleSetRefusalKind.Unknown
+            ? $"reassess --withholding: there is no withholding rule set for {args.Insurer}/{args.FiscalYear} under {string.Join(", ", catalog.Roots)}; run without --withholding"
+            : $"reassess --withholding: the withholding rule set cannot be used: {refusal.Detail.ReplaceLineEndings(" ")}");
+        return false;
     }
 
     /// <summary>What <c>--in</c> and <c>--out</c> take for standard input and output.</summary>
@@ -317,21 +344,23 @@ public static class Batch
     /// <c>--out -</c>: the run works in a scratch folder, then writes its results to standard output and the
     /// refused households' lines to standard error (the summary too); such a run cannot be resumed.
     /// </summary>
-    private static Outcome ReassessToStandardOutput(ReassessArgs args, IProgress<BatchProgress> progress, TextWriter error, CancellationToken cancel)
+    private static Outcome ReassessToStandardOutput(ReassessArgs args, RuleSetCatalog catalog, IProgress<BatchProgress> progress, TextWriter error, CancellationToken cancel)
     {
         var scratch = Directory.CreateTempSubdirectory("kokuho-reassess-").FullName;
         try
         {
             var output = Path.Combine(scratch, args.Format == ResultFormat.Csv ? "results.csv" : "results.jsonl");
             var input = args.Input == StandardStream ? SpoolStandardInput(Path.Combine(scratch, "input.jsonl"), cancel) : args.Input!;
-            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear)));
-            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion), progress, cancel);
+            var runner = new FileBatchRunner(new PremiumService(catalog));
+            runner.Run(new FileBatchOptions(args.Insurer!, args.FiscalYear!.Value, input, output, args.Format, args.Threads, args.Trial, args.CsvBom, args.RulesetVersion,
+                Withholding: args.Withholding), progress, cancel);
             var state = FileBatchRunner.ReadState(FileRunState.PathFor(output));
             using (var results = Console.OpenStandardOutput())
             using (var file = File.OpenRead(output))
                 file.CopyTo(results);
             foreach (var line in File.ReadLines(FileBatchRunner.ErrorsPath(output))) error.WriteLine(line);
-            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null), state.Completed);
+            return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null,
+                state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed);
         }
         finally
         {
@@ -375,6 +404,11 @@ public static class Batch
                 error.WriteLine($"there is no run {runId}");
                 return null;
             }
+            if (args.Withholding && existing.WithholdingRulesetVersion is null)
+            {
+                error.WriteLine($"reassess: run {runId} was started without --withholding and a resume keeps what the run started with: start a new run with --withholding");
+                return null;
+            }
             var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
             error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
             started($"--db ... --resume {runId}");
@@ -388,17 +422,18 @@ public static class Batch
                 return null;
             }
             var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            if (!WithholdingAvailable(args, catalog, error)) return null;
             var runner = new DbBatchRunner(new PremiumService(catalog), store);
             result = await runner.RunAsync(args.Insurer, args.FiscalYear.Value, args.Trial, args.ChunkSize, options, Environment.UserName, progress, cancel,
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} started (resume it, or add workers, with --db ... --resume {run.RunId}, or --resume latest)");
                     started($"--db ... --resume {run.RunId}");
-                }, args.RulesetVersion);
+                }, args.RulesetVersion, withholding: args.Withholding);
         }
         var r = result.Run;
         return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
-            $"--db ... --resume {r.RunId}"), result.Complete, result.Chunks, result.SessionHouseholds);
+            $"--db ... --resume {r.RunId}", r.WithholdingRulesetVersion, r.WithholdingRulesetHash), result.Complete, result.Chunks, result.SessionHouseholds);
     }
 
     /// <summary>Writes the summary for machines (<c>--summary-json</c>), beside its name first and then renamed.</summary>
@@ -409,9 +444,10 @@ public static class Batch
         {
             runId = outcome.Stamp.RunId, insurer = outcome.Stamp.Insurer, fiscalYear = outcome.Stamp.FiscalYear,
             ruleset = new { version = outcome.Stamp.RulesetVersion, hash = outcome.Stamp.RulesetHash },
+            withholdingRuleset = outcome.Stamp.WithholdingRulesetVersion is null ? null : new { version = outcome.Stamp.WithholdingRulesetVersion, hash = outcome.Stamp.WithholdingRulesetHash },
             trial = outcome.Stamp.Trial, complete = outcome.Complete,
             households = s.Households, refused = s.Errors, annualPremium = s.AnnualPremium, components = s.Components,
-            reductionClasses = s.ReductionClasses, atCap = s.AtCap,
+            reductionClasses = s.ReductionClasses, atCap = s.AtCap, withholding = s.Withholding,
             chunks = outcome.Chunks, elapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
         };
         var temp = path + ".partial";

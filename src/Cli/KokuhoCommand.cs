@@ -98,13 +98,17 @@ public static class KokuhoCommand
         var noWait = new Option<bool>("--no-wait") { Description = "With --db: stop when nothing is left to claim, even while other workers still hold chunks (exit code 4: not complete), instead of waiting for them." };
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version to use (e.g. 2025.1; default: the published version in force today, or with --trial the newest). A resumed run keeps the version it started with." };
         var bom = new Option<bool>("--csv-bom") { Description = "With --format csv: begin the file with a UTF-8 byte order mark (default true; Excel on Japanese Windows needs it to read UTF-8).", DefaultValueFactory = _ => true };
+        var withholding = new Option<bool>("--withholding")
+        {
+            Description = "Also determine each household's special withholding (特別徴収) after its premium: eligible or the first failing condition, start month, the six pension-month amounts, the ordinary installments, totals and the withholding rule set, in every row and in the summary. Needs the insurer's withholding rule set for the year (a draft only with --trial). A resumed run keeps what it started with.",
+        };
         var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run. " + Batch.ExitCodes.Help);
-        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, version, resume, roots, db, chunk, lease, summaryJson, bom, noWait }) command.Options.Add(o);
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, version, resume, roots, db, chunk, lease, summaryJson, bom, noWait, withholding }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
             parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output),
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
             parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(db), parse.GetValue(chunk),
-            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version)),
+            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version), parse.GetValue(withholding)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
     }

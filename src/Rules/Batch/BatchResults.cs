@@ -30,12 +30,21 @@ public sealed class BatchResults
     private readonly IReadOnlyList<InstallmentSlot> _slots;
     private readonly byte[][] _slotPrefixes;
     private readonly byte[] _suffix;
+    private readonly BatchWithholding? _withholding;
+    private readonly byte[][] _monthPrefixes = [];
+    private readonly byte[] _withholdingSuffix = [];
 
-    /// <summary>The rows of a run with <paramref name="rs"/>; <paramref name="trial"/> marks every row of a trial run (試算).</summary>
-    public BatchResults(PremiumRuleSet rs, ResultFormat format, bool trial)
+    /// <summary>
+    /// The rows of a run with <paramref name="rs"/>; <paramref name="trial"/> marks every row of a trial run (試算);
+    /// <paramref name="withholding"/> (a run with <c>--withholding</c>) adds each household's withholding after the
+    /// premium's fields (CSV: columns after <c>trial</c>; JSON Lines: a <c>withholding</c> object last), so that without it
+    /// a row is what it always was, byte for byte.
+    /// </summary>
+    public BatchResults(PremiumRuleSet rs, ResultFormat format, bool trial, BatchWithholding? withholding = null)
     {
         _rs = rs;
         _format = format;
+        _withholding = withholding;
         _slots = InstallmentSchedule.Slots(rs);
         var trialText = trial ? "true" : "false";
         if (format == ResultFormat.Csv)
@@ -49,17 +58,33 @@ public sealed class BatchResults
                 $"{{\"number\":{s.Number},\"dueDate\":\"{s.DueDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}\",\"amount\":")).ToArray();
             _suffix = Encoding.UTF8.GetBytes($"],\"ruleset\":{{\"version\":\"{rs.Version}\",\"hash\":\"{rs.Hash}\"}},\"trial\":{trialText}}}\n");
         }
+        if (withholding is null) return;
+        var w = withholding.RuleSet;
+        if (format == ResultFormat.Csv) _withholdingSuffix = Encoding.UTF8.GetBytes($",{w.Version},{w.Hash}\n");
+        else
+        {
+            _monthPrefixes = withholding.PensionMonths.Select(m => Encoding.UTF8.GetBytes(
+                $"{{\"month\":\"{BatchWithholding.MonthText(m.Month)}\",\"kind\":\"{(m.Kind == Withholding.PaymentKind.Provisional ? "provisional" : "definitive")}\",\"amount\":")).ToArray();
+            _withholdingSuffix = Encoding.UTF8.GetBytes($",\"ruleset\":{{\"version\":\"{w.Version}\",\"hash\":\"{w.Hash}\"}}}}}}\n");
+        }
     }
 
     /// <summary>The CSV header: household, totals, components, cap, one column per installment (its number and due date), rule set, trial.</summary>
     public string CsvHeader() =>
         "household_id,annual_premium,reduction_class," + string.Join(",", _rs.Components.Select(c => c.Name)) + ",at_cap,"
         + string.Join(",", _slots.Select(s => $"installment_{s.Number}_{s.DueDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}"))
-        + ",ruleset_version,ruleset_hash,trial\n";
+        + ",ruleset_version,ruleset_hash,trial"
+        + (_withholding is null ? "" : ",withholding_eligible,withholding_status,withholding_start_month,"
+            + string.Join(",", _withholding.PensionMonths.Select(m => $"withheld_{BatchWithholding.MonthText(m.Month)}")) + ","
+            + string.Join(",", _slots.Select(s => $"ordinary_{s.Number}_{s.DueDate.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}"))
+            + ",provisional_total,definitive_total,ordinary_total,overpaid,withholding_ruleset_version,withholding_ruleset_hash")
+        + "\n";
 
-    /// <summary>Appends a household's result line.</summary>
-    public void Write(IBufferWriter<byte> output, string householdId, PremiumAssessment a)
+    /// <summary>Appends a household's result line; <paramref name="withholding"/> is given exactly when the rows were made with a <see cref="BatchWithholding"/>.</summary>
+    public void Write(IBufferWriter<byte> output, string householdId, PremiumAssessment a, BatchWithholdingResult? withholding = null)
     {
+        if ((withholding is null) != (_withholding is null))
+            throw new ArgumentException("a row has a withholding exactly when the run determines it", nameof(withholding));
         var line = new LineWriter(output);
         Span<int> open = stackalloc int[_slots.Count];
         open = open[..InstallmentSchedule.OpenSlots(_rs, _slots, a, asOf: null, open)];
@@ -82,7 +107,8 @@ public sealed class BatchResults
                 if (b < open.Length && open[b] == s) line.Number(amounts[b++]);
                 else line.Byte((byte)'0');
             }
-            line.Raw(_suffix);
+            if (withholding is null) line.Raw(_suffix);
+            else WriteCsv(line.Raw(_suffix.AsSpan(0, _suffix.Length - 1)), withholding);
             return;
         }
         line.Raw("{\"householdId\":\""u8).Ascii(householdId).Raw("\",\"annualPremium\":"u8).Number(a.AnnualPremium)
@@ -100,7 +126,41 @@ public sealed class BatchResults
             if (i > 0) line.Byte((byte)',');
             line.Raw(_slotPrefixes[open[i]]).Number(amounts[i]).Byte((byte)'}');
         }
-        line.Raw(_suffix);
+        if (withholding is null) line.Raw(_suffix);
+        else WriteJson(line.Raw(_suffix.AsSpan(0, _suffix.Length - 2)), withholding);
+    }
+
+    private void WriteCsv(LineWriter line, BatchWithholdingResult w)
+    {
+        line.Byte((byte)',').Raw(w.Eligible ? "true"u8 : "false"u8).Byte((byte)',').Ascii(w.Status).Byte((byte)',');
+        if (w.StartMonth is { } start) line.Number(start);
+        foreach (var amount in w.PensionAmounts) line.Byte((byte)',').Number(amount);
+        foreach (var amount in w.OrdinaryAmounts) line.Byte((byte)',').Number(amount);
+        line.Byte((byte)',').Number(w.ProvisionalTotal).Byte((byte)',').Number(w.DefinitiveTotal).Byte((byte)',').Number(w.OrdinaryTotal)
+            .Byte((byte)',').Number(w.Overpaid).Raw(_withholdingSuffix);
+    }
+
+    private void WriteJson(LineWriter line, BatchWithholdingResult w)
+    {
+        line.Raw(",\"withholding\":{\"eligible\":"u8).Raw(w.Eligible ? "true"u8 : "false"u8).Raw(",\"status\":\""u8).Ascii(w.Status).Byte((byte)'"');
+        if (w.StartMonth is { } start) line.Raw(",\"startMonth\":"u8).Number(start);
+        line.Raw(",\"pensionMonths\":["u8);
+        for (var i = 0; i < w.PensionAmounts.Length; i++)
+        {
+            if (i > 0) line.Byte((byte)',');
+            line.Raw(_monthPrefixes[i]).Number(w.PensionAmounts[i]).Byte((byte)'}');
+        }
+        line.Raw("],\"ordinaryInstallments\":["u8);
+        var first = true;
+        for (var s = 0; s < w.OrdinaryAmounts.Length; s++)
+        {
+            if (w.OrdinaryAmounts[s] == 0) continue;
+            if (!first) line.Byte((byte)',');
+            first = false;
+            line.Raw(_slotPrefixes[s]).Number(w.OrdinaryAmounts[s]).Byte((byte)'}');
+        }
+        line.Raw("],\"provisionalTotal\":"u8).Number(w.ProvisionalTotal).Raw(",\"definitiveTotal\":"u8).Number(w.DefinitiveTotal)
+            .Raw(",\"ordinaryTotal\":"u8).Number(w.OrdinaryTotal).Raw(",\"overpaid\":"u8).Number(w.Overpaid).Raw(_withholdingSuffix);
     }
 
     /// <summary>Appends bytes to a buffer writer. Ids, names and versions are ASCII by contract; class names are UTF-8.</summary>

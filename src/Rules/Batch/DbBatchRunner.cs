@@ -2,6 +2,7 @@ using System.Diagnostics;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Rules.Storage;
+using KokuhoRules.Rules.Withholding;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -42,13 +43,17 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     /// <summary>
     /// Starts a run: creates it and its chunks, tells <paramref name="started"/> its id, then works on it, with the
     /// rule-set version pinned (<paramref name="rulesetVersion"/>) or in force on <paramref name="asOf"/> (default today); a
-    /// resumed run keeps the version it started with.
+    /// resumed run keeps the version it started with. With <paramref name="withholding"/>, each household's withholding is
+    /// determined too (<see cref="BatchWithholding"/>) with the withholding rule set in force (a draft only for a trial).
     /// </summary>
     public async Task<DbRunResult> RunAsync(string insurer, int fiscalYear, bool trial, int chunkSize, DbWorkOptions options, string createdBy,
-        IProgress<BatchProgress>? progress, CancellationToken cancel, Action<RunInfo>? started = null, string? rulesetVersion = null, NodaTime.LocalDate? asOf = null)
+        IProgress<BatchProgress>? progress, CancellationToken cancel, Action<RunInfo>? started = null, string? rulesetVersion = null, NodaTime.LocalDate? asOf = null,
+        bool withholding = false)
     {
         var rs = premiums.Catalog.ForRun<PremiumRuleSet>(insurer, fiscalYear, rulesetVersion, asOf, trial);
-        var run = await store.CreateRunAsync(insurer, fiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), trial, chunkSize, createdBy, cancel);
+        var w = withholding ? premiums.Catalog.ForRun<WithholdingRuleSet>(insurer, fiscalYear, null, asOf, trial) : null;
+        var run = await store.CreateRunAsync(insurer, fiscalYear, rs.Version, rs.Hash, rs.Components.Select(c => c.Name).ToArray(), trial, chunkSize, createdBy, cancel,
+            w is null ? null : (w.Version, w.Hash));
         started?.Invoke(run);
         return await WorkAsync(run, options, progress, cancel);
     }
@@ -60,12 +65,15 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         var rs = premiums.Catalog.ForRun<PremiumRuleSet>(run.InsurerId, run.FiscalYear, run.RulesetVersion, null, run.Trial);
         if (rs.Hash != run.RulesetHash)
             throw new InvalidOperationException($"run {runId} was started with rule set {run.InsurerId}/{run.FiscalYear} {run.RulesetVersion} ({run.RulesetHash}); the rule set now has hash {rs.Hash}: start a new run");
+        if (Withholding(run, rs) is { } w && w.RuleSet.Hash != run.WithholdingRulesetHash)
+            throw new InvalidOperationException($"run {runId} was started with withholding rule set {run.InsurerId}/{run.FiscalYear} {run.WithholdingRulesetVersion} ({run.WithholdingRulesetHash}); it now has hash {w.RuleSet.Hash}: start a new run");
         return await WorkAsync(run, options, progress, cancel);
     }
 
     private async Task<DbRunResult> WorkAsync(RunInfo run, DbWorkOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var rs = premiums.Catalog.ForRun<PremiumRuleSet>(run.InsurerId, run.FiscalYear, run.RulesetVersion, null, run.Trial);
+        var withholding = Withholding(run, rs);
         var clock = Stopwatch.StartNew();
         var worker = $"{Environment.MachineName}:{Environment.ProcessId}";
         long assessed = 0, refused = 0;
@@ -85,7 +93,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
                         continue;
                     }
                     current = chunk.ChunkNo;
-                    if (await ProcessChunkAsync(connection, chunks, run, rs, chunk, $"{worker}/{t}", cancel) is { } totals)
+                    if (await ProcessChunkAsync(connection, chunks, run, rs, chunk, $"{worker}/{t}", cancel, withholding) is { } totals)
                     {
                         Interlocked.Add(ref assessed, totals.Households);
                         Interlocked.Add(ref refused, totals.Errors);
@@ -120,6 +128,11 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         }
     }
 
+    /// <summary>The withholding determination of a run started with <c>--withholding</c> (its rule-set version as recorded); null otherwise.</summary>
+    private BatchWithholding? Withholding(RunInfo run, PremiumRuleSet rs) => run.WithholdingRulesetVersion is { } version
+        ? new BatchWithholding(premiums.Catalog.ForRun<WithholdingRuleSet>(run.InsurerId, run.FiscalYear, version, null, run.Trial), rs)
+        : null;
+
     /// <summary>A worker's connection: no parallel scans (a chunk's range scan gains nothing from them on a busy server), and a session idle inside a transaction for longer than the lease is ended by the server.</summary>
     private async Task<NpgsqlConnection> OpenWorkerConnectionAsync(TimeSpan lease, CancellationToken cancel)
     {
@@ -135,7 +148,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     /// written) when the claim was lost: its lease ran out and another worker took the chunk over.
     /// </summary>
     public static async Task<BatchSummary?> ProcessChunkAsync(NpgsqlConnection connection, ChunkReader chunks, RunInfo run, PremiumRuleSet rs, Chunk chunk, string worker,
-        CancellationToken cancel)
+        CancellationToken cancel, BatchWithholding? withholding = null)
     {
         var households = await chunks.ReadAsync(run.InsurerId, run.FiscalYear, chunk.FirstSeq, chunk.LastSeq, cancel);
         await using var tx = await connection.BeginTransactionAsync(cancel);
@@ -144,7 +157,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             await tx.RollbackAsync(cancel);
             return null;
         }
-        var totals = await WriteResultsAsync(connection, run, rs, households, cancel);
+        var totals = await WriteResultsAsync(connection, run, rs, withholding, households, cancel);
         await PremiumStore.CompleteChunkAsync(connection, tx, run, chunk, worker, totals);
         await tx.CommitAsync(cancel);
         return totals;
@@ -159,11 +172,12 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     }
 
     /// <summary>Assesses households and writes their results and errors with binary COPY (in the caller's transaction); returns their totals.</summary>
-    private static async Task<BatchSummary> WriteResultsAsync(NpgsqlConnection connection, RunInfo run, PremiumRuleSet rs,
+    private static async Task<BatchSummary> WriteResultsAsync(NpgsqlConnection connection, RunInfo run, PremiumRuleSet rs, BatchWithholding? withholding,
         List<StoredHousehold> households, CancellationToken cancel)
     {
         var refusedRows = new List<(long Seq, string? Id, string Errors)>();
-        var totals = new BatchSummary();
+        var withheldRows = withholding is null ? null : new List<(long Seq, string Id, BatchWithholdingResult Result)>(households.Count);
+        var totals = new BatchSummary { Withholding = withholding is null ? null : new WithholdingSummary() };
         var fieldErrors = new List<FieldError>();
         var amounts = new long[rs.Components.Count];
         await using (var copy = await connection.BeginBinaryImportAsync("""
@@ -175,13 +189,20 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             {
                 fieldErrors.Clear();
                 var snapshot = SnapshotReader.Read(json, "household", fieldErrors);
-                if (snapshot is null)
+                var fields = withholding?.Read(json, fieldErrors);
+                if (snapshot is null || fieldErrors.Count > 0)
                 {
                     refusedRows.Add((seq, SnapshotReader.SafeId(json.Id), PremiumStore.ErrorsJson(fieldErrors)));
                     continue;
                 }
                 var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
                 totals.Add(a);
+                if (fields is not null)
+                {
+                    var determined = withholding!.Determine(snapshot, fields, a.AnnualPremium);
+                    totals.Withholding!.Add(determined, withholding.PensionMonths);
+                    withheldRows!.Add((seq, snapshot.Id, determined));
+                }
                 var atCap = false;
                 for (var c = 0; c < a.Components.Count; c++)
                 {
@@ -201,6 +222,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             }
             await copy.CompleteAsync(cancel);
         }
+        if (withheldRows is { Count: > 0 }) await WriteWithholdingAsync(connection, run, withholding!, withheldRows, cancel);
         if (refusedRows.Count > 0)
         {
             await using var copy = await connection.BeginBinaryImportAsync("COPY run_errors (run_id, household_seq, household_id, errors) FROM STDIN (FORMAT BINARY)", cancel);
@@ -216,5 +238,35 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         }
         totals.Errors = refusedRows.Count;
         return totals;
+    }
+
+    /// <summary>Writes the withholding results of a chunk's households with binary COPY (in the caller's transaction).</summary>
+    private static async Task WriteWithholdingAsync(NpgsqlConnection connection, RunInfo run, BatchWithholding withholding,
+        List<(long Seq, string Id, BatchWithholdingResult Result)> rows, CancellationToken cancel)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync("""
+            COPY withholding_results (run_id, household_seq, household_id, eligible, status, start_month, pension_amounts, ordinary_amounts,
+                                      provisional_total, definitive_total, ordinary_total, overpaid, ruleset_version, ruleset_hash)
+            FROM STDIN (FORMAT BINARY)
+            """, cancel);
+        foreach (var (seq, id, r) in rows)
+        {
+            copy.StartRow();
+            copy.Write(run.RunId, NpgsqlDbType.Bigint);
+            copy.Write(seq, NpgsqlDbType.Bigint);
+            copy.Write(id, NpgsqlDbType.Text);
+            copy.Write(r.Eligible, NpgsqlDbType.Boolean);
+            copy.Write(r.Status, NpgsqlDbType.Text);
+            if (r.StartMonth is { } start) copy.Write((short)start, NpgsqlDbType.Smallint); else copy.WriteNull();
+            copy.Write(r.PensionAmounts, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(r.OrdinaryAmounts, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+            copy.Write(r.ProvisionalTotal, NpgsqlDbType.Bigint);
+            copy.Write(r.DefinitiveTotal, NpgsqlDbType.Bigint);
+            copy.Write(r.OrdinaryTotal, NpgsqlDbType.Bigint);
+            copy.Write(r.Overpaid, NpgsqlDbType.Bigint);
+            copy.Write(withholding.RuleSet.Version, NpgsqlDbType.Text);
+            copy.Write(withholding.RuleSet.Hash, NpgsqlDbType.Text);
+        }
+        await copy.CompleteAsync(cancel);
     }
 }

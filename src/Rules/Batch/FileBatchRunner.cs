@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Rules.Withholding;
 
 namespace KokuhoRules.Rules.Batch;
 
@@ -15,8 +16,9 @@ namespace KokuhoRules.Rules.Batch;
 /// <param name="CsvBom">A CSV result begins with a UTF-8 byte order mark (so that Excel on Japanese Windows reads it as UTF-8, not Shift_JIS).</param>
 /// <param name="RulesetVersion">The rule-set version pinned; null: the published version in force on <paramref name="AsOf"/> (or, for a trial, the newest).</param>
 /// <param name="AsOf">The day of the run for choosing the version in force; null: today.</param>
+/// <param name="Withholding">Also determine each household's special withholding (特別徴収) with the insurer's withholding rule set in force (a draft only with <paramref name="Trial"/>).</param>
 public sealed record FileBatchOptions(string Insurer, int FiscalYear, string Input, string Output, ResultFormat Format, int Threads, bool Trial, bool CsvBom = true,
-    string? RulesetVersion = null, NodaTime.LocalDate? AsOf = null);
+    string? RulesetVersion = null, NodaTime.LocalDate? AsOf = null, bool Withholding = false);
 
 /// <summary>Progress of a run, as often as the writer commits (a few times a second).</summary>
 /// <param name="Households">Households assessed in the whole run (earlier sessions of a resumed run included).</param>
@@ -48,6 +50,10 @@ public sealed record FileRunState
     public long OutputLength { get; init; }
     public long ErrorsLength { get; init; }
     public bool Completed { get; init; }
+
+    /// <summary>The withholding rule set of a run with <c>--withholding</c> (kept by a resume); null otherwise.</summary>
+    public string? WithholdingRulesetVersion { get; init; }
+    public string? WithholdingRulesetHash { get; init; }
     public BatchSummary Summary { get; init; } = new();
 
     public static string PathFor(string output) => output + ".run.json";
@@ -80,21 +86,25 @@ public sealed class FileBatchRunner(PremiumService premiums)
             if (FileIdentity.Same(input, written))
                 throw new InvalidOperationException($"the input {input} is also {(written == output ? "the output" : "a file the run writes (" + written + ")")}: choose another --out; nothing was written");
         var rs = premiums.Catalog.ForRun<PremiumRuleSet>(options.Insurer, options.FiscalYear, options.RulesetVersion, options.AsOf, options.Trial);
+        var withholding = options.Withholding
+            ? new BatchWithholding(premiums.Catalog.ForRun<WithholdingRuleSet>(options.Insurer, options.FiscalYear, null, options.AsOf, options.Trial), rs)
+            : null;
         var state = new FileRunState
         {
             RunId = Guid.NewGuid().ToString("N")[..12],
             Insurer = options.Insurer, FiscalYear = options.FiscalYear, RulesetVersion = rs.Version, RulesetHash = rs.Hash,
             Input = input, InputLength = new FileInfo(input).Length, Output = output, Format = options.Format, Trial = options.Trial,
+            WithholdingRulesetVersion = withholding?.RuleSet.Version, WithholdingRulesetHash = withholding?.RuleSet.Hash,
         };
         var header = options.Format == ResultFormat.Csv
-            ? [.. options.CsvBom ? Utf8Bom : [], .. System.Text.Encoding.UTF8.GetBytes(new BatchResults(rs, ResultFormat.Csv, options.Trial).CsvHeader())]
+            ? [.. options.CsvBom ? Utf8Bom : [], .. System.Text.Encoding.UTF8.GetBytes(new BatchResults(rs, ResultFormat.Csv, options.Trial, withholding).CsvHeader())]
             : Array.Empty<byte>();
         File.WriteAllBytes(Partial(output), header);
         File.WriteAllBytes(Partial(ErrorsPath(output)), []);
         state = state with { OutputLength = header.Length };
         SaveState(state);
         started?.Invoke(state);
-        return Continue(state, rs, options.Threads, progress, cancel);
+        return Continue(state, rs, withholding, options.Threads, progress, cancel);
     }
 
     /// <summary>Every file a run with this output writes: results, errors, state, and their temporary files.</summary>
@@ -126,6 +136,14 @@ public sealed class FileBatchRunner(PremiumService premiums)
         var rs = premiums.Catalog.ForRun<PremiumRuleSet>(state.Insurer, state.FiscalYear, state.RulesetVersion, null, state.Trial);
         if (rs.Hash != state.RulesetHash)
             throw new InvalidOperationException($"the rule set {state.Insurer}/{state.FiscalYear} changed since run {state.RunId} started (was {state.RulesetHash}, now {rs.Hash}): start a new run");
+        BatchWithholding? withholding = null;
+        if (state.WithholdingRulesetVersion is { } version)
+        {
+            var w = premiums.Catalog.ForRun<WithholdingRuleSet>(state.Insurer, state.FiscalYear, version, null, state.Trial);
+            if (w.Hash != state.WithholdingRulesetHash)
+                throw new InvalidOperationException($"the withholding rule set {state.Insurer}/{state.FiscalYear} changed since run {state.RunId} started (was {state.WithholdingRulesetHash}, now {w.Hash}): start a new run");
+            withholding = new BatchWithholding(w, rs);
+        }
         if (!File.Exists(state.Input) || new FileInfo(state.Input).Length != state.InputLength)
             throw new InvalidOperationException($"the input {state.Input} changed since run {state.RunId} started: start a new run");
         if (!File.Exists(Partial(state.Output)))
@@ -134,7 +152,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
             if (state.InputOffset == state.InputLength && File.Exists(state.Output)) return Finish(state).Summary;
             throw new InvalidOperationException($"the results being written ({Partial(state.Output)}) are gone since run {state.RunId} started: start a new run");
         }
-        return Continue(state, rs, threads, progress, cancel);
+        return Continue(state, rs, withholding, threads, progress, cancel);
     }
 
     /// <summary>The file of refused households beside a result file.</summary>
@@ -162,13 +180,13 @@ public sealed class FileBatchRunner(PremiumService premiums)
     /// <summary>A batch's result and error lines, ready to append (the buffers are pooled and given back once written).</summary>
     private sealed record Done(long Number, PooledBuffer Results, PooledBuffer Errors, BatchSummary Summary, long EndOffset, long EndLine);
 
-    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, BatchWithholding? withholding, int threads, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var output = new FileStream(Partial(state.Output), FileMode.Open, FileAccess.Write, FileShare.Read);
         var errors = new FileStream(Partial(ErrorsPath(state.Output)), FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
         try
         {
-            return Continue(state, rs, threads, output, errors, progress, cancel);
+            return Continue(state, rs, withholding, threads, output, errors, progress, cancel);
         }
         finally
         {
@@ -177,7 +195,8 @@ public sealed class FileBatchRunner(PremiumService premiums)
         }
     }
 
-    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, int threads, FileStream output, FileStream errors, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    private BatchSummary Continue(FileRunState state, PremiumRuleSet rs, BatchWithholding? withholding, int threads, FileStream output, FileStream errors,
+        IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
         output.SetLength(state.OutputLength);
@@ -189,10 +208,10 @@ public sealed class FileBatchRunner(PremiumService premiums)
         var done = Channel.CreateBounded<Done>(new BoundedChannelOptions(Math.Max(4, threads * 4)) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
 
-        var rows = new BatchResults(rs, state.Format, state.Trial);
+        var rows = new BatchResults(rs, state.Format, state.Trial, withholding);
         var reader = Task.Run(() => Read(state, batches.Writer, stop.Token));
         var workers = Enumerable.Range(0, Math.Max(1, threads))
-            .Select(_ => Task.Run(() => Work(rs, rows, batches.Reader, done.Writer, stop.Token))).ToArray();
+            .Select(_ => Task.Run(() => Work(rs, withholding, rows, batches.Reader, done.Writer, stop.Token))).ToArray();
         var closer = Task.WhenAll(workers).ContinueWith(t => done.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         var summary = state.Summary;
@@ -360,7 +379,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
     }
 
     /// <summary>Parses, checks and assesses the households of batches; writes their result and error lines.</summary>
-    private static async Task Work(PremiumRuleSet rs, BatchResults rows, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
+    private static async Task Work(PremiumRuleSet rs, BatchWithholding? withholding, BatchResults rows, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
     {
         var json = new Utf8JsonWriter(new ArrayBufferWriter<byte>());
         var fieldErrors = new List<FieldError>();
@@ -368,13 +387,14 @@ public sealed class FileBatchRunner(PremiumService premiums)
         {
             var results = new PooledBuffer(batch.Lines.Count * 256 + 1);
             var errors = new PooledBuffer(1024);
-            var summary = new BatchSummary();
+            var summary = new BatchSummary { Withholding = withholding is null ? null : new WithholdingSummary() };
             foreach (var (line, start, length) in batch.Lines)
             {
                 var bytes = batch.Bytes.WrittenMemory.Slice(start, length);
                 fieldErrors.Clear();
                 var snapshot = Check(bytes.Span, fieldErrors, out var household);
-                if (snapshot is null)
+                var fields = withholding is not null && household is not null ? withholding.Read(household, fieldErrors) : null;
+                if (snapshot is null || fieldErrors.Count > 0)
                 {
                     summary.Errors++;
                     BatchResults.WriteError(errors, line, SnapshotReader.SafeId(household?.Id) ?? SnapshotReader.SafeIdOf(bytes.Span), fieldErrors, json);
@@ -382,7 +402,9 @@ public sealed class FileBatchRunner(PremiumService premiums)
                 }
                 var assessment = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
                 summary.Add(assessment);
-                rows.Write(results, snapshot.Id, assessment);
+                var determined = fields is null ? null : withholding!.Determine(snapshot, fields, assessment.AnnualPremium);
+                if (determined is not null) summary.Withholding!.Add(determined, withholding!.PensionMonths);
+                rows.Write(results, snapshot.Id, assessment, determined);
             }
             batch.Bytes.Dispose();
             await done.WriteAsync(new Done(batch.Number, results, errors, summary, batch.EndOffset, batch.EndLine), cancel);

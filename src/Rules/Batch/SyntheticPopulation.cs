@@ -8,11 +8,16 @@ namespace KokuhoRules.Rules.Batch;
 /// households, many insured aged 65–74, incomes mostly zero or low with a long tail, and every case
 /// the rules care about — 擬制世帯主, 特定同一世帯所属者, mid-year joins and leaves, births and
 /// 産前産後, 非自発的失業者, 旧被扶養者, undeclared incomes, 40/65/75 birthdays within the year.
+/// Every insured head aged 65–74 on 1 April (about half the households) has the pension from which 介護保険料 is
+/// withheld, and most of them the withholding fields of a batch line (withheld last year or not, a few by direct
+/// debit, pensions under 18万円, suspended or pledged, 介護保険料 not withheld): drawn from a second random sequence, so
+/// that the households are otherwise those the same seed always gave.
 /// Deterministic for a seed. No real person's data is involved.
 /// </summary>
 public sealed class SyntheticPopulation(int fiscalYear, int seed)
 {
     private readonly Random _random = new(seed);
+    private readonly Random _pensions = new(unchecked(seed * 7919 + 17));
     private readonly LocalDate _yearStart = new(fiscalYear, 4, 1);
 
     public int FiscalYear { get; } = fiscalYear;
@@ -62,7 +67,38 @@ public sealed class SyntheticPopulation(int fiscalYear, int seed)
             < 96 => [Nominal("M1"), Adult("M2", Age(18, 40))],                   // 擬制世帯主 with an insured child
             _ => [Adult("M1", Age(66, 74)), Specified("M2")],                    // one insured left with a 特定同一世帯所属者
         };
-        return new HouseholdJson { Id = id, HeadId = members[0].Id, Members = members };
+        var household = new HouseholdJson { Id = id, HeadId = members[0].Id, Members = members };
+        var head = members[0];
+        var age = _yearStart.Year - head.BirthDate!.Value.Year - (head.BirthDate.Value.PlusYears(_yearStart.Year - head.BirthDate.Value.Year) > _yearStart ? 1 : 0);
+        return head.Coverage!.Count > 0 && age is >= 65 and <= 74 ? WithPension(household) : household;
+    }
+
+    /// <summary>The head's pension and, for most, the withholding fields (from <see cref="_pensions"/> only).</summary>
+    private HouseholdJson WithPension(HouseholdJson household)
+    {
+        var roll = _pensions.Next(100);
+        var annual = roll < 5 ? _pensions.Next(5, 18) * 10_000L : _pensions.Next(60, 300) * 10_000L;
+        var careWithheld = _pensions.Next(100) >= 8;
+        var pension = new PensionJson
+        {
+            AnnualAmount = annual,
+            CareInsuranceWithheld = careWithheld,
+            CarePremiumPerPayment = careWithheld ? _pensions.Next(20, 130) * 100L : null,
+            Suspended = _pensions.Next(100) == 0 ? true : null,
+            Pledged = _pensions.Next(100) == 0 ? true : null,
+        };
+        var members = household.Members!.ToArray();
+        members[0] = members[0]! with { Pension = pension };
+        var kind = _pensions.Next(100);
+        var previous = _pensions.Next(30, 400) * 1_000L;
+        WithholdingHouseholdJson? withholding = kind switch
+        {
+            < 55 => new() { PreviousYear = new Withholding.PreviousYearJson { AnnualPremium = previous, FebruaryWithheld = previous / 600 * 100 } }, // withheld last year
+            < 65 => new() { PreviousYear = new Withholding.PreviousYearJson { AnnualPremium = previous } },                                         // not withheld last year
+            < 70 => new() { DirectDebitRequested = true },
+            _ => null,                                                                                                                                // a new October start
+        };
+        return household with { Members = members, Withholding = withholding };
     }
 
     private MemberJson[] Family()

@@ -19,6 +19,24 @@ public sealed record HouseholdJson
     public string? HeadId { get; init; }
     [Required]
     public IReadOnlyList<MemberJson?>? Members { get; init; }
+
+    // One line: the API reference shows this summary as it is (a wrapped line would show as a wrap).
+    /// <summary>The household's special-withholding (特別徴収) fields in a batch line (<c>kokuho reassess --withholding</c>; the premium ignores them), with the meaning of the top-level <c>previousYear</c>, <c>directDebitRequested</c> and <c>startMonth</c> of <c>POST /v1/withholding/determinations</c>, which refuses this field. Absent: not withheld last year, no direct debit, the default start month.</summary>
+    public WithholdingHouseholdJson? Withholding { get; init; }
+}
+
+// Read by WithholdingService.ReadFields, the reader of the API's top-level fields too.
+/// <summary>A household's withholding fields in a batch line, read as the withholding API's top-level fields are.</summary>
+public sealed record WithholdingHouseholdJson
+{
+    /// <summary>The previous fiscal year; absent: the household was not withheld last year and its premium is not known (no 仮徴収 start).</summary>
+    public Withholding.PreviousYearJson? PreviousYear { get; init; }
+
+    /// <summary>The household pays, or asked to pay, by 口座振替 (kept out where the insurer's switch says so). Default false.</summary>
+    public bool? DirectDebitRequested { get; init; }
+
+    /// <summary>The calendar month withholding starts (4, 6, 8 or 10 as the rule set lists); absent: 4 for a household withheld last February, otherwise 10.</summary>
+    public int? StartMonth { get; init; }
 }
 
 /// <summary>A member of the household in the request.</summary>

@@ -39,10 +39,15 @@ public sealed class ChunkReader : IAsyncDisposable
             return c;
         }
         var reader = new ChunkReader(
-            Command($"SELECT household_seq, household_id, head_id FROM households {Range} ORDER BY household_seq"),
+            Command($"""
+                SELECT household_seq, household_id, head_id, has_withholding, has_previous_year, previous_annual_premium, previous_february_withheld,
+                       direct_debit_requested, withholding_start_month
+                FROM households {Range} ORDER BY household_seq
+                """),
             Command($"""
                 SELECT household_seq, member_no, member_id, birth_date, specified_same_household, specified_since, separation_date, separation_reason,
-                       former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax
+                       former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax,
+                       has_pension, pension_annual_amount, pension_care_withheld, pension_care_per_payment, pension_suspended, pension_pledged
                 FROM members {Range} ORDER BY household_seq, member_no
                 """),
             Command($"""
@@ -81,7 +86,18 @@ public sealed class ChunkReader : IAsyncDisposable
             {
                 var list = new List<MemberJson?>(2);
                 lists.Add(list);
-                households.Add(new StoredHousehold(r.GetInt64(0), new HouseholdJson { Id = r.GetString(1), HeadId = Text(r, 2), Members = list }));
+                var seq = r.GetInt64(0);
+                var id = r.GetString(1);
+                var headId = Text(r, 2);
+                var withholding = r.GetBoolean(3)
+                    ? new WithholdingHouseholdJson
+                    {
+                        PreviousYear = r.GetBoolean(4) ? new Withholding.PreviousYearJson { AnnualPremium = Amount(r, 5), FebruaryWithheld = Amount(r, 6) } : null,
+                        DirectDebitRequested = Flag(r, 7),
+                        StartMonth = r.IsDBNull(8) ? null : r.GetInt32(8),
+                    }
+                    : null;
+                households.Add(new StoredHousehold(seq, new HouseholdJson { Id = id, HeadId = headId, Members = list, Withholding = withholding }));
             }
 
         var members = new List<Member>(households.Count * 2);
@@ -100,6 +116,9 @@ public sealed class ChunkReader : IAsyncDisposable
                 var birthDates = r.IsDBNull(9) ? null : r.GetFieldValue<DateOnly?[]>(9);
                 var birthMultiple = r.IsDBNull(10) ? null : r.GetFieldValue<bool?[]>(10);
                 var fixedAssetTax = Amount(r, 11);
+                var pension = r.GetBoolean(12)
+                    ? new PensionJson { AnnualAmount = Amount(r, 13), CareInsuranceWithheld = Flag(r, 14), CarePremiumPerPayment = Amount(r, 15), Suspended = Flag(r, 16), Pledged = Flag(r, 17) }
+                    : null;
                 m.Json = new MemberJson
                 {
                     Id = id,
@@ -114,6 +133,7 @@ public sealed class ChunkReader : IAsyncDisposable
                         Multiple = birthMultiple is not null && i < birthMultiple.Length ? birthMultiple[i] : null,
                     }).ToArray(),
                     FixedAssetTax = fixedAssetTax,
+                    Pension = pension,
                 };
                 members.Add(m);
             }
@@ -169,6 +189,8 @@ public sealed class ChunkReader : IAsyncDisposable
     private static LocalDate? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(i));
 
     private static long? Amount(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+
+    private static bool? Flag(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetBoolean(i);
 
     public async ValueTask DisposeAsync()
     {

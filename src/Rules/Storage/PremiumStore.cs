@@ -10,8 +10,9 @@ using NpgsqlTypes;
 namespace KokuhoRules.Rules.Storage;
 
 /// <summary>An assessment run as stored.</summary>
+/// <param name="WithholdingRulesetVersion">The withholding rule set of a run with <c>--withholding</c>; null for a premium-only run.</param>
 public sealed record RunInfo(long RunId, string InsurerId, int FiscalYear, string RulesetVersion, string RulesetHash, string[] ComponentNames,
-    bool Trial, int ChunkSize, long Households, string Status);
+    bool Trial, int ChunkSize, long Households, string Status, string? WithholdingRulesetVersion = null, string? WithholdingRulesetHash = null);
 
 /// <summary>A range of households a worker has claimed, with the token of its claim.</summary>
 public sealed record Chunk(int ChunkNo, long FirstSeq, long LastSeq, Guid ClaimToken);
@@ -66,9 +67,14 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             """, key, tx);
         await connection.ExecuteAsync("""
             CREATE TEMP TABLE load_members (
-                household_seq bigint, household_id text, head_id text, member_no smallint, member_id text, birth_date date,
+                household_seq bigint, household_id text, head_id text,
+                has_withholding boolean, has_previous_year boolean, previous_annual_premium bigint, previous_february_withheld bigint,
+                direct_debit_requested boolean, withholding_start_month int,
+                member_no smallint, member_id text, birth_date date,
                 specified_same_household boolean, specified_since date, separation_date date, separation_reason text,
                 former_dependant_acquired date, childbirth_dates date[], childbirth_multiple boolean[], fixed_asset_tax bigint,
+                has_pension boolean, pension_annual_amount bigint, pension_care_withheld boolean, pension_care_per_payment bigint,
+                pension_suspended boolean, pension_pledged boolean,
                 has_income boolean, declared boolean, total_income bigint, combined_income bigint, salary_revenue bigint, salary_income bigint,
                 pension_revenue bigint, pension_income bigint, family_employee_salary_deduction bigint, transfer_income_special_deduction bigint,
                 coverage_acquired date[], coverage_lost date[]) ON COMMIT DROP
@@ -85,7 +91,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 if (members.Count == 0)
                 {
                     WriteHousehold(copy, count, household);
-                    for (var c = 0; c < 23; c++) copy.WriteNull();
+                    for (var c = 0; c < 29; c++) copy.WriteNull();
                     continue;
                 }
                 for (short n = 0; n < members.Count; n++)
@@ -108,6 +114,13 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                         copy.Write(births.Select(b => b?.Multiple).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Boolean);
                     }
                     Value(copy, member.FixedAssetTax, NpgsqlDbType.Bigint);
+                    var pension = member.Pension;
+                    copy.Write(pension is not null, NpgsqlDbType.Boolean);
+                    Value(copy, pension?.AnnualAmount, NpgsqlDbType.Bigint);
+                    Value(copy, pension?.CareInsuranceWithheld, NpgsqlDbType.Boolean);
+                    Value(copy, pension?.CarePremiumPerPayment, NpgsqlDbType.Bigint);
+                    Value(copy, pension?.Suspended, NpgsqlDbType.Boolean);
+                    Value(copy, pension?.Pledged, NpgsqlDbType.Boolean);
                     var income = member.Income;
                     copy.Write(income is not null, NpgsqlDbType.Boolean);
                     Value(copy, income?.Declared, NpgsqlDbType.Boolean);
@@ -127,12 +140,17 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         }
 
         await connection.ExecuteAsync("""
-            INSERT INTO households (insurer_id, fiscal_year, household_seq, household_id, head_id)
-            SELECT DISTINCT ON (household_seq) @insurer, @fiscalYear, household_seq, household_id, head_id FROM load_members ORDER BY household_seq;
+            INSERT INTO households (insurer_id, fiscal_year, household_seq, household_id, head_id, has_withholding, has_previous_year,
+                                    previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month)
+            SELECT DISTINCT ON (household_seq) @insurer, @fiscalYear, household_seq, household_id, head_id, has_withholding, has_previous_year,
+                   previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month
+            FROM load_members ORDER BY household_seq;
             INSERT INTO members (insurer_id, fiscal_year, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
-                                 separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax)
+                                 separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax,
+                                 has_pension, pension_annual_amount, pension_care_withheld, pension_care_per_payment, pension_suspended, pension_pledged)
             SELECT @insurer, @fiscalYear, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
-                   separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax
+                   separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax,
+                   has_pension, pension_annual_amount, pension_care_withheld, pension_care_per_payment, pension_suspended, pension_pledged
             FROM load_members WHERE member_no IS NOT NULL;
             INSERT INTO incomes (insurer_id, fiscal_year, household_seq, member_no, declared, total_income, combined_income, salary_revenue, salary_income,
                                  pension_revenue, pension_income, family_employee_salary_deduction, transfer_income_special_deduction)
@@ -155,6 +173,13 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         copy.Write(seq, NpgsqlDbType.Bigint);
         copy.Write(household.Id ?? "", NpgsqlDbType.Text);
         Text(copy, household.HeadId);
+        var w = household.Withholding;
+        copy.Write(w is not null, NpgsqlDbType.Boolean);
+        copy.Write(w?.PreviousYear is not null, NpgsqlDbType.Boolean);
+        Value(copy, w?.PreviousYear?.AnnualPremium, NpgsqlDbType.Bigint);
+        Value(copy, w?.PreviousYear?.FebruaryWithheld, NpgsqlDbType.Bigint);
+        Value(copy, w?.DirectDebitRequested, NpgsqlDbType.Boolean);
+        Value(copy, w?.StartMonth, NpgsqlDbType.Integer);
     }
 
     private static void Text(NpgsqlBinaryImporter copy, string? value)
@@ -176,8 +201,9 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     }
 
     /// <summary>Creates a run: its row and its chunks of households, every chunk pending.</summary>
+    /// <param name="withholding">The withholding rule set (version, hash) of a run with <c>--withholding</c>; null for a premium-only run.</param>
     public async Task<RunInfo> CreateRunAsync(string insurer, int fiscalYear, string rulesetVersion, string rulesetHash, string[] componentNames,
-        bool trial, int chunkSize, string createdBy, CancellationToken cancel = default)
+        bool trial, int chunkSize, string createdBy, CancellationToken cancel = default, (string Version, string Hash)? withholding = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancel);
         await using var tx = await connection.BeginTransactionAsync(cancel);
@@ -185,10 +211,13 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             "SELECT count(*) FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx);
         if (households == 0) throw new InvalidOperationException($"no households are loaded for {insurer}/{fiscalYear} (load them with 'kokuho load')");
         var runId = await connection.ExecuteScalarAsync<long>("""
-            INSERT INTO assessment_runs (insurer_id, fiscal_year, ruleset_version, ruleset_hash, component_names, trial, chunk_size, households, status, created_by)
-            VALUES (@insurer, @fiscalYear, @rulesetVersion, @rulesetHash, @componentNames, @trial, @chunkSize, @households, 'running', @createdBy)
+            INSERT INTO assessment_runs (insurer_id, fiscal_year, ruleset_version, ruleset_hash, component_names, trial, chunk_size, households, status, created_by,
+                                         withholding_ruleset_version, withholding_ruleset_hash)
+            VALUES (@insurer, @fiscalYear, @rulesetVersion, @rulesetHash, @componentNames, @trial, @chunkSize, @households, 'running', @createdBy,
+                    @withholdingVersion, @withholdingHash)
             RETURNING run_id
-            """, new { insurer, fiscalYear, rulesetVersion, rulesetHash, componentNames, trial, chunkSize, households, createdBy }, tx);
+            """, new { insurer, fiscalYear, rulesetVersion, rulesetHash, componentNames, trial, chunkSize, households, createdBy,
+                withholdingVersion = withholding?.Version, withholdingHash = withholding?.Hash }, tx);
         await connection.ExecuteAsync("""
             INSERT INTO run_chunks (run_id, chunk_no, first_seq, last_seq, status)
             SELECT @runId, chunk, min(household_seq), max(household_seq), 'pending'
@@ -212,6 +241,8 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         public int ChunkSize { get; set; }
         public long Households { get; set; }
         public string Status { get; set; } = "";
+        public string? WithholdingRulesetVersion { get; set; }
+        public string? WithholdingRulesetHash { get; set; }
     }
 
     public async Task<RunInfo?> GetRunAsync(long runId, CancellationToken cancel = default)
@@ -219,11 +250,12 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         await using var connection = await DataSource.OpenConnectionAsync(cancel);
         var row = await connection.QuerySingleOrDefaultAsync<RunRow>("""
             SELECT run_id AS RunId, insurer_id AS InsurerId, fiscal_year AS FiscalYear, ruleset_version AS RulesetVersion, ruleset_hash AS RulesetHash,
-                   component_names AS ComponentNames, trial AS Trial, chunk_size AS ChunkSize, households AS Households, status AS Status
+                   component_names AS ComponentNames, trial AS Trial, chunk_size AS ChunkSize, households AS Households, status AS Status,
+                   withholding_ruleset_version AS WithholdingRulesetVersion, withholding_ruleset_hash AS WithholdingRulesetHash
             FROM assessment_runs WHERE run_id = @runId
             """, new { runId });
         return row is null ? null : new RunInfo(row.RunId, row.InsurerId, row.FiscalYear, row.RulesetVersion, row.RulesetHash, row.ComponentNames,
-            row.Trial, row.ChunkSize, row.Households, row.Status);
+            row.Trial, row.ChunkSize, row.Households, row.Status, row.WithholdingRulesetVersion, row.WithholdingRulesetHash);
     }
 
     /// <summary>
@@ -259,7 +291,8 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     public static Task CompleteChunkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, RunInfo run, Chunk chunk, string worker, Batch.BatchSummary totals) =>
         connection.ExecuteAsync("""
             UPDATE run_chunks SET status = 'done', worker = @worker, done_at = now(), households = @Households, refused = @Errors,
-                                  annual_premium = @AnnualPremium, at_cap = @AtCap, component_amounts = @amounts, reduction_classes = @classes::jsonb
+                                  annual_premium = @AnnualPremium, at_cap = @AtCap, component_amounts = @amounts, reduction_classes = @classes::jsonb,
+                                  withholding_totals = @withholding::jsonb
             WHERE run_id = @runId AND chunk_no = @chunkNo AND claim_token = @token
             """,
             new
@@ -267,6 +300,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 runId = run.RunId, chunkNo = chunk.ChunkNo, token = chunk.ClaimToken, worker, totals.Households, totals.Errors, totals.AnnualPremium, totals.AtCap,
                 amounts = run.ComponentNames.Select(c => totals.Components.GetValueOrDefault(c)).ToArray(),
                 classes = JsonSerializer.Serialize(totals.ReductionClasses),
+                withholding = totals.Withholding is null ? null : JsonSerializer.Serialize(totals.Withholding, KokuhoJson.Options),
             }, tx);
 
     /// <summary>A claim that no longer holds: its lease ran out, or the session that made it is gone (its worker was killed).</summary>
@@ -324,8 +358,9 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancel);
         var summary = new Batch.BatchSummary();
-        foreach (var row in await connection.QueryAsync<(long Households, long Refused, long Annual, long AtCap, long[] Amounts, string Classes)>("""
-                     SELECT households, refused, annual_premium, at_cap, component_amounts, reduction_classes::text
+        if (run.WithholdingRulesetVersion is not null) summary.Withholding = new Batch.WithholdingSummary();
+        foreach (var row in await connection.QueryAsync<(long Households, long Refused, long Annual, long AtCap, long[] Amounts, string Classes, string? Withholding)>("""
+                     SELECT households, refused, annual_premium, at_cap, component_amounts, reduction_classes::text, withholding_totals::text
                      FROM run_chunks WHERE run_id = @RunId AND status = 'done'
                      """, run))
         {
@@ -333,6 +368,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             {
                 Households = row.Households, Errors = row.Refused, AnnualPremium = row.Annual, AtCap = row.AtCap,
                 ReductionClasses = JsonSerializer.Deserialize<Dictionary<string, long>>(row.Classes) ?? [],
+                Withholding = row.Withholding is null ? null : JsonSerializer.Deserialize<Batch.WithholdingSummary>(row.Withholding, KokuhoJson.Options),
             };
             for (var i = 0; i < run.ComponentNames.Length; i++) chunk.Components[run.ComponentNames[i]] = row.Amounts[i];
             summary.Merge(chunk);

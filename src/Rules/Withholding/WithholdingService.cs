@@ -25,6 +25,11 @@ public sealed class WithholdingService(RuleSetCatalog catalog)
         return (ToResponse(call, result, assessed, t), null);
     }
 
+    /// <summary>A household's withholding fields, checked (<see cref="ReadFields"/>).</summary>
+    /// <param name="HeadPension">The head's pension, or null when the head has none.</param>
+    /// <param name="StartMonth">The start month asked for; null: the default (<see cref="WithholdingSchedule.DefaultStartMonth"/>).</param>
+    public sealed record HouseholdWithholding(PensionFacts? HeadPension, PreviousYear Previous, bool DirectDebit, int? StartMonth);
+
     /// <summary>A checked request: its rule sets and what it says of the household, ready to determine.</summary>
     public sealed record Call(WithholdingRuleSet RuleSet, PremiumRuleSet Premium, HouseholdSnapshot Household, PensionFacts? HeadPension,
         PreviousYear Previous, bool DirectDebit, long? AnnualPremium, int? StartMonth, NodaTime.LocalDate ReferenceDate, bool Trial)
@@ -51,7 +56,6 @@ public sealed class WithholdingService(RuleSetCatalog catalog)
         if (request is null) return (null, AssessmentFailure.EmptyBody);
         var errors = new List<FieldError>();
         AssessmentFailure.CheckCallFields(request.Insurer, request.FiscalYear, request.AsOf, request.RulesetVersion, errors);
-        var previous = ReadPreviousYear(request.PreviousYear, errors);
         var annual = SnapshotFields.OptionalAmount(request.AnnualPremium, "annualPremium", errors);
         if (errors.Count > 0) return (null, AssessmentFailure.Invalid(errors));
 
@@ -62,13 +66,32 @@ public sealed class WithholdingService(RuleSetCatalog catalog)
         if (premiumRefusal is not null) return (null, AssessmentFailure.From(premiumRefusal with { Field = "insurer" }));
 
         var household = SnapshotReader.Read(request.Household, "household", errors);
-        var pension = ReadHeadPension(request.Household, errors);
-        if (request.StartMonth is { } start && WithholdingSchedule.StartMonthProblem(rs!.Parameters, start, previous) is { } problem)
-            errors.Add(new FieldError("startMonth", problem));
+        if (request.Household?.Withholding is not null)
+            errors.Add(new FieldError("household.withholding",
+                "is read only from a batch's household lines: in a request, give previousYear, directDebitRequested and startMonth as the request's top-level fields"));
+        var fields = ReadFields(rs!.Parameters, request.Household,
+            new WithholdingHouseholdJson { PreviousYear = request.PreviousYear, DirectDebitRequested = request.DirectDebitRequested, StartMonth = request.StartMonth },
+            at: null, errors);
         if (household is null || errors.Count > 0) return (null, AssessmentFailure.Invalid(errors));
 
         var referenceDate = request.AsOf ?? new Calendar.FiscalYear(rs!.FiscalYear).Start;
-        return (new Call(rs!, premium!, household, pension, previous, request.DirectDebitRequested ?? false, annual, request.StartMonth, referenceDate, trial), null);
+        return (new Call(rs!, premium!, household, fields.HeadPension, fields.Previous, fields.DirectDebit, annual, fields.StartMonth, referenceDate, trial), null);
+    }
+
+    /// <summary>
+    /// The one reader of a household's withholding fields, for the API and the batch alike: the head's pension (and a
+    /// check of every member's), the previous year, direct debit and the start month (one of the rule set's, agreeing
+    /// with the previous year). <paramref name="at"/> is where the fields are: null for the top level of a request
+    /// (<c>previousYear</c>, <c>startMonth</c>), <c>household.withholding</c> for a batch line. Each problem is added to
+    /// <paramref name="errors"/> naming its field, never repeating its value.
+    /// </summary>
+    public static HouseholdWithholding ReadFields(WithholdingParameters p, HouseholdJson? household, WithholdingHouseholdJson? fields, string? at, List<FieldError> errors)
+    {
+        var previous = ReadPreviousYear(fields?.PreviousYear, at is null ? LazyPath.Root("previousYear") : new LazyPath(at, "previousYear"), errors);
+        var pension = ReadHeadPension(household, errors);
+        if (fields?.StartMonth is { } start && WithholdingSchedule.StartMonthProblem(p, start, previous) is { } problem)
+            errors.Add(new FieldError(at is null ? "startMonth" : at + ".startMonth", problem));
+        return new HouseholdWithholding(pension, previous, fields?.DirectDebitRequested ?? false, fields?.StartMonth);
     }
 
     /// <summary>The answer for a determination.</summary>
@@ -81,10 +104,9 @@ public sealed class WithholdingService(RuleSetCatalog catalog)
     }
 
     /// <summary>The previous year: absent means not withheld last year, previous premium unknown (0).</summary>
-    private static PreviousYear ReadPreviousYear(PreviousYearJson? json, List<FieldError> errors)
+    private static PreviousYear ReadPreviousYear(PreviousYearJson? json, LazyPath path, List<FieldError> errors)
     {
         if (json is null) return new PreviousYear(0, null);
-        var path = LazyPath.Root("previousYear");
         var annual = SnapshotFields.Amount(json.AnnualPremium, path, "annualPremium", "is required: the previous fiscal year's annual premium (yen)", errors);
         long? february = json.FebruaryWithheld is null ? null : SnapshotFields.Amount(json.FebruaryWithheld, path, "februaryWithheld", null, errors);
         return new PreviousYear(annual, february);
