@@ -101,12 +101,12 @@ public static class WithholdingSchedule
     public static string? StartMonthProblem(WithholdingParameters p, int startMonth, PreviousYear previous)
     {
         if (!p.PensionMonths.StartMonths.Contains(startMonth))
-            return $"withholding cannot start in month {startMonth}: the start months are {string.Join(", ", p.PensionMonths.StartMonths)}";
+            return $"is not a month withholding can start in: the start months are {string.Join(", ", p.PensionMonths.StartMonths)}";
         var first = p.PensionMonths.Provisional[0];
         if (previous.FebruaryWithheld > 0 && startMonth != first)
-            return $"a household withheld last February continues from month {first}, not {startMonth}";
+            return $"a household withheld last February continues from month {first} (its 仮徴収), not from a later month";
         if (previous.FebruaryWithheld == 0 && p.PensionMonths.Provisional.Contains(startMonth))
-            return $"nothing was withheld last February, so there is no 仮徴収: withholding may start with the 本徴収 (month {p.PensionMonths.Definitive[0]}), not in month {startMonth}";
+            return $"nothing was withheld last February, so there is no 仮徴収: withholding may start with the 本徴収 (month {p.PensionMonths.Definitive[0]}), not in a 仮徴収 month";
         return null;
     }
 

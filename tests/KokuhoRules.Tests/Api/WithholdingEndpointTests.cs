@@ -168,7 +168,7 @@ public sealed class WithholdingEndpointTests(KokuhoApiFactory factory) : IClassF
         var continuingStartsInApril = Request(Pension(), new { annualPremium = 100_000, februaryWithheld = 10_000 });
         continuingStartsInApril["startMonth"] = 10;
         var problem = await (await Post(continuingStartsInApril)).ReadProblem(HttpStatusCode.UnprocessableEntity, Problems.InvalidRequest);
-        Assert.Equal(("startMonth", "a household withheld last February continues from month 4, not 10"), problem.Errors()[0]);
+        Assert.Equal(("startMonth", "a household withheld last February continues from month 4 (its 仮徴収), not from a later month"), problem.Errors()[0]);
 
         var unknownField = Request(Pension());
         unknownField["household"]!["members"]![0]!["pension"]!["monthly"] = 1;

@@ -103,8 +103,8 @@ public sealed class WithholdingScheduleTests
     }
 
     [Theory]
-    [InlineData(9, null, "cannot start in month 9")]
-    [InlineData(10, 5_000L, "continues from month 4, not 10")]
+    [InlineData(9, null, "is not a month withholding can start in")]
+    [InlineData(10, 5_000L, "continues from month 4 (its 仮徴収)")]
     [InlineData(4, 0L, "nothing was withheld last February")]
     public void A_start_the_rules_do_not_allow_is_refused_with_the_reason(int start, long? february, string message)
     {
