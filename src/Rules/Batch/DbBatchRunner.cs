@@ -88,7 +88,9 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
                 {
                     if (await PremiumStore.ClaimChunkAsync(connection, run.RunId, $"{worker}/{t}", options.Lease) is not { } chunk)
                     {
-                        if (!options.Wait || (await store.ChunkCountsAsync(run.RunId, cancel)).ChunksClaimed == 0) return;
+                        // Done only when no chunk is claimed and none is claimable: a claim that lapsed between the claim
+                        // above and this count is counted as pending, and is taken over on the next turn (not left undone).
+                        if (!options.Wait || (await store.ChunkCountsAsync(run.RunId, cancel)) is { ChunksClaimed: 0, ChunksPending: 0 }) return;
                         await Task.Delay(ClaimPoll, cancel);
                         continue;
                     }
