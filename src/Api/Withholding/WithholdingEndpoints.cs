@@ -23,24 +23,12 @@ public static class WithholdingEndpoints
             .WithName("DetermineWithholding")
             .WithSummary("Decide whether a household pays its premium through the pension (特別徴収), from which month and how much in each month.")
             .WithDescription("Every condition (世帯主が被保険者, 65–74, 75歳到達, 年金18万円, 介護保険料の特別徴収, 2分の1判定, the insurer's switches) is listed with whether it holds, its rule and its reference. The schedule gives 仮徴収 (April, June, August), 本徴収 (October, December, February) and the ordinary installments before the start, or the ordinary installments of the whole year when the household is not eligible. Without annualPremium the service assesses it with the premium rule set. Query trace=false leaves the trace out. Roles as for premium assessments.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesCalculationProblems();
         group.MapPost("/stops", Stop)
             .WithName("StopWithholding")
             .WithSummary("Stop a household's withholding after a change (特別徴収の停止) and give the rest of the year in ordinary installments (普通徴収への切替).")
             .WithDescription("The body is the household's determination request and the change { kind, date, annualPremium?, carePremiumPerPayment? }: headChanged (世帯主変更), headLostCoverage (資格喪失), conditionNoLongerHolds, premiumDecreased, premiumIncreased, directDebitRequested (口座振替への変更申出, by the insurer's deadlines), pensionSuspended, death (死亡), moveOut (転出). The answer gives the stop month (the first pension month no longer withheld), what was withheld before it, the new ordinary installments — the new premium less what was withheld and the installments already due, spread as POST /v1/premium/reassessments spreads it — and a refund when more was withheld than the new premium. Query trace=false leaves the trace out. Roles as for premium assessments.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesCalculationProblems();
         return app;
     }
 
