@@ -29,8 +29,8 @@ public sealed class BatchWithholding
         var fy = new Calendar.FiscalYear(rs.FiscalYear);
         ReferenceDate = fy.Start;
         var months = new List<(YearMonth Month, PaymentKind Kind)>();
-        foreach (var m in rs.Parameters.PensionMonths.Provisional) months.Add((fy.Month((m + 8) % 12), PaymentKind.Provisional));
-        foreach (var m in rs.Parameters.PensionMonths.Definitive) months.Add((fy.Month((m + 8) % 12), PaymentKind.Definitive));
+        foreach (var m in rs.Parameters.PensionMonths.Provisional) months.Add((fy.MonthNumbered(m), PaymentKind.Provisional));
+        foreach (var m in rs.Parameters.PensionMonths.Definitive) months.Add((fy.MonthNumbered(m), PaymentKind.Definitive));
         months.Sort((a, b) => a.Month.CompareTo(b.Month));
         PensionMonths = months;
         Slots = InstallmentSchedule.Slots(premium);

@@ -14,6 +14,9 @@ public readonly record struct FiscalYear(int Year)
     /// <summary>The month at index 0 (April) … 11 (March).</summary>
     public YearMonth Month(int index) => index < 9 ? new YearMonth(Year, index + 4) : new YearMonth(Year + 1, index - 8);
 
+    /// <summary>The month of this year with calendar number <paramref name="calendarMonth"/> (1–12): April–December of <see cref="Year"/>, January–March of the next.</summary>
+    public YearMonth MonthNumbered(int calendarMonth) => new(calendarMonth >= 4 ? Year : Year + 1, calendarMonth);
+
     /// <summary>The index of a month within the year, or -1 if it is outside.</summary>
     public int IndexOf(YearMonth month)
     {

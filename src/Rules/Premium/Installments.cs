@@ -41,7 +41,7 @@ public static class InstallmentSchedule
         for (var i = 0; i < slots.Length; i++)
         {
             var month = p.Months[i];
-            var yearMonth = new YearMonth(month >= 4 ? fy.Year : fy.Year + 1, month);
+            var yearMonth = fy.MonthNumbered(month);
             var day = p.DueDayOfMonth == 0 ? CalendarSystem.Iso.GetDaysInMonth(yearMonth.Year, yearMonth.Month) : p.DueDayOfMonth;
             var due = yearMonth.OnDayOfMonth(day);
             if (holidays.DueDateOnHoliday == DueDateOnHoliday.NextBusinessDay)

@@ -185,5 +185,5 @@ public static class WithholdingSchedule
     /// <summary>April = 0 … March = 11.</summary>
     private static int FiscalIndex(int calendarMonth) => (calendarMonth + 8) % 12;
 
-    private static YearMonth MonthOf(FiscalYear fy, int calendarMonth) => fy.Month(FiscalIndex(calendarMonth));
+    private static YearMonth MonthOf(FiscalYear fy, int calendarMonth) => fy.MonthNumbered(calendarMonth);
 }
