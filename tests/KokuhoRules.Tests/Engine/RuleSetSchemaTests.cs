@@ -46,7 +46,7 @@ public sealed class RuleSetSchemaTests
         var code = KokuhoRules.Cli.KokuhoCommand.Schemas(new DirectoryInfo(SchemaFolder), write: false, output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Equal(6, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, and the reference
+        Assert.Equal(8, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, eligibility national and prefecture, and the reference
     }
 
     [Fact]
@@ -76,13 +76,15 @@ public sealed class RuleSetSchemaTests
         var checkedFiles = 0;
         foreach (var folder in LayerFolders())
         {
-            var national = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(folder))) == "national";
-            var capability = Path.GetFileName(folder);
+            // The layer kind its manifest names picks the parameter schema (a prefecture layer has its own).
+            var layer = JsonNode.Parse(File.ReadAllText(Path.Combine(folder!, "manifest.json")))!["layer"]!.GetValue<string>();
+            var capability = Path.GetFileName(folder)!.Split('@')[0];
             foreach (var (file, schemaName) in new[]
                      {
                          ("manifest.json", "manifest.schema.json"),
-                         ("parameters.json", $"{capability}.{(national ? "national" : "municipal")}.parameters.schema.json"),
+                         ("parameters.json", $"{capability}.{layer}.parameters.schema.json"),
                          ("workflows.json", "workflows.schema.json"),
+                         ("joins.json", "joins.schema.json"),
                      })
             {
                 var path = Path.Combine(folder!, file);
