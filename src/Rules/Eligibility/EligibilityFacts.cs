@@ -182,6 +182,16 @@ public static class EligibilityDates
     /// <summary>Days from <paramref name="from"/> to <paramref name="to"/> (negative when <paramref name="to"/> is earlier).</summary>
     public static int Days(LocalDate from, LocalDate to) => Period.Between(from, to, PeriodUnits.Days).Days;
 
+    /// <summary>
+    /// Whether <paramref name="a"/> is nearer to <paramref name="to"/> than <paramref name="b"/> is, the earlier of two
+    /// as near counting as nearer: with a <c>not</c> pattern, "the event nearest to the record's start".
+    /// </summary>
+    public static bool Nearer(LocalDate a, LocalDate b, LocalDate to)
+    {
+        var (da, db) = (Math.Abs(Days(a, to)), Math.Abs(Days(b, to)));
+        return da < db || (da == db && a < b);
+    }
+
     /// <summary>Whether two optional dates are the same (both absent, or equal).</summary>
     public static bool Same(LocalDate? a, LocalDate? b) => a == b;
 
