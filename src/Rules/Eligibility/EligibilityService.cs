@@ -13,7 +13,7 @@ public sealed record EligibilityCheckRequest
     [Required]
     public string? Prefecture { get; init; }
 
-    /// <summary>The fiscal year of the rule set (e.g. 2025); absent: the fiscal year of <see cref="AsOf"/> (default today, Asia/Tokyo).</summary>
+    /// <summary>The fiscal year of the rule set (e.g. 2025); absent: the fiscal year of asOf (default today, Asia/Tokyo).</summary>
     public int? FiscalYear { get; init; }
 
     /// <summary>The records of every city (資格履歴), any order.</summary>
