@@ -50,6 +50,7 @@ public static class KokuhoCommand
         root.Subcommands.Add(Reassess());
         root.Subcommands.Add(Database());
         root.Subcommands.Add(Keys.Build());
+        root.Subcommands.Add(Eligibility.Build());
         return root;
     }
 
