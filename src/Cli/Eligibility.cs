@@ -36,11 +36,12 @@ public static class Eligibility
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
         var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
+        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked in one NRules session (default 8; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
-        foreach (var o in new Option[] { prefecture, fiscalYear, input, output, threads, trial, version, roots, bom }) command.Options.Add(o);
+        foreach (var o in new Option[] { prefecture, fiscalYear, input, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(output)!,
             parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(bom),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession))));
         return command;
     }
 
@@ -64,11 +65,11 @@ public static class Eligibility
 
     /// <summary>Runs a file check; returns the exit code.</summary>
     public static int RunCheck(string prefecture, int? fiscalYear, string input, string output, int threads, bool trial, string? version, IReadOnlyList<string> roots,
-        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession)
     {
-        if (threads < 1)
+        if (threads < 1 || personsPerSession < 1)
         {
-            stderr.WriteLine($"eligibility check: --threads must be a positive whole number (not {threads})");
+            stderr.WriteLine($"eligibility check: {(threads < 1 ? "--threads" : "--persons-per-session")} must be a positive whole number (not {(threads < 1 ? threads : personsPerSession)})");
             return Batch.ExitCodes.Usage;
         }
         if (!File.Exists(input))
@@ -99,7 +100,7 @@ public static class Eligibility
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var summary = new EligibilityFileCheck(rs!).Run(new EligibilityFileOptions(input, output, format, threads, csvBom), ConsoleProgress.ForStandardError("persons"), cancel);
+            var summary = new EligibilityFileCheck(rs!).Run(new EligibilityFileOptions(input, output, format, threads, csvBom, PersonsPerSession: personsPerSession), ConsoleProgress.ForStandardError("persons"), cancel);
             WriteSummary(stdout, rs!, summary, clock.Elapsed, trial);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
         }

@@ -29,13 +29,31 @@ public sealed record EligibilityCheckResult(IReadOnlyList<Finding> Findings, int
 /// </summary>
 public static class EligibilityCheck
 {
-    /// <summary>Checks the records and events, each person in a session of their own, on up to <paramref name="workers"/> sessions at once.</summary>
+    /// <summary>Persons checked in one NRules session by default: a session's joins compare every fact with every other, so few, but creating a session per person costs more than the joins of a few.</summary>
+    public const int DefaultPersonsPerSession = 8;
+
+    /// <summary>
+    /// Checks the records and events partitioned by person — <paramref name="personsPerSession"/> persons to a session,
+    /// never a person split across two — on up to <paramref name="workers"/> sessions at once. The findings are the same
+    /// whatever the partitioning (every rule joins on the person).
+    /// </summary>
     /// <exception cref="JoinRunException">A rule failed while it ran (the rule set's fault).</exception>
-    public static EligibilityCheckResult Run(EligibilityRuleSet rs, IReadOnlyCollection<HistoryRecord> records, IReadOnlyCollection<LifeEvent> events, int workers)
+    public static EligibilityCheckResult Run(EligibilityRuleSet rs, IReadOnlyCollection<HistoryRecord> records, IReadOnlyCollection<LifeEvent> events, int workers,
+        int personsPerSession = DefaultPersonsPerSession) =>
+        Result(rs, RunFacts(rs, Facts(rs, records, events), workers, personsPerSession), records);
+
+    /// <summary>Runs the check rules over facts built by <see cref="Facts"/>, <paramref name="personsPerSession"/> persons to a session.</summary>
+    public static JoinResult RunFacts(EligibilityRuleSet rs, List<object> facts, int workers, int personsPerSession = DefaultPersonsPerSession)
     {
-        var facts = Facts(rs, records, events);
-        var result = rs.Checks.RunPartitioned(facts, PersonKeyOf, workers);
-        return Result(rs, result, records);
+        ArgumentOutOfRangeException.ThrowIfLessThan(personsPerSession, 1);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Session(object fact)
+        {
+            var person = PersonKeyOf(fact);
+            if (!index.TryGetValue(person, out var i)) index.Add(person, i = index.Count);
+            return i / personsPerSession;
+        }
+        return rs.Checks.RunPartitioned(facts, Session, workers);
     }
 
     /// <summary>Checks the records and events in one NRules session (the reference a partitioned run must equal).</summary>

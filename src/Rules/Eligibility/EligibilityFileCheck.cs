@@ -30,7 +30,9 @@ public sealed record EligibilityLineJson
 /// <param name="Input">JSON Lines of records and events, the lines of each person consecutive (sorted or grouped by personKey).</param>
 /// <param name="Output">The findings file, written as <c>&lt;out&gt;.partial</c> and renamed when complete; refused lines go to <c>&lt;out&gt;.errors.jsonl</c>.</param>
 /// <param name="PersonsPerChunk">Persons read before their checks run (on <paramref name="Workers"/> sessions at once): what is held in memory.</param>
-public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 8192);
+/// <param name="PersonsPerSession">Persons checked in one NRules session (<see cref="EligibilityCheck.DefaultPersonsPerSession"/>).</param>
+public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 8192,
+    int PersonsPerSession = EligibilityCheck.DefaultPersonsPerSession);
 
 /// <summary>What a file check read and found: the summary the CLI prints.</summary>
 public sealed record EligibilityFileSummary(long Persons, long Records, long Events, long RefusedLines, long RefusedPersons, long Findings,
@@ -188,7 +190,7 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             if (_records.Count + _events.Count > 0)
             {
                 var facts = EligibilityCheck.Facts(rs, _records, _events);
-                var findings = EligibilityCheck.Findings(rs, rs.Checks.RunPartitioned(facts, EligibilityCheck.PersonKeyOf, options.Workers));
+                var findings = EligibilityCheck.Findings(rs, EligibilityCheck.RunFacts(rs, facts, options.Workers, options.PersonsPerSession));
                 var cities = _records.ToDictionary(r => r.RecordId, r => r.Insurer, StringComparer.Ordinal);
                 foreach (var f in findings)
                 {

@@ -12,7 +12,7 @@ namespace KokuhoRules.Tests.Eligibility;
 /// conventions: a consistent history yields no finding; a single injected gap, overlap, missing move-in or move-out,
 /// changed acquisition date, date contradiction or coverage after death or the 75th birthday is found exactly once —
 /// whatever the order of the records and events, and whether the persons are checked in one NRules session or
-/// partitioned over 1 to 4 sessions.
+/// partitioned (1 to 5 persons to a session, 1 to 4 sessions at once).
 /// </summary>
 [Properties(MaxTest = 60)]
 public sealed class EligibilityPropertyTests
@@ -46,7 +46,7 @@ public sealed class EligibilityPropertyTests
         var rs = RuleSet(dayAfter);
         var (records, events) = Shuffled(new SyntheticHistories(rs, seed).People(1 + persons % 40), seed);
 
-        var partitioned = EligibilityCheck.Run(rs, records, events, 1 + workers % 4);
+        var partitioned = EligibilityCheck.Run(rs, records, events, 1 + workers % 4, personsPerSession: 1 + workers / 4 % 5);
         var oneSession = EligibilityCheck.RunOneSession(rs, records, events);
 
         return partitioned.Findings.Count == 0 && oneSession.Findings.Count == 0 && partitioned.Records == records.Count;
@@ -71,7 +71,7 @@ public sealed class EligibilityPropertyTests
             if (e.AlsoPremiumMonthTwice) expected.Add($"premiumMonthTwice {e.PersonKey} {e.RecordId}");
             expected.Sort(StringComparer.Ordinal);
 
-            var partitioned = Found(EligibilityCheck.Run(rs, records, events, 1 + workers % 4).Findings);
+            var partitioned = Found(EligibilityCheck.Run(rs, records, events, 1 + workers % 4, personsPerSession: 1 + workers / 4 % 5).Findings);
             var oneSession = Found(EligibilityCheck.RunOneSession(rs, records, events).Findings);
 
             return (partitioned.SequenceEqual(expected) && oneSession.SequenceEqual(expected))
