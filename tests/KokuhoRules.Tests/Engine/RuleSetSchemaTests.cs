@@ -21,7 +21,8 @@ public sealed class RuleSetSchemaTests
     // Each schema is read once: JsonSchema.Net registers a schema under its $id and refuses a second registration.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> Schemas = new();
 
-    private static JsonSchema Schema(string fileName) =>
+    /// <summary>A schema of rulesets/schema/ by file name, read once for every test class (joins.schema.json too).</summary>
+    internal static JsonSchema Schema(string fileName) =>
         Schemas.GetOrAdd(fileName, name => JsonSchema.FromText(File.ReadAllText(Path.Combine(SchemaFolder, name))));
 
     private static (bool Valid, string Errors) Check(JsonSchema schema, string json)
