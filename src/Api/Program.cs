@@ -1,6 +1,7 @@
 using KokuhoRules.Api;
 using KokuhoRules.Api.Audit;
 using KokuhoRules.Api.Docs;
+using KokuhoRules.Api.Eligibility;
 using KokuhoRules.Api.Health;
 using KokuhoRules.Api.Premium;
 using KokuhoRules.Api.RuleSets;
@@ -11,6 +12,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddKokuhoRules();
+    builder.Services.AddEligibility();
 
     var app = builder.Build();
     app.UseKokuhoRules();
@@ -19,6 +21,7 @@ try
     app.MapRuleSetEndpoints();
     app.MapPremiumEndpoints();
     app.MapWithholdingEndpoints();
+    app.MapEligibilityEndpoints();
     app.MapAuditEndpoints();
     app.LogStartup();
     app.Run();

@@ -50,6 +50,7 @@ public static class KokuhoCommand
         root.Subcommands.Add(Reassess());
         root.Subcommands.Add(Database());
         root.Subcommands.Add(Keys.Build());
+        root.Subcommands.Add(Eligibility.Build());
         return root;
     }
 
@@ -188,7 +189,8 @@ public static class KokuhoCommand
     public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
     {
         var stale = 0;
-        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas()).ToArray();
+        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
+            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).ToArray();
         var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
             .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
         foreach (var (fileName, text) in files)

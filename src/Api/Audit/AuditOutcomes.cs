@@ -65,4 +65,13 @@ public static class AuditOutcomes
         >= 500 => Error,
         _ => OtherRefusal,
     };
+
+    /// <summary>The outcome of a calculation refused for <paramref name="kind"/> (premium, eligibility…).</summary>
+    public static string Of(KokuhoRules.Rules.Premium.AssessmentFailureKind kind) => kind switch
+    {
+        KokuhoRules.Rules.Premium.AssessmentFailureKind.UnknownRuleSet => UnknownRuleSet,
+        KokuhoRules.Rules.Premium.AssessmentFailureKind.DraftRuleSet => DraftRuleSet,
+        KokuhoRules.Rules.Premium.AssessmentFailureKind.RefusedRuleSet => RefusedRuleSet,
+        _ => InvalidRequest,
+    };
 }

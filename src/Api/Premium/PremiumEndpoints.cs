@@ -45,7 +45,7 @@ public static class PremiumEndpoints
         var audit = context.Audit();
         foreach (var year in request.Years ?? []) audit?.About(year?.Household?.Id);
         var (response, failure) = service.Reassess(request, trace ?? true);
-        if (failure is not null) return Refused(audit, failure);
+        if (failure is not null) return ProblemTypes.Refused(audit, failure);
         foreach (var year in response!.Years) audit?.Used(year.Assessment.Ruleset);
         ServiceHeaders.StampRuleSets(context, response.Years.Select(y => y.Assessment.Ruleset.Hash));
         return TypedResults.Ok(response);
@@ -57,22 +57,9 @@ public static class PremiumEndpoints
         var audit = context.Audit();
         audit?.About(request.Household?.Id);
         var (response, failure) = service.Assess(request, trace ?? true);
-        if (failure is not null) return Refused(audit, failure);
+        if (failure is not null) return ProblemTypes.Refused(audit, failure);
         audit?.Used(response!.Ruleset);
         ServiceHeaders.StampRuleSets(context, [response!.Ruleset.Hash]);
         return TypedResults.Ok(response);
-    }
-
-    /// <summary>The problem for a refused calculation request, recorded in the audit with its outcome kind (every calculation feature answers refusals so).</summary>
-    internal static ProblemHttpResult Refused(AuditRecord? audit, AssessmentFailure failure)
-    {
-        audit?.Refused(failure.Kind switch
-        {
-            AssessmentFailureKind.UnknownRuleSet => AuditOutcomes.UnknownRuleSet,
-            AssessmentFailureKind.DraftRuleSet => AuditOutcomes.DraftRuleSet,
-            AssessmentFailureKind.RefusedRuleSet => AuditOutcomes.RefusedRuleSet,
-            _ => AuditOutcomes.InvalidRequest,
-        });
-        return TypedResults.Problem(ProblemTypes.For(failure));
     }
 }

@@ -97,6 +97,13 @@ public static partial class ProblemTypes
     /// <summary>503: a dependency (the database) is down; the detail says which and that the call may be retried.</summary>
     public static ProblemHttpResult ServiceUnavailable(string detail) => TypedResults.Problem(Create(Unavailable, detail, []));
 
+    /// <summary>The problem for a refused calculation (premium, eligibility…), its outcome recorded in the call's audit entry.</summary>
+    public static ProblemHttpResult Refused(Audit.AuditRecord? audit, AssessmentFailure failure)
+    {
+        audit?.Refused(Audit.AuditOutcomes.Of(failure.Kind));
+        return TypedResults.Problem(For(failure));
+    }
+
     /// <summary>The problem for a refused assessment.</summary>
     public static ProblemDetails For(AssessmentFailure failure) => Create(failure.Kind switch
     {

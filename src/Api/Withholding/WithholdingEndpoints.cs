@@ -38,7 +38,7 @@ public static class WithholdingEndpoints
         var audit = context.Audit();
         audit?.About(request.Household?.Id);
         var (response, failure) = service.Determine(request, trace ?? true);
-        if (failure is not null) return PremiumEndpoints.Refused(audit, failure);
+        if (failure is not null) return ProblemTypes.Refused(audit, failure);
         var answer = response!;
         audit?.Used(answer.Ruleset);
         audit?.Used(answer.PremiumRuleset);
@@ -53,7 +53,7 @@ public static class WithholdingEndpoints
         var audit = context.Audit();
         audit?.About(request.Determination?.Household?.Id);
         var (response, failure) = service.Stop(request, trace ?? true);
-        if (failure is not null) return PremiumEndpoints.Refused(audit, failure);
+        if (failure is not null) return ProblemTypes.Refused(audit, failure);
         var answer = response!;
         audit?.Used(answer.Ruleset);
         audit?.Used(answer.PremiumRuleset);

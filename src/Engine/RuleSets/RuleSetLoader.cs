@@ -130,6 +130,9 @@ public static class RuleSetLoader
         else if (!capabilities.TryGetValue(m.Capability, out var shape))
             errors.Add(new RuleSetError(layer.ManifestFile.DisplayName, "$.capability", layer.ManifestFile.LineOf("$.capability"),
                 $"no compiler serves capability '{m.Capability}' (known: {string.Join(", ", capabilities.Keys.Order(StringComparer.Ordinal))})"));
+        else if (layer.Kind == RuleSetLayerKind.Municipal && !shape.InsurerLayers.Contains(RuleSetLayerKind.Municipal))
+            errors.Add(new RuleSetError(layer.ManifestFile.DisplayName, "$.layer", layer.ManifestFile.LineOf("$.layer"),
+                $"capability '{m.Capability}' is served prefecture-wide: it has no municipal layer (write the values in the prefecture's layer)"));
         else
             foreach (var name in layer.Files.Keys.Where(n => !shape.FileNames.Contains(n)))
                 errors.Add(new RuleSetError(display + "/" + name, "$", 0,

@@ -21,7 +21,8 @@ public sealed class RuleSetSchemaTests
     // Each schema is read once: JsonSchema.Net registers a schema under its $id and refuses a second registration.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JsonSchema> Schemas = new();
 
-    private static JsonSchema Schema(string fileName) =>
+    /// <summary>A schema of rulesets/schema/ by file name, read once for every test class (joins.schema.json too).</summary>
+    internal static JsonSchema Schema(string fileName) =>
         Schemas.GetOrAdd(fileName, name => JsonSchema.FromText(File.ReadAllText(Path.Combine(SchemaFolder, name))));
 
     private static (bool Valid, string Errors) Check(JsonSchema schema, string json)
@@ -46,7 +47,7 @@ public sealed class RuleSetSchemaTests
         var code = KokuhoRules.Cli.KokuhoCommand.Schemas(new DirectoryInfo(SchemaFolder), write: false, output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Equal(6, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, and the reference
+        Assert.Equal(8, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, eligibility national and prefecture, and the reference
     }
 
     [Fact]
@@ -76,13 +77,15 @@ public sealed class RuleSetSchemaTests
         var checkedFiles = 0;
         foreach (var folder in LayerFolders())
         {
-            var national = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(folder))) == "national";
-            var capability = Path.GetFileName(folder)!.Split('@')[0]; // a version folder: premium@2025.2
+            // The layer kind its manifest names picks the parameter schema (a prefecture layer has its own).
+            var layer = JsonNode.Parse(File.ReadAllText(Path.Combine(folder!, "manifest.json")))!["layer"]!.GetValue<string>();
+            var capability = Path.GetFileName(folder)!.Split('@')[0];
             foreach (var (file, schemaName) in new[]
                      {
                          ("manifest.json", "manifest.schema.json"),
-                         ("parameters.json", $"{capability}.{(national ? "national" : "municipal")}.parameters.schema.json"),
+                         ("parameters.json", $"{capability}.{layer}.parameters.schema.json"),
                          ("workflows.json", "workflows.schema.json"),
+                         ("joins.json", "joins.schema.json"),
                      })
             {
                 var path = Path.Combine(folder!, file);

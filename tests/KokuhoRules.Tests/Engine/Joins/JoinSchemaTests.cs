@@ -13,8 +13,8 @@ namespace KokuhoRules.Tests.Engine.Joins;
 /// </summary>
 public sealed class JoinSchemaTests
 {
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromText(File.ReadAllText(Path.Combine(TestRuleSets.BundledRoot, "schema", "joins.schema.json"))));
+    // Read through the one cache: JsonSchema.Net refuses a second registration of the same $id (RuleSetSchemaTests reads it too).
+    private static readonly Lazy<JsonSchema> Schema = new(() => RuleSetSchemaTests.Schema("joins.schema.json"));
 
     private static (bool Valid, string Errors) Check(string json)
     {

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using KokuhoRules.Rules.Batch;
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Eligibility;
+using KokuhoRules.Rules.Snapshots;
+
+namespace KokuhoRules.Cli;
+
+/// <summary>
+/// <c>kokuho eligibility check</c> (資格継続: the gap and overlap checks of a prefecture's records, file to file) and
+/// <c>kokuho eligibility generate</c> (synthetic histories with injected faults).
+/// </summary>
+public static class Eligibility
+{
+    /// <summary>The exit codes of <c>eligibility check</c>: those of <c>reassess</c>.</summary>
+    public const string ExitCodesHelp = "Exit codes: 0 checked (findings are results, not failures); 3 checked, some lines refused (see <out>.errors.jsonl); 1 the check could not go on; 2 wrong options; 130 interrupted (nothing written: start it again).";
+
+    public static Command Build()
+    {
+        var command = new Command("eligibility", "資格継続: check a prefecture's eligibility records (gaps, overlaps, broken carry-overs across moves).");
+        command.Subcommands.Add(Check());
+        command.Subcommands.Add(Generate());
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var prefecture = new Option<string>("--prefecture") { Description = "The prefecture whose rule set checks the records, e.g. hyogo.", Required = true };
+        var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year (default: the current one, Asia/Tokyo)." };
+        var input = new Option<string>("--in") { Description = "JSON Lines: one record or event (a line with a kind) per line, the lines of each person consecutive.", Required = true };
+        var output = new Option<string>("--out") { Description = "Findings file: .csv for CSV, otherwise JSON Lines; written as <out>.partial and renamed when complete; refused lines go to <out>.errors.jsonl.", Required = true };
+        var threads = new Option<int>("--threads") { Description = "Sessions run at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var trial = new Option<bool>("--trial") { Description = "A trial check: allowed on a draft rule set." };
+        var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
+        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
+        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked in one NRules session (default 8; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
+        var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
+        foreach (var o in new Option[] { prefecture, fiscalYear, input, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(output)!,
+            parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(bom),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession))));
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var prefecture = new Option<string>("--prefecture") { Description = "The prefecture whose rule set gives the dates and the end-date convention.", DefaultValueFactory = _ => "hyogo" };
+        var fiscalYear = new Option<int>("--fiscal-year") { Description = "The rule set's fiscal year.", DefaultValueFactory = _ => 2025 };
+        var persons = new Option<int>("--persons") { Description = "How many persons (a positive number).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same histories).", DefaultValueFactory = _ => 1 };
+        var faultEvery = new Option<int>("--fault-every") { Description = "Inject one fault into every n-th person (0: none).", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "JSON Lines of records and events, grouped by person; written beside it and renamed when complete.", Required = true };
+        var faults = new Option<string>("--faults") { Description = "Also write the injected faults (the findings expected) as JSON Lines to this file." };
+        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("generate", "Generate synthetic prefecture histories (no real person's data) with known injected faults, for tests and benchmarks.");
+        foreach (var o in new Option[] { prefecture, fiscalYear, persons, seed, faultEvery, output, faults, roots }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunGenerate(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(persons), parse.GetValue(seed), parse.GetValue(faultEvery),
+            parse.GetValue(output)!, parse.GetValue(faults), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot],
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+        return command;
+    }
+
+    /// <summary>Runs a file check; returns the exit code.</summary>
+    public static int RunCheck(string prefecture, int? fiscalYear, string input, string output, int threads, bool trial, string? version, IReadOnlyList<string> roots,
+        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession)
+    {
+        if (threads < 1 || personsPerSession < 1)
+        {
+            stderr.WriteLine($"eligibility check: {(threads < 1 ? "--threads" : "--persons-per-session")} must be a positive whole number (not {(threads < 1 ? threads : personsPerSession)})");
+            return Batch.ExitCodes.Usage;
+        }
+        if (!File.Exists(input))
+        {
+            stderr.WriteLine($"eligibility check: there is no input file {input}");
+            return Batch.ExitCodes.Usage;
+        }
+        if (Path.GetFullPath(input) == Path.GetFullPath(output))
+        {
+            stderr.WriteLine("eligibility check: --out must not be the input file");
+            return Batch.ExitCodes.Usage;
+        }
+        var service = new EligibilityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
+        var (rs, failure) = service.Resolve(prefecture, fiscalYear, version, null, trial, "--prefecture");
+        if (failure is not null)
+        {
+            var option = failure.Errors.FirstOrDefault()?.Field switch
+            {
+                "trial" => " (--trial)",
+                "rulesetVersion" => " (--ruleset-version)",
+                "fiscalYear" or "asOf" => " (--fiscal-year)",
+                _ => "",
+            };
+            stderr.WriteLine($"eligibility check: {failure.Detail}{(failure.Detail.Contains(option.Trim(' ', '(', ')'), StringComparison.Ordinal) ? "" : option)}");
+            return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
+        }
+        var format = output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var summary = new EligibilityFileCheck(rs!).Run(new EligibilityFileOptions(input, output, format, threads, csvBom, PersonsPerSession: personsPerSession), ConsoleProgress.ForStandardError("persons"), cancel);
+            WriteSummary(stdout, rs!, summary, clock.Elapsed, trial);
+            return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("interrupted: nothing was written; start the check again");
+            return Batch.ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        {
+            stderr.WriteLine($"eligibility check: {(e is System.Text.DecoderFallbackException ? "the input is not UTF-8" : e.Message.ReplaceLineEndings(" "))}; nothing was written");
+            return Batch.ExitCodes.Failed;
+        }
+    }
+
+    /// <summary>The summary as staff read it: what was checked, the findings per kind (with the rule set's Japanese names) and per city.</summary>
+    public static void WriteSummary(TextWriter output, EligibilityRuleSet rs, EligibilityFileSummary s, TimeSpan elapsed, bool trial)
+    {
+        void Row(long value, string label) => output.WriteLine(value.ToString("N0", CultureInfo.InvariantCulture).PadLeft(12) + "  " + label);
+        if (trial) output.WriteLine("試算 TRIAL CHECK: draft or trial rule set");
+        Row(s.Persons, "被保険者 persons checked");
+        Row(s.Records, "資格履歴 records");
+        Row(s.Events, "異動事由 events");
+        Row(s.RefusedPersons, "除外 persons left out (a line refused)");
+        Row(s.RefusedLines, "除外行 lines refused");
+        Row(s.Findings, "指摘 findings");
+        foreach (var kind in rs.Parameters.FindingKinds.Keys.Where(s.FindingsByKind.ContainsKey))
+            Row(s.FindingsByKind[kind], $"  {kind} {rs.Parameters.FindingKinds[kind].Name}");
+        foreach (var (city, count) in s.FindingsByCity.OrderBy(c => c.Key, StringComparer.Ordinal))
+            Row(count, $"  市町 city {city}");
+        var rate = elapsed.TotalSeconds > 0 ? (long)(s.Records / elapsed.TotalSeconds) : 0;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"処理時間 elapsed {Eta.Format(elapsed)} ({rate:N0} records/s); rule set {rs.Insurer.Id}/{rs.FiscalYear} eligibility {rs.Version} {rs.Hash}"));
+    }
+
+    /// <summary>Writes synthetic histories; returns the exit code.</summary>
+    public static int RunGenerate(string prefecture, int fiscalYear, int persons, int seed, int faultEvery, string output, string? faults, IReadOnlyList<string> roots,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        if (persons < 1 || faultEvery < 0)
+        {
+            stderr.WriteLine("eligibility generate: --persons must be positive and --fault-every 0 or more");
+            return Batch.ExitCodes.Usage;
+        }
+        if (KokuhoRuleSets.Load(roots, (insurer, year) => insurer == prefecture && year == fiscalYear).Find<EligibilityRuleSet>(prefecture, fiscalYear) is not { } rs)
+        {
+            stderr.WriteLine($"eligibility generate: no eligibility rule set {prefecture}/{fiscalYear}");
+            return Batch.ExitCodes.Usage;
+        }
+        var written = new List<string>();
+        try
+        {
+            var (records, injected) = (0L, 0L);
+            using (var lines = new StreamWriter(output + ".partial", false, new System.Text.UTF8Encoding(false), 1 << 20))
+            using (var expected = faults is null ? null : new StreamWriter(faults + ".partial", false, new System.Text.UTF8Encoding(false)))
+            {
+                written.Add(output + ".partial");
+                if (faults is not null) written.Add(faults + ".partial");
+                foreach (var person in new SyntheticHistories(rs, seed).People(persons, faultEvery))
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    foreach (var r in person.Records) lines.WriteLine(JsonSerializer.Serialize(r, KokuhoJson.Options));
+                    foreach (var e in person.Events) lines.WriteLine(JsonSerializer.Serialize(e, KokuhoJson.Options));
+                    records += person.Records.Count;
+                    if (person.Fault is { } f)
+                    {
+                        injected++;
+                        expected?.WriteLine(JsonSerializer.Serialize(f, KokuhoJson.Options));
+                    }
+                }
+            }
+            File.Move(output + ".partial", output, overwrite: true);
+            if (faults is not null) File.Move(faults + ".partial", faults, overwrite: true);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{persons:N0} persons, {records:N0} records, {injected:N0} faults injected → {output}"));
+            return Batch.ExitCodes.Complete;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
+        {
+            foreach (var path in written) File.Delete(path);
+            stderr.WriteLine(e is OperationCanceledException ? "interrupted: nothing was written" : $"eligibility generate: {e.Message.ReplaceLineEndings(" ")}; nothing was written");
+            return e is OperationCanceledException ? Batch.ExitCodes.Interrupted : Batch.ExitCodes.Failed;
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using KokuhoRules.Rules.Batch;
+using KokuhoRules.Rules.Snapshots;
+using NodaTime.Text;
+
+namespace KokuhoRules.Rules.Eligibility;
+
+/// <summary>
+/// One line of an eligibility input file (JSON Lines): a record (the fields of <see cref="HistoryRecordJson"/>) or,
+/// when it has a <c>kind</c>, an event (<c>personKey</c>, <c>kind</c>, <c>date</c>).
+/// </summary>
+public sealed record EligibilityLineJson
+{
+    public string? RecordId { get; init; }
+    public string? PersonKey { get; init; }
+    public string? Insurer { get; init; }
+    public NodaTime.LocalDate? QualifiedFrom { get; init; }
+    public NodaTime.LocalDate? QualifiedUntil { get; init; }
+    public NodaTime.LocalDate? AppliedFrom { get; init; }
+    public NodaTime.LocalDate? AppliedUntil { get; init; }
+    public string? AcquisitionReason { get; init; }
+    public string? LossReason { get; init; }
+    public string? Kind { get; init; }
+    public NodaTime.LocalDate? Date { get; init; }
+}
+
+/// <summary>What a file check is asked to do.</summary>
+/// <param name="Input">JSON Lines of records and events, the lines of each person consecutive (sorted or grouped by personKey).</param>
+/// <param name="Output">The findings file, written as <c>&lt;out&gt;.partial</c> and renamed when complete; refused lines go to <c>&lt;out&gt;.errors.jsonl</c>.</param>
+/// <param name="PersonsPerChunk">Persons read before their checks run (on <paramref name="Workers"/> sessions at once): what is held in memory.</param>
+/// <param name="PersonsPerSession">Persons checked in one NRules session (<see cref="EligibilityCheck.DefaultPersonsPerSession"/>).</param>
+public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 8192,
+    int PersonsPerSession = EligibilityCheck.DefaultPersonsPerSession);
+
+/// <summary>What a file check read and found: the summary the CLI prints.</summary>
+public sealed record EligibilityFileSummary(long Persons, long Records, long Events, long RefusedLines, long RefusedPersons, long Findings,
+    IReadOnlyDictionary<string, long> FindingsByKind, IReadOnlyDictionary<string, long> FindingsByCity);
+
+/// <summary>
+/// Checks a file of a prefecture's records and events, streaming: persons are read in chunks (the lines of a person
+/// must be consecutive), each chunk checked with <see cref="EligibilityCheck"/>'s rules partitioned by person, its
+/// findings appended; only one chunk's facts are held at a time. A line that cannot be read (or looks like it holds
+/// an individual number) is written to the errors file by line number and field, never its values, and its person is
+/// left out of the checks (their other lines would yield false findings). Output files are written beside their
+/// name and renamed when complete.
+/// </summary>
+public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
+{
+    /// <summary>The CSV columns, in order.</summary>
+    public const string CsvHeader = "kind,personKey,records,days,proposedRecord,proposedField,proposedDate,rule,reference,basis";
+
+    /// <exception cref="InvalidDataException">A person's lines are not consecutive (the message names the line).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled: nothing is left but the input.</exception>
+    public EligibilityFileSummary Run(EligibilityFileOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
+        var partial = options.Output + ".partial";
+        var errorsPath = options.Output + ".errors.jsonl";
+        var errorsPartial = errorsPath + ".partial";
+        try
+        {
+            EligibilityFileSummary summary;
+            using (var input = new FileStream(options.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+            using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var errors = new FileStream(errorsPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                summary = new Run_(rs, options, input, output, errors, progress, cancel).Execute();
+                output.Flush(flushToDisk: true);
+                errors.Flush(flushToDisk: true);
+            }
+            File.Move(partial, options.Output, overwrite: true);
+            File.Move(errorsPartial, errorsPath, overwrite: true);
+            return summary;
+        }
+        catch
+        {
+            File.Delete(partial);
+            File.Delete(errorsPartial);
+            throw;
+        }
+    }
+
+    private sealed class Run_(EligibilityRuleSet rs, EligibilityFileOptions options, FileStream input, Stream output, Stream errors, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly HashSet<ulong> _seen = [];
+        private readonly Dictionary<string, long> _byKind = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _byCity = new(StringComparer.Ordinal);
+        private readonly List<HistoryRecord> _records = [];
+        private readonly List<LifeEvent> _events = [];
+        private readonly Utf8JsonWriter _json = new(Stream.Null);
+        private readonly Utf8JsonWriter _errorJson = new(Stream.Null);
+        private long _persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _chunkPersons;
+
+        public EligibilityFileSummary Execute()
+        {
+            if (options.Format == ResultFormat.Csv)
+            {
+                if (options.CsvBom) output.Write("\uFEFF"u8);
+                output.Write(Encoding.UTF8.GetBytes(CsvHeader + "\n"));
+            }
+            using var reader = new StreamReader(input, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 1 << 16);
+            string? person = null;
+            long personFirstLine = 0, line = 0;
+            var personRefused = false;
+            var records = new List<HistoryRecord>();
+            var events = new List<LifeEvent>();
+            while (reader.ReadLine() is { } text)
+            {
+                line++;
+                if (text.Length == 0) continue;
+                var (key, record, ev, problems) = Read(text, line);
+                if (key is not null && key != person)
+                {
+                    EndPerson(records, events, personRefused);
+                    if (!_seen.Add(Fnv64(key)))
+                        throw new InvalidDataException($"{options.Input}:{line}: this person's lines began before line {personFirstLine} and stopped: the lines of each person must be consecutive (sort the file by personKey)");
+                    (person, personFirstLine, personRefused) = (key, line, false);
+                }
+                if (problems is not null)
+                {
+                    _refusedLines++;
+                    personRefused = true;
+                    WriteError(line, problems);
+                    continue;
+                }
+                if (record is not null) records.Add(record);
+                if (ev is not null) events.Add(ev);
+                if (_chunkPersons >= options.PersonsPerChunk) Flush(input);
+            }
+            EndPerson(records, events, personRefused);
+            Flush(input);
+            return new EligibilityFileSummary(_persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _byKind, _byCity);
+        }
+
+        private (string? Key, HistoryRecord? Record, LifeEvent? Event, IReadOnlyList<FieldError>? Errors) Read(string text, long line)
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            if (IndividualNumberScan.Find(bytes) is { } found) return (null, null, null, [found]);
+            EligibilityLineJson? json;
+            try
+            {
+                json = JsonSerializer.Deserialize<EligibilityLineJson>(bytes, KokuhoJson.Options);
+            }
+            catch (JsonException e)
+            {
+                return (null, null, null, [JsonErrors.For(e)]);
+            }
+            var errors = new List<FieldError>();
+            if (json is null) return (null, null, null, [new FieldError("$", "is not an object")]);
+            var key = json.PersonKey is { } k && SnapshotReader.SafeId(k) is not null && !string.IsNullOrEmpty(k) ? k : null;
+            if (json.Kind is not null)
+            {
+                if (json.RecordId is not null || json.Insurer is not null || json.AppliedFrom is not null || json.AppliedUntil is not null || json.QualifiedFrom is not null
+                    || json.QualifiedUntil is not null || json.AcquisitionReason is not null || json.LossReason is not null)
+                    errors.Add(new FieldError("kind", "an event line (with a kind) takes personKey, kind and date only"));
+                var ev = EligibilityService.ReadEvent(rs, new LifeEventJson { PersonKey = json.PersonKey, Kind = json.Kind, Date = json.Date }, "$", errors);
+                return errors.Count > 0 ? (key, null, null, errors) : (key, null, ev, null);
+            }
+            if (json.Date is not null) errors.Add(new FieldError("date", "a record line takes no date (an event line needs a kind)"));
+            var record = EligibilityService.ReadRecord(rs, new HistoryRecordJson
+            {
+                RecordId = json.RecordId, PersonKey = json.PersonKey, Insurer = json.Insurer, QualifiedFrom = json.QualifiedFrom, QualifiedUntil = json.QualifiedUntil,
+                AppliedFrom = json.AppliedFrom, AppliedUntil = json.AppliedUntil, AcquisitionReason = json.AcquisitionReason, LossReason = json.LossReason,
+            }, "$", errors);
+            return errors.Count > 0 ? (key, null, null, errors) : (key, record, null, null);
+        }
+
+        private void EndPerson(List<HistoryRecord> records, List<LifeEvent> events, bool refused)
+        {
+            if (records.Count == 0 && events.Count == 0 && !refused) return;
+            if (refused) _refusedPersons++;
+            else
+            {
+                _persons++;
+                _chunkPersons++;
+                _recordCount += records.Count;
+                _eventCount += events.Count;
+                _records.AddRange(records);
+                _events.AddRange(events);
+            }
+            records.Clear();
+            events.Clear();
+        }
+
+        private void Flush(FileStream input)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (_records.Count + _events.Count > 0)
+            {
+                var facts = EligibilityCheck.Facts(rs, _records, _events);
+                var findings = EligibilityCheck.Findings(rs, EligibilityCheck.RunFacts(rs, facts, options.Workers, options.PersonsPerSession));
+                var cities = _records.ToDictionary(r => r.RecordId, r => r.Insurer, StringComparer.Ordinal);
+                foreach (var f in findings)
+                {
+                    Write(f);
+                    _findings++;
+                    _byKind[f.Kind] = _byKind.GetValueOrDefault(f.Kind) + 1;
+                    var city = cities.GetValueOrDefault(f.Records[0], "?");
+                    _byCity[city] = _byCity.GetValueOrDefault(city) + 1;
+                }
+            }
+            _records.Clear();
+            _events.Clear();
+            _chunkPersons = 0;
+            progress?.Report(new BatchProgress(_persons + _refusedPersons, _refusedLines, input.Position, input.Length, _clock.Elapsed));
+        }
+
+        private void Write(Finding f)
+        {
+            if (options.Format == ResultFormat.Csv)
+            {
+                var fields = new[]
+                {
+                    f.Kind, f.PersonKey, string.Join(' ', f.Records), f.Days?.ToString(CultureInfo.InvariantCulture) ?? "",
+                    f.Proposed?.RecordId ?? "", f.Proposed?.Field ?? "", f.Proposed is { } p ? LocalDatePattern.Iso.Format(p.Date) : "",
+                    f.Rule, f.Reference, f.Basis ?? "",
+                };
+                output.Write(Encoding.UTF8.GetBytes(string.Join(',', fields.Select(Csv)) + "\n"));
+                return;
+            }
+            using var buffer = new MemoryStream();
+            _json.Reset(buffer);
+            JsonSerializer.Serialize(_json, f, KokuhoJson.Options);
+            _json.Flush();
+            buffer.WriteByte((byte)'\n');
+            buffer.WriteTo(output);
+        }
+
+        private void WriteError(long line, IReadOnlyList<FieldError> problems)
+        {
+            using var buffer = new MemoryStream();
+            _errorJson.Reset(buffer);
+            _errorJson.WriteStartObject();
+            _errorJson.WriteNumber("line", line);
+            _errorJson.WriteStartArray("errors");
+            foreach (var e in problems)
+            {
+                _errorJson.WriteStartObject();
+                _errorJson.WriteString("field", e.Field);
+                _errorJson.WriteString("message", e.Message);
+                _errorJson.WriteEndObject();
+            }
+            _errorJson.WriteEndArray();
+            _errorJson.WriteEndObject();
+            _errorJson.Flush();
+            buffer.WriteByte((byte)'\n');
+            buffer.WriteTo(errors);
+        }
+
+        /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
+        private static string Csv(string field) =>
+            field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+        /// <summary>FNV-1a, 64 bits: the persons seen, without holding their keys (a collision would wrongly report a grouping error, never a wrong finding).</summary>
+        private static ulong Fnv64(string key)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in key) hash = (hash ^ c) * 1099511628211UL;
+            return hash;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Eligibility;
+using KokuhoRules.Tests.Support;
+
+namespace KokuhoRules.Tests.Eligibility;
+
+/// <summary>
+/// Invariants of the eligibility checks (issue 15 item 3) on generated prefecture histories, under both end-date
+/// conventions: a consistent history yields no finding; a single injected gap, overlap, missing move-in or move-out,
+/// changed acquisition date, date contradiction or coverage after death or the 75th birthday is found exactly once —
+/// whatever the order of the records and events, and whether the persons are checked in one NRules session or
+/// partitioned (1 to 5 persons to a session, 1 to 4 sessions at once).
+/// </summary>
+[Properties(MaxTest = 60)]
+public sealed class EligibilityPropertyTests
+{
+    private static readonly Lazy<EligibilityRuleSet> DayAfterRuleSet = new(() =>
+    {
+        using var root = new TempRuleSetRoot();
+        root.ReplaceOnce("hyogo/2025/eligibility/parameters.json", "\"value\": \"lastDayApplied\"", "\"value\": \"dayAfter\"");
+        return KokuhoRuleSets.Load([root.Root]).Find<EligibilityRuleSet>("hyogo", 2025) ?? throw new InvalidOperationException("the dayAfter variant did not compile");
+    });
+
+    private static EligibilityRuleSet RuleSet(bool dayAfter) => dayAfter ? DayAfterRuleSet.Value : EligibilityRuleSetTests.Hyogo2025;
+
+    private static (List<HistoryRecord> Records, List<LifeEvent> Events) Shuffled(IEnumerable<PersonHistory> people, int seed)
+    {
+        var list = people.ToList();
+        var records = list.SelectMany(p => p.Records).ToArray();
+        var events = list.SelectMany(p => p.Events).ToArray();
+        var random = new Random(seed);
+        random.Shuffle(records);
+        random.Shuffle(events);
+        return (records.ToList(), events.ToList());
+    }
+
+    private static List<string> Found(IEnumerable<Finding> findings) =>
+        findings.Select(f => $"{f.Kind} {f.PersonKey} {f.Records[0]}").Order(StringComparer.Ordinal).ToList();
+
+    [Property]
+    public bool A_consistent_generated_history_yields_no_finding(int seed, bool dayAfter, byte persons, byte workers)
+    {
+        var rs = RuleSet(dayAfter);
+        var (records, events) = Shuffled(new SyntheticHistories(rs, seed).People(1 + persons % 40), seed);
+
+        var partitioned = EligibilityCheck.Run(rs, records, events, 1 + workers % 4, personsPerSession: 1 + workers / 4 % 5);
+        var oneSession = EligibilityCheck.RunOneSession(rs, records, events);
+
+        return partitioned.Findings.Count == 0 && oneSession.Findings.Count == 0 && partitioned.Records == records.Count;
+    }
+
+    [Property]
+    public Property A_single_injected_fault_is_found_exactly_once_whatever_the_order_and_partitioning(int seed, bool dayAfter, byte others, byte workers)
+    {
+        var faults = Enum.GetValues<InjectedFault>();
+        return Prop.ForAll(Gen.Elements(faults).ToArbitrary(), fault =>
+        {
+            var rs = RuleSet(dayAfter);
+            var generator = new SyntheticHistories(rs, seed);
+            var people = generator.People(1 + others % 10).ToList();
+            // The fault goes into the first history that allows it (a new person until one does: a move, a loss, an open end).
+            PersonHistory? faulty = null;
+            for (var n = 1_000_000; faulty is null; n++) faulty = generator.Inject(generator.Person(n), fault);
+            people.Insert(others % (people.Count + 1), faulty);
+            var (records, events) = Shuffled(people, seed ^ 0x5bd1e995);
+            var e = faulty.Fault!;
+            var expected = new List<string> { $"{e.Kind} {e.PersonKey} {e.RecordId}" };
+            if (e.AlsoPremiumMonthTwice) expected.Add($"premiumMonthTwice {e.PersonKey} {e.RecordId}");
+            expected.Sort(StringComparer.Ordinal);
+
+            var partitioned = Found(EligibilityCheck.Run(rs, records, events, 1 + workers % 4, personsPerSession: 1 + workers / 4 % 5).Findings);
+            var oneSession = Found(EligibilityCheck.RunOneSession(rs, records, events).Findings);
+
+            return (partitioned.SequenceEqual(expected) && oneSession.SequenceEqual(expected))
+                .Label($"{fault}: expected [{string.Join("; ", expected)}], partitioned [{string.Join("; ", partitioned)}], one session [{string.Join("; ", oneSession)}]");
+        });
+    }
+}
