@@ -18,9 +18,9 @@ public sealed class EligibilityEndpointTests(KokuhoApiFactory factory) : IClassF
     private const string Path = "/v1/eligibility/checks";
 
     /// <summary>§C7 case 1 (Amagasaki → Nishinomiya on 2025-09-15), with Amagasaki's end date as given.</summary>
-    private static JsonObject Move(string amagasakiUntil = "2025-09-14", bool trial = true) => JsonNode.Parse($$"""
+    private static JsonObject Move(string amagasakiUntil = "2025-09-14", bool trial = true, int fiscalYear = 2025) => JsonNode.Parse($$"""
         {
-          "prefecture": "hyogo", "fiscalYear": 2025, "trial": {{(trial ? "true" : "false")}},
+          "prefecture": "hyogo", "fiscalYear": {{fiscalYear}}, "trial": {{(trial ? "true" : "false")}},
           "records": [
             { "recordId": "A-1", "personKey": "PK-0001", "insurer": "282022", "qualifiedFrom": "2019-04-01", "appliedFrom": "2019-04-01",
               "appliedUntil": "{{amagasakiUntil}}", "acquisitionReason": "leftOtherInsurance", "lossReason": "moveOutWithinPrefecture" },
@@ -42,7 +42,7 @@ public sealed class EligibilityEndpointTests(KokuhoApiFactory factory) : IClassF
         Assert.Empty(answer.GetProperty("findings").EnumerateArray());
         Assert.Equal((1, 2), (answer.GetProperty("checked").GetProperty("persons").GetInt32(), answer.GetProperty("checked").GetProperty("records").GetInt32()));
         var ruleset = answer.GetProperty("ruleset");
-        Assert.Equal(("hyogo", "eligibility", 2025, "draft"), (ruleset.GetProperty("insurer").GetString(), ruleset.GetProperty("capability").GetString(),
+        Assert.Equal(("hyogo", "eligibility", 2025, "published"), (ruleset.GetProperty("insurer").GetString(), ruleset.GetProperty("capability").GetString(),
             ruleset.GetProperty("fiscalYear").GetInt32(), ruleset.GetProperty("status").GetString()));
         Assert.Contains("continuity.endDateConvention", answer.GetProperty("unconfirmedParameters").EnumerateArray().Select(e => e.GetString()));
     }
@@ -62,9 +62,18 @@ public sealed class EligibilityEndpointTests(KokuhoApiFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task The_core_systems_key_checks_under_the_published_rule_set_without_trial()
+    {
+        var answer = await (await Post(Move(amagasakiUntil: "2025-09-10", trial: false), TestKeys.Calculator)).ReadJson();
+
+        Assert.Equal("gap", Assert.Single(answer.GetProperty("findings").EnumerateArray()).GetProperty("kind").GetString());
+        Assert.Equal("published", answer.GetProperty("ruleset").GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_check_without_trial_is_refused_while_the_rule_set_is_a_draft()
     {
-        var problem = await (await Post(Move(trial: false))).ReadProblem(HttpStatusCode.UnprocessableEntity, Problems.DraftRuleSet);
+        var problem = await (await Post(Move(trial: false, fiscalYear: 2026))).ReadProblem(HttpStatusCode.UnprocessableEntity, Problems.DraftRuleSet);
 
         Assert.Equal("trial", problem.FirstErrorField());
     }

@@ -28,8 +28,9 @@ public sealed class RaisedCapFactory : KokuhoApiFactory
     {
         _root.ReplaceOnce(Parameters, "\"value\": 660000", "\"value\": 700000");
         _root.Reseal("amagasaki/2025/premium");
-        // Withholding FY2025 as a draft, so that with premium FY2025 refused no published rule set is left.
+        // Withholding and eligibility FY2025 as drafts, so that with premium FY2025 refused no published rule set is left.
         _root.MakeDraft("amagasaki/2025/withholding");
+        _root.MakeDraft("hyogo/2025/eligibility");
         // The line of the "cap" key whose value was raised: errors point at the parameter, not at its value.
         var valueLine = _root.LineContaining(Parameters, "\"value\": 700000");
         var lines = File.ReadAllLines(_root.PathOf(Parameters));
@@ -65,7 +66,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(5, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and 2026, withholding amagasaki/2025 and 2026, eligibility hyogo/2025 (drafts)
+        Assert.Equal(6, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and 2026, withholding amagasaki/2025 and 2026, eligibility hyogo/2025 and 2026 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();

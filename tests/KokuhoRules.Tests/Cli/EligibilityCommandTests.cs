@@ -135,7 +135,7 @@ public sealed class EligibilityCommandTests
         using var folder = new TempFolder();
         var (histories, _) = Generate(folder, persons: 5, faultEvery: 0);
 
-        var draft = CliRun.Command("eligibility", "check", "--prefecture", "hyogo", "--fiscal-year", "2025", "--in", histories, "--out", folder.File("o.jsonl"));
+        var draft = CliRun.Command("eligibility", "check", "--prefecture", "hyogo", "--fiscal-year", "2026", "--in", histories, "--out", folder.File("o.jsonl"));
         var unknown = CliRun.Command("eligibility", "check", "--prefecture", "osaka", "--fiscal-year", "2025", "--trial", "--in", histories, "--out", folder.File("o.jsonl"));
 
         Assert.Equal((2, 2), (draft.ExitCode, unknown.ExitCode));

@@ -20,6 +20,7 @@ public sealed class EligibilityPropertyTests
     private static readonly Lazy<EligibilityRuleSet> DayAfterRuleSet = new(() =>
     {
         using var root = new TempRuleSetRoot();
+        root.MakeDraft("hyogo/2025/eligibility");
         root.ReplaceOnce("hyogo/2025/eligibility/parameters.json", "\"value\": \"lastDayApplied\"", "\"value\": \"dayAfter\"");
         return KokuhoRuleSets.Load([root.Root]).Find<EligibilityRuleSet>("hyogo", 2025) ?? throw new InvalidOperationException("the dayAfter variant did not compile");
     });

@@ -26,7 +26,7 @@ public sealed class EligibilityRuleSetTests
 
         Assert.Equal(("hyogo", "兵庫県", "280003"), (rs.Insurer.Id, rs.Insurer.Name, rs.Insurer.LocalGovernmentCode));
         Assert.Equal([RuleSetLayerKind.National, RuleSetLayerKind.Prefecture], rs.Source.Layers.Select(l => l.Kind));
-        Assert.Equal(RuleSetStatus.Draft, rs.Status);
+        Assert.Equal(RuleSetStatus.Published, rs.Status);
         Assert.Equal(("eligibility", "2025.1", null), (rs.Stamp.Capability, rs.Stamp.Version, rs.Stamp.PrefectureVersion));
         Assert.DoesNotContain(TestRuleSets.Catalog.Failures, f => f.Capability == "eligibility");
     }
@@ -75,6 +75,8 @@ public sealed class EligibilityRuleSetTests
     public void A_reason_that_is_no_event_kind_is_refused_at_its_line()
     {
         using var root = new TempRuleSetRoot();
+        root.MakeDraft("national/2025/eligibility");
+        root.MakeDraft("hyogo/2025/eligibility");
         root.ReplaceOnce(National, "\"acquisitionReasons\": {", "\"acquisitionReasons\": {\n    \"adoption\": { \"name\": { \"value\": \"養子縁組\", \"reference\": \"民法第809条\" } },");
         var line = root.LineContaining(National, "養子縁組");
 
