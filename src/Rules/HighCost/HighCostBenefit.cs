@@ -39,7 +39,7 @@ public sealed record BenefitMember(string Id, AgeBand Band, bool LateElderlyMont
 public sealed record BenefitInputs(YearMonth CareMonth, IReadOnlyList<BenefitMember> Members, Under70Category? Under70, Age70Category? Age70,
     IReadOnlyList<Claim> Claims, IReadOnlyList<BenefitMonth> History, bool InPrefectureMove);
 
-/// <summary>One step of the order of §B4: what it included (co-payments, yen), its limit and the benefit it gave.</summary>
+/// <summary>One step of the order 70–74 outpatient per person → 70–74 household → whole household: what it included (co-payments, yen), its limit and the benefit it gave.</summary>
 /// <param name="Level"><c>age70OutpatientPerson</c>, <c>age70Household</c> or <c>household</c>; for a member in their 75th-birthday month the same levels computed for them alone.</param>
 /// <param name="MemberId">The member of a per-person step, or of a 75th-birthday month's own steps; null for the household's.</param>
 public sealed record BenefitStep(string Level, string? MemberId, long Included, long Limit, long Benefit);
