@@ -75,12 +75,23 @@ public static class EligibilityCheck
         _ => throw new ArgumentException($"not an eligibility fact: {fact.GetType().Name}", nameof(fact)),
     };
 
-    /// <summary>The facts the check rules join: every record (convention-free) and every event with the dates it sets.</summary>
+    /// <summary>
+    /// The facts the check rules join: every record (convention-free, linked to the person's previous and next record:
+    /// <see cref="RecordFact.NextAppliedFrom"/>) and every event with the dates it sets.
+    /// </summary>
     public static List<object> Facts(EligibilityRuleSet rs, IEnumerable<HistoryRecord> records, IEnumerable<LifeEvent> events)
     {
         var convention = rs.Parameters.Continuity.EndDateConvention;
         var facts = new List<object>();
-        foreach (var r in records) facts.Add(new RecordFact(r, convention));
+        var persons = new Dictionary<string, List<RecordFact>>(StringComparer.Ordinal);
+        foreach (var r in records)
+        {
+            var fact = new RecordFact(r, convention);
+            facts.Add(fact);
+            if (!persons.TryGetValue(r.PersonKey, out var person)) persons.Add(r.PersonKey, person = []);
+            person.Add(fact);
+        }
+        foreach (var person in persons.Values) RecordFact.Link(person);
         var eventList = events as IReadOnlyCollection<LifeEvent> ?? events.ToList();
         var elsewhere = eventList.Where(e => e.Kind == EligibilityRuleSetCompiler.MoveInElsewhere).Select(e => (e.PersonKey, e.Date)).ToHashSet();
         foreach (var e in eventList) facts.Add(EventDates.Derive(rs, e, elsewhere.Contains((e.PersonKey, e.Date))));
