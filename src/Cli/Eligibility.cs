@@ -36,7 +36,7 @@ public static class Eligibility
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
         var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
-        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked in one NRules session (default 8; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
+        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 4; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
         foreach (var o in new Option[] { prefecture, fiscalYear, input, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(output)!,

@@ -73,6 +73,37 @@ internal sealed class JoinExpressions
         return candidates.Where(finder.Found.Contains).ToList();
     }
 
+    /// <summary>
+    /// Cuts a pattern's condition along its top-level <c>&amp;&amp;</c> so that NRules can test what reads the pattern's
+    /// own fact alone once per fact (an alpha node, shared by every rule that tests the same), before any join: each
+    /// conjunct that reads no earlier fact (only the pattern's own, or the parameters), in the order written, then the conjuncts that read earlier facts
+    /// too, kept together and in their order (one join condition, so their <c>&amp;&amp;</c> still guards left to right).
+    /// A condition with no such split is returned whole.
+    /// </summary>
+    public static List<Expression> SplitConditions(Expression condition, IReadOnlyList<ParameterExpression> earlier)
+    {
+        var conjuncts = new List<Expression>();
+        void Flatten(Expression e)
+        {
+            if (e.NodeType == ExpressionType.AndAlso && e is BinaryExpression { Method: null } and)
+            {
+                Flatten(and.Left);
+                Flatten(and.Right);
+            }
+            else conjuncts.Add(e);
+        }
+        Flatten(condition);
+        var own = new List<Expression>();
+        Expression? joined = null;
+        foreach (var c in conjuncts)
+        {
+            if (Referenced(c, earlier).Count == 0) own.Add(c);
+            else joined = joined is null ? c : Expression.AndAlso(joined, c);
+        }
+        if (joined is not null) own.Add(joined);
+        return own;
+    }
+
     private sealed class Substitute(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;

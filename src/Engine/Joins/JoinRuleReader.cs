@@ -151,7 +151,8 @@ internal sealed partial class JoinRuleReader(JsonSourceFile file, JoinVocabulary
             _ => lhs.Pattern(type, fact),
         };
         if (where is not null && _expressions.Parse(where, [self, .. positives], typeof(bool), file, at + ".where", errors) is { } condition)
-            builder.Condition(Expression.Lambda(condition, [self, .. JoinExpressions.Referenced(condition, positives)]));
+            foreach (var part in JoinExpressions.SplitConditions(condition, positives))
+                builder.Condition(Expression.Lambda(part, [self, .. JoinExpressions.Referenced(part, positives)]));
         // A fact under not/exists is not bound: later patterns and the conclusion cannot read it.
         if (kind is null) positives.Add(self);
         return new JoinPattern(fact, typeName!, kind, where);

@@ -113,7 +113,13 @@ public sealed class JoinRules
         try
         {
             Parallel.For(0, groups.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-                i => results[i] = RunSession(groups[i], positions));
+                () => new Worker(this, positions),
+                (i, _, worker) =>
+                {
+                    results[i] = worker.Run(groups[i]);
+                    return worker;
+                },
+                _ => { });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
@@ -138,25 +144,50 @@ public sealed class JoinRules
         return (list, positions);
     }
 
-    private List<JoinFiring> RunSession(List<object> facts, Dictionary<object, int> positions)
+    private List<JoinFiring> RunSession(List<object> facts, Dictionary<object, int> positions) => new Worker(this, positions).Run(facts);
+
+    /// <summary>
+    /// One thread's session, reused partition after partition: a partition's facts are inserted, the rules fired and the
+    /// facts retracted again, so the next partition starts from an empty working memory (creating a session costs more
+    /// than the joins of a person's few facts).
+    /// </summary>
+    private sealed class Worker
     {
-        var sink = new JoinSink(Rules, positions);
-        var session = _factory.CreateSession();
-        session.DependencyResolver = sink;
-        try
+        private readonly JoinRules _rules;
+        private readonly JoinSink _sink;
+        private readonly ISession _session;
+
+        public Worker(JoinRules rules, Dictionary<object, int> positions)
         {
-            session.InsertAll(facts);
-            session.Fire();
+            _rules = rules;
+            _sink = new JoinSink(rules.Rules, positions);
+            _session = rules._factory.CreateSession();
+            _session.DependencyResolver = _sink;
         }
-        catch (RuleExpressionEvaluationException e)
+
+        public List<JoinFiring> Run(List<object> facts)
         {
-            var rule = e is RuleRhsExpressionEvaluationException rhs
-                ? Rules.FirstOrDefault(r => r.NameTemplate == rhs.RuleName || r.Name == rhs.RuleName)
-                : _byCondition.GetValueOrDefault(e.Expression);
-            var where = rule is null ? File : $"{rule.File}:{rule.Line}: rule '{rule.Name}'";
-            throw new JoinRunException($"{where}: a join rule failed while it ran ({e.GetBaseException().GetType().Name} in {e.Expression})", e);
+            try
+            {
+                _session.InsertAll(facts);
+                _session.Fire();
+                _session.RetractAll(facts);
+            }
+            catch (RuleExpressionEvaluationException e)
+            {
+                throw _rules.Failed(e);
+            }
+            return _sink.Take();
         }
-        return sink.Firings;
+    }
+
+    private JoinRunException Failed(RuleExpressionEvaluationException e)
+    {
+        var rule = e is RuleRhsExpressionEvaluationException rhs
+            ? Rules.FirstOrDefault(r => r.NameTemplate == rhs.RuleName || r.Name == rhs.RuleName)
+            : _byCondition.GetValueOrDefault(e.Expression);
+        var where = rule is null ? File : $"{rule.File}:{rule.Line}: rule '{rule.Name}'";
+        return new JoinRunException($"{where}: a join rule failed while it ran ({e.GetBaseException().GetType().Name} in {e.Expression})", e);
     }
 
     private static JoinResult Result(IEnumerable<List<JoinFiring>> sessions)

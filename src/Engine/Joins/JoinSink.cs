@@ -9,7 +9,15 @@ namespace KokuhoRules.Engine.Joins;
 /// </summary>
 internal sealed class JoinSink(IReadOnlyList<JoinRule> rules, IReadOnlyDictionary<object, int> positions) : IDependencyResolver
 {
-    public List<JoinFiring> Firings { get; } = [];
+    private List<JoinFiring> _firings = [];
+
+    /// <summary>The firings recorded since the last call, handed over (the sink starts a new list).</summary>
+    public List<JoinFiring> Take()
+    {
+        var taken = _firings;
+        _firings = [];
+        return taken;
+    }
 
     /// <summary>Called by the action of rule <paramref name="rule"/> (built by <see cref="JoinRuleReader"/>) when it fires.</summary>
     internal static void Record(IContext context, int rule, object conclusion) =>
@@ -22,7 +30,7 @@ internal sealed class JoinSink(IReadOnlyList<JoinRule> rules, IReadOnlyDictionar
         var facts = rule.Patterns.Where(p => p.Kind is null)
             .Select(p => new JoinMatchedFact(p.Fact, byName[p.Fact], positions[byName[p.Fact]]))
             .ToArray();
-        Firings.Add(new JoinFiring(rule, facts, conclusion));
+        _firings.Add(new JoinFiring(rule, facts, conclusion));
     }
 
     public object Resolve(IResolutionContext context, Type serviceType) =>

@@ -29,8 +29,12 @@ public sealed record EligibilityCheckResult(IReadOnlyList<Finding> Findings, int
 /// </summary>
 public static class EligibilityCheck
 {
-    /// <summary>Persons checked in one NRules session by default: a session's joins compare every fact with every other, so few, but creating a session per person costs more than the joins of a few.</summary>
-    public const int DefaultPersonsPerSession = 8;
+    /// <summary>
+    /// Persons checked together in an NRules session by default: a session's joins compare every fact with every other
+    /// (NRules does not index joins), so few; but each group's insert and retract has a cost of its own, which a few
+    /// persons share. Measured best at 4 (benchmarks/README.md).
+    /// </summary>
+    public const int DefaultPersonsPerSession = 4;
 
     /// <summary>
     /// Checks the records and events partitioned by person — <paramref name="personsPerSession"/> persons to a session,
@@ -71,12 +75,23 @@ public static class EligibilityCheck
         _ => throw new ArgumentException($"not an eligibility fact: {fact.GetType().Name}", nameof(fact)),
     };
 
-    /// <summary>The facts the check rules join: every record (convention-free) and every event with the dates it sets.</summary>
+    /// <summary>
+    /// The facts the check rules join: every record (convention-free, linked to the person's previous and next record:
+    /// <see cref="RecordFact.NextAppliedFrom"/>) and every event with the dates it sets.
+    /// </summary>
     public static List<object> Facts(EligibilityRuleSet rs, IEnumerable<HistoryRecord> records, IEnumerable<LifeEvent> events)
     {
         var convention = rs.Parameters.Continuity.EndDateConvention;
         var facts = new List<object>();
-        foreach (var r in records) facts.Add(new RecordFact(r, convention));
+        var persons = new Dictionary<string, List<RecordFact>>(StringComparer.Ordinal);
+        foreach (var r in records)
+        {
+            var fact = new RecordFact(r, convention);
+            facts.Add(fact);
+            if (!persons.TryGetValue(r.PersonKey, out var person)) persons.Add(r.PersonKey, person = []);
+            person.Add(fact);
+        }
+        foreach (var person in persons.Values) RecordFact.Link(person);
         var eventList = events as IReadOnlyCollection<LifeEvent> ?? events.ToList();
         var elsewhere = eventList.Where(e => e.Kind == EligibilityRuleSetCompiler.MoveInElsewhere).Select(e => (e.PersonKey, e.Date)).ToHashSet();
         foreach (var e in eventList) facts.Add(EventDates.Derive(rs, e, elsewhere.Contains((e.PersonKey, e.Date))));
@@ -111,24 +126,39 @@ public static class EventDates
     /// <param name="sameDayMoveInElsewhere">The person moved in elsewhere (<c>moveInElsewhere</c>) on the event's day.</param>
     public static EventFact Derive(EligibilityRuleSet rs, LifeEvent e, bool sameDayMoveInElsewhere)
     {
-        var facts = new EventFacts(e.Kind, sameDayMoveInElsewhere);
-        var (acquisition, acquisitionRule) = Decide(rs.AcquisitionDate, facts, e.Date, null);
-        var (loss, lossRule) = Decide(rs.LossDate, facts, e.Date, null);
-        var (start, startRule) = Decide(rs.ApplicationStart, facts, e.Date, acquisition);
-        var basis = loss is not null ? lossRule : acquisition is not null ? acquisitionRule : start is not null ? startRule : null;
-        return new EventFact(e, acquisition, loss, start, basis is null ? null : $"{basis.Name} ({basis.Reference})");
+        var rules = rs.EventDateRules.GetOrAdd(new EventFacts(e.Kind, sameDayMoveInElsewhere), Decide, rs);
+        var acquisition = DateOf(rules.Acquisition, e.Date, null);
+        var loss = DateOf(rules.Loss, e.Date, null);
+        var start = DateOf(rules.Start, e.Date, acquisition);
+        var basis = loss is not null ? rules.LossBasis : acquisition is not null ? rules.AcquisitionBasis : start is not null ? rules.StartBasis : null;
+        return new EventFact(e, acquisition, loss, start, basis);
     }
 
-    private static (LocalDate? Date, DecisionRule Rule) Decide(Decision<EventFacts, EventDateRule> decision, EventFacts facts, LocalDate date, LocalDate? acquisition)
+    /// <summary>
+    /// What the three date decisions say of an event's facts (its kind; a same-day move-in elsewhere): the decisions read
+    /// nothing else, so their answer is decided once per rule set and kind (<see cref="EligibilityRuleSet.EventDateRules"/>).
+    /// </summary>
+    internal sealed record DateRules(EventDateRule Acquisition, EventDateRule Loss, EventDateRule Start, string AcquisitionBasis, string LossBasis, string StartBasis);
+
+    private static DateRules Decide(EventFacts facts, EligibilityRuleSet rs)
     {
-        var index = decision.Match(facts);
-        LocalDate? result = decision.OutcomeOf(index) switch
+        static (EventDateRule, string) Of(Decision<EventFacts, EventDateRule> decision, EventFacts facts)
         {
-            EventDateRule.EventDay => date,
-            EventDateRule.DayAfter => date.PlusDays(1),
-            EventDateRule.AcquisitionDate => acquisition,
-            _ => null,
-        };
-        return (result, decision.Rules[index]);
+            var index = decision.Match(facts);
+            var rule = decision.Rules[index];
+            return (decision.OutcomeOf(index), $"{rule.Name} ({rule.Reference})");
+        }
+        var (acquisition, acquisitionBasis) = Of(rs.AcquisitionDate, facts);
+        var (loss, lossBasis) = Of(rs.LossDate, facts);
+        var (start, startBasis) = Of(rs.ApplicationStart, facts);
+        return new DateRules(acquisition, loss, start, acquisitionBasis, lossBasis, startBasis);
     }
+
+    private static LocalDate? DateOf(EventDateRule rule, LocalDate date, LocalDate? acquisition) => rule switch
+    {
+        EventDateRule.EventDay => date,
+        EventDateRule.DayAfter => date.PlusDays(1),
+        EventDateRule.AcquisitionDate => acquisition,
+        _ => null,
+    };
 }

@@ -99,6 +99,32 @@ public sealed class RecordFact
 
     /// <summary>The month of <see cref="AppliedEnd"/> (year × 12 + month; the largest int while applied): the city charges up to the month before it (§C2, §C3).</summary>
     public int AppliedEndMonth { get; }
+
+    /// <summary>
+    /// The <see cref="AppliedFrom"/> of the person's next record: the earliest among the person's records (those given to
+    /// the same check) that start after this one; null when none does. A rule finds the record after a move-out with
+    /// <c>n.AppliedFrom == o.NextAppliedFrom.Value</c> — the same as "none starts between them", without a <c>not</c>
+    /// pattern over every record (set by <see cref="EligibilityCheck.Facts"/>).
+    /// </summary>
+    public LocalDate? NextAppliedFrom { get; private set; }
+
+    /// <summary>The <see cref="AppliedFrom"/> of the person's previous record: the latest among the person's records that start before this one; null when none does.</summary>
+    public LocalDate? PreviousAppliedFrom { get; private set; }
+
+    /// <summary>Sets <see cref="NextAppliedFrom"/> and <see cref="PreviousAppliedFrom"/> of one person's records (any order).</summary>
+    internal static void Link(List<RecordFact> person)
+    {
+        foreach (var r in person)
+        {
+            LocalDate? next = null, previous = null;
+            foreach (var other in person)
+            {
+                if (other.AppliedFrom > r.AppliedFrom && (next is null || other.AppliedFrom < next.Value)) next = other.AppliedFrom;
+                if (other.AppliedFrom < r.AppliedFrom && (previous is null || other.AppliedFrom > previous.Value)) previous = other.AppliedFrom;
+            }
+            (r.NextAppliedFrom, r.PreviousAppliedFrom) = (next, previous);
+        }
+    }
 }
 
 /// <summary>An event as the join rules see it (<c>Event</c>): with the dates the date decisions derive from it.</summary>

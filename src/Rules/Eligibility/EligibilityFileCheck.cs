@@ -26,10 +26,96 @@ public sealed record EligibilityLineJson
     public NodaTime.LocalDate? Date { get; init; }
 }
 
+/// <summary>
+/// Reads the common shape of an <see cref="EligibilityLineJson"/> straight from its UTF-8 bytes (a check reads
+/// millions of lines): one object of the known camelCase names, each once, every value a string or null, dates as
+/// <c>YYYY-MM-DD</c> (<see cref="IsoLocalDateConverter.TryParse"/>). Anything else — an unknown or repeated name, a
+/// number, a nested value, an escaped string, an invalid date, trailing text, a value that looks like an individual
+/// number — is not read here: the caller scans the line (<see cref="IndividualNumberScan"/>) and gives it to
+/// <see cref="JsonSerializer"/>, whose errors name the field as they always did, so a line is accepted or refused
+/// exactly as before. A line read here holds no value the scan would refuse (its names are all known).
+/// </summary>
+public static class EligibilityLineReader
+{
+    private enum Field { RecordId, PersonKey, Insurer, QualifiedFrom, QualifiedUntil, AppliedFrom, AppliedUntil, AcquisitionReason, LossReason, Kind, Date }
+
+    /// <summary>The line read, or null when it is not of the common shape (and must go through the serializer).</summary>
+    public static EligibilityLineJson? TryRead(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            string? recordId = null, personKey = null, insurer = null, acquisition = null, loss = null, kind = null;
+            NodaTime.LocalDate? qualifiedFrom = null, qualifiedUntil = null, appliedFrom = null, appliedUntil = null, date = null;
+            var seen = 0;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject) break;
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped || NameOf(reader.ValueSpan) is not { } field) return null;
+                if ((seen & (1 << (int)field)) != 0) return null;
+                seen |= 1 << (int)field;
+                if (!reader.Read()) return null;
+                if (reader.TokenType == JsonTokenType.Null) continue;
+                // The scan's test of a value, on the same raw bytes: a line it would refuse is left to it.
+                if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped
+                    || IndividualNumberScan.LooksLikeIndividualNumber(reader.ValueSpan, JsonTokenType.String)) return null;
+                switch (field)
+                {
+                    case Field.RecordId: recordId = reader.GetString(); break;
+                    case Field.PersonKey: personKey = reader.GetString(); break;
+                    case Field.Insurer: insurer = reader.GetString(); break;
+                    case Field.AcquisitionReason: acquisition = reader.GetString(); break;
+                    case Field.LossReason: loss = reader.GetString(); break;
+                    case Field.Kind: kind = reader.GetString(); break;
+                    default:
+                        if (!IsoLocalDateConverter.TryParse(reader.ValueSpan, out var d)) return null;
+                        switch (field)
+                        {
+                            case Field.QualifiedFrom: qualifiedFrom = d; break;
+                            case Field.QualifiedUntil: qualifiedUntil = d; break;
+                            case Field.AppliedFrom: appliedFrom = d; break;
+                            case Field.AppliedUntil: appliedUntil = d; break;
+                            default: date = d; break;
+                        }
+                        break;
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return null;
+            return new EligibilityLineJson
+            {
+                RecordId = recordId, PersonKey = personKey, Insurer = insurer, QualifiedFrom = qualifiedFrom, QualifiedUntil = qualifiedUntil,
+                AppliedFrom = appliedFrom, AppliedUntil = appliedUntil, AcquisitionReason = acquisition, LossReason = loss, Kind = kind, Date = date,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Field? NameOf(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("recordId"u8) => Field.RecordId,
+        _ when name.SequenceEqual("personKey"u8) => Field.PersonKey,
+        _ when name.SequenceEqual("insurer"u8) => Field.Insurer,
+        _ when name.SequenceEqual("qualifiedFrom"u8) => Field.QualifiedFrom,
+        _ when name.SequenceEqual("qualifiedUntil"u8) => Field.QualifiedUntil,
+        _ when name.SequenceEqual("appliedFrom"u8) => Field.AppliedFrom,
+        _ when name.SequenceEqual("appliedUntil"u8) => Field.AppliedUntil,
+        _ when name.SequenceEqual("acquisitionReason"u8) => Field.AcquisitionReason,
+        _ when name.SequenceEqual("lossReason"u8) => Field.LossReason,
+        _ when name.SequenceEqual("kind"u8) => Field.Kind,
+        _ when name.SequenceEqual("date"u8) => Field.Date,
+        _ => null,
+    };
+}
+
 /// <summary>What a file check is asked to do.</summary>
 /// <param name="Input">JSON Lines of records and events, the lines of each person consecutive (sorted or grouped by personKey).</param>
 /// <param name="Output">The findings file, written as <c>&lt;out&gt;.partial</c> and renamed when complete; refused lines go to <c>&lt;out&gt;.errors.jsonl</c>.</param>
-/// <param name="PersonsPerChunk">Persons read before their checks run (on <paramref name="Workers"/> sessions at once): what is held in memory.</param>
+/// <param name="Workers">Chunks checked at once (each on its own thread and NRules session) while the next chunk is read.</param>
+/// <param name="PersonsPerChunk">Persons read before their checks run: at most <paramref name="Workers"/> + 1 chunks are held in memory.</param>
 /// <param name="PersonsPerSession">Persons checked in one NRules session (<see cref="EligibilityCheck.DefaultPersonsPerSession"/>).</param>
 public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 8192,
     int PersonsPerSession = EligibilityCheck.DefaultPersonsPerSession);
@@ -65,7 +151,16 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             using (var errors = new FileStream(errorsPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                summary = new Run_(rs, options, input, output, errors, progress, cancel).Execute();
+                var run = new Run_(rs, options, input, output, errors, progress, cancel);
+                try
+                {
+                    summary = run.Execute();
+                }
+                catch
+                {
+                    run.Abandon();
+                    throw;
+                }
                 output.Flush(flushToDisk: true);
                 errors.Flush(flushToDisk: true);
             }
@@ -87,10 +182,12 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
         private readonly HashSet<ulong> _seen = [];
         private readonly Dictionary<string, long> _byKind = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _byCity = new(StringComparer.Ordinal);
-        private readonly List<HistoryRecord> _records = [];
-        private readonly List<LifeEvent> _events = [];
+        private readonly Queue<Task<List<(Finding Finding, string City)>>> _pending = new();
+        private List<HistoryRecord> _records = [];
+        private List<LifeEvent> _events = [];
         private readonly Utf8JsonWriter _json = new(Stream.Null);
         private readonly Utf8JsonWriter _errorJson = new(Stream.Null);
+        private byte[] _line = new byte[1 << 12];
         private long _persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _chunkPersons;
 
         public EligibilityFileSummary Execute()
@@ -127,25 +224,30 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
                 }
                 if (record is not null) records.Add(record);
                 if (ev is not null) events.Add(ev);
-                if (_chunkPersons >= options.PersonsPerChunk) Flush(input);
+                if (_chunkPersons >= options.PersonsPerChunk) Flush(input, 0);
             }
             EndPerson(records, events, personRefused);
-            Flush(input);
+            Flush(input, -1);
             return new EligibilityFileSummary(_persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _byKind, _byCity);
         }
 
         private (string? Key, HistoryRecord? Record, LifeEvent? Event, IReadOnlyList<FieldError>? Errors) Read(string text, long line)
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
-            if (IndividualNumberScan.Find(bytes) is { } found) return (null, null, null, [found]);
-            EligibilityLineJson? json;
-            try
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_line.Length < length) _line = new byte[Math.Max(length, 2 * _line.Length)];
+            var bytes = _line.AsSpan(0, Encoding.UTF8.GetBytes(text, _line));
+            var json = EligibilityLineReader.TryRead(bytes);
+            if (json is null)
             {
-                json = JsonSerializer.Deserialize<EligibilityLineJson>(bytes, KokuhoJson.Options);
-            }
-            catch (JsonException e)
-            {
-                return (null, null, null, [JsonErrors.For(e)]);
+                if (IndividualNumberScan.Find(bytes) is { } found) return (null, null, null, [found]);
+                try
+                {
+                    json = JsonSerializer.Deserialize<EligibilityLineJson>(bytes, KokuhoJson.Options);
+                }
+                catch (JsonException e)
+                {
+                    return (null, null, null, [JsonErrors.For(e)]);
+                }
             }
             var errors = new List<FieldError>();
             if (json is null) return (null, null, null, [new FieldError("$", "is not an object")]);
@@ -184,27 +286,52 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             events.Clear();
         }
 
-        private void Flush(FileStream input)
+        /// <summary>
+        /// Hands the chunk read to a worker and writes the findings of the chunks done, in the order they were read:
+        /// at most <see cref="EligibilityFileOptions.Workers"/> chunks are checked while the next is read
+        /// (<paramref name="keep"/> 0), or none once the input is read (−1).
+        /// </summary>
+        private void Flush(FileStream input, int keep)
         {
             cancel.ThrowIfCancellationRequested();
             if (_records.Count + _events.Count > 0)
             {
-                var facts = EligibilityCheck.Facts(rs, _records, _events);
-                var findings = EligibilityCheck.Findings(rs, EligibilityCheck.RunFacts(rs, facts, options.Workers, options.PersonsPerSession));
-                var cities = _records.ToDictionary(r => r.RecordId, r => r.Insurer, StringComparer.Ordinal);
-                foreach (var f in findings)
+                var (chunkRecords, chunkEvents) = (_records, _events);
+                (_records, _events) = ([], []);
+                _pending.Enqueue(Task.Run(() => Check(chunkRecords, chunkEvents), cancel));
+            }
+            _chunkPersons = 0;
+            while (_pending.Count > (keep < 0 ? 0 : options.Workers))
+            {
+                foreach (var (f, city) in _pending.Dequeue().GetAwaiter().GetResult())
                 {
                     Write(f);
                     _findings++;
                     _byKind[f.Kind] = _byKind.GetValueOrDefault(f.Kind) + 1;
-                    var city = cities.GetValueOrDefault(f.Records[0], "?");
                     _byCity[city] = _byCity.GetValueOrDefault(city) + 1;
                 }
+                progress?.Report(new BatchProgress(_persons + _refusedPersons, _refusedLines, input.Position, input.Length, _clock.Elapsed));
             }
-            _records.Clear();
-            _events.Clear();
-            _chunkPersons = 0;
-            progress?.Report(new BatchProgress(_persons + _refusedPersons, _refusedLines, input.Position, input.Length, _clock.Elapsed));
+        }
+
+        /// <summary>One chunk's findings, each with the city of the record it is about (one session per worker thread).</summary>
+        private List<(Finding, string)> Check(List<HistoryRecord> records, List<LifeEvent> events)
+        {
+            var facts = EligibilityCheck.Facts(rs, records, events);
+            var findings = EligibilityCheck.Findings(rs, EligibilityCheck.RunFacts(rs, facts, 1, options.PersonsPerSession));
+            var cities = new Dictionary<string, string>(records.Count, StringComparer.Ordinal);
+            foreach (var r in records) cities.TryAdd(r.RecordId, r.Insurer);
+            var result = new List<(Finding, string)>(findings.Count);
+            foreach (var f in findings) result.Add((f, cities.GetValueOrDefault(f.Records[0], "?")));
+            return result;
+        }
+
+        /// <summary>Waits for the chunks still being checked when the run stops early (their findings are not written).</summary>
+        public void Abandon()
+        {
+            foreach (var task in _pending)
+                try { task.Wait(); }
+                catch (AggregateException) { /* the run failed or was cancelled already: this chunk's error adds nothing */ }
         }
 
         private void Write(Finding f)

@@ -37,5 +37,8 @@ public sealed class EligibilityRuleSet : CompiledRuleSet
     /// <summary>The check rules, joined per person.</summary>
     public JoinRules Checks { get; }
 
+    /// <summary>What the date decisions say of each kind of event, decided on first use (<see cref="EventDates.Derive"/>): a few entries, one per event kind and same-day flag.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<EventFacts, EventDates.DateRules> EventDateRules { get; } = new();
+
     public override IEnumerable<Decision> Decisions => [AcquisitionDate, LossDate, ApplicationStart];
 }

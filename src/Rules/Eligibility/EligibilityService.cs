@@ -158,16 +158,19 @@ public sealed class EligibilityService(RuleSetCatalog catalog)
         var id = SnapshotReader.ReadId(json.RecordId, path, "recordId", errors);
         var person = SnapshotReader.ReadId(json.PersonKey, path, "personKey", errors);
         var insurer = SnapshotReader.ReadId(json.Insurer, path, "insurer", errors);
-        foreach (var (field, date) in new[] { ("qualifiedFrom", json.QualifiedFrom), ("qualifiedUntil", json.QualifiedUntil), ("appliedFrom", json.AppliedFrom), ("appliedUntil", json.AppliedUntil) })
-            if (date is { } d) SnapshotReader.DateInRange(d, $"{path}.{field}", errors);
+        // Paths are rendered only for an error: a file check reads millions of records.
+        DateInRange(json.QualifiedFrom, path, "qualifiedFrom", errors);
+        DateInRange(json.QualifiedUntil, path, "qualifiedUntil", errors);
+        DateInRange(json.AppliedFrom, path, "appliedFrom", errors);
+        DateInRange(json.AppliedUntil, path, "appliedUntil", errors);
         if (json.AppliedFrom is null) errors.Add(new FieldError($"{path}.appliedFrom", "is required (適用開始年月日)"));
         var convention = rs.Parameters.Continuity.EndDateConvention;
         if (json is { AppliedFrom: { } from, AppliedUntil: { } until } && EligibilityDates.EndExclusive(until, convention) <= from)
             errors.Add(new FieldError($"{path}.appliedUntil", $"must not be before appliedFrom (in the {Camel(convention)} convention of continuity.endDateConvention)"));
         if (json is { QualifiedFrom: { } qf, QualifiedUntil: { } qu } && qu <= qf)
             errors.Add(new FieldError($"{path}.qualifiedUntil", "must be after qualifiedFrom (資格喪失年月日 is the first day without eligibility)"));
-        Key(json.AcquisitionReason, rs.Parameters.AcquisitionReasons, $"{path}.acquisitionReason", "an acquisition reason (acquisitionReasons)", errors);
-        Key(json.LossReason, rs.Parameters.LossReasons, $"{path}.lossReason", "a loss reason (lossReasons)", errors);
+        Key(json.AcquisitionReason, rs.Parameters.AcquisitionReasons, path, "acquisitionReason", "an acquisition reason (acquisitionReasons)", errors);
+        Key(json.LossReason, rs.Parameters.LossReasons, path, "lossReason", "a loss reason (lossReasons)", errors);
         if (errors.Count > before) return null;
         return new HistoryRecord(id!, person!, insurer!, json.QualifiedFrom, json.QualifiedUntil, json.AppliedFrom!.Value, json.AppliedUntil, json.AcquisitionReason, json.LossReason);
     }
@@ -192,16 +195,21 @@ public sealed class EligibilityService(RuleSetCatalog catalog)
         var before = errors.Count;
         var person = SnapshotReader.ReadId(json.PersonKey, path, "personKey", errors);
         if (json.Kind is null) errors.Add(new FieldError($"{path}.kind", "is required (a key of eventKinds, e.g. \"death\")"));
-        else Key(json.Kind, rs.Parameters.EventKinds, $"{path}.kind", "an event kind (eventKinds)", errors);
+        else Key(json.Kind, rs.Parameters.EventKinds, path, "kind", "an event kind (eventKinds)", errors);
         if (json.Date is null) errors.Add(new FieldError($"{path}.date", "is required"));
-        else SnapshotReader.DateInRange(json.Date.Value, $"{path}.date", errors);
+        else DateInRange(json.Date, path, "date", errors);
         return errors.Count > before ? null : new LifeEvent(person!, json.Kind!, json.Date!.Value);
     }
 
-    private static void Key(string? key, IReadOnlyDictionary<string, NamedKey> keys, string field, string what, List<FieldError> errors)
+    private static void Key(string? key, IReadOnlyDictionary<string, NamedKey> keys, string path, string field, string what, List<FieldError> errors)
     {
         if (key is not null && !keys.ContainsKey(key))
-            errors.Add(new FieldError(field, $"is not {what} of the rule set: one of {string.Join(", ", keys.Keys)}"));
+            errors.Add(new FieldError($"{path}.{field}", $"is not {what} of the rule set: one of {string.Join(", ", keys.Keys)}"));
+    }
+
+    private static void DateInRange(LocalDate? date, string path, string field, List<FieldError> errors)
+    {
+        if (date is { } d) SnapshotFields.InRange(d, new LazyPath(path, field), errors);
     }
 
     private static string Camel(EndDateConvention c) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.ToString());

@@ -41,6 +41,28 @@ public sealed class EligibilityPropertyTests
     private static List<string> Found(IEnumerable<Finding> findings) =>
         findings.Select(f => $"{f.Kind} {f.PersonKey} {f.Records[0]}").Order(StringComparer.Ordinal).ToList();
 
+    private static readonly Lazy<EligibilityRuleSet> Hyogo2026 = new(() =>
+        TestRuleSets.Catalog.Find<EligibilityRuleSet>("hyogo", 2026) ?? throw new InvalidOperationException("no eligibility rule set hyogo/2026"));
+
+    private static string Describe(EligibilityCheckResult result) =>
+        string.Join("\n", result.Findings.Select(f => $"{f.Kind} {f.PersonKey} {string.Join(' ', f.Records)} {f.Days} {f.Proposed} {f.Rule} {f.Basis}"));
+
+    /// <summary>
+    /// The FY2026 draft's checks find a move's next and previous record by the adjacency the facts carry
+    /// (<c>Record.NextAppliedFrom</c> / <c>PreviousAppliedFrom</c>); FY2025's by a <c>not</c> pattern over the person's
+    /// records. Both must find the same, in the same order, on any history — every injected fault kind among them.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public bool The_rules_linked_by_adjacency_find_what_the_rules_with_not_patterns_find(int seed, byte persons, byte faultEvery)
+    {
+        var (records, events) = Shuffled(new SyntheticHistories(EligibilityRuleSetTests.Hyogo2025, seed).People(1 + persons % 60, 1 + faultEvery % 3), seed);
+
+        var withNot = EligibilityCheck.Run(EligibilityRuleSetTests.Hyogo2025, records, events, 2);
+        var linked = EligibilityCheck.Run(Hyogo2026.Value, records, events, 2);
+
+        return Describe(withNot) == Describe(linked) && Hyogo2026.Value.Checks.Rules.SelectMany(r => r.Patterns).Count(p => p.Kind == "not") == 4;
+    }
+
     [Property]
     public bool A_consistent_generated_history_yields_no_finding(int seed, bool dayAfter, byte persons, byte workers)
     {
