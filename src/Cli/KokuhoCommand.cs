@@ -190,7 +190,7 @@ public static class KokuhoCommand
     {
         var stale = 0;
         var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
-            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).ToArray();
+            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).Concat(Rules.HighCost.HighCostRuleSetCompiler.ParameterSchemas()).ToArray();
         var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
             .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
         foreach (var (fileName, text) in files)

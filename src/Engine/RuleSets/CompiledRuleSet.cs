@@ -40,6 +40,12 @@ public abstract class CompiledRuleSet(RuleSetSource source, ParameterTable param
     /// <summary>Every compiled RulesEngine decision, in the order the calculation uses them.</summary>
     public abstract IEnumerable<Decision> Decisions { get; }
 
+    /// <summary>
+    /// The other insurers this rule set serves without a layer of their own (a prefecture-wide rule set's cities, as its
+    /// parameters list them); none by default. <see cref="RuleSetCatalog.ServingInsurer"/> finds the rule set of such a city.
+    /// </summary>
+    public virtual IEnumerable<InsurerInfo> ServedInsurers => [];
+
     /// <summary>Paths of the parameters no source confirms (marked <c>confirmed: false</c>).</summary>
     public IReadOnlyList<string> UnconfirmedParameters => field ??= ParameterTable.All.Where(p => !p.Confirmed).Select(p => p.Path).ToArray();
 

@@ -142,6 +142,25 @@ public sealed class RuleSetCatalog
     /// <summary>Whether any rule set of a capability compiled for the insurer.</summary>
     public bool KnowsInsurer(string capability, string insurer) => RuleSets.Any(r => r.Capability == capability && r.Insurer.Id == insurer);
 
+    /// <summary>
+    /// Whose rule sets of <paramref name="capability"/> serve an insurer named by its id or its 全国地方公共団体コード: the
+    /// insurer itself when it has rule sets of the capability; else, for a capability served prefecture-wide, the
+    /// prefecture whose rule set lists it among its <see cref="CompiledRuleSet.ServedInsurers"/>, or whose code has the same
+    /// two first digits as the code of the city known from any layer of any capability (尼崎市 282022 → 兵庫県 280003).
+    /// Null when none does (the caller refuses naming its field; the value is never echoed).
+    /// </summary>
+    public string? ServingInsurer(string capability, string insurer)
+    {
+        var own = RuleSets.Where(r => r.Capability == capability).ToArray();
+        if (own.FirstOrDefault(r => r.Insurer.Id == insurer || r.Insurer.LocalGovernmentCode == insurer) is { } direct) return direct.Insurer.Id;
+        if (own.FirstOrDefault(r => r.ServedInsurers.Any(m => m.Id == insurer || m.LocalGovernmentCode == insurer)) is { } listing) return listing.Insurer.Id;
+        var city = RuleSets.SelectMany(r => r.Source.Layers).Select(l => l.Manifest.Insurer)
+            .FirstOrDefault(i => i is not null && (i.Id == insurer || i.LocalGovernmentCode == insurer));
+        if (city is null) return null;
+        return own.Where(r => r.Source.InsurerLayer.Kind == RuleSetLayerKind.Prefecture && r.Insurer.PrefectureCode == city.PrefectureCode)
+            .Select(r => r.Insurer.Id).FirstOrDefault();
+    }
+
     /// <summary>Today, in the catalog's zone: the date of a call that gives none.</summary>
     public LocalDate Today => _clock.GetCurrentInstant().InZone(_zone).Date;
 

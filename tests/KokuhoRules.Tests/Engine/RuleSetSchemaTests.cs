@@ -47,7 +47,7 @@ public sealed class RuleSetSchemaTests
         var code = KokuhoRules.Cli.KokuhoCommand.Schemas(new DirectoryInfo(SchemaFolder), write: false, output, error);
 
         Assert.True(code == 0, error.ToString());
-        Assert.Equal(8, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, eligibility national and prefecture, and the reference
+        Assert.Equal(10, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("up to date", StringComparison.Ordinal))); // premium national, prefecture and municipal parameters, withholding national and municipal, eligibility national and prefecture, highCost national and prefecture, and the reference
     }
 
     [Fact]
