@@ -13,7 +13,25 @@ namespace KokuhoRules.Rules.HighCost.Continuity;
 /// <param name="ResolveCity">A municipality of the prefecture by id, name or code → its id; null when it is none.</param>
 /// <param name="CarriedFrom">The first care month carried across insurers (2018-04).</param>
 /// <param name="WindowMonths">The 多数回 window (12).</param>
-public sealed record ContinuitySettings(string Prefecture, JoinRules Rules, Func<string, string?> ResolveCity, YearMonth CarriedFrom, int WindowMonths);
+public sealed record ContinuitySettings(string Prefecture, JoinRules Rules, Func<string, string?> ResolveCity, YearMonth CarriedFrom, int WindowMonths)
+{
+    /// <summary>The settings of a high-cost rule set: its continuity rules, its municipalities (by id, name or code), <c>manyTimes.carriedAcrossInsurersFrom</c> and <c>manyTimes.windowMonths</c>.</summary>
+    /// <exception cref="InvalidOperationException">The rule set has no continuity rules.</exception>
+    public static ContinuitySettings From(HighCostRuleSet rs)
+    {
+        ArgumentNullException.ThrowIfNull(rs);
+        var cities = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in rs.Parameters.Continuity.Municipalities)
+        {
+            cities.TryAdd(m.Id, m.Id);
+            cities.TryAdd(m.Name, m.Id);
+            cities.TryAdd(m.LocalGovernmentCode, m.Id);
+        }
+        var rules = rs.ContinuityRules ?? throw new InvalidOperationException($"the rule set {rs.Insurer.Id}/{rs.FiscalYear} has no continuity rules");
+        var from = HighCostRuleSetCompiler.ParseMonth(rs.Parameters.ManyTimes.CarriedAcrossInsurersFrom)!.Value;
+        return new ContinuitySettings(rs.Insurer.Id, rules, city => cities.GetValueOrDefault(city.Trim()), from, rs.Parameters.ManyTimes.WindowMonths);
+    }
+}
 
 /// <summary>One line of a moves file: a move record (with <c>side</c>) or an event (<c>personKey</c>, <c>kind</c>, <c>date</c>).</summary>
 public sealed record MoveLineJson
@@ -104,7 +122,8 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         private readonly HashSet<(string, string, string)> _households = [];
         private readonly Dictionary<string, long> _byCriterion = new(StringComparer.Ordinal);
         private readonly Dictionary<string, long> _byCity = new(StringComparer.Ordinal);
-        private readonly Utf8JsonWriter _json = new(Stream.Null);
+        // Japanese rule names and references as they are, not \u escapes: the lists are read by staff.
+        private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         private long _historyLines, _refused, _continuous, _notContinuous, _leftOut, _handedOver;
         private Stream _errors = Stream.Null;
 
@@ -118,7 +137,8 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             HandOver(carry);
             var summary = new ContinuityBatchSummary(_moves.Count, _events.Count, _historyLines, _refused, extraction.Cases.Count, _continuous, _notContinuous, _leftOut,
                 extraction.UnmatchedMoveOuts, extraction.UnmatchedMoveIns, _handedOver, _byCriterion, _byCity);
-            using (var s = Create(SummaryFile)) JsonSerializer.Serialize(s, summary, KokuhoJson.Options);
+            using (var s = Create(SummaryFile))
+                JsonSerializer.Serialize(s, summary, new JsonSerializerOptions(KokuhoJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             errors.Flush();
             return summary;
         }

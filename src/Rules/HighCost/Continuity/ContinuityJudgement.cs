@@ -41,11 +41,18 @@ public static class ContinuityJudgement
     /// <exception cref="JoinRunException">A rule failed while it ran, or no rule decided a case (the rule set's fault).</exception>
     public static IReadOnlyList<ContinuityDecision> Decide(JoinRules rules, IReadOnlyList<ContinuityCase> cases, int workers, int casesPerSession = DefaultCasesPerSession)
     {
+        return DecideWithResult(rules, cases, workers, casesPerSession).Decisions;
+    }
+
+    /// <summary><see cref="Decide"/>, with the run's firings (for a trace).</summary>
+    public static (IReadOnlyList<ContinuityDecision> Decisions, JoinResult Result) DecideWithResult(JoinRules rules, IReadOnlyList<ContinuityCase> cases, int workers,
+        int casesPerSession = DefaultCasesPerSession)
+    {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentOutOfRangeException.ThrowIfLessThan(casesPerSession, 1);
         var index = CaseIndex(cases);
         var result = rules.RunPartitioned(Facts(cases), f => index[CaseIdOf(f)] / casesPerSession, workers);
-        return Decisions(rules, cases, result);
+        return (Decisions(rules, cases, result), result);
     }
 
     /// <summary>Judges every case in one NRules session (the reference a partitioned run must equal).</summary>
@@ -111,13 +118,13 @@ public static class ContinuityJudgement
         {
             if (!byCase.TryGetValue(c.CaseId, out var firings))
                 throw new JoinRunException($"{rules.File}: no continuity rule decided case '{c.CaseId}': the rules must decide every candidate household (end them with a rule that always holds)", new InvalidOperationException(c.CaseId));
-            decisions.Add(Decide(firings));
+            decisions.Add(DecideCase(firings));
         }
         return decisions;
     }
 
     /// <summary>The first rule that fired decides (firings are in the file's order); the facts are those of every firing of that rule, deduplicated and sorted.</summary>
-    private static ContinuityDecision Decide(List<JoinFiring> firings)
+    private static ContinuityDecision DecideCase(List<JoinFiring> firings)
     {
         var first = firings[0];
         var conclusion = (ContinuityConclusion)first.Conclusion;

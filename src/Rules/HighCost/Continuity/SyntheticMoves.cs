@@ -105,6 +105,14 @@ public sealed class SyntheticMoves(IReadOnlyList<string> cities, YearMonth month
         return history;
     }
 
+    private MemberJson Member(string id, LocalDate moveDay)
+    {
+        var birth = new LocalDate(1951, 1, 1).PlusDays(_random.Next(365 * 74));
+        if (birth > moveDay) birth = moveDay.PlusDays(-1);
+        var acquired = birth > new LocalDate(2019, 4, 1) ? birth : new LocalDate(2019, 4, 1);
+        return new MemberJson { Id = id, BirthDate = birth, Coverage = [new CoverageJson { Acquired = acquired }], Income = new IncomeJson { Declared = false } };
+    }
+
     private MoveLineJson Line(string side, string city, LocalDate day, string household, string head, string[] members) => new()
     {
         Side = side,
@@ -114,13 +122,7 @@ public sealed class SyntheticMoves(IReadOnlyList<string> cities, YearMonth month
         {
             Id = household,
             HeadId = head,
-            Members = members.Select(m => (MemberJson?)new MemberJson
-            {
-                Id = m,
-                BirthDate = new LocalDate(1950, 1, 1).PlusDays(_random.Next(365 * 70)),
-                Coverage = [new CoverageJson { Acquired = new LocalDate(2019, 4, 1) }],
-                Income = new IncomeJson { Declared = false },
-            }).ToArray(),
+            Members = members.Select(m => (MemberJson?)Member(m, day)).ToArray(),
         },
     };
 }
