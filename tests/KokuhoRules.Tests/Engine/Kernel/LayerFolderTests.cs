@@ -20,7 +20,7 @@ public sealed class LayerFolderTests
 
         var failure = Assert.Single(catalog.Failures);
         Assert.Equal("amagasaki/2024", failure.RuleSet);
-        Assert.Contains("move the files of amagasaki/2024 into amagasaki/2024/<capability>/ (eligibility, premium, withholding)", failure.Errors[0].Message);
+        Assert.Contains("move the files of amagasaki/2024 into amagasaki/2024/<capability>/ (eligibility, highCost, premium, withholding)", failure.Errors[0].Message);
         Assert.NotNull(catalog.Premium("amagasaki", 2025));
     }
 
@@ -62,7 +62,7 @@ public sealed class LayerFolderTests
         var failure = Assert.Single(KokuhoRuleSets.Load([root.Root]).Failures);
 
         Assert.Equal("$.capability", failure.Errors[0].JsonPath);
-        Assert.Contains("no compiler serves capability 'nosuch' (known: eligibility, premium", failure.Errors[0].Message);
+        Assert.Contains("no compiler serves capability 'nosuch' (known: eligibility, highCost, premium", failure.Errors[0].Message);
     }
 
     [Fact]
