@@ -7,6 +7,7 @@ using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.Security;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
+using KokuhoRules.Api.HighCost;
 using KokuhoRules.Api.Withholding;
 using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Authentication;
@@ -42,6 +43,7 @@ public static class KokuhoRulesServices
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddSingleton<ReassessmentService>();
         builder.Services.AddWithholding();
+        builder.Services.AddHighCost();
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         var databaseConfigured = !string.IsNullOrWhiteSpace(connectionString);

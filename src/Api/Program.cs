@@ -3,6 +3,7 @@ using KokuhoRules.Api.Audit;
 using KokuhoRules.Api.Docs;
 using KokuhoRules.Api.Eligibility;
 using KokuhoRules.Api.Health;
+using KokuhoRules.Api.HighCost;
 using KokuhoRules.Api.Premium;
 using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Api.Security;
@@ -21,6 +22,7 @@ try
     app.MapRuleSetEndpoints();
     app.MapPremiumEndpoints();
     app.MapWithholdingEndpoints();
+    app.MapHighCostEndpoints();
     app.MapEligibilityEndpoints();
     app.MapAuditEndpoints();
     app.LogStartup();

@@ -146,6 +146,12 @@ public sealed class CategoryParameters
     /// <summary>70–74, on the highest 住民税課税所得 of the household's 70–74 members.</summary>
     public Age70Thresholds Age70To74 { get; set; } = new();
 
+    /// <summary>住民税の基礎控除 by 合計所得金額, deducted from each member's 総所得金額等 to get 基準所得 (the taper brackets, as the premium's 所得割).</summary>
+    public IReadOnlyList<Premium.DeductionBracket> BasicDeduction { get; set; } = null!;
+
+    /// <summary>低所得Ⅰ: every member's income is 0 with the public pension deduction counted as this (yen, 800,000).</summary>
+    public long LowIncomeIPensionDeduction { get; set; }
+
     /// <summary>The first care month of the year judged on the previous year's income (8: August–December → 前年, January–July → 前々年).</summary>
     public int IncomeYearSwitchMonth { get; set; }
 }

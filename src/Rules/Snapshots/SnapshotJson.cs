@@ -165,6 +165,10 @@ public sealed record IncomeJson
     public long? FamilyEmployeeSalaryDeduction { get; init; }
     /// <summary>譲渡所得の特別控除額, added back in the reduction test.</summary>
     public long? TransferIncomeSpecialDeduction { get; init; }
+    /// <summary>住民税非課税 (exempt from resident tax) in that year: read by the high-cost categories (オ, 低所得Ⅰ/Ⅱ; the premium ignores it). Default false.</summary>
+    public bool? ResidentTaxExempt { get; init; }
+    /// <summary>住民税課税所得 (yen): read by the high-cost 70–74 category (現役並み), required for a 70–74 member when no category is given; the premium ignores it.</summary>
+    public long? ResidentTaxableIncome { get; init; }
 }
 
 /// <summary>The JSON conventions of every KokuhoRules document: camelCase, ISO dates, unknown fields refused.</summary>

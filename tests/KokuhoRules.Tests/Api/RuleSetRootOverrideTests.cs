@@ -65,7 +65,7 @@ public sealed class RuleSetRootOverrideTests(RaisedCapFactory factory) : IClassF
         var health = await (await _client.GetAsync("/health")).ReadJson();
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
-        Assert.Equal(4, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and amagasaki/2026, withholding amagasaki/2025, eligibility hyogo/2025 (drafts)
+        Assert.Equal(7, health.GetProperty("ruleSets").GetInt32()); // premium amagasaki/2024 and amagasaki/2026, withholding amagasaki/2025 and 2026, eligibility hyogo/2025, highCost hyogo/2025 and 2026 (drafts)
         Assert.Equal(1, health.GetProperty("refusedRuleSets").GetInt32());
 
         var request = A2();
