@@ -34,21 +34,6 @@ public sealed record PersonEventJson
     public LocalDate? Date { get; init; }
 }
 
-/// <summary>A month of the move-out city's high-cost history of the household, as sent (the history entry of <c>POST /v1/high-cost/benefits</c>).</summary>
-public sealed record HistoryMonthJson
-{
-    /// <summary>The care month (診療月), <c>YYYY-MM</c>.</summary>
-    [Required]
-    public YearMonth? CareMonth { get; init; }
-
-    /// <summary>A benefit was paid for the month.</summary>
-    [Required]
-    public bool? BenefitPaid { get; init; }
-
-    /// <summary>The month's only benefit was the 70–74 per-person outpatient one. Default false.</summary>
-    public bool? OutpatientOnly { get; init; }
-}
-
 /// <summary>
 /// The readers of the continuity inputs, shared by the API and the batch: each field checked, each error naming the
 /// field and never repeating its value.
@@ -107,8 +92,11 @@ public static class ContinuityReader
         return errors.Count > before ? null : new PersonEvent(person!, json.Kind!, json.Date!.Value);
     }
 
-    /// <summary>One history month; null after adding its errors.</summary>
-    public static HistoryMonth? ReadHistoryMonth(HistoryMonthJson? json, string path, List<FieldError> errors)
+    /// <summary>
+    /// One month of the move-out city's history (the history entry of <c>POST /v1/high-cost/benefits</c>); its
+    /// <c>insurer</c>, when given, must be the move-out city. Null after adding its errors.
+    /// </summary>
+    public static BenefitMonth? ReadHistoryMonth(BenefitMonthJson? json, string path, string moveOutCity, Func<string, string?> resolve, List<FieldError> errors)
     {
         if (json is null)
         {
@@ -118,8 +106,10 @@ public static class ContinuityReader
         var before = errors.Count;
         if (json.CareMonth is not { } month) errors.Add(new FieldError($"{path}.careMonth", "is required (YYYY-MM)"));
         else SnapshotReader.DateInRange(month.OnDayOfMonth(1), $"{path}.careMonth", errors);
-        if (json.BenefitPaid is null) errors.Add(new FieldError($"{path}.benefitPaid", "is required (true when a benefit was paid for the month)"));
-        return errors.Count > before ? null : new HistoryMonth(json.CareMonth!.Value, json.BenefitPaid!.Value, json.OutpatientOnly ?? false);
+        var paid = SnapshotFields.Amount(json.BenefitPaid, LazyPath.Root(path), "benefitPaid", "is required: the benefit paid or applied at the window that month (yen; 0 for none)", errors);
+        if (json.Insurer is { } insurer && resolve(insurer) != moveOutCity)
+            errors.Add(new FieldError($"{path}.insurer", "must be the move-out city (the history is its 高額該当情報), or be left out"));
+        return errors.Count > before ? null : new BenefitMonth(json.CareMonth!.Value, paid, json.OutpatientOnly ?? false);
     }
 
     private static string? Refuse(string field, string message, List<FieldError> errors)

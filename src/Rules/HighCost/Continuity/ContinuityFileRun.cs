@@ -62,7 +62,8 @@ public sealed record HistoryLineJson
     public string? Insurer { get; init; }
     public string? HouseholdId { get; init; }
     public YearMonth? CareMonth { get; init; }
-    public bool? BenefitPaid { get; init; }
+    /// <summary>The benefit paid or applied at the window that month (yen; 0 for none).</summary>
+    public long? BenefitPaid { get; init; }
     public bool? OutpatientOnly { get; init; }
 }
 
@@ -226,9 +227,9 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         }
 
         /// <summary>Decides the candidates chunk by chunk; returns the continuous ones by move-out household (city, id).</summary>
-        private Dictionary<(string, string), List<(ContinuityCase Case, List<HistoryMonth> Months)>> Decide(IReadOnlyList<ContinuityCase> cases)
+        private Dictionary<(string, string), List<(ContinuityCase Case, List<BenefitMonth> Months)>> Decide(IReadOnlyList<ContinuityCase> cases)
         {
-            var carry = new Dictionary<(string, string), List<(ContinuityCase, List<HistoryMonth>)>>();
+            var carry = new Dictionary<(string, string), List<(ContinuityCase, List<BenefitMonth>)>>();
             using var candidates = Create(CandidatesFile);
             using var decisions = Create(DecisionsFile);
             for (var start = 0; start < cases.Count; start += options.CasesPerChunk)
@@ -267,7 +268,7 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         private static CandidateSide Side(MoveHousehold h) => new(h.Prefecture, h.Insurer, h.HouseholdId, h.HeadKey, h.MemberKeys);
 
         /// <summary>Streams the history; gathers the months of continuous households; writes them per move-in city.</summary>
-        private void HandOver(Dictionary<(string, string), List<(ContinuityCase Case, List<HistoryMonth> Months)>> carry)
+        private void HandOver(Dictionary<(string, string), List<(ContinuityCase Case, List<BenefitMonth> Months)>> carry)
         {
             long line = 0;
             using (var input = new FileStream(options.History, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
@@ -288,12 +289,12 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             {
                 foreach (var (c, months) in carry.Values.SelectMany(v => v).OrderBy(t => t.Case.MoveIn.Insurer, StringComparer.Ordinal).ThenBy(t => t.Case.CaseId, StringComparer.Ordinal))
                 {
-                    var carried = ContinuityCarry.Carried(true, c.MoveDate, months, settings.CarriedFrom, settings.WindowMonths);
+                    var carried = ContinuityCarry.Carried(true, c.MoveDate, months, c.MoveOut.Insurer, settings.CarriedFrom, settings.WindowMonths);
                     if (carried.Count == 0) continue;
                     var city = c.MoveIn.Insurer;
                     if (!writers.TryGetValue(city, out var w)) writers.Add(city, w = Create(Path.Combine(TakeoverFolder, city + ".jsonl")));
                     foreach (var m in carried)
-                        Write(w, new TakeoverLine(c.CaseId, city, c.MoveIn.HouseholdId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, m.CareMonth, m.OutpatientOnly));
+                        Write(w, new TakeoverLine(c.CaseId, city, c.MoveIn.HouseholdId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, m.CareMonth, m.BenefitPaid, m.OutpatientOnly));
                     _handedOver += carried.Count;
                     _byCity[city] = _byCity.GetValueOrDefault(city) + carried.Count;
                 }
@@ -304,7 +305,7 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             }
         }
 
-        private ((string, string) Household, HistoryMonth Month)? ReadHistoryLine(string text, long line)
+        private ((string, string) Household, BenefitMonth Month)? ReadHistoryLine(string text, long line)
         {
             var bytes = Encoding.UTF8.GetBytes(text);
             if (IndividualNumberScan.Find(bytes) is { } found)
@@ -330,7 +331,8 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             }
             var insurer = ContinuityReader.ReadInsurer(json.Insurer, true, settings.ResolveCity, "insurer", errors);
             var household = SnapshotReader.ReadId(json.HouseholdId, "$", "householdId", errors);
-            var month = ContinuityReader.ReadHistoryMonth(new HistoryMonthJson { CareMonth = json.CareMonth, BenefitPaid = json.BenefitPaid, OutpatientOnly = json.OutpatientOnly }, "$", errors);
+            var month = ContinuityReader.ReadHistoryMonth(new BenefitMonthJson { CareMonth = json.CareMonth, BenefitPaid = json.BenefitPaid, OutpatientOnly = json.OutpatientOnly }, "$",
+                insurer ?? "", settings.ResolveCity, errors);
             if (errors.Count > 0)
             {
                 Refuse("history", line, errors);
@@ -371,7 +373,8 @@ public sealed record DecisionLine(string CaseId, string MoveOutInsurer, string M
     bool Continuous, string Criterion, string Rule, string Reference, bool Confirmed, IReadOnlyList<JoinedFact> Facts);
 
 /// <summary>A line of <c>takeover/&lt;city&gt;.jsonl</c> (転出地市区町村高額該当情報): a benefit month the move-in city takes over.</summary>
-public sealed record TakeoverLine(string CaseId, string MoveInInsurer, string MoveInHouseholdId, string MoveOutInsurer, string MoveOutHouseholdId, YearMonth CareMonth, bool OutpatientOnly);
+/// <param name="BenefitPaid">The benefit the move-out city paid that month (yen): the month enters the move-in city's history with <c>insurer</c> = the move-out city.</param>
+public sealed record TakeoverLine(string CaseId, string MoveInInsurer, string MoveInHouseholdId, string MoveOutInsurer, string MoveOutHouseholdId, YearMonth CareMonth, long BenefitPaid, bool OutpatientOnly);
 
 /// <summary>A line of <c>errors.jsonl</c>: the input file (<c>moves</c> or <c>history</c>), the line and its problems (fields, never values).</summary>
 public sealed record ErrorLine(string File, long Line, IReadOnlyList<FieldError> Errors);

@@ -34,7 +34,7 @@ public sealed record ContinuityRequest
     public IReadOnlyList<PersonEventJson?>? Events { get; init; }
 
     /// <summary>The move-out city's high-cost history of the household (benefit months); may be empty.</summary>
-    public IReadOnlyList<HistoryMonthJson?>? History { get; init; }
+    public IReadOnlyList<BenefitMonthJson?>? History { get; init; }
 
     /// <summary>True for a trial, the only way to use a draft rule set.</summary>
     public bool? Trial { get; init; }
@@ -52,7 +52,7 @@ public sealed record ContinuityRequest
 /// takes over (none unless continuous; from 2018-04 and within the reach of a 多数回 window), and the trace.
 /// </summary>
 public sealed record ContinuityResponse(bool Continuous, string Criterion, string Rule, string Reference, bool Confirmed, IReadOnlyList<JoinedFact> Facts,
-    IReadOnlyList<HistoryMonth> CarriedHistory, RuleSetStamp Ruleset, IReadOnlyList<string> UnconfirmedParameters, bool Trial, IReadOnlyList<TraceStep>? Trace);
+    IReadOnlyList<BenefitMonth> CarriedHistory, RuleSetStamp Ruleset, IReadOnlyList<string> UnconfirmedParameters, bool Trial, IReadOnlyList<TraceStep>? Trace);
 
 /// <summary>
 /// The one way a single move is judged, by the API: the request read field by field (errors name the field, never
@@ -75,17 +75,17 @@ public sealed class ContinuityService(RuleSetCatalog catalog)
         if (failure is not null) return (null, failure);
         var settings = ContinuitySettings.From(rs!);
         var c = ReadCase(request, settings, errors);
-        var history = new List<HistoryMonth>();
+        var history = new List<BenefitMonth>();
         var months = request.History ?? [];
         if (months.Count > ContinuityReader.MaxHistory) errors.Add(new FieldError("history", $"at most {ContinuityReader.MaxHistory} months are accepted"));
-        else
+        else if (c is not null)
             for (var i = 0; i < months.Count; i++)
-                if (ContinuityReader.ReadHistoryMonth(months[i], $"history[{i}]", errors) is { } m) history.Add(m);
+                if (ContinuityReader.ReadHistoryMonth(months[i], $"history[{i}]", c.MoveOut.Insurer, settings.ResolveCity, errors) is { } m) history.Add(m);
         if (errors.Count > 0) return (null, Invalid(errors));
 
         var (decisions, result) = ContinuityJudgement.DecideWithResult(settings.Rules, [c!], workers: 1);
         var d = decisions[0];
-        var carried = ContinuityCarry.Carried(d.Continuous, c!.MoveDate, history, settings.CarriedFrom, settings.WindowMonths);
+        var carried = ContinuityCarry.Carried(d.Continuous, c!.MoveDate, history, c.MoveOut.Insurer, settings.CarriedFrom, settings.WindowMonths);
         Trace? t = null;
         if (trace)
         {

@@ -99,8 +99,8 @@ public sealed class SyntheticMoves(IReadOnlyList<string> cities, YearMonth month
         {
             var care = month.OnDayOfMonth(1).PlusMonths(-back).ToYearMonth();
             var roll = _random.Next(6);
-            if (roll < 2) history.Add(new HistoryLineJson { Insurer = city, HouseholdId = household, CareMonth = care, BenefitPaid = true, OutpatientOnly = roll == 1 });
-            else if (roll == 2) history.Add(new HistoryLineJson { Insurer = city, HouseholdId = household, CareMonth = care, BenefitPaid = false });
+            if (roll < 2) history.Add(new HistoryLineJson { Insurer = city, HouseholdId = household, CareMonth = care, BenefitPaid = 1_000 * _random.Next(1, 300), OutpatientOnly = roll == 1 });
+            else if (roll == 2) history.Add(new HistoryLineJson { Insurer = city, HouseholdId = household, CareMonth = care, BenefitPaid = 0 });
         }
         return history;
     }

@@ -51,7 +51,7 @@ public sealed class ContinuityCommandTests
         var continuous = decisions.Where(d => d.GetProperty("continuous").GetBoolean())
             .ToDictionary(d => (d.GetProperty("moveOutInsurer").GetString()!, d.GetProperty("moveOutHouseholdId").GetString()!), d => d.GetProperty("moveInInsurer").GetString()!);
         var expectedMonths = Lines(history)
-            .Where(h => h.GetProperty("benefitPaid").GetBoolean() && string.CompareOrdinal(h.GetProperty("careMonth").GetString(), "2024-11") >= 0)
+            .Where(h => h.GetProperty("benefitPaid").GetInt64() > 0 && string.CompareOrdinal(h.GetProperty("careMonth").GetString(), "2024-11") >= 0)
             .Where(h => continuous.ContainsKey((h.GetProperty("insurer").GetString()!, h.GetProperty("householdId").GetString()!)))
             .Select(h => $"{continuous[(h.GetProperty("insurer").GetString()!, h.GetProperty("householdId").GetString()!)]} {h.GetProperty("householdId").GetString()} {h.GetProperty("careMonth").GetString()}")
             .Order(StringComparer.Ordinal).ToArray();
@@ -77,7 +77,7 @@ public sealed class ContinuityCommandTests
         lines.Add("{\"side\":\"moveIn\",\"insurer\":\"atlantis\",\"moveDate\":\"2025-10-03\",\"household\":{\"id\":\"X1\",\"headId\":\"123456789012\",\"members\":[]}}");
         lines.Add("{\"side\":\"moveIn\",\"insurer\":\"kobe\",\"moveDate\":\"2025-11-03\",\"household\":{\"id\":\"X2\",\"headId\":\"Z1\",\"members\":[{\"id\":\"Z1\",\"birthDate\":\"1980-02-03\",\"coverage\":[],\"income\":{\"declared\":false}}]}}");
         File.WriteAllLines(moves, lines);
-        File.AppendAllLines(history, ["{\"insurer\":\"kobe\",\"householdId\":\"H1\",\"careMonth\":\"2025-13\",\"benefitPaid\":true}"]);
+        File.AppendAllLines(history, ["{\"insurer\":\"kobe\",\"householdId\":\"H1\",\"careMonth\":\"2025-13\",\"benefitPaid\":1000}"]);
         var output = folder.File("result");
 
         var run = Run(moves, history, output);
