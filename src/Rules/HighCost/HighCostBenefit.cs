@@ -39,7 +39,7 @@ public sealed record BenefitMember(string Id, AgeBand Band, bool LateElderlyMont
 public sealed record BenefitInputs(YearMonth CareMonth, IReadOnlyList<BenefitMember> Members, Under70Category? Under70, Age70Category? Age70,
     IReadOnlyList<Claim> Claims, IReadOnlyList<BenefitMonth> History, bool InPrefectureMove);
 
-/// <summary>One step of the order of §B4: what it included (co-payments, yen), its limit and the benefit it gave.</summary>
+/// <summary>One step of the order 70–74 outpatient per person → 70–74 household → whole household: what it included (co-payments, yen), its limit and the benefit it gave.</summary>
 /// <param name="Level"><c>age70OutpatientPerson</c>, <c>age70Household</c> or <c>household</c>; for a member in their 75th-birthday month the same levels computed for them alone.</param>
 /// <param name="MemberId">The member of a per-person step, or of a 75th-birthday month's own steps; null for the household's.</param>
 public sealed record BenefitStep(string Level, string? MemberId, long Included, long Limit, long Benefit);
@@ -97,9 +97,9 @@ public static class HighCostBenefit
         {
             var share = Multiply(moveShare, p.SpecialMonths.LateElderlyMonthShare);
             halvings.Add(new Halving("lateElderlyMonth", m.Id, Fraction(share)));
-            Unit(rs, tables, inputs, [m], claims, share, manyTimes, m.Id, steps, trace);
+            Unit(new UnitContext(rs, tables, inputs, claims, share, manyTimes, m.Id, steps, trace), [m]);
         }
-        Unit(rs, tables, inputs, members.Where(m => !m.LateElderlyMonth).ToArray(), claims, moveShare, manyTimes, null, steps, trace);
+        Unit(new UnitContext(rs, tables, inputs, claims, moveShare, manyTimes, null, steps, trace), members.Where(m => !m.LateElderlyMonth).ToArray());
         var last = steps.LastOrDefault(s => s.Level != OutpatientLevel)?.Limit ?? 0;
 
         var benefit = steps.Sum(s => s.Benefit);
@@ -121,75 +121,85 @@ public static class HighCostBenefit
 
     private sealed record Tables(Under70LimitTable Under70, Age70LimitTable Age70, string Under70Path, string Age70Path);
 
-    /// <summary>The steps of one unit (the household, or one member in their 75th-birthday month); returns the limit of its last step.</summary>
-    private static long Unit(HighCostRuleSet rs, Tables tables, BenefitInputs inputs, BenefitMember[] members, ILookup<string, Claim> claims,
-        Ratio share, bool manyTimes, string? subject, List<BenefitStep> steps, Trace? trace)
-    {
-        long last = 0;
-        long age70Left = 0, age70Cost = 0;
-        var elderly = members.Where(m => m.Band == AgeBand.Age70To74 && claims[m.Id].Any()).ToArray();
-        if (elderly.Length > 0)
-        {
-            var category = inputs.Age70 ?? throw new InvalidOperationException("a 70–74 member has claims and no 70–74 category");
-            var row = Row(tables.Age70, category);
-            var rowPath = $"{tables.Age70Path}.{Key(category)}";
-            long household = 0;
-            foreach (var m in elderly)
-            {
-                var mine = claims[m.Id];
-                var outpatient = mine.Where(c => c.Setting == CareSetting.Outpatient).Sum(c => c.Copay);
-                var inpatient = mine.Where(c => c.Setting == CareSetting.Inpatient).Sum(c => c.Copay);
-                age70Cost += mine.Sum(c => c.TotalCost);
-                if (row.Outpatient is { } op && outpatient > 0)
-                {
-                    var limit = Share(rs, op, share);
-                    var benefit = Math.Max(0, outpatient - limit);
-                    steps.Add(new BenefitStep(OutpatientLevel, m.Id, outpatient, limit, benefit));
-                    trace?.Add("calculation", m.Id, null, OutpatientLevel,
-                        $"{m.Id} の外来 (個人単位, {row.Name}): 自己負担 {Yen(outpatient)} − 限度額 {Yen(limit)}{ShareText(share)} = 支給 {Yen(benefit)}", benefit,
-                        parameters: [TraceParameter.Of(rs.ParameterTable, rowPath + ".outpatient")]);
-                    outpatient -= benefit;
-                }
-                household += outpatient + inpatient;
-            }
-            var (hLimit, hPaths) = HouseholdLimit(rs, row.Household, row.CostThreshold, manyTimes ? row.ManyTimes : null, age70Cost, share,
-                rowPath + ".household", rowPath + ".costThreshold", rowPath + ".manyTimes");
-            var hBenefit = Math.Max(0, household - hLimit);
-            steps.Add(new BenefitStep(Age70HouseholdLevel, subject, household, hLimit, hBenefit));
-            trace?.Add("calculation", subject ?? "household", null, Age70HouseholdLevel,
-                $"70〜74歳の世帯単位 ({row.Name}{(manyTimes && row.ManyTimes is not null ? ", 多数回" : "")}): 自己負担 {Yen(household)} − 限度額 {Yen(hLimit)}{ShareText(share)} = 支給 {Yen(hBenefit)}", hBenefit,
-                parameters: TraceParameter.Of(rs.ParameterTable, hPaths));
-            age70Left = household - hBenefit;
-            last = hLimit;
-        }
+    /// <summary>What the steps of one unit (the household, or one member in their 75th-birthday month) share.</summary>
+    private sealed record UnitContext(HighCostRuleSet Rs, Tables Tables, BenefitInputs Inputs, ILookup<string, Claim> Claims, Ratio Share, bool ManyTimes,
+        string? Subject, List<BenefitStep> Steps, Trace? Trace);
 
-        var young = members.Where(m => m.Band == AgeBand.Under70).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
-        var threshold = Share(rs, rs.Parameters.Aggregation.ClaimThreshold, share);
-        var groups = young.SelectMany(id => claims[id])
+    /// <summary>The steps of one unit: the 70–74 ones, then the whole unit's with the under-70 claims that reach the threshold.</summary>
+    private static void Unit(UnitContext u, BenefitMember[] members)
+    {
+        var elderly = members.Where(m => m.Band == AgeBand.Age70To74 && u.Claims[m.Id].Any()).ToArray();
+        var (age70Left, age70Cost) = elderly.Length > 0 ? Age70Steps(u, elderly) : (0L, 0L);
+        WholeHousehold(u, members.Where(m => m.Band == AgeBand.Under70).Select(m => m.Id), age70Left, age70Cost);
+    }
+
+    /// <summary>Steps 1 and 2 of §B4: each 70–74 member's outpatient co-payments above the per-person limit, then the 70–74 household above its limit; returns what is left and the 70–74 claims' 10割 cost.</summary>
+    private static (long Left, long Cost) Age70Steps(UnitContext u, BenefitMember[] elderly)
+    {
+        var category = u.Inputs.Age70 ?? throw new InvalidOperationException("a 70–74 member has claims and no 70–74 category");
+        var row = Row(u.Tables.Age70, category);
+        var rowPath = $"{u.Tables.Age70Path}.{Key(category)}";
+        long household = 0, cost = 0;
+        foreach (var m in elderly)
+        {
+            var mine = u.Claims[m.Id];
+            var outpatient = mine.Where(c => c.Setting == CareSetting.Outpatient).Sum(c => c.Copay);
+            var inpatient = mine.Where(c => c.Setting == CareSetting.Inpatient).Sum(c => c.Copay);
+            cost += mine.Sum(c => c.TotalCost);
+            if (row.Outpatient is { } op && outpatient > 0)
+            {
+                var limit = Share(u.Rs, op, u.Share);
+                var benefit = Math.Max(0, outpatient - limit);
+                u.Steps.Add(new BenefitStep(OutpatientLevel, m.Id, outpatient, limit, benefit));
+                u.Trace?.Add("calculation", m.Id, null, OutpatientLevel,
+                    $"{m.Id} の外来 (個人単位, {row.Name}): 自己負担 {Yen(outpatient)} − 限度額 {Yen(limit)}{ShareText(u.Share)} = 支給 {Yen(benefit)}", benefit,
+                    parameters: [TraceParameter.Of(u.Rs.ParameterTable, rowPath + ".outpatient")]);
+                outpatient -= benefit;
+            }
+            household += outpatient + inpatient;
+        }
+        var (hLimit, paths) = HouseholdLimit(u.Rs, row.Household, row.CostThreshold, u.ManyTimes ? row.ManyTimes : null, cost, u.Share,
+            rowPath + ".household", rowPath + ".costThreshold", rowPath + ".manyTimes");
+        var hBenefit = Math.Max(0, household - hLimit);
+        u.Steps.Add(new BenefitStep(Age70HouseholdLevel, u.Subject, household, hLimit, hBenefit));
+        u.Trace?.Add("calculation", u.Subject ?? "household", null, Age70HouseholdLevel,
+            $"70〜74歳の世帯単位 ({row.Name}{(u.ManyTimes && row.ManyTimes is not null ? ", 多数回" : "")}): 自己負担 {Yen(household)} − 限度額 {Yen(hLimit)}{ShareText(u.Share)} = 支給 {Yen(hBenefit)}", hBenefit,
+            parameters: TraceParameter.Of(u.Rs.ParameterTable, paths));
+        return (household - hBenefit, cost);
+    }
+
+    /// <summary>
+    /// Step 3 of §B4: the under-70 claims (per person, institution, setting, medical/dental) of the threshold or more, plus what the
+    /// 70–74 steps left, above the under-70 category's limit (1% on the 10割 cost of every claim included); no step when no
+    /// under-70 claim reaches the threshold.
+    /// </summary>
+    private static void WholeHousehold(UnitContext u, IEnumerable<string> young, long age70Left, long age70Cost)
+    {
+        var threshold = Share(u.Rs, u.Rs.Parameters.Aggregation.ClaimThreshold, u.Share);
+        var groups = young.SelectMany(id => u.Claims[id])
             .GroupBy(c => (c.MemberId, c.Institution, c.Setting, c.Dental))
             .Select(g => (g.Key, Copay: g.Sum(c => c.Copay), Cost: g.Sum(c => c.TotalCost)))
             .OrderBy(g => g.Key.MemberId, StringComparer.Ordinal).ThenBy(g => g.Key.Institution, StringComparer.Ordinal)
             .ThenBy(g => g.Key.Setting).ThenBy(g => g.Key.Dental).ToArray();
         foreach (var g in groups.Where(g => g.Copay < threshold))
-            trace?.Add("note", g.Key.MemberId, null, "belowThreshold",
-                $"{g.Key.MemberId} の{(g.Key.Setting == CareSetting.Inpatient ? "入院" : "外来")}{(g.Key.Dental ? " (歯科)" : "")} 自己負担 {Yen(g.Copay)} は {Yen(threshold)}{ShareText(share)} 未満のため合算しない",
-                g.Copay, parameters: [TraceParameter.Of(rs.ParameterTable, "aggregation.claimThreshold")]);
+            u.Trace?.Add("note", g.Key.MemberId, null, "belowThreshold",
+                $"{g.Key.MemberId} の{(g.Key.Setting == CareSetting.Inpatient ? "入院" : "外来")}{(g.Key.Dental ? " (歯科)" : "")} 自己負担 {Yen(g.Copay)} は {Yen(threshold)}{ShareText(u.Share)} 未満のため合算しない",
+                g.Copay, parameters: [TraceParameter.Of(u.Rs.ParameterTable, "aggregation.claimThreshold")]);
         var included = groups.Where(g => g.Copay >= threshold).ToArray();
-        if (included.Length == 0) return last;
+        if (included.Length == 0) return;
 
-        var u = inputs.Under70 ?? throw new InvalidOperationException("an under-70 member has claims and no under-70 category");
-        var urow = Row(tables.Under70, u);
-        var upath = $"{tables.Under70Path}.{Key(u)}";
+        var category = u.Inputs.Under70 ?? throw new InvalidOperationException("an under-70 member has claims and no under-70 category");
+        var row = Row(u.Tables.Under70, category);
+        var rowPath = $"{u.Tables.Under70Path}.{Key(category)}";
         var total = age70Left + included.Sum(g => g.Copay);
         var cost = age70Cost + included.Sum(g => g.Cost);
-        var (limitAll, paths) = HouseholdLimit(rs, urow.Base, urow.CostThreshold, manyTimes ? urow.ManyTimes : null, cost, share,
-            upath + ".base", upath + ".costThreshold", upath + ".manyTimes");
-        var benefitAll = Math.Max(0, total - limitAll);
-        steps.Add(new BenefitStep(HouseholdLevel, subject, total, limitAll, benefitAll));
-        trace?.Add("calculation", subject ?? "household", null, HouseholdLevel,
-            $"世帯合算 (区分{urow.Name}{(manyTimes ? ", 多数回" : "")}): 自己負担 {Yen(total)} (70〜74歳の残り {Yen(age70Left)} を含む; 総医療費 {Yen(cost)}) − 限度額 {Yen(limitAll)}{ShareText(share)} = 支給 {Yen(benefitAll)}",
-            benefitAll, parameters: TraceParameter.Of(rs.ParameterTable, paths));
-        return limitAll;
+        var (limit, paths) = HouseholdLimit(u.Rs, row.Base, row.CostThreshold, u.ManyTimes ? row.ManyTimes : null, cost, u.Share,
+            rowPath + ".base", rowPath + ".costThreshold", rowPath + ".manyTimes");
+        var benefit = Math.Max(0, total - limit);
+        u.Steps.Add(new BenefitStep(HouseholdLevel, u.Subject, total, limit, benefit));
+        u.Trace?.Add("calculation", u.Subject ?? "household", null, HouseholdLevel,
+            $"世帯合算 (区分{row.Name}{(u.ManyTimes ? ", 多数回" : "")}): 自己負担 {Yen(total)} (70〜74歳の残り {Yen(age70Left)} を含む; 総医療費 {Yen(cost)}) − 限度額 {Yen(limit)}{ShareText(u.Share)} = 支給 {Yen(benefit)}",
+            benefit, parameters: TraceParameter.Of(u.Rs.ParameterTable, paths));
     }
 
     /// <summary>
