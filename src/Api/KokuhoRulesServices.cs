@@ -44,6 +44,7 @@ public static class KokuhoRulesServices
         builder.Services.AddSingleton<ReassessmentService>();
         builder.Services.AddWithholding();
         builder.Services.AddHighCost();
+        builder.Services.AddHighCostContinuity();
 
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         var databaseConfigured = !string.IsNullOrWhiteSpace(connectionString);

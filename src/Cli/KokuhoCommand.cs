@@ -51,6 +51,7 @@ public static class KokuhoCommand
         root.Subcommands.Add(Database());
         root.Subcommands.Add(Keys.Build());
         root.Subcommands.Add(Eligibility.Build());
+        root.Subcommands.Add(HighCostContinuity.Build());
         return root;
     }
 

@@ -23,6 +23,7 @@ public static class HighCostEndpoints
             .WithSummary("A household's high-cost medical benefit (高額療養費) for one care month.")
             .WithDescription("The claims of the month (per member, institution, inpatient/outpatient, medical/dental: 10割 cost and co-payment) are aggregated in the order 70–74 outpatient per person → 70–74 household → whole household (under-70 claims of 21,000 or more), each step with its limit: the category given (限度額適用認定証) or decided from the income, the 1% term on the total cost, 多数回 from the 4th benefit month in 12 (history), halved limits in the 75th-birthday month and the in-prefecture move month (a quarter when both). The insurer is a city (id or 全国地方公共団体コード), served by its prefecture's rule set; the care month's fiscal year picks it. Query trace=false leaves the trace out. Needs the calculator role; a trial (the only way to use a draft rule set) needs the publisher role.")
             .ProducesCalculationProblems();
+        group.MapContinuityEndpoint();
         return app;
     }
 

@@ -247,6 +247,12 @@ public sealed class HighCostContinuityParameters
 {
     /// <summary>Every municipality of the prefecture (id, name, 全国地方公共団体コード): a city named in a call needs no rule set of its own.</summary>
     public IReadOnlyList<Municipality> Municipalities { get; set; } = null!;
+
+    /// <summary>§B7 criterion 2: a change of head within the same household (the head dies, or hands over and stays) keeps continuity (national standard; Niigata: "may" reset).</summary>
+    public bool HeadChangeWithinHouseholdContinues { get; set; }
+
+    /// <summary>§B7 criterion 5: after a split or merge, the household whose head is the head before the move keeps continuity (national standard; Niigata: part of the household moving "may" reset).</summary>
+    public bool SplitWithSameHeadContinues { get; set; }
 }
 
 /// <summary>A municipality of the prefecture.</summary>

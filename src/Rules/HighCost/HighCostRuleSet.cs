@@ -42,6 +42,9 @@ public sealed class HighCostRuleSet : CompiledRuleSet
 
     public override IEnumerable<Decision> Decisions => [Under70Category, Age70Category];
 
+    /// <summary>The household-continuity rules (joins.json, §B7), or null when no layer has them.</summary>
+    public Engine.Joins.JoinRules? ContinuityRules { get; internal init; }
+
     /// <summary>The prefecture's municipalities: the cities this rule set serves without a layer of their own.</summary>
     public override IEnumerable<InsurerInfo> ServedInsurers =>
         Parameters.Continuity.Municipalities.Select(m => new InsurerInfo(m.Id, m.Name, m.LocalGovernmentCode));

@@ -73,8 +73,9 @@ public sealed class HighCostRuleSetCompiler : RuleSetCompiler<HighCostRuleSet>
         var under70Category = workflows.Compile<CategoryFacts, Under70Category>(Under70CategoryWorkflow, FactsName, p, ParametersName, Under70Outcomes, errors, anchor, parameterTable: table);
         var age70Category = workflows.Compile<CategoryFacts, Age70Category>(Age70CategoryWorkflow, FactsName, p, ParametersName, Age70Outcomes, errors, anchor, parameterTable: table);
         workflows.ReportUnused(errors);
+        var continuity = Continuity.ContinuityRules.Compile(source, JoinsFileName, p, table, errors);
         errors.ThrowIfAny(source.ToString());
-        return new HighCostRuleSet(source, p, table, under70, age70, under70Category!, age70Category!);
+        return new HighCostRuleSet(source, p, table, under70, age70, under70Category!, age70Category!) { ContinuityRules = continuity };
     }
 
     /// <summary>Reads a care month written <c>YYYY-MM</c>; null if it is not one.</summary>
