@@ -155,7 +155,7 @@ public static class KokuhoCommand
 
     private static Command RuleSets()
     {
-        var command = new Command("rulesets", "ルールセットの検証・ハッシュ (validate and seal rule sets)");
+        var command = new Command("rulesets", "ルールセットの検証・ハッシュ・次年度の下書き・比較 (validate, seal, draft next year's, compare rule sets)");
 
         var roots = new Option<string[]>("--root")
         {
@@ -182,15 +182,20 @@ public static class KokuhoCommand
         schema.Options.Add(schemaWrite);
         schema.SetAction(parse => Schemas(parse.GetValue(schemaFolder)!, parse.GetValue(schemaWrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(schema);
+        RuleSetStaff.AddTo(command, roots);
         return command;
     }
+
+    /// <summary>The generated schema of every parameter file of every capability, by file name (<c>premium.municipal.parameters.schema.json</c>).</summary>
+    public static (string FileName, JsonObject Schema)[] ParameterSchemas() =>
+        Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
+            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).ToArray();
 
     /// <summary>Checks (or writes) the generated parameter schemas in a folder; returns the exit code.</summary>
     public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
     {
         var stale = 0;
-        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
-            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).ToArray();
+        var schemas = ParameterSchemas();
         var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
             .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
         foreach (var (fileName, text) in files)
