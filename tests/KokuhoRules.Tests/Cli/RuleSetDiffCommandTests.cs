@@ -134,6 +134,37 @@ public sealed class RuleSetDiffCommandTests
         Assert.Empty(diff["rules"]!.AsArray());
     }
 
+    [Fact]
+    public void Two_draft_versions_of_one_year_compare_as_pinned_and_unpinned_gets_the_newest()
+    {
+        using var root = new TempRuleSetRoot();
+        const string draft = "amagasaki/2024/premium@2024.2"; // amagasaki/2024 is a draft, 2024.1
+        root.CopyLayer("amagasaki/2024/premium", draft);
+        root.EditManifest(draft, m => m["version"] = "2024.2");
+        root.EditJson(draft + "/parameters.json", p => p["rates"]!["medical"]!["cap"]!["value"] = 600000);
+        var before = Leaves(root.PathOf("amagasaki/2024/premium"));
+
+        var pinned = CliRun.Command("rulesets", "diff", "amagasaki/2024@2024.1", "amagasaki/2024@2024.2", "--json", "--root", root.Root);
+        var unpinned = CliRun.Command("rulesets", "diff", "amagasaki/2024@2024.1", "amagasaki/2024", "--json", "--root", root.Root);
+
+        Assert.True(pinned.ExitCode == 0, pinned.ToString());
+        Assert.Equal(pinned.Output, unpinned.Output);
+        var diff = JsonNode.Parse(pinned.Output)!;
+        Assert.Equal("2024.1", (string)diff["old"]!["version"]!);
+        Assert.Equal("2024.2", (string)diff["new"]!["version"]!);
+        var change = Assert.Single(diff["parameters"]!.AsArray())!;
+        Assert.Equal("rates.medical.cap", (string)change["path"]!);
+        Assert.Equal("賦課限度額", (string)change["label"]!);
+        Assert.Equal(before["rates.medical.cap"].Value!.ToJsonString(), (string)change["old"]!["value"]!);
+        Assert.Equal("600000", (string)change["new"]!["value"]!);
+        Assert.True((bool)change["valueChanged"]!);
+        Assert.False((bool)change["referenceChanged"]!);
+        // The catalog's look-up gate (also GET /v1/rulesets/{insurer}/{fiscalYear}?version=) shows the draft pinned, not the newest.
+        var catalog = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root]);
+        Assert.Equal("2024.1", catalog.ResolveShown("premium", "amagasaki", 2024, "2024.1").RuleSet!.Version);
+        Assert.Equal("2024.2", catalog.ResolveShown("premium", "amagasaki", 2024, null).RuleSet!.Version);
+    }
+
     [Theory]
     [InlineData("nowhere/2025", "there is no rule set nowhere/2025 (premium)")]
     [InlineData("amagasaki/2031", "there is no rule set amagasaki/2031 (premium)")]
