@@ -36,9 +36,16 @@ public static class KokuhoCommand
             }
         }
         foreach (var e in parse.Errors) configuration.Error.WriteLine(e.Message);
-        var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["kokuho"] : new[] { "kokuho", parse.CommandResult.Command.Name });
-        configuration.Error.WriteLine($"(see {command} --help)");
+        configuration.Error.WriteLine($"(see {CommandLine(parse.CommandResult)} --help)");
         return Batch.ExitCodes.Usage;
+    }
+
+    /// <summary>The command as typed, from <c>kokuho</c> down (<c>kokuho rulesets diff</c>), whatever the executable is called.</summary>
+    private static string CommandLine(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult) names.Insert(0, r.Command.Name);
+        return string.Join(' ', names.Prepend("kokuho"));
     }
 
     public static RootCommand Build()

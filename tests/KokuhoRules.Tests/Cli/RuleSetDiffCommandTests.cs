@@ -180,6 +180,15 @@ public sealed class RuleSetDiffCommandTests
     }
 
     [Fact]
+    public void A_missing_argument_names_the_whole_command_for_help()
+    {
+        var run = CliRun.Command("rulesets", "diff", "amagasaki/2025");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("(see kokuho rulesets diff --help)", run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
+    }
+
+    [Fact]
     public void A_rule_set_refused_by_validation_gets_one_line_and_exit_code_1()
     {
         using var root = new TempRuleSetRoot();
