@@ -36,9 +36,16 @@ public static class KokuhoCommand
             }
         }
         foreach (var e in parse.Errors) configuration.Error.WriteLine(e.Message);
-        var command = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["kokuho"] : new[] { "kokuho", parse.CommandResult.Command.Name });
-        configuration.Error.WriteLine($"(see {command} --help)");
+        configuration.Error.WriteLine($"(see {CommandLine(parse.CommandResult)} --help)");
         return Batch.ExitCodes.Usage;
+    }
+
+    /// <summary>The command as typed, from <c>kokuho</c> down (<c>kokuho rulesets diff</c>), whatever the executable is called.</summary>
+    private static string CommandLine(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult) names.Insert(0, r.Command.Name);
+        return string.Join(' ', names.Prepend("kokuho"));
     }
 
     public static RootCommand Build()
@@ -156,7 +163,7 @@ public static class KokuhoCommand
 
     private static Command RuleSets()
     {
-        var command = new Command("rulesets", "ルールセットの検証・ハッシュ (validate and seal rule sets)");
+        var command = new Command("rulesets", "ルールセットの検証・ハッシュ・次年度の下書き・比較 (validate, seal, draft next year's, compare rule sets)");
 
         var roots = new Option<string[]>("--root")
         {
@@ -183,15 +190,20 @@ public static class KokuhoCommand
         schema.Options.Add(schemaWrite);
         schema.SetAction(parse => Schemas(parse.GetValue(schemaFolder)!, parse.GetValue(schemaWrite), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(schema);
+        RuleSetStaff.AddTo(command, roots);
         return command;
     }
+
+    /// <summary>The generated schema of every parameter file of every capability, by file name (<c>premium.municipal.parameters.schema.json</c>).</summary>
+    public static (string FileName, JsonObject Schema)[] ParameterSchemas() =>
+        Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
+            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).Concat(Rules.HighCost.HighCostRuleSetCompiler.ParameterSchemas()).ToArray();
 
     /// <summary>Checks (or writes) the generated parameter schemas in a folder; returns the exit code.</summary>
     public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)
     {
         var stale = 0;
-        var schemas = Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
-            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).Concat(Rules.HighCost.HighCostRuleSetCompiler.ParameterSchemas()).ToArray();
+        var schemas = ParameterSchemas();
         var files = schemas.Select(s => (s.FileName, Text: ParameterSchema.ToText(s.Schema)))
             .Append((FileName: "README.md", Text: ParameterSchema.ToMarkdown("Rule-set parameters: every key, its type and its meaning", schemas)));
         foreach (var (fileName, text) in files)

@@ -111,10 +111,9 @@ public static class RuleSetEndpoints
         if (catalog.Compilers.All(c => c.Capability != capability))
             return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,
                 $"There is no such capability. Capabilities served: {string.Join(", ", catalog.Compilers.Select(c => c.Capability))}.", [new FieldError("capability", "no such capability")])));
-        var (rs, refusal) = catalog.Resolve(new RuleSetQuery(capability, insurer, fiscalYear) { Version = version });
+        var (rs, refusal) = catalog.ResolveShown(capability, insurer, fiscalYear, version);
         if (rs is not null) return (rs, null);
-        if (refusal!.Kind == RuleSetRefusalKind.Draft) return (catalog.Versions(capability, insurer, fiscalYear)[^1], null);
-        if (refusal.Kind == RuleSetRefusalKind.RefusedAtStartUp)
+        if (refusal!.Kind == RuleSetRefusalKind.RefusedAtStartUp)
             return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.RefusedRuleSet, refusal.Detail, [new FieldError("fiscalYear", "its rule set was refused at start-up")])));
         var field = refusal.Field == "rulesetVersion" ? "version" : refusal.Field == "fiscalYear" ? "fiscalYear" : "insurer";
         return (null, TypedResults.Problem(ProblemTypes.Create(ProblemTypes.UnknownRuleSet,

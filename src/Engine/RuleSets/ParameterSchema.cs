@@ -32,13 +32,13 @@ public static class ParameterSchema
             if (owner == layer || (owner == RuleSetLayerKind.Municipal && layer == RuleSetLayerKind.Prefecture))
             {
                 // The layer supplies the group (a prefecture may supply its cities' groups): written whole.
-                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs);
+                properties[name] = Titled(Node(prop.PropertyType, docs.Of(prop), docs), prop);
                 if (owner == layer && !ParameterBinder.IsOptional(prop)) required.Add(name);
             }
             else if (owner < layer)
             {
                 // An upper layer's group: a lower layer may only override the leaves it marks overridable, so any subset.
-                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs, overrides: true);
+                properties[name] = Titled(Node(prop.PropertyType, docs.Of(prop), docs, overrides: true), prop);
             }
         }
         return new JsonObject
@@ -66,7 +66,7 @@ public static class ParameterSchema
         var text = new System.Text.StringBuilder();
         text.Append("# ").AppendLine(title).AppendLine()
             .AppendLine("Generated from the parameter model by `kokuho rulesets schema --write` (do not edit by hand). Every parameter is")
-            .AppendLine("written `{ \"value\": …, \"reference\": \"…\", \"confirmed\": false, \"note\": \"…\", \"overridable\": true }` (`confirmed`, `note` and `overridable` optional);")
+            .AppendLine("written `{ \"value\": …, \"reference\": \"…\", \"confirmed\": false, \"note\": \"…\", \"toConfirm\": \"…\", \"overridable\": true }` (`confirmed`, `note`, `toConfirm` — with `confirmed: false` only — and `overridable` optional);")
             .AppendLine("`<name>` stands for a key the file chooses (a component name such as `medical`).").AppendLine();
         foreach (var (fileName, schema) in schemas)
         {
@@ -83,7 +83,7 @@ public static class ParameterSchema
     {
         if (node["properties"] is JsonObject { } props && props["value"] is JsonObject value && props["reference"] is not null)
         {
-            text.Append("| `").Append(path).Append("` | ").Append(required ? "yes" : "no").Append(" | ").Append(Describe(value))
+            text.Append("| `").Append(path).Append('`').Append(node["title"]?.GetValue<string>() is { } title ? " " + Cell(title) : "").Append(" | ").Append(required ? "yes" : "no").Append(" | ").Append(Describe(value))
                 .Append(" | ").Append(Cell(node["description"]?.GetValue<string>())).AppendLine(" |");
             return;
         }
@@ -141,7 +141,7 @@ public static class ParameterSchema
             var required = new JsonArray();
             foreach (var (name, prop) in ParameterBinder.GroupProperties(type))
             {
-                properties[name] = Node(prop.PropertyType, docs.Of(prop), docs, overrides);
+                properties[name] = Titled(Node(prop.PropertyType, docs.Of(prop), docs, overrides), prop);
                 if (!overrides && !ParameterBinder.IsOptional(prop)) required.Add(name);
             }
             node = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required, ["additionalProperties"] = false };
@@ -160,6 +160,7 @@ public static class ParameterSchema
                     ["reference"] = new JsonObject { ["type"] = "string", ["pattern"] = "\\S", ["description"] = "The law article, or the URL of the notice, the value comes from." },
                     ["confirmed"] = new JsonObject { ["type"] = "boolean", ["description"] = "false when no source confirms the value (default true)." },
                     ["note"] = new JsonObject { ["type"] = "string" },
+                    ["toConfirm"] = new JsonObject { ["type"] = "string", ["pattern"] = "\\S", ["description"] = "What is to be confirmed, with \"confirmed\": false (written by 'kokuho rulesets new' on every value copied from the year before)." },
                     ["overridable"] = new JsonObject { ["type"] = "boolean", ["description"] = "true lets a lower layer (prefecture, municipal) override this value (default false)." },
                     ["$comment"] = new JsonObject { ["type"] = "string" },
                 },
@@ -197,6 +198,38 @@ public static class ParameterSchema
         var node = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required, ["additionalProperties"] = false };
         if (docs.Of(type) is { } d) node["description"] = d;
         return node;
+    }
+
+    /// <summary>A property's <see cref="ParameterLabelAttribute"/> as its node's <c>title</c> (first, for editors that show it).</summary>
+    private static JsonObject Titled(JsonObject node, PropertyInfo prop)
+    {
+        if (prop.GetCustomAttribute<ParameterLabelAttribute>() is not { } label) return node;
+        var titled = new JsonObject { ["title"] = label.Label };
+        foreach (var (key, value) in node.ToArray())
+        {
+            node.Remove(key);
+            titled[key] = value;
+        }
+        return titled;
+    }
+
+    /// <summary>
+    /// The label (<c>title</c>) of the parameter at a dot-separated path, from the first of the schemas that describes
+    /// it (a key of a keyed group matches any name); null when none describes it or it has no label.
+    /// </summary>
+    public static string? LabelOf(IEnumerable<JsonObject> schemas, string path)
+    {
+        foreach (var schema in schemas)
+        {
+            JsonObject? node = schema;
+            foreach (var segment in path.Split('.'))
+            {
+                node = node["properties"]?[segment] as JsonObject ?? node["additionalProperties"] as JsonObject;
+                if (node is null) break;
+            }
+            if (node is not null) return node["title"]?.GetValue<string>();
+        }
+        return null;
     }
 
     private static JsonObject Date() => new() { ["type"] = "string", ["pattern"] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", ["description"] = "A date YYYY-MM-DD." };

@@ -48,6 +48,12 @@ public sealed record ParameterInfo(
 
     /// <summary>The value this one replaced, when a lower layer overrode an upper layer's (its layer, file and line say where it was).</summary>
     public ParameterInfo? Overrides { get; init; }
+
+    /// <summary>
+    /// Why the value must be confirmed again (<c>"toConfirm": "…"</c>, only beside <c>"confirmed": false</c>), e.g. written by
+    /// <c>kokuho rulesets new</c> on every value it copied from the year before; null when the file gives none.
+    /// </summary>
+    public string? ToConfirm { get; init; }
 }
 
 /// <summary>Every parameter of a rule set, in file order, by path.</summary>
@@ -79,8 +85,8 @@ public sealed class ParameterTable
 
 /// <summary>
 /// Binds the parameters of a rule set's two layers onto a typed C# model, OpenFisca-style: every leaf
-/// is written <c>{ "value": …, "reference": "…", "confirmed": false, "note": "…" }</c> ("confirmed"
-/// defaults to true, "note" is optional); groups are JSON objects whose keys are the camel-cased
+/// is written <c>{ "value": …, "reference": "…", "confirmed": false, "note": "…", "toConfirm": "…" }</c> ("confirmed"
+/// defaults to true, "note" is optional, "toConfirm" says what is to be confirmed and goes only with <c>"confirmed": false</c>); groups are JSON objects whose keys are the camel-cased
 /// property names. The root type's properties say which layer supplies them
 /// (<see cref="FromLayerAttribute"/>). Unknown keys, missing parameters, missing references and values
 /// of the wrong type are all reported with file, JSON path and line.
@@ -328,9 +334,9 @@ public static class ParameterBinder
         var ok = true;
         foreach (var key in element.EnumerateObject())
         {
-            if (key.Name is not ("value" or "reference" or "confirmed" or "note" or "overridable" or "$comment"))
+            if (key.Name is not ("value" or "reference" or "confirmed" or "note" or "toConfirm" or "overridable" or "$comment"))
             {
-                errors.Add(file, jsonPath + "." + key.Name, $"unknown field '{key.Name}' on parameter '{path}' (allowed: value, reference, confirmed, note, overridable)");
+                errors.Add(file, jsonPath + "." + key.Name, $"unknown field '{key.Name}' on parameter '{path}' (allowed: value, reference, confirmed, note, toConfirm, overridable)");
                 ok = false;
             }
         }
@@ -350,6 +356,21 @@ public static class ParameterBinder
             }
         }
         var note = element.TryGetProperty("note", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        string? toConfirm = null;
+        if (element.TryGetProperty("toConfirm", out var t))
+        {
+            if (t.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(t.GetString()))
+            {
+                errors.Add(file, jsonPath + ".toConfirm", "'toConfirm' must be a sentence saying what is to be confirmed");
+                ok = false;
+            }
+            else if (confirmed)
+            {
+                errors.Add(file, jsonPath + ".toConfirm", $"parameter '{path}' says what is to be confirmed (toConfirm) but not \"confirmed\": false: once a source confirms it, remove toConfirm");
+                ok = false;
+            }
+            else toConfirm = t.GetString();
+        }
         var overridable = false;
         if (element.TryGetProperty("overridable", out var o))
         {
@@ -369,7 +390,7 @@ public static class ParameterBinder
             return null;
         }
         if (!ok) return null;
-        infos.Add(new ParameterInfo(path, layer, value.Clone(), reference.GetString()!, confirmed, note, file.DisplayName, file.LineOf(jsonPath)) { Overridable = overridable });
+        infos.Add(new ParameterInfo(path, layer, value.Clone(), reference.GetString()!, confirmed, note, file.DisplayName, file.LineOf(jsonPath)) { Overridable = overridable, ToConfirm = toConfirm });
         return result;
     }
 
@@ -441,4 +462,14 @@ public static class ParameterBinder
             return null;
         }
     }
+}
+
+/// <summary>
+/// The name policy staff know a parameter or group by (<c>[ParameterLabel("所得割率")]</c>): written as the <c>title</c> of its
+/// node in the generated JSON Schema and shown beside the key by <c>kokuho rulesets diff</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ParameterLabelAttribute(string label) : Attribute
+{
+    public string Label { get; } = label;
 }

@@ -226,6 +226,17 @@ public sealed class RuleSetCatalog
             "asOf", "no version of the rule set was in force on this date"));
     }
 
+    /// <summary>
+    /// The rule set a look-up shows (<c>GET /v1/rulesets/…</c>, <c>kokuho rulesets diff</c>): the version asked for, draft
+    /// or not; else the one a call made today that names none gets (<see cref="Resolve"/>); else, when there are only
+    /// drafts, the newest; or why none (no such rule set or version, or refused at start-up).
+    /// </summary>
+    public (CompiledRuleSet? RuleSet, RuleSetRefusal? Refusal) ResolveShown(string capability, string insurer, int fiscalYear, string? version)
+    {
+        var (rs, refusal) = Resolve(new RuleSetQuery(capability, insurer, fiscalYear) { Version = version, Trial = version is not null });
+        return refusal?.Kind == RuleSetRefusalKind.Draft ? (Versions(capability, insurer, fiscalYear)[^1], null) : (rs, refusal);
+    }
+
     private static RuleSetRefusal Refused(RuleSetQuery query, RuleSetFailure[] refused) =>
         new(RuleSetRefusalKind.RefusedAtStartUp,
             $"The rule set {query.Insurer}/{query.FiscalYear}{(refused[0].Version is { } v && query.Version is not null ? $" (version {v})" : "")} was refused when the rule sets were loaded: {refused.Sum(f => f.Errors.Count)} error(s) in its files. "

@@ -1,7 +1,11 @@
 namespace KokuhoRules.Engine.RuleSets;
 
 /// <summary>The outcome of reading rule-set folders: the rule sets whose layers could be read and assembled, and the errors of those that could not.</summary>
-public sealed record RuleSetScan(IReadOnlyList<RuleSetSource> Sources, IReadOnlyList<RuleSetFailure> Failures);
+public sealed record RuleSetScan(IReadOnlyList<RuleSetSource> Sources, IReadOnlyList<RuleSetFailure> Failures)
+{
+    /// <summary>Every layer that could be read (one per capability, owner, year and version), whether or not a rule set was assembled on it.</summary>
+    public IReadOnlyList<RuleSetLayer> Layers { get; init; } = [];
+}
 
 /// <summary>A rule set (or a lone layer) that was refused, with every error found in it.</summary>
 /// <param name="RuleSet">What was refused, as shown to people (<c>amagasaki/2025 premium 2025.1</c>, <c>national/2025/premium</c>).</param>
@@ -89,7 +93,7 @@ public static class RuleSetLoader
             }
         }
         var unique = DropDuplicates(layers, failures);
-        return new RuleSetScan(Assemble(unique, capabilities, refused, rootList, failures), failures);
+        return new RuleSetScan(Assemble(unique, capabilities, refused, rootList, failures), failures) { Layers = unique };
     }
 
     private static int? YearOf(string yearDir) =>
