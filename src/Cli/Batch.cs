@@ -186,6 +186,30 @@ public static class Batch
         }
     }
 
+    /// <summary>
+    /// Runs a file-to-file command's work and maps how it ended to an exit code and at most one line on standard error:
+    /// interrupted (<see cref="ExitCodes.Interrupted"/>), an input that cannot be read or an output that cannot be written
+    /// (<see cref="ExitCodes.Failed"/>, the message without its line breaks); the outputs are only renamed into place when
+    /// complete, so each message ends "nothing was written". Other exceptions are bugs and are not caught.
+    /// </summary>
+    public static int Guarded(string command, TextWriter stderr, Func<int> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine($"{command}: interrupted: nothing was written; start it again");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        {
+            stderr.WriteLine($"{command}: {(e is System.Text.DecoderFallbackException ? "an input is not UTF-8" : e.Message.ReplaceLineEndings(" "))}; nothing was written");
+            return ExitCodes.Failed;
+        }
+    }
+
     /// <summary>The exit codes of <c>reassess</c> (stated in its <c>--help</c>).</summary>
     public static class ExitCodes
     {

@@ -98,22 +98,12 @@ public static class Eligibility
         }
         var format = output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        return Batch.Guarded("eligibility check", stderr, () =>
         {
             var summary = new EligibilityFileCheck(rs!).Run(new EligibilityFileOptions(input, output, format, threads, csvBom, PersonsPerSession: personsPerSession), ConsoleProgress.ForStandardError("persons"), cancel);
             WriteSummary(stdout, rs!, summary, clock.Elapsed, trial);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine("interrupted: nothing was written; start the check again");
-            return Batch.ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
-        {
-            stderr.WriteLine($"eligibility check: {(e is System.Text.DecoderFallbackException ? "the input is not UTF-8" : e.Message.ReplaceLineEndings(" "))}; nothing was written");
-            return Batch.ExitCodes.Failed;
-        }
+        });
     }
 
     /// <summary>The summary as staff read it: what was checked, the findings per kind (with the rule set's Japanese names) and per city.</summary>

@@ -109,23 +109,13 @@ public static class HighCostContinuity
             return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        return Batch.Guarded(name, stderr, () =>
         {
             var summary = new ContinuityFileRun(ContinuitySettings.From(rs!)).Run(new ContinuityBatchOptions(m, moves, history, output, threads, CasesPerSession: casesPerSession),
                 ConsoleProgress.ForStandardError("lines"), cancel);
             WriteSummary(stdout, rs!, summary, clock.Elapsed, trial, output);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine("interrupted: nothing was written; start the run again");
-            return Batch.ExitCodes.Interrupted;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
-        {
-            stderr.WriteLine($"{name}: {(e is System.Text.DecoderFallbackException ? "an input is not UTF-8" : e.Message.ReplaceLineEndings(" "))}; nothing was written");
-            return Batch.ExitCodes.Failed;
-        }
+        });
     }
 
     /// <summary>The summary as staff read it: what was read, the candidates and their decisions per criterion, the months handed over per move-in city.</summary>
