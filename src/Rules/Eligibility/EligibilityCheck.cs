@@ -31,7 +31,7 @@ public static class EligibilityCheck
 {
     /// <summary>
     /// Persons checked together in an NRules session by default: a session's joins compare every fact with every other
-    /// (NRules does not index joins), so few; but each group's insert and retract has a cost of its own, which a few
+    /// (NRules does not index joins), so few; but each group's new session has a cost of its own, which a few
     /// persons share. Measured best at 4 (benchmarks/README.md).
     /// </summary>
     public const int DefaultPersonsPerSession = 4;
@@ -77,7 +77,8 @@ public static class EligibilityCheck
 
     /// <summary>
     /// The facts the check rules join: every record (convention-free, linked to the person's previous and next record:
-    /// <see cref="RecordFact.NextAppliedFrom"/>) and every event with the dates it sets.
+    /// <see cref="RecordFact.NextAppliedFrom"/>) and every event with the dates it sets (linked to the person's previous
+    /// and next event of its kind: <see cref="EventFact.PreviousDateOfKind"/>).
     /// </summary>
     public static List<object> Facts(EligibilityRuleSet rs, IEnumerable<HistoryRecord> records, IEnumerable<LifeEvent> events)
     {
@@ -94,7 +95,15 @@ public static class EligibilityCheck
         foreach (var person in persons.Values) RecordFact.Link(person);
         var eventList = events as IReadOnlyCollection<LifeEvent> ?? events.ToList();
         var elsewhere = eventList.Where(e => e.Kind == EligibilityRuleSetCompiler.MoveInElsewhere).Select(e => (e.PersonKey, e.Date)).ToHashSet();
-        foreach (var e in eventList) facts.Add(EventDates.Derive(rs, e, elsewhere.Contains((e.PersonKey, e.Date))));
+        var eventsOf = new Dictionary<string, List<EventFact>>(StringComparer.Ordinal);
+        foreach (var e in eventList)
+        {
+            var fact = EventDates.Derive(rs, e, elsewhere.Contains((e.PersonKey, e.Date)));
+            facts.Add(fact);
+            if (!eventsOf.TryGetValue(e.PersonKey, out var person)) eventsOf.Add(e.PersonKey, person = []);
+            person.Add(fact);
+        }
+        foreach (var person in eventsOf.Values) EventFact.Link(person);
         return facts;
     }
 

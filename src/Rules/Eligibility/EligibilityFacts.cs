@@ -160,6 +160,38 @@ public sealed class EventFact
 
     /// <summary>The date rule that set the dates, with its reference, as a sentence (for findings).</summary>
     public string? Basis { get; }
+
+    /// <summary>
+    /// The latest date before this event's on which the person has another event of the same kind (among the events
+    /// given to the same check); null when none. A rule finds "the first event of the kind since the record started"
+    /// with <c>e.PreviousDateOfKind == null || e.PreviousDateOfKind.Value &lt; r.AppliedFrom</c> — the same as a
+    /// <c>not</c> pattern over every event of the kind, without one (set by <see cref="EligibilityCheck.Facts"/>).
+    /// </summary>
+    public LocalDate? PreviousDateOfKind { get; private set; }
+
+    /// <summary>
+    /// The earliest date after this event's on which the person has another event of the same kind; null when none.
+    /// With <see cref="PreviousDateOfKind"/>, "the event of the kind nearest to a date": the distance to a date falls,
+    /// then rises along the dates, so the nearest event is the one nearer than both its neighbours
+    /// (<see cref="EligibilityDates.NearerIfAny"/>).
+    /// </summary>
+    public LocalDate? NextDateOfKind { get; private set; }
+
+    /// <summary>Sets <see cref="PreviousDateOfKind"/> and <see cref="NextDateOfKind"/> of one person's events (any order).</summary>
+    internal static void Link(List<EventFact> person)
+    {
+        foreach (var e in person)
+        {
+            LocalDate? next = null, previous = null;
+            foreach (var other in person)
+            {
+                if (!string.Equals(other.Kind, e.Kind, StringComparison.Ordinal)) continue;
+                if (other.Date > e.Date && (next is null || other.Date < next.Value)) next = other.Date;
+                if (other.Date < e.Date && (previous is null || other.Date > previous.Value)) previous = other.Date;
+            }
+            (e.PreviousDateOfKind, e.NextDateOfKind) = (previous, next);
+        }
+    }
 }
 
 /// <summary>What a check rule concludes (<c>Finding</c> in joins.json); the rule and its reference come from the firing.</summary>
@@ -217,6 +249,13 @@ public static class EligibilityDates
         var (da, db) = (Math.Abs(Days(a, to)), Math.Abs(Days(b, to)));
         return da < db || (da == db && a < b);
     }
+
+    /// <summary>
+    /// Whether <paramref name="a"/> is given and is <see cref="Nearer"/> to <paramref name="to"/> than <paramref name="b"/>:
+    /// an event is the nearest of its kind to a date when neither neighbour (<see cref="EventFact.PreviousDateOfKind"/>,
+    /// <see cref="EventFact.NextDateOfKind"/>) is nearer.
+    /// </summary>
+    public static bool NearerIfAny(LocalDate? a, LocalDate b, LocalDate to) => a is { } date && Nearer(date, b, to);
 
     /// <summary>Whether two optional dates are the same (both absent, or equal).</summary>
     public static bool Same(LocalDate? a, LocalDate? b) => a == b;

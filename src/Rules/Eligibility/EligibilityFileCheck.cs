@@ -115,9 +115,10 @@ public static class EligibilityLineReader
 /// <param name="Input">JSON Lines of records and events, the lines of each person consecutive (sorted or grouped by personKey).</param>
 /// <param name="Output">The findings file, written as <c>&lt;out&gt;.partial</c> and renamed when complete; refused lines go to <c>&lt;out&gt;.errors.jsonl</c>.</param>
 /// <param name="Workers">Chunks checked at once (each on its own thread and NRules session) while the next chunk is read.</param>
-/// <param name="PersonsPerChunk">Persons read before their checks run: at most <paramref name="Workers"/> + 1 chunks are held in memory.</param>
+/// <param name="PersonsPerChunk">Persons read before their checks run: at most <paramref name="Workers"/> + 1 chunks are held in memory. Small, so that a
+/// chunk's facts die young (measured on 1M records: 8,192 persons → 22 full collections and 6.6 s of GC pauses; 256 → 2 and 1.3 s).</param>
 /// <param name="PersonsPerSession">Persons checked in one NRules session (<see cref="EligibilityCheck.DefaultPersonsPerSession"/>).</param>
-public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 8192,
+public sealed record EligibilityFileOptions(string Input, string Output, ResultFormat Format, int Workers, bool CsvBom = true, int PersonsPerChunk = 256,
     int PersonsPerSession = EligibilityCheck.DefaultPersonsPerSession);
 
 /// <summary>What a file check read and found: the summary the CLI prints.</summary>
