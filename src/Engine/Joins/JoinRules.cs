@@ -136,7 +136,7 @@ public sealed class JoinRules
         for (var i = 0; i < list.Count; i++)
         {
             var fact = list[i] ?? throw new ArgumentException($"fact {i} is null", nameof(facts));
-            if (!_known.GetOrAdd(fact.GetType(), t => _factTypes.Any(f => f.IsAssignableFrom(t))))
+            if (!_known.GetOrAdd(fact.GetType(), static (t, types) => types.Any(f => f.IsAssignableFrom(t)), _factTypes))
                 throw new ArgumentException($"fact {i} is a {fact.GetType().Name}, which is not a fact type of these join rules", nameof(facts));
             if (!positions.TryAdd(fact, i))
                 throw new ArgumentException($"fact {i} is the same object as fact {positions[fact]}: give each fact once", nameof(facts));

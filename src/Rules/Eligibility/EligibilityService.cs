@@ -209,7 +209,7 @@ public sealed class EligibilityService(RuleSetCatalog catalog)
 
     private static void DateInRange(LocalDate? date, string path, string field, List<FieldError> errors)
     {
-        if (date is { } d) SnapshotFields.InRange(d, new LazyPath(path, field), errors);
+        if (date is { } d) SnapshotFields.InRange(d, path, field, errors);
     }
 
     private static string Camel(EndDateConvention c) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(c.ToString());

@@ -49,6 +49,10 @@ internal static class SnapshotFields
     /// <summary>The latest date accepted in any date field of a request.</summary>
     public static readonly LocalDate LatestDate = new(2200, 12, 31);
 
+    /// <summary>Whether a date is within <see cref="EarliestDate"/>–<see cref="LatestDate"/>; adds an error at <c>parent.field</c> when it is not (the path made only then).</summary>
+    public static bool InRange(LocalDate date, string parent, string field, List<FieldError> errors) =>
+        (date >= EarliestDate && date <= LatestDate) || InRange(date, new LazyPath(parent, field), errors);
+
     /// <summary>Whether a date is within <see cref="EarliestDate"/>–<see cref="LatestDate"/>; adds an error naming the field when it is not.</summary>
     /// <param name="path">The field's path: a string or a <see cref="LazyPath"/>, rendered only on error.</param>
     public static bool InRange(LocalDate date, object path, List<FieldError> errors)

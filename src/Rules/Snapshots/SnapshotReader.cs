@@ -175,7 +175,7 @@ public static class SnapshotReader
     }
 
     /// <summary>The id if it would be accepted (so that it may be repeated, e.g. in a batch's errors file), else null.</summary>
-    public static string? SafeId(string? id) => id is not null && ReadId(id, "household", "id", []) is { } ok ? ok : null;
+    public static string? SafeId(string? id) => IdProblem(id) is null ? id : null;
 
     /// <summary>
     /// The household id of a batch line that could not be read as a whole: its top-level <c>id</c>, when
@@ -203,27 +203,26 @@ public static class SnapshotReader
     }
 
     /// <summary>Checks an id (required, 1–64 characters of A–Z a–z 0–9 - _ ., not shaped like a personal number) at <c>parent.field</c>; null when it is refused.</summary>
-    internal static string? ReadId(string? id, string parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
+    internal static string? ReadId(string? id, string parent, string field, List<FieldError> errors)
+    {
+        if (IdProblem(id) is not { } problem) return id;
+        errors.Add(new FieldError(new LazyPath(parent, field), problem));
+        return null;
+    }
 
     private static string? ReadId(string? id, LazyPath parent, string field, List<FieldError> errors) => ReadId(id, new LazyPath(parent, field), errors);
 
     private static string? ReadId(string? id, LazyPath path, List<FieldError> errors)
     {
-        if (string.IsNullOrWhiteSpace(id))
-        {
-            errors.Add(new FieldError(path, "is required"));
-            return null;
-        }
-        if (id.Length > MaxIdLength || !IsIdText(id))
-        {
-            errors.Add(new FieldError(path, $"must be 1–{MaxIdLength} characters of A–Z, a–z, 0–9, '-', '_' or '.'"));
-            return null;
-        }
-        if (PersonalNumber.LooksLikeOne(id))
-        {
-            errors.Add(new FieldError(path, "looks like an individual number (個人番号); KokuhoRules never takes one: use the core system's own ids"));
-            return null;
-        }
-        return id;
+        if (IdProblem(id) is not { } problem) return id;
+        errors.Add(new FieldError(path, problem));
+        return null;
     }
+
+    /// <summary>Why an id is refused (the message), or null when it is accepted: the path is rendered only for a refusal.</summary>
+    private static string? IdProblem(string? id) =>
+        string.IsNullOrWhiteSpace(id) ? "is required"
+        : id.Length > MaxIdLength || !IsIdText(id) ? $"must be 1–{MaxIdLength} characters of A–Z, a–z, 0–9, '-', '_' or '.'"
+        : PersonalNumber.LooksLikeOne(id) ? "looks like an individual number (個人番号); KokuhoRules never takes one: use the core system's own ids"
+        : null;
 }

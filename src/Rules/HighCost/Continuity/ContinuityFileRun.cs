@@ -146,32 +146,18 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
 
         private FileStream Create(string name) => new(Path.Combine(folder, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
 
-        private void ReadMoves()
-        {
-            long line = 0;
-            using var input = new FileStream(options.Moves, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            using var reader = new StreamReader(input, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 1 << 16);
-            while (reader.ReadLine() is { } text)
-            {
-                line++;
-                if (text.Length == 0) continue;
-                if ((line & 0x3FFF) == 0)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    progress?.Report(new BatchProgress(line, _refused, input.Position, input.Length, _clock.Elapsed));
-                }
-                ReadMoveLine(text, line);
-            }
-        }
+        private void ReadMoves() =>
+            ParallelLines.ForEach(options.Moves, options.Workers, ParseMoveLine, ApplyMoveLine, cancel,
+                input => progress?.Report(new BatchProgress(_moves.Count + _events.Count, _refused, input.Position, input.Length, _clock.Elapsed)));
 
-        private void ReadMoveLine(string text, long line)
+        /// <summary>A move file's line as read: its problems (and the safe key of an event line's person), or the event or move it holds.</summary>
+        private sealed record MoveLine(IReadOnlyList<FieldError>? Problems, string? RefusedPerson = null, PersonEvent? Event = null, MoveRecord? Move = null);
+
+        /// <summary>Reads one line of the moves file (no state: lines are parsed in parallel).</summary>
+        private MoveLine ParseMoveLine(string text, long line)
         {
             var bytes = Encoding.UTF8.GetBytes(text);
-            if (IndividualNumberScan.Find(bytes) is { } found)
-            {
-                Refuse("moves", line, [found]);
-                return;
-            }
+            if (IndividualNumberScan.Find(bytes) is { } found) return new MoveLine([found]);
             MoveLineJson? json;
             try
             {
@@ -179,29 +165,39 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             }
             catch (JsonException e)
             {
-                Refuse("moves", line, [JsonErrors.For(e)]);
-                return;
+                return new MoveLine([JsonErrors.For(e)]);
             }
+            if (json is null) return new MoveLine([new FieldError("$", "is not an object")]);
             var errors = new List<FieldError>();
-            if (json is null) errors.Add(new FieldError("$", "is not an object"));
-            else if (json.Side is null && json.Kind is not null) ReadEventLine(json, errors);
-            else ReadMoveRecord(json, line, errors);
-            if (errors.Count > 0)
-            {
-                if (json is { Side: null, PersonKey: { } key } && SnapshotReader.SafeId(key) is { } safe) _refusedPersons.Add(safe);
-                Refuse("moves", line, errors);
-            }
+            var (ev, move) = json.Side is null && json.Kind is not null ? (ReadEventLine(json, errors), null) : ((PersonEvent?)null, ReadMoveRecord(json, line, errors));
+            if (errors.Count == 0) return new MoveLine(null, Event: ev, Move: move);
+            // A refused line without a side names a person whose other lines are then left out, when its key is safe to keep.
+            return new MoveLine(errors, json is { Side: null, PersonKey: { } key } ? SnapshotReader.SafeId(key) : null);
         }
 
-        private void ReadEventLine(MoveLineJson json, List<FieldError> errors)
+        /// <summary>Takes a parsed line in file order: refuses it, or adds its event or move (a household sent twice by a side is refused here).</summary>
+        private void ApplyMoveLine(MoveLine read, long line)
+        {
+            if (read.Move is { } move && !_households.Add((move.Side, move.Household.Insurer, move.Household.HouseholdId)))
+                read = new MoveLine([new FieldError("household.id", $"the city already sent a {move.Side} of this household this month: each household once per side")]);
+            if (read.Problems is { } problems)
+            {
+                if (read.RefusedPerson is { } person) _refusedPersons.Add(person);
+                Refuse("moves", line, problems);
+                return;
+            }
+            if (read.Event is { } e) _events.Add(e);
+            if (read.Move is { } m) _moves.Add(m);
+        }
+
+        private static PersonEvent? ReadEventLine(MoveLineJson json, List<FieldError> errors)
         {
             if (json.Insurer is not null || json.MoveDate is not null || json.ToPrefecture is not null || json.Household is not null)
                 errors.Add(new FieldError("kind", "an event line (with a kind) takes personKey, kind and date only"));
-            if (ContinuityReader.ReadEvent(new PersonEventJson { PersonKey = json.PersonKey, Kind = json.Kind, Date = json.Date }, "$", errors) is { } e && errors.Count == 0)
-                _events.Add(e);
+            return ContinuityReader.ReadEvent(new PersonEventJson { PersonKey = json.PersonKey, Kind = json.Kind, Date = json.Date }, "$", errors);
         }
 
-        private void ReadMoveRecord(MoveLineJson json, long line, List<FieldError> errors)
+        private MoveRecord? ReadMoveRecord(MoveLineJson json, long line, List<FieldError> errors)
         {
             if (json.PersonKey is not null || json.Kind is not null || json.Date is not null)
                 errors.Add(new FieldError("side", "a move line (with a side) takes side, insurer, moveDate, toPrefecture and household only"));
@@ -217,13 +213,7 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
                 if (toPrefecture == settings.Prefecture) toPrefecture = null;
             }
             var household = ContinuityReader.ReadHousehold(json.Household, insurer ?? "", settings.Prefecture, "household", errors);
-            if (errors.Count > 0) return;
-            if (!_households.Add((json.Side!, household!.Insurer, household.HouseholdId)))
-            {
-                errors.Add(new FieldError("household.id", $"the city already sent a {json.Side} of this household this month: each household once per side"));
-                return;
-            }
-            _moves.Add(new MoveRecord(json.Side!, json.MoveDate!.Value, household, toPrefecture, line));
+            return errors.Count > 0 ? null : new MoveRecord(json.Side!, json.MoveDate!.Value, household!, toPrefecture, line);
         }
 
         /// <summary>Decides the candidates chunk by chunk; returns the continuous ones by move-out household (city, id).</summary>
@@ -270,19 +260,13 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         /// <summary>Streams the history; gathers the months of continuous households; writes them per move-in city.</summary>
         private void HandOver(Dictionary<(string, string), List<(ContinuityCase Case, List<BenefitMonth> Months)>> carry)
         {
-            long line = 0;
-            using (var input = new FileStream(options.History, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
-            using (var reader = new StreamReader(input, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 1 << 16))
-                while (reader.ReadLine() is { } text)
-                {
-                    line++;
-                    if (text.Length == 0) continue;
-                    _historyLines++;
-                    if ((line & 0x3FFF) == 0) cancel.ThrowIfCancellationRequested();
-                    if (ReadHistoryLine(text, line) is not { } read) continue;
-                    if (carry.TryGetValue(read.Household, out var targets))
-                        foreach (var (_, months) in targets) months.Add(read.Month);
-                }
+            ParallelLines.ForEach(options.History, options.Workers, ParseHistoryLine, (read, line) =>
+            {
+                _historyLines++;
+                if (read.Problems is { } problems) Refuse("history", line, problems);
+                else if (carry.TryGetValue(read.Household, out var targets))
+                    foreach (var (_, months) in targets) months.Add(read.Month!);
+            }, cancel);
             Directory.CreateDirectory(Path.Combine(folder, TakeoverFolder));
             var writers = new Dictionary<string, FileStream>(StringComparer.Ordinal);
             try
@@ -305,14 +289,14 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             }
         }
 
-        private ((string, string) Household, BenefitMonth Month)? ReadHistoryLine(string text, long line)
+        /// <summary>A history line as read: the household (city, id) and its benefit month, or the line's problems.</summary>
+        private readonly record struct HistoryLine((string, string) Household, BenefitMonth? Month, IReadOnlyList<FieldError>? Problems);
+
+        /// <summary>Reads one line of the history file (no state: lines are parsed in parallel).</summary>
+        private HistoryLine ParseHistoryLine(string text, long line)
         {
             var bytes = Encoding.UTF8.GetBytes(text);
-            if (IndividualNumberScan.Find(bytes) is { } found)
-            {
-                Refuse("history", line, [found]);
-                return null;
-            }
+            if (IndividualNumberScan.Find(bytes) is { } found) return new HistoryLine(default, null, [found]);
             HistoryLineJson? json;
             try
             {
@@ -320,25 +304,15 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
             }
             catch (JsonException e)
             {
-                Refuse("history", line, [JsonErrors.For(e)]);
-                return null;
+                return new HistoryLine(default, null, [JsonErrors.For(e)]);
             }
+            if (json is null) return new HistoryLine(default, null, [new FieldError("$", "is not an object")]);
             var errors = new List<FieldError>();
-            if (json is null)
-            {
-                Refuse("history", line, [new FieldError("$", "is not an object")]);
-                return null;
-            }
             var insurer = ContinuityReader.ReadInsurer(json.Insurer, true, settings.ResolveCity, "insurer", errors);
             var household = SnapshotReader.ReadId(json.HouseholdId, "$", "householdId", errors);
             var month = ContinuityReader.ReadHistoryMonth(new BenefitMonthJson { CareMonth = json.CareMonth, BenefitPaid = json.BenefitPaid, OutpatientOnly = json.OutpatientOnly }, "$",
                 insurer ?? "", settings.ResolveCity, errors);
-            if (errors.Count > 0)
-            {
-                Refuse("history", line, errors);
-                return null;
-            }
-            return ((insurer!, household!), month!);
+            return errors.Count > 0 ? new HistoryLine(default, null, errors) : new HistoryLine((insurer!, household!), month, null);
         }
 
         private void Refuse(string file, long line, IReadOnlyList<FieldError> problems)
