@@ -42,7 +42,15 @@ public static class ParallelLines
             if (workers == 1 || count < 64)
                 for (var i = 0; i < count; i++) parsed[i] = parse(texts[i], numbers[i]);
             else
-                Parallel.For(0, count, options, i => parsed[i] = parse(texts[i], numbers[i]));
+                try
+                {
+                    Parallel.For(0, count, options, i => parsed[i] = parse(texts[i], numbers[i]));
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    // A parse that failed fails the read as it would on one thread.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
             for (var i = 0; i < count; i++) apply(parsed[i], numbers[i]);
             Array.Clear(parsed, 0, count);
             afterBlock?.Invoke(input);
