@@ -203,9 +203,15 @@ public static class Batch
             stderr.WriteLine($"{command}: interrupted: nothing was written; start it again");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException or Npgsql.NpgsqlException)
         {
-            stderr.WriteLine($"{command}: {(e is System.Text.DecoderFallbackException ? "an input is not UTF-8" : e.Message.ReplaceLineEndings(" "))}; nothing was written");
+            var why = e switch
+            {
+                System.Text.DecoderFallbackException => "an input is not UTF-8",
+                Npgsql.NpgsqlException => $"the database refused or could not be reached ({e.Message.ReplaceLineEndings(" ")})",
+                _ => e.Message.ReplaceLineEndings(" "),
+            };
+            stderr.WriteLine($"{command}: {why}; nothing was written");
             return ExitCodes.Failed;
         }
     }

@@ -21,6 +21,7 @@ public static class Eligibility
     {
         var command = new Command("eligibility", "資格継続: check a prefecture's eligibility records (gaps, overlaps, broken carry-overs across moves).");
         command.Subcommands.Add(Check());
+        command.Subcommands.Add(Load());
         command.Subcommands.Add(Generate());
         return command;
     }
@@ -29,7 +30,8 @@ public static class Eligibility
     {
         var prefecture = new Option<string>("--prefecture") { Description = "The prefecture whose rule set checks the records, e.g. hyogo.", Required = true };
         var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year (default: the current one, Asia/Tokyo)." };
-        var input = new Option<string>("--in") { Description = "JSON Lines: one record or event (a line with a kind) per line, the lines of each person consecutive.", Required = true };
+        var input = new Option<string>("--in") { Description = "JSON Lines: one record or event (a line with a kind) per line, the lines of each person consecutive (or --db)." };
+        var db = new Option<string>("--db") { Description = "Check the records loaded into PostgreSQL (kokuho eligibility load) instead of a file: the run and its findings are stored (eligibility_runs, eligibility_findings) as well as written to --out. Npgsql connection string." };
         var output = new Option<string>("--out") { Description = "Findings file: .csv for CSV, otherwise JSON Lines; written as <out>.partial and renamed when complete; refused lines go to <out>.errors.jsonl.", Required = true };
         var threads = new Option<int>("--threads") { Description = "Sessions run at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trial = new Option<bool>("--trial") { Description = "A trial check: allowed on a draft rule set." };
@@ -38,11 +40,48 @@ public static class Eligibility
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 4; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
-        foreach (var o in new Option[] { prefecture, fiscalYear, input, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(output)!,
+        foreach (var o in new Option[] { prefecture, fiscalYear, input, db, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(bom),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession))));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession), parse.GetValue(db))));
         return command;
+    }
+
+    private static Command Load()
+    {
+        var prefecture = new Option<string>("--prefecture") { Description = "The prefecture the records are of, e.g. hyogo (its rule set's reasons and event kinds check them).", Required = true };
+        var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year (default: the current one, Asia/Tokyo)." };
+        var input = new Option<string>("--in") { Description = "JSON Lines of records and events, as for eligibility check --in (a person's lines need not be consecutive).", Required = true };
+        var db = new Option<string>("--db") { Description = "PostgreSQL connection string (Npgsql format).", Required = true };
+        var errors = new Option<string>("--errors") { Description = "Where refused lines go, by line and field (default: <in>.errors.jsonl); written beside it and renamed when the load is committed." };
+        var trial = new Option<bool>("--trial") { Description = "Allow a draft rule set to check the lines." };
+        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("load", "Load a prefecture's records and events into PostgreSQL for eligibility check --db, replacing those loaded before (one transaction: interrupted, nothing is loaded). Every line is checked as the file check checks it; a refused line is not stored and its person is left out of checks. Exit codes: 0 loaded; 3 loaded, some lines refused; 1 failed; 2 wrong options; 130 interrupted.");
+        foreach (var o in new Option[] { prefecture, fiscalYear, input, db, errors, trial, roots }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunLoad(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(db)!, parse.GetValue(errors),
+            parse.GetValue(trial), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+        return command;
+    }
+
+    /// <summary>Loads a file into the database; returns the exit code.</summary>
+    public static int RunLoad(string prefecture, int? fiscalYear, string input, string database, string? errors, bool trial, IReadOnlyList<string> roots,
+        TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        if (!File.Exists(input))
+        {
+            stderr.WriteLine($"eligibility load: there is no input file {input}");
+            return Batch.ExitCodes.Usage;
+        }
+        if (Resolve("eligibility load", prefecture, fiscalYear, null, trial, roots, stderr, out var rs) is { } refused) return refused;
+        return Batch.Guarded("eligibility load", stderr, () =>
+        {
+            using var source = Npgsql.NpgsqlDataSource.Create(database);
+            new Rules.Storage.PremiumStore(source).MigrateAsync(cancel).GetAwaiter().GetResult();
+            var loaded = new Rules.Storage.EligibilityStore(source).Load(rs, input, errors ?? input + ".errors.jsonl", Environment.UserName, Environment.ProcessorCount, cancel);
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{loaded.Records:N0} records and {loaded.Events:N0} events loaded for {prefecture} ({loaded.RefusedLines:N0} lines refused); input sha256:{loaded.SourceSha256}"));
+            return loaded.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
+        });
     }
 
     private static Command Generate()
@@ -63,47 +102,67 @@ public static class Eligibility
         return command;
     }
 
-    /// <summary>Runs a file check; returns the exit code.</summary>
-    public static int RunCheck(string prefecture, int? fiscalYear, string input, string output, int threads, bool trial, string? version, IReadOnlyList<string> roots,
-        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession)
+    /// <summary>Runs a check of a file (<paramref name="input"/>) or of the records loaded into <paramref name="database"/>; returns the exit code.</summary>
+    public static int RunCheck(string prefecture, int? fiscalYear, string? input, string output, int threads, bool trial, string? version, IReadOnlyList<string> roots,
+        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession, string? database = null)
     {
         if (threads < 1 || personsPerSession < 1)
         {
             stderr.WriteLine($"eligibility check: {(threads < 1 ? "--threads" : "--persons-per-session")} must be a positive whole number (not {(threads < 1 ? threads : personsPerSession)})");
             return Batch.ExitCodes.Usage;
         }
-        if (!File.Exists(input))
+        if ((input is null) == (database is null))
+        {
+            stderr.WriteLine(input is null ? "eligibility check: give --in <file> or --db <connection string>" : "eligibility check: --in and --db exclude each other: the check reads a file or the loaded records, not both");
+            return Batch.ExitCodes.Usage;
+        }
+        if (input is not null && !File.Exists(input))
         {
             stderr.WriteLine($"eligibility check: there is no input file {input}");
             return Batch.ExitCodes.Usage;
         }
-        if (Path.GetFullPath(input) == Path.GetFullPath(output))
+        if (input is not null && Path.GetFullPath(input) == Path.GetFullPath(output))
         {
             stderr.WriteLine("eligibility check: --out must not be the input file");
             return Batch.ExitCodes.Usage;
         }
-        var service = new EligibilityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
-        var (rs, failure) = service.Resolve(prefecture, fiscalYear, version, null, trial, "--prefecture");
-        if (failure is not null)
-        {
-            var option = failure.Errors.FirstOrDefault()?.Field switch
-            {
-                "trial" => " (--trial)",
-                "rulesetVersion" => " (--ruleset-version)",
-                "fiscalYear" or "asOf" => " (--fiscal-year)",
-                _ => "",
-            };
-            stderr.WriteLine($"eligibility check: {failure.Detail}{(failure.Detail.Contains(option.Trim(' ', '(', ')'), StringComparison.Ordinal) ? "" : option)}");
-            return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
-        }
+        if (Resolve("eligibility check", prefecture, fiscalYear, version, trial, roots, stderr, out var rs) is { } refused) return refused;
         var format = output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
+        var options = new EligibilityFileOptions(input ?? "", output, format, threads, csvBom, PersonsPerSession: personsPerSession);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded("eligibility check", stderr, () =>
         {
-            var summary = new EligibilityFileCheck(rs!).Run(new EligibilityFileOptions(input, output, format, threads, csvBom, PersonsPerSession: personsPerSession), ConsoleProgress.ForStandardError("persons"), cancel);
-            WriteSummary(stdout, rs!, summary, clock.Elapsed, trial);
+            EligibilityFileSummary summary;
+            if (database is null) summary = new EligibilityFileCheck(rs).Run(options, ConsoleProgress.ForStandardError("persons"), cancel);
+            else
+            {
+                using var source = Npgsql.NpgsqlDataSource.Create(database);
+                new Rules.Storage.PremiumStore(source).MigrateAsync(cancel).GetAwaiter().GetResult();
+                var run = new Rules.Storage.EligibilityStore(source).Check(rs, options, trial, Environment.UserName, ConsoleProgress.ForStandardError("persons"), cancel);
+                summary = run.Summary;
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run.RunId}: findings stored in eligibility_findings (run_id {run.RunId})"));
+            }
+            WriteSummary(stdout, rs, summary, clock.Elapsed, trial);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
         });
+    }
+
+    /// <summary>The prefecture's eligibility rule set for a command, or the exit code after a one-line refusal naming the option at fault.</summary>
+    private static int? Resolve(string command, string prefecture, int? fiscalYear, string? version, bool trial, IReadOnlyList<string> roots, TextWriter stderr, out EligibilityRuleSet rs)
+    {
+        var service = new EligibilityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
+        var (found, failure) = service.Resolve(prefecture, fiscalYear, version, null, trial, "--prefecture");
+        rs = found!;
+        if (failure is null) return null;
+        var option = failure.Errors.FirstOrDefault()?.Field switch
+        {
+            "trial" => " (--trial)",
+            "rulesetVersion" => " (--ruleset-version)",
+            "fiscalYear" or "asOf" => " (--fiscal-year)",
+            _ => "",
+        };
+        stderr.WriteLine($"{command}: {failure.Detail}{(failure.Detail.Contains(option.Trim(' ', '(', ')'), StringComparison.Ordinal) ? "" : option)}");
+        return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
     }
 
     /// <summary>The summary as staff read it: what was checked, the findings per kind (with the rule set's Japanese names) and per city.</summary>

@@ -111,6 +111,9 @@ public static class EligibilityLineReader
     };
 }
 
+/// <summary>A line of an eligibility input as read: the person's key (when safe to keep), and the record or the event, or the line's problems.</summary>
+public readonly record struct EligibilityLine(string? Key, HistoryRecord? Record, LifeEvent? Event, IReadOnlyList<FieldError>? Errors);
+
 /// <summary>What a file check is asked to do.</summary>
 /// <param name="Input">JSON Lines of records and events, the lines of each person consecutive (sorted or grouped by personKey).</param>
 /// <param name="Output">The findings file, written as <c>&lt;out&gt;.partial</c> and renamed when complete; refused lines go to <c>&lt;out&gt;.errors.jsonl</c>.</param>
@@ -142,20 +145,35 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
     /// <exception cref="OperationCanceledException">Cancelled: nothing is left but the input.</exception>
     public EligibilityFileSummary Run(EligibilityFileOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
+        if (!File.Exists(options.Input)) throw new FileNotFoundException($"there is no input file {options.Input}", options.Input);
+        return Run(options, progress, cancel, run => run.Execute());
+    }
+
+    /// <summary>
+    /// Checks the lines <paramref name="source"/> gives (a person's lines consecutive) as <see cref="Run(EligibilityFileOptions, IProgress{BatchProgress}?, CancellationToken)"/>
+    /// checks a file's, writing the findings file and handing each finding with its city to <paramref name="sink"/> in
+    /// the file's order; <see cref="EligibilityFileOptions.Input"/> names the source in errors.
+    /// </summary>
+    public EligibilityFileSummary Run(EligibilityFileOptions options, Action<Action<EligibilityLine, long>> source, Action<Finding, string> sink, IProgress<BatchProgress>? progress,
+        CancellationToken cancel) =>
+        Run(options, progress, cancel, run => run.Execute(options.Input, source), sink);
+
+    private EligibilityFileSummary Run(EligibilityFileOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, Func<Run_, EligibilityFileSummary> execute,
+        Action<Finding, string>? sink = null)
+    {
         var partial = options.Output + ".partial";
         var errorsPath = options.Output + ".errors.jsonl";
         var errorsPartial = errorsPath + ".partial";
         try
         {
             EligibilityFileSummary summary;
-            if (!File.Exists(options.Input)) throw new FileNotFoundException($"there is no input file {options.Input}", options.Input);
             using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             using (var errors = new FileStream(errorsPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                var run = new Run_(rs, options, output, errors, progress, cancel);
+                var run = new Run_(rs, options, output, errors, progress, cancel, sink);
                 try
                 {
-                    summary = run.Execute();
+                    summary = execute(run);
                 }
                 catch
                 {
@@ -177,7 +195,61 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
         }
     }
 
-    private sealed class Run_(EligibilityRuleSet rs, EligibilityFileOptions options, Stream output, Stream errors, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <summary>
+    /// Reads one line of an eligibility input under <paramref name="rs"/> (its reasons and event kinds), every field
+    /// checked; a line that looks like it holds an individual number is refused by field, its values never kept.
+    /// Thread-safe: lines are parsed in parallel.
+    /// </summary>
+    public static EligibilityLine Read(EligibilityRuleSet rs, string text)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            return Read(rs, buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static EligibilityLine Read(EligibilityRuleSet rs, ReadOnlySpan<byte> bytes)
+    {
+        var json = EligibilityLineReader.TryRead(bytes);
+        if (json is null)
+        {
+            if (IndividualNumberScan.Find(bytes) is { } found) return new(null, null, null, [found]);
+            try
+            {
+                json = JsonSerializer.Deserialize<EligibilityLineJson>(bytes, KokuhoJson.Options);
+            }
+            catch (JsonException e)
+            {
+                return new(null, null, null, [JsonErrors.For(e)]);
+            }
+        }
+        var errors = new List<FieldError>();
+        if (json is null) return new(null, null, null, [new FieldError("$", "is not an object")]);
+        var key = json.PersonKey is { } k && SnapshotReader.SafeId(k) is not null && !string.IsNullOrEmpty(k) ? k : null;
+        if (json.Kind is not null)
+        {
+            if (json.RecordId is not null || json.Insurer is not null || json.AppliedFrom is not null || json.AppliedUntil is not null || json.QualifiedFrom is not null
+                || json.QualifiedUntil is not null || json.AcquisitionReason is not null || json.LossReason is not null)
+                errors.Add(new FieldError("kind", "an event line (with a kind) takes personKey, kind and date only"));
+            var ev = EligibilityService.ReadEvent(rs, new LifeEventJson { PersonKey = json.PersonKey, Kind = json.Kind, Date = json.Date }, "$", errors);
+            return errors.Count > 0 ? new(key, null, null, errors) : new(key, null, ev, null);
+        }
+        if (json.Date is not null) errors.Add(new FieldError("date", "a record line takes no date (an event line needs a kind)"));
+        var record = EligibilityService.ReadRecord(rs, new HistoryRecordJson
+        {
+            RecordId = json.RecordId, PersonKey = json.PersonKey, Insurer = json.Insurer, QualifiedFrom = json.QualifiedFrom, QualifiedUntil = json.QualifiedUntil,
+            AppliedFrom = json.AppliedFrom, AppliedUntil = json.AppliedUntil, AcquisitionReason = json.AcquisitionReason, LossReason = json.LossReason,
+        }, "$", errors);
+        return errors.Count > 0 ? new(key, null, null, errors) : new(key, record, null, null);
+    }
+
+    private sealed class Run_(EligibilityRuleSet rs, EligibilityFileOptions options, Stream output, Stream errors, IProgress<BatchProgress>? progress, CancellationToken cancel,
+        Action<Finding, string>? sink = null)
     {
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private readonly HashSet<ulong> _seen = [];
@@ -191,7 +263,16 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
         private long _position, _length;
         private long _persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _chunkPersons;
 
-        public EligibilityFileSummary Execute()
+        /// <summary>Checks the lines of the input file, parsed on both cores a block at a time and taken in file order.</summary>
+        public EligibilityFileSummary Execute() =>
+            Execute(options.Input, take => ParallelLines.ForEach(options.Input, options.Workers, (text, _) => EligibilityFileCheck.Read(rs, text), take, cancel,
+                stream => (_position, _length) = (stream.Position, stream.Length)));
+
+        /// <summary>
+        /// Checks the lines <paramref name="source"/> gives (each with its line number, a person's lines consecutive),
+        /// person by person; <paramref name="where"/> names the source in errors.
+        /// </summary>
+        public EligibilityFileSummary Execute(string where, Action<Action<EligibilityLine, long>> source)
         {
             if (options.Format == ResultFormat.Csv)
             {
@@ -203,15 +284,14 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             var personRefused = false;
             var records = new List<HistoryRecord>();
             var events = new List<LifeEvent>();
-            // Lines are parsed on both cores a block at a time and taken in file order here.
-            ParallelLines.ForEach(options.Input, options.Workers, Read, (read, line) =>
+            source((read, line) =>
             {
                 var (key, record, ev, problems) = read;
                 if (key is not null && key != person)
                 {
                     EndPerson(records, events, personRefused);
                     if (!_seen.Add(Fnv64(key)))
-                        throw new InvalidDataException($"{options.Input}:{line}: this person's lines began before line {personFirstLine} and stopped: the lines of each person must be consecutive (sort the file by personKey)");
+                        throw new InvalidDataException($"{where}:{line}: this person's lines began before line {personFirstLine} and stopped: the lines of each person must be consecutive (sort the file by personKey)");
                     (person, personFirstLine, personRefused) = (key, line, false);
                 }
                 if (problems is not null)
@@ -224,59 +304,10 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
                 if (record is not null) records.Add(record);
                 if (ev is not null) events.Add(ev);
                 if (_chunkPersons >= options.PersonsPerChunk) Flush(0);
-            }, cancel, stream => (_position, _length) = (stream.Position, stream.Length));
+            });
             EndPerson(records, events, personRefused);
             Flush(-1);
             return new EligibilityFileSummary(_persons, _recordCount, _eventCount, _refusedLines, _refusedPersons, _findings, _byKind, _byCity);
-        }
-
-        /// <summary>Reads one line (no state: lines are parsed in parallel).</summary>
-        private (string? Key, HistoryRecord? Record, LifeEvent? Event, IReadOnlyList<FieldError>? Errors) Read(string text, long line)
-        {
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-            try
-            {
-                return Read(buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer)));
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-
-        private (string? Key, HistoryRecord? Record, LifeEvent? Event, IReadOnlyList<FieldError>? Errors) Read(ReadOnlySpan<byte> bytes)
-        {
-            var json = EligibilityLineReader.TryRead(bytes);
-            if (json is null)
-            {
-                if (IndividualNumberScan.Find(bytes) is { } found) return (null, null, null, [found]);
-                try
-                {
-                    json = JsonSerializer.Deserialize<EligibilityLineJson>(bytes, KokuhoJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    return (null, null, null, [JsonErrors.For(e)]);
-                }
-            }
-            var errors = new List<FieldError>();
-            if (json is null) return (null, null, null, [new FieldError("$", "is not an object")]);
-            var key = json.PersonKey is { } k && SnapshotReader.SafeId(k) is not null && !string.IsNullOrEmpty(k) ? k : null;
-            if (json.Kind is not null)
-            {
-                if (json.RecordId is not null || json.Insurer is not null || json.AppliedFrom is not null || json.AppliedUntil is not null || json.QualifiedFrom is not null
-                    || json.QualifiedUntil is not null || json.AcquisitionReason is not null || json.LossReason is not null)
-                    errors.Add(new FieldError("kind", "an event line (with a kind) takes personKey, kind and date only"));
-                var ev = EligibilityService.ReadEvent(rs, new LifeEventJson { PersonKey = json.PersonKey, Kind = json.Kind, Date = json.Date }, "$", errors);
-                return errors.Count > 0 ? (key, null, null, errors) : (key, null, ev, null);
-            }
-            if (json.Date is not null) errors.Add(new FieldError("date", "a record line takes no date (an event line needs a kind)"));
-            var record = EligibilityService.ReadRecord(rs, new HistoryRecordJson
-            {
-                RecordId = json.RecordId, PersonKey = json.PersonKey, Insurer = json.Insurer, QualifiedFrom = json.QualifiedFrom, QualifiedUntil = json.QualifiedUntil,
-                AppliedFrom = json.AppliedFrom, AppliedUntil = json.AppliedUntil, AcquisitionReason = json.AcquisitionReason, LossReason = json.LossReason,
-            }, "$", errors);
-            return errors.Count > 0 ? (key, null, null, errors) : (key, record, null, null);
         }
 
         private void EndPerson(List<HistoryRecord> records, List<LifeEvent> events, bool refused)
@@ -316,6 +347,7 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
                 foreach (var (f, city) in _pending.Dequeue().GetAwaiter().GetResult())
                 {
                     Write(f);
+                    sink?.Invoke(f, city);
                     _findings++;
                     _byKind[f.Kind] = _byKind.GetValueOrDefault(f.Kind) + 1;
                     _byCity[city] = _byCity.GetValueOrDefault(city) + 1;

@@ -7,6 +7,8 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
+using static KokuhoRules.Rules.Storage.BinaryCopy;
+
 namespace KokuhoRules.Rules.Storage;
 
 /// <summary>An assessment run as stored.</summary>
@@ -180,24 +182,6 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         Value(copy, w?.PreviousYear?.FebruaryWithheld, NpgsqlDbType.Bigint);
         Value(copy, w?.DirectDebitRequested, NpgsqlDbType.Boolean);
         Value(copy, w?.StartMonth, NpgsqlDbType.Integer);
-    }
-
-    private static void Text(NpgsqlBinaryImporter copy, string? value)
-    {
-        if (value is null) copy.WriteNull();
-        else copy.Write(value, NpgsqlDbType.Text);
-    }
-
-    private static void Date(NpgsqlBinaryImporter copy, LocalDate? value)
-    {
-        if (value is { } d) copy.Write(d.ToDateOnly(), NpgsqlDbType.Date);
-        else copy.WriteNull();
-    }
-
-    private static void Value<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
-    {
-        if (value is { } v) copy.Write(v, type);
-        else copy.WriteNull();
     }
 
     /// <summary>Creates a run: its row and its chunks of households, every chunk pending.</summary>

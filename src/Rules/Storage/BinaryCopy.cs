@@ -1,0 +1,27 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KokuhoRules.Rules.Storage;
+
+/// <summary>The field writers of a binary COPY into PostgreSQL: a null for an absent value, dates as <c>date</c>.</summary>
+internal static class BinaryCopy
+{
+    public static void Text(NpgsqlBinaryImporter copy, string? value)
+    {
+        if (value is null) copy.WriteNull();
+        else copy.Write(value, NpgsqlDbType.Text);
+    }
+
+    public static void Date(NpgsqlBinaryImporter copy, LocalDate? value)
+    {
+        if (value is { } d) copy.Write(d.ToDateOnly(), NpgsqlDbType.Date);
+        else copy.WriteNull();
+    }
+
+    public static void Value<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v) copy.Write(v, type);
+        else copy.WriteNull();
+    }
+}
