@@ -33,7 +33,8 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Replaces the prefecture's lines with those of <paramref name="input"/> (JSON Lines, as for the file check; the
-    /// lines of a person need not be consecutive). Refused lines go to <paramref name="errorsPath"/> (written beside it
+    /// lines of a person need not be consecutive, but a refused line whose person key cannot be read is the person's of
+    /// the line before it, as in the file check, so group a file by person for that). Refused lines go to <paramref name="errorsPath"/> (written beside it
     /// and renamed once the load is committed).
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled: nothing was loaded.</exception>
@@ -65,19 +66,22 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
             using var tx = connection.BeginTransaction();
             connection.Execute("DELETE FROM eligibility_lines WHERE prefecture = @prefecture", new { prefecture }, tx);
             long records = 0, events = 0, refused = 0, seq = 0;
+            string? lastKey = null;
             var buffer = new ArrayBufferWriter<byte>();
             using var json = new Utf8JsonWriter(Stream.Null);
             using (var copy = connection.BeginBinaryImport($"COPY eligibility_lines (prefecture, {Columns}) FROM STDIN (FORMAT BINARY)"))
             {
                 ParallelLines.ForEach(input, workers, (text, _) => EligibilityFileCheck.Read(rs, text), (line, number) =>
                 {
+                    // A line whose key cannot be read belongs, as in the file check, to the person of the line before it.
+                    lastKey = line.Key ?? lastKey;
                     if (line.Errors is { } problems)
                     {
                         refused++;
                         buffer.ResetWrittenCount();
                         BatchResults.WriteError(buffer, number, null, problems, json);
                         errors.Write(buffer.WrittenSpan);
-                        if (line.Key is { } key) Row(copy, prefecture, ++seq, key, refused: true, null, null);
+                        if (lastKey is { } key) Row(copy, prefecture, ++seq, key, refused: true, null, null);
                         return;
                     }
                     if (line.Record is { } r) records++;
