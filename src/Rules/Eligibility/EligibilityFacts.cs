@@ -112,19 +112,8 @@ public sealed class RecordFact
     public LocalDate? PreviousAppliedFrom { get; private set; }
 
     /// <summary>Sets <see cref="NextAppliedFrom"/> and <see cref="PreviousAppliedFrom"/> of one person's records (any order).</summary>
-    internal static void Link(List<RecordFact> person)
-    {
-        foreach (var r in person)
-        {
-            LocalDate? next = null, previous = null;
-            foreach (var other in person)
-            {
-                if (other.AppliedFrom > r.AppliedFrom && (next is null || other.AppliedFrom < next.Value)) next = other.AppliedFrom;
-                if (other.AppliedFrom < r.AppliedFrom && (previous is null || other.AppliedFrom > previous.Value)) previous = other.AppliedFrom;
-            }
-            (r.NextAppliedFrom, r.PreviousAppliedFrom) = (next, previous);
-        }
-    }
+    internal static void Link(List<RecordFact> person) =>
+        EligibilityDates.LinkNeighbours(person, r => r.AppliedFrom, static (_, _) => true, static (r, previous, next) => (r.PreviousAppliedFrom, r.NextAppliedFrom) = (previous, next));
 }
 
 /// <summary>An event as the join rules see it (<c>Event</c>): with the dates the date decisions derive from it.</summary>
@@ -178,20 +167,9 @@ public sealed class EventFact
     public LocalDate? NextDateOfKind { get; private set; }
 
     /// <summary>Sets <see cref="PreviousDateOfKind"/> and <see cref="NextDateOfKind"/> of one person's events (any order).</summary>
-    internal static void Link(List<EventFact> person)
-    {
-        foreach (var e in person)
-        {
-            LocalDate? next = null, previous = null;
-            foreach (var other in person)
-            {
-                if (!string.Equals(other.Kind, e.Kind, StringComparison.Ordinal)) continue;
-                if (other.Date > e.Date && (next is null || other.Date < next.Value)) next = other.Date;
-                if (other.Date < e.Date && (previous is null || other.Date > previous.Value)) previous = other.Date;
-            }
-            (e.PreviousDateOfKind, e.NextDateOfKind) = (previous, next);
-        }
-    }
+    internal static void Link(List<EventFact> person) =>
+        EligibilityDates.LinkNeighbours(person, e => e.Date, static (a, b) => string.Equals(a.Kind, b.Kind, StringComparison.Ordinal),
+            static (e, previous, next) => (e.PreviousDateOfKind, e.NextDateOfKind) = (previous, next));
 }
 
 /// <summary>What a check rule concludes (<c>Finding</c> in joins.json); the rule and its reference come from the firing.</summary>
@@ -256,6 +234,28 @@ public static class EligibilityDates
     /// <see cref="EventFact.NextDateOfKind"/>) is nearer.
     /// </summary>
     public static bool NearerIfAny(LocalDate? a, LocalDate b, LocalDate to) => a is { } date && Nearer(date, b, to);
+
+    /// <summary>
+    /// For each of one person's facts, the nearest date before its own and the nearest after it among the facts
+    /// <paramref name="together"/> with it (null where there is none), handed to <paramref name="set"/>: the adjacency
+    /// the rules read instead of a <c>not</c> pattern. Quadratic in a person's facts, which are few.
+    /// </summary>
+    internal static void LinkNeighbours<T>(List<T> person, Func<T, LocalDate> date, Func<T, T, bool> together, Action<T, LocalDate?, LocalDate?> set)
+    {
+        foreach (var fact in person)
+        {
+            var own = date(fact);
+            LocalDate? previous = null, next = null;
+            foreach (var other in person)
+            {
+                if (!together(fact, other)) continue;
+                var d = date(other);
+                if (d > own && (next is null || d < next.Value)) next = d;
+                if (d < own && (previous is null || d > previous.Value)) previous = d;
+            }
+            set(fact, previous, next);
+        }
+    }
 
     /// <summary>Whether two optional dates are the same (both absent, or equal).</summary>
     public static bool Same(LocalDate? a, LocalDate? b) => a == b;
