@@ -20,12 +20,12 @@ public static class HighCostContinuity
     public const string ExitCodesHelp = "Exit codes: 0 complete (a household not continuous is a result, not a failure); 3 complete, some lines refused (see <out>/errors.jsonl); 1 the run could not go on; 2 wrong options; 130 interrupted (nothing written: start it again).";
 
     /// <summary>The commands, to add to the <c>high-cost</c> command.</summary>
-    public static IEnumerable<Command> Commands() => [Continuity(), GenerateMoves()];
+    public static IEnumerable<Command> Commands() => [Continuity(), GenerateMoves(), .. HighCostBenefits.Commands()];
 
     /// <summary>The <c>high-cost</c> command with the continuity commands.</summary>
     public static Command Build()
     {
-        var command = new Command("high-cost", "高額療養費: the prefecture's month of 高額該当回数の引継 (continuity), synthetic moves.");
+        var command = new Command("high-cost", "高額療養費: a city's month of benefits, the prefecture's month of 高額該当回数の引継 (continuity), synthetic claims and moves.");
         foreach (var c in Commands()) command.Subcommands.Add(c);
         return command;
     }
