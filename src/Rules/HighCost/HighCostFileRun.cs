@@ -122,7 +122,8 @@ internal sealed class HighCostItem
 {
     public long Line { get; init; }
     public string? HouseholdId { get; init; }
-    public HighCostBenefitRequest? Request { get; init; }
+    public byte[]? Bytes { get; set; }
+    public HighCostBenefitRequest? Request { get; set; }
     public List<FieldError>? Problems { get; set; }
     public List<HistoryEntry> History { get; init; } = [];
     public bool PassThrough { get; init; }
@@ -271,34 +272,39 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
         return writer.Summary(history.Lines);
     }
 
-    /// <summary>A claims line read and joined to its history (or refused); the history of households before it goes first in the chunk.</summary>
+    /// <summary>
+    /// A claims line joined to its history by its household id (found without reading the whole line; a worker reads it,
+    /// <see cref="Parse"/>); the history of households before it goes first in the chunk.
+    /// </summary>
     private HighCostItem Read(string text, long line)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        HighCostBenefitRequest? request = null;
-        List<FieldError>? problems = null;
-        if (IndividualNumberScan.Find(bytes) is { } found) problems = [found];
-        else
-            try
-            {
-                request = JsonSerializer.Deserialize<HighCostBenefitRequest>(bytes, KokuhoJson.Options);
-                if (request is null) problems = [new FieldError("$", "is not an object")];
-            }
-            catch (JsonException e)
-            {
-                problems = [JsonErrors.For(e)];
-            }
-        var id = request?.Household?.Id is { } h ? SnapshotReader.SafeId(h) : SnapshotReader.SafeIdOf(HouseholdOf(bytes));
-        if (request is not null) problems = LineFields(request);
+        var id = SnapshotReader.SafeIdOf(HouseholdOf(bytes));
         if (id is not null)
         {
             if (_last is not null && string.CompareOrdinal(id, _last) <= 0)
                 throw new InvalidDataException($"{options.Claims}:{line}: this household comes {(id == _last ? "again after" : "before that of")} line {_lastLine}: the claims must be sorted by household.id (ordinal), each household once");
             (_last, _lastLine) = (id, line);
         }
-        var item = new HighCostItem { Line = line, HouseholdId = id, Request = request, Problems = problems };
+        var item = new HighCostItem { Line = line, HouseholdId = id, Bytes = bytes };
         Join(item, id);
         return item;
+    }
+
+    /// <summary>The claims line read by the API's contract (on a worker): the request, or the problems refusing the line.</summary>
+    private (HighCostBenefitRequest?, List<FieldError>?) Parse(byte[] bytes)
+    {
+        if (IndividualNumberScan.Find(bytes) is { } found) return (null, [found]);
+        try
+        {
+            return JsonSerializer.Deserialize<HighCostBenefitRequest>(bytes, KokuhoJson.Options) is { } request
+                ? (request, LineFields(request))
+                : (null, [new FieldError("$", "is not an object")]);
+        }
+        catch (JsonException e)
+        {
+            return (null, [JsonErrors.For(e)]);
+        }
     }
 
     /// <summary>What a claims line must leave to the command: the run's insurer, care month and options, the history file.</summary>
@@ -377,8 +383,13 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
     {
         foreach (var item in chunk)
         {
-            if (item.PassThrough || item.Problems is not null || item.Request is null) continue;
-            var request = item.Request with
+            if (item.PassThrough) continue;
+            var (read, problems) = Parse(item.Bytes!);
+            item.Bytes = null;
+            item.Request = read;
+            if (problems is not null) item.Problems = [.. problems, .. item.Problems ?? []];
+            if (item.Problems is not null || read is null) continue;
+            var request = read with
             {
                 Insurer = options.Insurer, CareMonth = options.CareMonth, Trial = options.Trial,
                 History = item.History.Select(h => new BenefitMonthJson { CareMonth = h.Json.CareMonth, BenefitPaid = h.Json.BenefitPaid, OutpatientOnly = h.Json.OutpatientOnly, Insurer = h.Json.Insurer }).ToArray(),

@@ -65,14 +65,14 @@ public sealed class SyntheticClaims(HighCostRuleSet rs, YearMonth careMonth, int
     {
         var members = household.Members!.ToArray();
         var birth = new LocalDate(careMonth.Year - 75, careMonth.Month, 2 + _random.Next(26));
-        members[0] = members[0]! with { BirthDate = birth, Coverage = [new CoverageJson { Acquired = new LocalDate(careMonth.Year - 10, 4, 1) }] };
+        members[0] = members[0]! with { BirthDate = birth, Coverage = [new CoverageJson { Acquired = new LocalDate(careMonth.Year - 10, 4, 1) }], FormerDependant = null };
         return household with { Members = members };
     }
 
     /// <summary>About three claims a member: outpatient visits, sometimes dental, in a heavy household often an inpatient stay.</summary>
     private IEnumerable<ClaimJson> Claims(BenefitMember m, bool heavy)
     {
-        var visits = _random.Next(6);
+        var visits = _random.Next(7);
         var share = m.Band == AgeBand.Age70To74 ? 20 : 30;
         for (var i = 0; i < visits; i++)
         {
