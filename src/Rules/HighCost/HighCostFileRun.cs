@@ -198,7 +198,7 @@ internal sealed class HistoryCursor(HighCostBenefitsOptions options, FileStream 
         }
         catch (JsonException e)
         {
-            return Refuse(SnapshotReader.SafeId(SafeHouseholdIdOf(bytes)), [JsonErrors.For(e)]);
+            return Refuse(SnapshotReader.SafeIdOf(bytes, "householdId"u8), [JsonErrors.For(e)]);
         }
         if (json is null) return Refuse(null, [new FieldError("$", "is not an object")]);
         var errors = new List<FieldError>();
@@ -213,27 +213,6 @@ internal sealed class HistoryCursor(HighCostBenefitsOptions options, FileStream 
     private HistoryEntry? Refuse(string? householdId, IReadOnlyList<FieldError> problems)
     {
         Refused.Add((householdId, HighCostRunWriter.Error("history", _line, problems)));
-        return null;
-    }
-
-    private static string? SafeHouseholdIdOf(ReadOnlySpan<byte> line)
-    {
-        var reader = new Utf8JsonReader(line);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isId = reader.ValueTextEquals("householdId"u8);
-                if (!reader.Read()) return null;
-                if (isId) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (!reader.TrySkip()) return null;
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Malformed before the id: the line is refused without a household.
-        }
         return null;
     }
 }
@@ -279,7 +258,7 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
     private HighCostItem Read(string text, long line)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        var id = SnapshotReader.SafeIdOf(HouseholdOf(bytes));
+        var id = SnapshotReader.SafeIdOf(SnapshotReader.TopLevelValue(bytes, "household"u8));
         if (id is not null)
         {
             if (_last is not null && string.CompareOrdinal(id, _last) <= 0)
@@ -337,29 +316,6 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
                 (item.Problems ??= []).Add(new FieldError("history", $"a history line of this household was refused (history line {error.Line})"));
             _waiting.RemoveAt(i--);
         }
-    }
-
-    /// <summary>The top-level <c>household</c> object of a line that could not be read as a whole, for its id.</summary>
-    private static ReadOnlySpan<byte> HouseholdOf(ReadOnlySpan<byte> line)
-    {
-        var reader = new Utf8JsonReader(line);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return default;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isHousehold = reader.ValueTextEquals("household"u8);
-                if (!reader.Read()) return default;
-                var start = (int)reader.TokenStartIndex;
-                if (!reader.TrySkip()) return default;
-                if (isHousehold) return reader.TokenType == JsonTokenType.EndObject ? line[start..(int)(reader.TokenStartIndex + 1)] : default;
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // Malformed before the household: the line is refused without one.
-        }
-        return default;
     }
 
     /// <summary>Hands the chunk to a worker; writes the chunks done in order, keeping <see cref="HighCostBenefitsOptions.Workers"/> at work (<paramref name="keep"/> 0) or none (−1).</summary>
