@@ -73,12 +73,7 @@ public static class HighCostBenefits
         var careMonth = HighCostRuleSetCompiler.ParseMonth(a.CareMonth)!.Value;
         var service = new HighCostService(KokuhoRuleSets.Load(a.Roots));
         var (rs, failure) = service.Resolve(a.Insurer, careMonth, a.Version, null, a.Trial);
-        if (failure is not null)
-        {
-            var option = failure.Errors.FirstOrDefault()?.Field switch { "trial" => " (--trial)", "rulesetVersion" => " (--ruleset-version)", "insurer" => " (--insurer)", "careMonth" => " (--care-month)", _ => "" };
-            stderr.WriteLine($"{name}: {failure.Detail}{option}");
-            return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
-        }
+        if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
         var format = a.Output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded(name, stderr, () =>
@@ -133,34 +128,32 @@ public static class HighCostBenefits
             return Batch.ExitCodes.Usage;
         }
         var (rs, failure) = new HighCostService(KokuhoRuleSets.Load(roots)).Resolve(insurer, m, null, null, trial: true);
-        if (failure is not null)
-        {
-            stderr.WriteLine($"{name}: {failure.Detail}");
-            return Batch.ExitCodes.Usage;
-        }
+        if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
         string[] partials = [claims + ".partial", history + ".partial"];
-        try
+        return Batch.Guarded(name, stderr, () =>
         {
-            var (households, lines, months) = (0L, 0L, 0L);
-            using (var claimsOut = new StreamWriter(partials[0], false, new System.Text.UTF8Encoding(false), 1 << 20))
-            using (var historyOut = new StreamWriter(partials[1], false, new System.Text.UTF8Encoding(false), 1 << 20))
-                foreach (var h in new SyntheticClaims(rs!, m, seed, insurer).Households(insured))
-                {
-                    if ((++households & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
-                    claimsOut.WriteLine(JsonSerializer.Serialize(h.Line, KokuhoJson.Options));
-                    foreach (var l in h.History) historyOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
-                    (lines, months) = (lines + h.Line.Claims!.Count, months + h.History.Count);
-                }
-            File.Move(partials[0], claims, overwrite: true);
-            File.Move(partials[1], history, overwrite: true);
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{households:N0} households, {insured:N0} insured, {lines:N0} claims, {months:N0} history months → {claims}, {history}"));
-            return Batch.ExitCodes.Complete;
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
-        {
-            foreach (var p in partials) File.Delete(p);
-            stderr.WriteLine(e is OperationCanceledException ? "interrupted: nothing was written" : $"{name}: {e.Message.ReplaceLineEndings(" ")}; nothing was written");
-            return e is OperationCanceledException ? Batch.ExitCodes.Interrupted : Batch.ExitCodes.Failed;
-        }
+            try
+            {
+                var (households, lines, months) = (0L, 0L, 0L);
+                using (var claimsOut = new StreamWriter(partials[0], false, new System.Text.UTF8Encoding(false), 1 << 20))
+                using (var historyOut = new StreamWriter(partials[1], false, new System.Text.UTF8Encoding(false), 1 << 20))
+                    foreach (var h in new SyntheticClaims(rs!, m, seed, insurer).Households(insured))
+                    {
+                        if ((++households & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
+                        claimsOut.WriteLine(JsonSerializer.Serialize(h.Line, KokuhoJson.Options));
+                        foreach (var l in h.History) historyOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
+                        (lines, months) = (lines + h.Line.Claims!.Count, months + h.History.Count);
+                    }
+                File.Move(partials[0], claims, overwrite: true);
+                File.Move(partials[1], history, overwrite: true);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{households:N0} households, {insured:N0} insured, {lines:N0} claims, {months:N0} history months → {claims}, {history}"));
+                return Batch.ExitCodes.Complete;
+            }
+            catch
+            {
+                foreach (var p in partials) File.Delete(p);
+                throw;
+            }
+        });
     }
 }

@@ -102,12 +102,7 @@ public static class HighCostContinuity
         }
         var service = new ContinuityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
         var (rs, failure) = service.Resolve(prefecture, Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year, version, null, trial, "--prefecture");
-        if (failure is not null)
-        {
-            var option = failure.Errors.FirstOrDefault()?.Field switch { "trial" => " (--trial)", "rulesetVersion" => " (--ruleset-version)", _ => "" };
-            stderr.WriteLine($"{name}: {failure.Detail}{option}");
-            return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
-        }
+        if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded(name, stderr, () =>
         {
