@@ -141,6 +141,24 @@ public sealed class HighCostBenefitsBatchTests
         Assert.Single(Lines(output + ".history.jsonl"), h => h["householdId"]!.GetValue<string>() == "H4");   // kept: the household is left out, its history is not lost
     }
 
+    [Fact]
+    public void A_csv_output_has_a_byte_order_mark_a_header_and_the_benefits_of_the_json_lines_output()
+    {
+        using var folder = new TempFolder();
+        var (claims, history) = Generate(folder, insured: 300);
+        var (jsonl, csv) = (folder.File("b.jsonl"), folder.File("b.csv"));
+
+        var runs = new[] { Benefits(claims, history, jsonl), Benefits(claims, history, csv) };
+
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        var bytes = File.ReadAllBytes(csv);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var rows = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HighCostFileRun.CsvHeader, rows[0]);
+        Assert.Equal(Lines(jsonl).Select(r => $"{r["householdId"]},{r["benefit"]},{r["category"]}"), rows[1..].Select(r => string.Join(',', r.Split(',')[..3])));
+        Assert.Equal(File.ReadAllText(jsonl + ".history.jsonl"), File.ReadAllText(csv + ".history.jsonl"));
+    }
+
     [Theory]
     [InlineData("claims")]
     [InlineData("history")]
