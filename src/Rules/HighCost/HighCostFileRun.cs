@@ -309,7 +309,8 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
         for (var i = 0; i < _waiting.Count; i++)
         {
             var (hid, error) = _waiting[i];
-            var c = hid is null || id is null ? -1 : string.CompareOrdinal(hid, id);
+            // A line naming no household is written now; one naming a household waits for it (the end of the input takes all).
+            var c = hid is null || (id is null && item.PassThrough) ? -1 : id is null ? 1 : string.CompareOrdinal(hid, id);
             if (c > 0) continue;
             item.HistoryErrors.Add(error);
             if (c == 0 && !item.PassThrough)

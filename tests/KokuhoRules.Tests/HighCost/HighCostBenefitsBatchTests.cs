@@ -142,6 +142,29 @@ public sealed class HighCostBenefitsBatchTests
     }
 
     [Fact]
+    public void A_household_whose_history_line_cannot_be_read_is_left_out_not_computed_with_a_month_missing()
+    {
+        using var folder = new TempFolder();
+        var claims = folder.File("claims.jsonl");
+        File.WriteAllLines(claims, [Household("H1"), Household("H2"), Household("H3")]);
+        var history = folder.File("history.jsonl");
+        File.WriteAllLines(history, [
+            """{"householdId":"H2","careMonth":"2025-03","benefitPaid":"many"}""",
+            """{"householdId":"H2","careMonth":"2025-04","benefitPaid":1000}""",
+            """{"householdId":"H3","careMonth":"2025-04","benefitPaid":1000}""",
+        ]);
+        var output = folder.File("b.jsonl");
+
+        var run = Benefits(claims, history, output);
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal(["H1", "H3"], Lines(output).Select(r => r["householdId"]!.GetValue<string>()));
+        var said = Lines(output + ".errors.jsonl").Select(e => $"{e["file"]}:{e["line"]}:{e["errors"]![0]!["field"]}").ToArray();
+        Assert.Equal(["history:1:benefitPaid", "claims:2:history"], said);
+        Assert.DoesNotContain("many", File.ReadAllText(output + ".errors.jsonl"));
+    }
+
+    [Fact]
     public void A_csv_output_has_a_byte_order_mark_a_header_and_the_benefits_of_the_json_lines_output()
     {
         using var folder = new TempFolder();
