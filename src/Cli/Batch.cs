@@ -216,6 +216,19 @@ public static class Batch
         }
     }
 
+    /// <summary>
+    /// A file command's refused rule set on one line, naming the option at fault (<paramref name="options"/> maps the
+    /// failure's field to it; <c>trial</c> and <c>rulesetVersion</c> always map), and its exit code: a refused (e.g.
+    /// withdrawn) rule set <see cref="ExitCodes.Failed"/>, anything else <see cref="ExitCodes.Usage"/>.
+    /// </summary>
+    public static int RuleSetRefused(string command, Rules.Premium.AssessmentFailure failure, TextWriter stderr, params (string Field, string Option)[] options)
+    {
+        var field = failure.Errors.FirstOrDefault()?.Field;
+        var option = field switch { "trial" => "--trial", "rulesetVersion" => "--ruleset-version", _ => options.FirstOrDefault(o => o.Field == field).Option };
+        stderr.WriteLine($"{command}: {failure.Detail}{(option is null ? "" : $" ({option})")}");
+        return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? ExitCodes.Failed : ExitCodes.Usage;
+    }
+
     /// <summary>The exit codes of <c>reassess</c> (stated in its <c>--help</c>).</summary>
     public static class ExitCodes
     {

@@ -20,12 +20,12 @@ public static class HighCostContinuity
     public const string ExitCodesHelp = "Exit codes: 0 complete (a household not continuous is a result, not a failure); 3 complete, some lines refused (see <out>/errors.jsonl); 1 the run could not go on; 2 wrong options; 130 interrupted (nothing written: start it again).";
 
     /// <summary>The commands, to add to the <c>high-cost</c> command.</summary>
-    public static IEnumerable<Command> Commands() => [Continuity(), GenerateMoves()];
+    public static IEnumerable<Command> Commands() => [Continuity(), GenerateMoves(), .. HighCostBenefits.Commands()];
 
     /// <summary>The <c>high-cost</c> command with the continuity commands.</summary>
     public static Command Build()
     {
-        var command = new Command("high-cost", "高額療養費: the prefecture's month of 高額該当回数の引継 (continuity), synthetic moves.");
+        var command = new Command("high-cost", "高額療養費: a city's month of benefits, the prefecture's month of 高額該当回数の引継 (continuity), synthetic claims and moves.");
         foreach (var c in Commands()) command.Subcommands.Add(c);
         return command;
     }
@@ -102,12 +102,7 @@ public static class HighCostContinuity
         }
         var service = new ContinuityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
         var (rs, failure) = service.Resolve(prefecture, Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year, version, null, trial, "--prefecture");
-        if (failure is not null)
-        {
-            var option = failure.Errors.FirstOrDefault()?.Field switch { "trial" => " (--trial)", "rulesetVersion" => " (--ruleset-version)", _ => "" };
-            stderr.WriteLine($"{name}: {failure.Detail}{option}");
-            return failure.Kind == Rules.Premium.AssessmentFailureKind.RefusedRuleSet ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage;
-        }
+        if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded(name, stderr, () =>
         {

@@ -32,15 +32,27 @@ public sealed class HighCostService(RuleSetCatalog catalog)
         AssessmentFailure.CheckCallFields("-", 0, request.AsOf, request.RulesetVersion, errors);   // asOf and rulesetVersion as every calculation checks them
         if (errors.Count > 0) return (null, AssessmentFailure.Invalid(errors));
 
-        var careMonth = request.CareMonth!.Value;
-        var (rs, failure) = Resolve(request.Insurer!, careMonth, request.RulesetVersion, request.AsOf, request.Trial ?? false);
+        var (rs, failure) = Resolve(request.Insurer!, request.CareMonth!.Value, request.RulesetVersion, request.AsOf, request.Trial ?? false);
         if (failure is not null) return (null, failure);
+        var (response, _, invalid) = Compute(rs!, request, trace);
+        return (response, invalid);
+    }
+
+    /// <summary>
+    /// Computes under a rule set already resolved for the request's insurer and care month (a batch resolves it once): the
+    /// same field checks and the same answer as <see cref="Compute(HighCostBenefitRequest?, bool)"/>, and the result's
+    /// <see cref="BenefitResult.OutpatientOnly"/> (what the month's history line records). Exactly one of the response and
+    /// the failure is non-null.
+    /// </summary>
+    public static (HighCostBenefitResponse? Response, BenefitResult? Result, AssessmentFailure? Failure) Compute(HighCostRuleSet rs, HighCostBenefitRequest request, bool trace)
+    {
+        var errors = new List<FieldError>();
         var t = trace ? new Trace() : null;
-        var inputs = Read(rs!, request, careMonth, errors, t);
-        if (inputs is null || errors.Count > 0) return (null, AssessmentFailure.Invalid(errors));
-        var result = HighCostBenefit.Compute(rs!, inputs, t);
+        var inputs = Read(rs, request, request.CareMonth!.Value, errors, t);
+        if (inputs is null || errors.Count > 0) return (null, null, AssessmentFailure.Invalid(errors));
+        var result = HighCostBenefit.Compute(rs, inputs, t);
         return (new HighCostBenefitResponse(result.Benefit, result.Category, result.ManyTimes, result.PriorBenefitMonths, result.Limit,
-            result.Steps, result.HalvedBy, rs!.Stamp, rs.UnconfirmedParameters, request.Trial ?? false, t?.Steps), null);
+            result.Steps, result.HalvedBy, rs.Stamp, rs.UnconfirmedParameters, request.Trial ?? false, t?.Steps), result, null);
     }
 
     /// <summary>The rule set serving a city for the fiscal year of the care month, or the refusal naming the field at fault.</summary>

@@ -181,25 +181,41 @@ public static class SnapshotReader
     /// The household id of a batch line that could not be read as a whole: its top-level <c>id</c>, when
     /// the line gets that far and the id would be accepted (<see cref="SafeId"/>); null otherwise.
     /// </summary>
-    public static string? SafeIdOf(ReadOnlySpan<byte> line)
+    public static string? SafeIdOf(ReadOnlySpan<byte> line) => SafeIdOf(line, "id"u8);
+
+    /// <summary>The top-level string property <paramref name="name"/> of a line, when the line gets that far and the id would be accepted (<see cref="SafeId"/>); null otherwise.</summary>
+    public static string? SafeIdOf(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name)
+    {
+        var value = TopLevelValue(line, name);
+        if (value.IsEmpty) return null;
+        var reader = new System.Text.Json.Utf8JsonReader(value);
+        return reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String ? SafeId(reader.GetString()) : null;
+    }
+
+    /// <summary>
+    /// The JSON text of the top-level property <paramref name="name"/> of a line that may not be read as a whole (a batch
+    /// reads a key before the line, or to name a refused line's household); empty when the line does not get that far.
+    /// </summary>
+    public static ReadOnlySpan<byte> TopLevelValue(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name)
     {
         var reader = new System.Text.Json.Utf8JsonReader(line);
         try
         {
-            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject) return null;
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject) return default;
             while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
             {
-                var isId = reader.ValueTextEquals("id"u8);
-                if (!reader.Read()) return null;
-                if (isId) return reader.TokenType == System.Text.Json.JsonTokenType.String ? SafeId(reader.GetString()) : null;
-                if (!reader.TrySkip()) return null;
+                var found = reader.ValueTextEquals(name);
+                if (!reader.Read()) return default;
+                var start = (int)reader.TokenStartIndex;
+                if (!reader.TrySkip()) return default;
+                if (found) return line[start..(int)reader.BytesConsumed];
             }
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
-            // Malformed before the id: there is no id to give.
+            // Malformed before the property: there is none to give.
         }
-        return null;
+        return default;
     }
 
     /// <summary>Checks an id (required, 1–64 characters of A–Z a–z 0–9 - _ ., not shaped like a personal number) at <c>parent.field</c>; null when it is refused.</summary>
