@@ -20,6 +20,28 @@ public sealed class PostgresAuditStore(NpgsqlDataSource db) : IAuditStore
     public async Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancel)
     {
         if (entries.Count == 0) return;
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(cancel);
+            await using var transaction = await connection.BeginTransactionAsync(cancel);
+            // Durable when COMMIT returns, whatever the server's setting: with synchronous_commit=off (a common
+            // tuning) a crash would lose rows the service had already answered for.
+            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = on", transaction: transaction, cancellationToken: cancel));
+            await InsertAsync(connection, transaction, entries, cancel);
+            await transaction.CommitAsync(cancel);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancel.IsCancellationRequested)
+        {
+            throw new AuditStoreUnavailableException(Reason(e), e);
+        }
+    }
+
+    /// <summary>
+    /// Inserts entries in the caller's transaction (idempotent by id): a batch job's audit entry commits, or not, with
+    /// the results it audits (<c>kokuho eligibility check --db</c>).
+    /// </summary>
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancel)
+    {
         const string sql = """
             INSERT INTO audit_log (id, at, key_id, holder, method, path, endpoint, status, outcome, rulesets, subjects,
                                    body_sha256, body_bytes, duration_us, client, trace_id)
@@ -50,20 +72,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource db) : IAuditStore
             Client = entries.Select(e => e.Client).ToArray(),
             TraceId = entries.Select(e => e.TraceId).ToArray(),
         };
-        try
-        {
-            await using var connection = await db.OpenConnectionAsync(cancel);
-            await using var transaction = await connection.BeginTransactionAsync(cancel);
-            // Durable when COMMIT returns, whatever the server's setting: with synchronous_commit=off (a common
-            // tuning) a crash would lose rows the service had already answered for.
-            await connection.ExecuteAsync(new CommandDefinition("SET LOCAL synchronous_commit = on", transaction: transaction, cancellationToken: cancel));
-            await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancel));
-            await transaction.CommitAsync(cancel);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancel.IsCancellationRequested)
-        {
-            throw new AuditStoreUnavailableException(Reason(e), e);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancel));
     }
 
     public async Task<IReadOnlyList<StoredAuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancel)

@@ -258,6 +258,7 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
         private readonly Queue<Task<List<(Finding Finding, string City)>>> _pending = new();
         private List<HistoryRecord> _records = [];
         private List<LifeEvent> _events = [];
+        private List<string> _chunkOrder = [];
         private readonly Utf8JsonWriter _json = new(Stream.Null);
         private readonly Utf8JsonWriter _errorJson = new(Stream.Null);
         private long _position, _length;
@@ -322,6 +323,7 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
                 _eventCount += events.Count;
                 _records.AddRange(records);
                 _events.AddRange(events);
+                _chunkOrder.Add(records.Count > 0 ? records[0].PersonKey : events[0].PersonKey);
             }
             records.Clear();
             events.Clear();
@@ -337,9 +339,9 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             cancel.ThrowIfCancellationRequested();
             if (_records.Count + _events.Count > 0)
             {
-                var (chunkRecords, chunkEvents) = (_records, _events);
-                (_records, _events) = ([], []);
-                _pending.Enqueue(Task.Run(() => Check(chunkRecords, chunkEvents), cancel));
+                var (chunkRecords, chunkEvents, chunkPersons) = (_records, _events, _chunkOrder);
+                (_records, _events, _chunkOrder) = ([], [], []);
+                _pending.Enqueue(Task.Run(() => Check(chunkRecords, chunkEvents, chunkPersons), cancel));
             }
             _chunkPersons = 0;
             while (_pending.Count > (keep < 0 ? 0 : options.Workers))
@@ -356,16 +358,21 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
             }
         }
 
-        /// <summary>One chunk's findings, each with the city of the record it is about (one session per worker thread).</summary>
-        private List<(Finding, string)> Check(List<HistoryRecord> records, List<LifeEvent> events)
+        /// <summary>
+        /// One chunk's findings, each with the city of the record it is about (one session per worker thread), persons in
+        /// read order (<paramref name="persons"/>) and, within a person, by rule and fact position: the same file whatever
+        /// the chunk size and the persons per session.
+        /// </summary>
+        private List<(Finding, string)> Check(List<HistoryRecord> records, List<LifeEvent> events, List<string> persons)
         {
             var facts = EligibilityCheck.Facts(rs, records, events);
             var findings = EligibilityCheck.Findings(rs, EligibilityCheck.RunFacts(rs, facts, 1, options.PersonsPerSession));
             var cities = new Dictionary<string, string>(records.Count, StringComparer.Ordinal);
             foreach (var r in records) cities.TryAdd(r.RecordId, r.Insurer);
-            var result = new List<(Finding, string)>(findings.Count);
-            foreach (var f in findings) result.Add((f, cities.GetValueOrDefault(f.Records[0], "?")));
-            return result;
+            var rank = new Dictionary<string, int>(persons.Count, StringComparer.Ordinal);
+            for (var i = 0; i < persons.Count; i++) rank.TryAdd(persons[i], i);
+            // Findings come by rule, then position; a stable sort by person keeps that order within each person.
+            return findings.OrderBy(f => rank.GetValueOrDefault(f.PersonKey, int.MaxValue)).Select(f => (f, cities.GetValueOrDefault(f.Records[0], "?"))).ToList();
         }
 
         /// <summary>Waits for the chunks still being checked when the run stops early (their findings are not written).</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Eligibility;
@@ -24,8 +25,8 @@ public sealed record EligibilityDbRun(long RunId, EligibilityFileSummary Summary
 /// A prefecture's eligibility records and events in PostgreSQL (migration 0007): loaded from a file with the file
 /// check's own line reader (every field checked, individual numbers refused, values never kept for a refused line)
 /// by binary COPY in one transaction; checked by the file check's pipeline over the lines read back by binary COPY
-/// in person order, the findings written by binary COPY with the run row (who, when, rule set and hash) in one
-/// transaction, so that an interrupted check leaves no run.
+/// in person order, the findings written by binary COPY with the run row (who, when, rule set and hash) and its
+/// <c>audit_log</c> entry in one transaction, so that an interrupted check leaves no run and no audit entry.
 /// </summary>
 public sealed class EligibilityStore(NpgsqlDataSource db)
 {
@@ -111,6 +112,7 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
     public EligibilityDbRun Check(EligibilityRuleSet rs, EligibilityFileOptions options, bool trial, string createdBy, IProgress<BatchProgress>? progress, CancellationToken cancel)
     {
         var prefecture = rs.Insurer.Id;
+        var started = SystemClock.Instance.GetCurrentInstant();
         using var write = db.OpenConnection();
         if (write.ExecuteScalar<long?>("SELECT lines FROM eligibility_loads WHERE prefecture = @prefecture", new { prefecture }) is null)
             throw new InvalidDataException($"nothing is loaded for {prefecture}: run kokuho eligibility load --prefecture {prefecture} --db … --in <file> first");
@@ -145,6 +147,12 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
         write.Execute("""
             UPDATE eligibility_runs SET persons = @Persons, records = @Records, events = @Events, refused_persons = @RefusedPersons, findings = @Findings WHERE run_id = @runId
             """, new { summary.Persons, summary.Records, summary.Events, summary.RefusedPersons, summary.Findings, runId }, tx);
+        // The audit of the check (who, when, which rule set and hash), committed with the run or not at all; ids only.
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var entry = new AuditEntry(Guid.CreateVersion7(), started, null, createdBy, "CLI", "kokuho eligibility check --db", "EligibilityCheckRun", 200, "ok",
+            [new AuditedRuleSet(prefecture, rs.FiscalYear, rs.Version, rs.Hash)], [$"run:{runId}"], null, null, (long)((now - started).TotalNanoseconds / 1000), null,
+            System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        PostgresAuditStore.InsertAsync(write, tx, [entry], cancel).GetAwaiter().GetResult();
         cancel.ThrowIfCancellationRequested();
         tx.Commit();
         return new EligibilityDbRun(runId, summary);

@@ -60,6 +60,11 @@ public sealed class EligibilityDbTests(PostgresFixture server)
         Assert.Equal(("hyogo", rs.Version, rs.Hash, expected.LongLength, 600L), run);
         Assert.Equal(expected.LongLength, connection.ExecuteScalar<long>("SELECT count(*) FROM eligibility_findings"));
         Assert.Contains("run 1", check.Output);
+        // The check is audited with the run: who, the rule set and its hash, ids only.
+        var audit = connection.QuerySingle<(string Endpoint, string RuleSets, string Subjects)>("SELECT endpoint, rulesets::text, subjects::text FROM audit_log");
+        Assert.Equal("EligibilityCheckRun", audit.Endpoint);
+        Assert.Contains(rs.Hash, audit.RuleSets);
+        Assert.Contains("run:1", audit.Subjects);
     }
 
     [SkippableFact]

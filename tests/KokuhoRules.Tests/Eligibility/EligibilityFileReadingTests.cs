@@ -94,4 +94,32 @@ public sealed class EligibilityFileReadingTests
         var chunkOf = persons.Select(p => (int.Parse(p[1..], System.Globalization.CultureInfo.InvariantCulture) - 1) / 7).ToList();
         Assert.Equal(chunkOf.Order(), chunkOf);
     }
+
+    [Theory]
+    [InlineData(ResultFormat.Jsonl)]
+    [InlineData(ResultFormat.Csv)]
+    public void The_findings_file_is_byte_identical_whatever_the_chunk_size_and_persons_per_session(ResultFormat format)
+    {
+        using var folder = new TempFolder();
+        var input = folder.File("h.jsonl");
+        File.WriteAllLines(input, GeneratedLines(600));
+        byte[] Run(int chunk, int perSession)
+        {
+            var output = folder.File($"f-{chunk}-{perSession}.{(format == ResultFormat.Csv ? "csv" : "jsonl")}");
+            new EligibilityFileCheck(EligibilityRuleSetTests.Hyogo2025).Run(
+                new EligibilityFileOptions(input, output, format, 2, PersonsPerChunk: chunk, PersonsPerSession: perSession), null, CancellationToken.None);
+            return File.ReadAllBytes(output);
+        }
+
+        var reference = Run(1024, 4);
+        Assert.True(reference.Length > 1000);
+        Assert.Equal(reference, Run(8192, 4));
+        Assert.Equal(reference, Run(7, 1));
+        Assert.Equal(reference, Run(256, 16));
+        if (format == ResultFormat.Csv) return;
+        // Persons in read order (P000000001… in the file); within a person by rule in joins.json order.
+        var persons = Encoding.UTF8.GetString(reference).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("personKey").GetString()!).ToList();
+        Assert.Equal(persons.Order(StringComparer.Ordinal), persons);
+    }
 }
