@@ -122,14 +122,7 @@ public sealed class EligibilityService(RuleSetCatalog catalog)
         var year = fiscalYear ?? Calendar.FiscalYear.Of(asOf ?? Catalog.Today).Year;
         var (rs, refusal) = Catalog.Resolve<EligibilityRuleSet>(prefecture!, year, version, asOf, trial);
         if (refusal is null) return (rs, null);
-        var kind = refusal.Kind switch
-        {
-            RuleSetRefusalKind.RefusedAtStartUp => AssessmentFailureKind.RefusedRuleSet,
-            RuleSetRefusalKind.Draft => AssessmentFailureKind.DraftRuleSet,
-            _ => AssessmentFailureKind.UnknownRuleSet,
-        };
-        var field = refusal.Field == "insurer" ? prefectureField : refusal.Field;
-        return (null, new AssessmentFailure(kind, refusal.Detail, [new FieldError(field, refusal.FieldMessage)]));
+        return (null, AssessmentFailure.From(refusal.Field == "insurer" ? refusal with { Field = prefectureField } : refusal));
     }
 
     /// <summary>The records, each checked at <c>path[i].field</c>; record ids must be unique.</summary>

@@ -114,14 +114,7 @@ public sealed class ContinuityService(RuleSetCatalog catalog)
                     [new FieldError(prefectureField, "its rule set has no continuity rules")]));
             return (rs, null);
         }
-        var kind = refusal.Kind switch
-        {
-            RuleSetRefusalKind.RefusedAtStartUp => AssessmentFailureKind.RefusedRuleSet,
-            RuleSetRefusalKind.Draft => AssessmentFailureKind.DraftRuleSet,
-            _ => AssessmentFailureKind.UnknownRuleSet,
-        };
-        var field = refusal.Field == "insurer" ? prefectureField : refusal.Field;
-        return (null, new AssessmentFailure(kind, refusal.Detail, [new FieldError(field, refusal.FieldMessage)]));
+        return (null, AssessmentFailure.From(refusal.Field == "insurer" ? refusal with { Field = prefectureField } : refusal));
     }
 
     private static ContinuityCase? ReadCase(ContinuityRequest request, ContinuitySettings settings, List<FieldError> errors)
