@@ -31,18 +31,18 @@ public static class Eligibility
         var prefecture = new Option<string>("--prefecture") { Description = "The prefecture whose rule set checks the records, e.g. hyogo.", Required = true };
         var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year (default: the current one, Asia/Tokyo)." };
         var input = new Option<string>("--in") { Description = "JSON Lines: one record or event (a line with a kind) per line, the lines of each person consecutive (or --db)." };
-        var db = new Option<string>("--db") { Description = "Check the records loaded into PostgreSQL (kokuho eligibility load) instead of a file: the run and its findings are stored (eligibility_runs, eligibility_findings) as well as written to --out. Npgsql connection string." };
+        var db = CliOptions.Database("Check the records loaded into PostgreSQL (kokuho eligibility load) instead of a file: the run and its findings are stored (eligibility_runs, eligibility_findings) as well as written to --out.");
         var output = new Option<string>("--out") { Description = "Findings file: .csv for CSV, otherwise JSON Lines; written as <out>.partial and renamed when complete; refused lines go to <out>.errors.jsonl.", Required = true };
         var threads = new Option<int>("--threads") { Description = "Sessions run at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trial = new Option<bool>("--trial") { Description = "A trial check: allowed on a draft rule set." };
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 4; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
         foreach (var o in new Option[] { prefecture, fiscalYear, input, db, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output)!,
-            parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(bom),
+            parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), CliOptions.RootsOf(parse, roots), parse.GetValue(bom),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession), parse.GetValue(db))));
         return command;
     }
@@ -52,14 +52,15 @@ public static class Eligibility
         var prefecture = new Option<string>("--prefecture") { Description = "The prefecture the records are of, e.g. hyogo (its rule set's reasons and event kinds check them).", Required = true };
         var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year (default: the current one, Asia/Tokyo)." };
         var input = new Option<string>("--in") { Description = "JSON Lines of records and events, as for eligibility check --in (a person's lines need not be consecutive).", Required = true };
-        var db = new Option<string>("--db") { Description = "PostgreSQL connection string (Npgsql format).", Required = true };
+        var db = CliOptions.Database();
+        db.Required = true;
         var errors = new Option<string>("--errors") { Description = "Where refused lines go, by line and field (default: <in>.errors.jsonl); written beside it and renamed when the load is committed." };
         var trial = new Option<bool>("--trial") { Description = "Allow a draft rule set to check the lines." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var command = new Command("load", "Load a prefecture's records and events into PostgreSQL for eligibility check --db, replacing those loaded before (one transaction: interrupted, nothing is loaded). Every line is checked as the file check checks it; a refused line is not stored and its person is left out of checks. Exit codes: 0 loaded; 3 loaded, some lines refused; 1 failed; 2 wrong options; 130 interrupted.");
         foreach (var o in new Option[] { prefecture, fiscalYear, input, db, errors, trial, roots }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunLoad(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input)!, parse.GetValue(db)!, parse.GetValue(errors),
-            parse.GetValue(trial), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            parse.GetValue(trial), CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -93,11 +94,11 @@ public static class Eligibility
         var faultEvery = new Option<int>("--fault-every") { Description = "Inject one fault into every n-th person (0: none).", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "JSON Lines of records and events, grouped by person; written beside it and renamed when complete.", Required = true };
         var faults = new Option<string>("--faults") { Description = "Also write the injected faults (the findings expected) as JSON Lines to this file." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var command = new Command("generate", "Generate synthetic prefecture histories (no real person's data) with known injected faults, for tests and benchmarks.");
         foreach (var o in new Option[] { prefecture, fiscalYear, persons, seed, faultEvery, output, faults, roots }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunGenerate(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(persons), parse.GetValue(seed), parse.GetValue(faultEvery),
-            parse.GetValue(output)!, parse.GetValue(faults), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot],
+            parse.GetValue(output)!, parse.GetValue(faults), CliOptions.RootsOf(parse, roots),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }

@@ -31,13 +31,13 @@ public static class HighCostBenefits
         var threads = new Option<int>("--threads") { Description = "Chunks computed at once (default: one per core); the results are the same and in the same order whatever it is.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trial = new Option<bool>("--trial") { Description = "A trial run (試算): allowed on a draft rule set." };
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var command = new Command("benefits", "高額療養費: a city's month of benefits, one line per household (benefit, category, 多数回, prior benefit months, limit, steps, rule set); prints households, with benefit, 多数回, total yen, per category. " + ExitCodesHelp);
         foreach (var o in new Option[] { insurer, month, claims, history, output, fiscalYear, threads, trial, version, roots, bom }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunBenefits(new BenefitsArgs(parse.GetValue(insurer)!, parse.GetValue(month)!, parse.GetValue(claims)!, parse.GetValue(history)!,
             parse.GetValue(output)!, parse.GetValue(fiscalYear), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(bom)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            CliOptions.RootsOf(parse, roots), parse.GetValue(bom)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -49,11 +49,11 @@ public static class HighCostBenefits
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same claims).", DefaultValueFactory = _ => 1 };
         var output = new Option<string>("--out") { Description = "JSON Lines of households and claims, sorted by household id; written as .partial and renamed when complete.", Required = true };
         var history = new Option<string>("--history") { Description = "JSON Lines of the 12 months of benefit history before the care month, sorted by household id.", Required = true };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var command = new Command("generate-claims", "Generate a synthetic city's month of claims with 12 months of history (no real person's data): every category, 70–74, the 75th-birthday month, the in-prefecture move month and 多数回 represented.");
         foreach (var o in new Option[] { insurer, month, insured, seed, output, history, roots }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunGenerate(parse.GetValue(insurer)!, parse.GetValue(month)!, parse.GetValue(insured), parse.GetValue(seed), parse.GetValue(output)!,
-            parse.GetValue(history)!, parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            parse.GetValue(history)!, CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 

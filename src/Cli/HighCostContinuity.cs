@@ -41,12 +41,12 @@ public static class HighCostContinuity
         var perSession = new Option<int>("--cases-per-session") { Description = "Tuning: candidates judged in one NRules session (the decisions are the same whatever it is).", DefaultValueFactory = _ => ContinuityJudgement.DefaultCasesPerSession };
         var trial = new Option<bool>("--trial") { Description = "A trial run: allowed on a draft rule set." };
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var command = new Command("continuity", "高額該当回数の引継: extract the month's candidate households (継続候補世帯), decide each (継続世帯確定, criterion and reference), write the history each move-in city takes over (転出地市区町村高額該当情報). " + ExitCodesHelp);
         foreach (var o in new Option[] { prefecture, month, moves, history, output, threads, perSession, trial, version, roots }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunContinuity(parse.GetValue(prefecture)!, parse.GetValue(month)!, parse.GetValue(moves)!, parse.GetValue(history)!,
             parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(perSession), parse.GetValue(trial), parse.GetValue(version),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -59,11 +59,11 @@ public static class HighCostContinuity
         var moves = new Option<string>("--out") { Description = "JSON Lines of move records and events; written beside it and renamed when complete.", Required = true };
         var history = new Option<string>("--history") { Description = "JSON Lines of the move-out cities' history of those households.", Required = true };
         var expected = new Option<string>("--expected") { Description = "Also write the decisions expected (caseId, criterion, continuous) as JSON Lines." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+        var roots = CliOptions.Roots();
         var command = new Command("generate-moves", "Generate a synthetic month of moves within a prefecture (no real person's data), every §B7 criterion and counter-case represented, for tests and benchmarks.");
         foreach (var o in new Option[] { prefecture, month, households, seed, moves, history, expected, roots }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunGenerate(parse.GetValue(prefecture)!, parse.GetValue(month)!, parse.GetValue(households), parse.GetValue(seed),
-            parse.GetValue(moves)!, parse.GetValue(history)!, parse.GetValue(expected), parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot],
+            parse.GetValue(moves)!, parse.GetValue(history)!, parse.GetValue(expected), CliOptions.RootsOf(parse, roots),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }

@@ -68,7 +68,7 @@ public static class KokuhoCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (the same seed gives the same population).", DefaultValueFactory = _ => 1 };
         var fiscalYear = new Option<int>("--fiscal-year") { Description = "The fiscal year the households are for.", DefaultValueFactory = _ => 2025 };
         var output = new Option<string>("--out") { Description = "JSON Lines file to write (one household per line), written beside it first and renamed when complete." };
-        var db = DbOption();
+        var db = CliOptions.Database();
         var insurer = new Option<string>("--insurer") { Description = "With --db: the insurer the households are loaded for." };
         var command = new Command("generate", "Generate a synthetic NHI population (no real person's data) as JSON Lines, or straight into the database.");
         foreach (var o in new Option[] { insured, seed, fiscalYear, output, db, insurer }) command.Options.Add(o);
@@ -99,8 +99,8 @@ public static class KokuhoCommand
         var threads = Positive(new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount });
         var trial = new Option<bool>("--trial") { Description = "A trial run (試算): allowed on a draft rule set; marked in the summary and in every result row." };
         var resume = new Option<string>("--resume") { Description = "Resume a run: its state file (<out>.run.json), or with --db its run id (or 'latest' with --insurer and --fiscal-year). Several processes may resume the same database run: they share its chunks." };
-        var roots = new Option<string[]>("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
-        var db = DbOption();
+        var roots = CliOptions.Roots();
+        var db = CliOptions.Database();
         var chunk = Positive(new Option<int>("--chunk-size") { Description = "With --db: households per chunk a worker claims.", DefaultValueFactory = _ => 4000 });
         var lease = Positive(new Option<int>("--lease-seconds") { Description = "With --db: how long a worker's claim on a chunk lasts; after it another worker may take the chunk over.", DefaultValueFactory = _ => Rules.Batch.DbWorkOptions.DefaultLeaseSeconds });
         var summaryJson = new Option<string>("--summary-json") { Description = "Also write the summary as JSON to this file, for machines." };
@@ -116,7 +116,7 @@ public static class KokuhoCommand
         command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
             parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output),
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
-            parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.GetValue(db), parse.GetValue(chunk),
+            CliOptions.RootsOf(parse, roots), parse.GetValue(db), parse.GetValue(chunk),
             parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version), parse.GetValue(withholding)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
@@ -132,15 +132,12 @@ public static class KokuhoCommand
         return option;
     }
 
-    private static Option<string> DbOption() =>
-        new("--db") { Description = "PostgreSQL connection string (Npgsql format, e.g. \"Host=127.0.0.1;Port=5432;Username=kokuho;Database=kokuho\")." };
-
     private static Command Load()
     {
         var insurer = new Option<string>("--insurer") { Description = "Insurer id (must have a rule set, for its name and code).", Required = true };
         var fiscalYear = new Option<int>("--fiscal-year") { Description = "Fiscal year of the snapshot.", Required = true };
         var input = new Option<FileInfo>("--in") { Description = "JSON Lines of households.", Required = true };
-        var db = DbOption();
+        var db = CliOptions.Database();
         db.Required = true;
         var command = new Command("load", "Load (replace) an insurer's households for a fiscal year into the database, with binary COPY.");
         foreach (var o in new Option[] { insurer, fiscalYear, input, db }) command.Options.Add(o);
@@ -152,7 +149,7 @@ public static class KokuhoCommand
     private static Command Database()
     {
         var command = new Command("db", "Database administration.");
-        var db = DbOption();
+        var db = CliOptions.Database();
         db.Required = true;
         var migrate = new Command("migrate", "Apply the schema migrations not yet applied.");
         migrate.Options.Add(db);
@@ -172,7 +169,7 @@ public static class KokuhoCommand
         };
         var validate = new Command("validate", "Load and compile every rule set; print each error with file, line and JSON path. Exit code 1 if any is refused.");
         validate.Options.Add(roots);
-        validate.SetAction(parse => Validate(parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot], parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        validate.SetAction(parse => Validate(CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         command.Subcommands.Add(validate);
 
         var folder = new Argument<DirectoryInfo>("folder") { Description = "A layer folder, e.g. rulesets/amagasaki/2025" };

@@ -42,8 +42,6 @@ public static class RuleSetStaff
         rulesets.Subcommands.Add(Diff(roots));
     }
 
-    private static string[] RootsOf(ParseResult parse, Option<string[]> roots) => parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot];
-
     private static Command New(Option<string[]> roots)
     {
         var insurer = new Option<string>("--insurer") { Description = "The layer's owner: a city or prefecture id (amagasaki, hyogo) or national.", Required = true };
@@ -54,7 +52,7 @@ public static class RuleSetStaff
         var command = new Command("new", "次年度の下書き (next year's draft): copy every capability's layer of a fiscal year as a draft of a later year — version <year>.1, fiscal year and effective period moved, "
                                          + "every value confirmed: false with a toConfirm note, dates of the year moved — written beside and renamed; never overwrites a folder. " + ExitCodes.Help);
         foreach (var o in new Option[] { insurer, from, to, capabilities, roots, output }) command.Options.Add(o);
-        command.SetAction(parse => NewDraft(parse.GetValue(insurer)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(capabilities) ?? [], RootsOf(parse, roots),
+        command.SetAction(parse => NewDraft(parse.GetValue(insurer)!, parse.GetValue(from), parse.GetValue(to), parse.GetValue(capabilities) ?? [], CliOptions.RootsOf(parse, roots),
             parse.GetValue(output), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -69,7 +67,7 @@ public static class RuleSetStaff
         command.Arguments.Add(a);
         command.Arguments.Add(b);
         foreach (var o in new Option[] { capability, json, roots }) command.Options.Add(o);
-        command.SetAction(parse => Compare(parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(capability)!, RootsOf(parse, roots), parse.GetValue(json),
+        command.SetAction(parse => Compare(parse.GetValue(a)!, parse.GetValue(b)!, parse.GetValue(capability)!, CliOptions.RootsOf(parse, roots), parse.GetValue(json),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }

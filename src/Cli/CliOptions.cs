@@ -1,0 +1,19 @@
+using System.CommandLine;
+using KokuhoRules.Rules.Catalog;
+
+namespace KokuhoRules.Cli;
+
+/// <summary>The options several commands take, declared once: the rule-set roots and the database.</summary>
+internal static class CliOptions
+{
+    /// <summary><c>--root</c>: rule-set roots, repeatable; none given means the bundled rule sets (<see cref="RootsOf"/>).</summary>
+    public static Option<string[]> Roots() =>
+        new("--root") { Description = "Rule-set roots (default: the bundled rulesets).", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>The roots given, or the bundled rule sets when none are.</summary>
+    public static string[] RootsOf(ParseResult parse, Option<string[]> roots) => parse.GetValue(roots) is { Length: > 0 } r ? r : [KokuhoRuleSets.BundledRoot];
+
+    /// <summary><c>--db</c>: a PostgreSQL connection string; <paramref name="use"/> says what the command does with it.</summary>
+    public static Option<string> Database(string? use = null) =>
+        new("--db") { Description = (use is null ? "" : use + " ") + "PostgreSQL connection string (Npgsql format, e.g. \"Host=127.0.0.1;Port=5432;Username=kokuho;Database=kokuho\")." };
+}
