@@ -464,7 +464,7 @@ public sealed class ReliefPropertyTests
         seen["FY2023 variant: birth 2023-10-31"] = fy2023.Any(b => b.Date == new LocalDate(2023, 10, 31));
         seen["FY2023 variant: birth 2023-11-01"] = fy2023.Any(b => b.Date == PerinatalEligibleFrom);
 
-        var fd = Gen.Sample(ReliefGenerators.FormerDependant, 1000).Select(f => (f, A: f.RuleSet.Assess(f.Household))).ToArray();
+        var fd = Gen.Sample(ReliefGenerators.FormerDependant, 4000).Select(f => (f, A: f.RuleSet.Assess(f.Household))).ToArray();
         seen["旧被扶養者 window over the whole year"] = fd.Any(x => x.f.Acquired >= new LocalDate(x.f.FiscalYear - 1, 4, 1));
         seen["旧被扶養者 window ended before the year"] = fd.Any(x => x.f.Acquired < new LocalDate(x.f.FiscalYear - 2, 5, 1));
         seen["旧被扶養者 window over part of the year"] = fd.Any(x => x.f.Acquired >= new LocalDate(x.f.FiscalYear - 2, 5, 1) && x.f.Acquired < new LocalDate(x.f.FiscalYear - 1, 4, 1));
