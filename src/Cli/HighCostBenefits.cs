@@ -25,7 +25,8 @@ public static class HighCostBenefits
         var insurer = new Option<string>("--insurer") { Description = "The city paying the benefits, by id or 全国地方公共団体コード (e.g. amagasaki, 282022); served by its prefecture's rule set.", Required = true };
         var month = new Option<string>("--care-month") { Description = "The care month (診療月, YYYY-MM); its fiscal year picks the rule set.", Required = true };
         var claims = new Option<string>("--in") { Description = "JSON Lines, one household a line: the body of POST /v1/high-cost/benefits without insurer, careMonth and history (household, claims, category?, inPrefectureMove?), SORTED by household.id (ordinal), each household once.", Required = true };
-        var history = new Option<string>("--history") { Description = "JSON Lines of earlier benefit months (householdId, careMonth, benefitPaid, outpatientOnly?, insurer? = the city that paid it when carried over from a move), SORTED by householdId (ordinal). Both files are merged in one pass: neither is held in memory.", Required = true };
+        var history = new Option<string>("--history") { Description = "JSON Lines of earlier benefit months (householdId, careMonth, benefitPaid, outpatientOnly?, insurer? = the city that paid it when carried over from a move), SORTED by householdId (ordinal). Both files are merged in one pass: neither is held in memory. Or --db." };
+        var db = CliOptions.Database("Instead of --history: the city's benefit months stored in PostgreSQL (high_cost_benefit_months, with the months taken over by high-cost continuity --db); the run stores this month's benefit months there (not on a --trial run), with the run (high_cost_runs) and its audit entry, in one transaction. No <out>.history.jsonl is written.");
         var output = new Option<string>("--out") { Description = "Results: .csv for CSV, otherwise JSON Lines, one line per household in input order; beside it <out>.history.jsonl (the history plus this month's benefit months: next month's --history) and <out>.errors.jsonl; each written as .partial and renamed when complete.", Required = true };
         var fiscalYear = new Option<int?>("--fiscal-year") { Description = "The rule set's fiscal year; must be that of --care-month (default: it)." };
         var threads = new Option<int>("--threads") { Description = "Chunks computed at once (default: one per core); the results are the same and in the same order whatever it is.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -34,10 +35,10 @@ public static class HighCostBenefits
         var roots = CliOptions.Roots();
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var command = new Command("benefits", "高額療養費: a city's month of benefits, one line per household (benefit, category, 多数回, prior benefit months, limit, steps, rule set); prints households, with benefit, 多数回, total yen, per category. " + ExitCodesHelp);
-        foreach (var o in new Option[] { insurer, month, claims, history, output, fiscalYear, threads, trial, version, roots, bom }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Task.FromResult(RunBenefits(new BenefitsArgs(parse.GetValue(insurer)!, parse.GetValue(month)!, parse.GetValue(claims)!, parse.GetValue(history)!,
+        foreach (var o in new Option[] { insurer, month, claims, history, db, output, fiscalYear, threads, trial, version, roots, bom }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunBenefits(new BenefitsArgs(parse.GetValue(insurer)!, parse.GetValue(month)!, parse.GetValue(claims)!, parse.GetValue(history),
             parse.GetValue(output)!, parse.GetValue(fiscalYear), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version),
-            CliOptions.RootsOf(parse, roots), parse.GetValue(bom)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            CliOptions.RootsOf(parse, roots), parse.GetValue(bom), parse.GetValue(db)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -57,9 +58,9 @@ public static class HighCostBenefits
         return command;
     }
 
-    /// <summary>The options of <c>high-cost benefits</c>.</summary>
-    public sealed record BenefitsArgs(string Insurer, string CareMonth, string Claims, string History, string Output, int? FiscalYear, int Threads, bool Trial, string? Version,
-        IReadOnlyList<string> Roots, bool CsvBom = true);
+    /// <summary>The options of <c>high-cost benefits</c>: the history from a file (<paramref name="History"/>) or from <paramref name="Database"/>.</summary>
+    public sealed record BenefitsArgs(string Insurer, string CareMonth, string Claims, string? History, string Output, int? FiscalYear, int Threads, bool Trial, string? Version,
+        IReadOnlyList<string> Roots, bool CsvBom = true, string? Database = null);
 
     /// <summary>Runs a city's month; returns the exit code.</summary>
     public static int RunBenefits(BenefitsArgs a, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -75,11 +76,25 @@ public static class HighCostBenefits
         var (rs, failure) = service.Resolve(a.Insurer, careMonth, a.Version, null, a.Trial);
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
         var format = a.Output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
+        var city = HighCostService.Municipality(rs!, a.Insurer)?.Id;
+        if (a.Database is not null && city is null)
+        {
+            stderr.WriteLine($"{name}: --insurer {a.Insurer} is not a municipality of {rs!.Insurer.Id} by id or code (the database keeps each city's history under its id)");
+            return Batch.ExitCodes.Usage;
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var options = new HighCostBenefitsOptions(a.Insurer, careMonth, a.Claims, a.History ?? "", a.Output, format, a.Trial, a.Threads, a.CsvBom);
         return Batch.Guarded(name, stderr, () =>
         {
-            var summary = new HighCostFileRun(rs!).Run(new HighCostBenefitsOptions(a.Insurer, careMonth, a.Claims, a.History, a.Output, format, a.Trial, a.Threads, a.CsvBom),
-                ConsoleProgress.ForStandardError("households"), cancel);
+            HighCostBenefitsSummary summary;
+            if (a.Database is null) summary = new HighCostFileRun(rs!).Run(options, ConsoleProgress.ForStandardError("households"), cancel);
+            else
+            {
+                using var source = Npgsql.NpgsqlDataSource.Create(a.Database);
+                new Rules.Storage.PremiumStore(source).MigrateAsync(cancel).GetAwaiter().GetResult();
+                (summary, var run) = new Rules.Storage.HighCostStore(source).Benefits(rs!, options, city!, Environment.UserName, ConsoleProgress.ForStandardError("households"), cancel);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run.RunId}: {run.MonthsStored:N0} benefit months stored in high_cost_benefit_months{(a.Trial ? " (none: a trial run)" : "")}"));
+            }
             WriteSummary(stdout, rs!, summary, clock.Elapsed, a.Trial, a.Output);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
         });
@@ -91,9 +106,11 @@ public static class HighCostBenefits
         if (a.Threads < 1) return "--threads must be a positive whole number";
         if (HighCostRuleSetCompiler.ParseMonth(a.CareMonth) is not { } m) return "--care-month must be a month YYYY-MM";
         if (a.FiscalYear is { } y && y != Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year) return $"--fiscal-year {y} is not the fiscal year of --care-month {a.CareMonth}";
+        if ((a.History is null) == (a.Database is null))
+            return a.History is null ? "give --history <file> or --db <connection string>" : "--history and --db exclude each other: the history is read from a file or from the database, not both";
         foreach (var (option, path) in new[] { ("--in", a.Claims), ("--history", a.History) })
-            if (!File.Exists(path)) return $"there is no {option} file {path}";
-        var inputs = new[] { a.Claims, a.History }.Select(Path.GetFullPath).ToHashSet();
+            if (path is not null && !File.Exists(path)) return $"there is no {option} file {path}";
+        var inputs = new[] { a.Claims, a.History }.OfType<string>().Select(Path.GetFullPath).ToHashSet();
         var outputs = new[] { a.Output, a.Output + ".history.jsonl", a.Output + ".errors.jsonl" }.Select(Path.GetFullPath);
         return outputs.Any(inputs.Contains) ? "--out (or its .history.jsonl, .errors.jsonl) must not be an input file: give next month's run a new --out" : null;
     }

@@ -35,7 +35,8 @@ public static class HighCostContinuity
         var prefecture = new Option<string>("--prefecture") { Description = "The prefecture whose rule set judges the moves, e.g. hyogo.", Required = true };
         var month = new Option<string>("--month") { Description = "The month of the moves (YYYY-MM); its fiscal year picks the rule set.", Required = true };
         var moves = new Option<string>("--in") { Description = "JSON Lines of the month: move records (side moveOut/moveIn, insurer, moveDate, household, toPrefecture?) and events (personKey, kind, date), any order.", Required = true };
-        var history = new Option<string>("--history") { Description = "JSON Lines of the move-out cities' high-cost history (insurer, householdId, careMonth, benefitPaid, outpatientOnly?).", Required = true };
+        var history = new Option<string>("--history") { Description = "JSON Lines of the move-out cities' high-cost history (insurer, householdId, careMonth, benefitPaid, outpatientOnly?). Or --db." };
+        var db = CliOptions.Database("Instead of --history: the cities' benefit months stored in PostgreSQL (high_cost_benefit_months, as high-cost benefits --db stores them); the run stores its decisions (high_cost_decisions) and, unless --trial, the months each move-in city takes over (into that city's history, paid_by the move-out city), with the run and its audit entry, in one transaction.");
         var output = new Option<string>("--out") { Description = "The folder written: candidates.jsonl, decisions.jsonl, takeover/<city>.jsonl, errors.jsonl, summary.json (built as <out>.partial, renamed when complete).", Required = true };
         var threads = new Option<int>("--threads") { Description = "Sessions run at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var perSession = new Option<int>("--cases-per-session") { Description = "Tuning: candidates judged in one NRules session (the decisions are the same whatever it is).", DefaultValueFactory = _ => ContinuityJudgement.DefaultCasesPerSession };
@@ -43,10 +44,10 @@ public static class HighCostContinuity
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
         var roots = CliOptions.Roots();
         var command = new Command("continuity", "高額該当回数の引継: extract the month's candidate households (継続候補世帯), decide each (継続世帯確定, criterion and reference), write the history each move-in city takes over (転出地市区町村高額該当情報). " + ExitCodesHelp);
-        foreach (var o in new Option[] { prefecture, month, moves, history, output, threads, perSession, trial, version, roots }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Task.FromResult(RunContinuity(parse.GetValue(prefecture)!, parse.GetValue(month)!, parse.GetValue(moves)!, parse.GetValue(history)!,
+        foreach (var o in new Option[] { prefecture, month, moves, history, db, output, threads, perSession, trial, version, roots }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(RunContinuity(parse.GetValue(prefecture)!, parse.GetValue(month)!, parse.GetValue(moves)!, parse.GetValue(history),
             parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(perSession), parse.GetValue(trial), parse.GetValue(version),
-            CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(db))));
         return command;
     }
 
@@ -68,9 +69,9 @@ public static class HighCostContinuity
         return command;
     }
 
-    /// <summary>Runs the month's batch; returns the exit code.</summary>
-    public static int RunContinuity(string prefecture, string month, string moves, string history, string output, int threads, int casesPerSession, bool trial, string? version,
-        IReadOnlyList<string> roots, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    /// <summary>Runs the month's batch, the history from a file (<paramref name="history"/>) or from <paramref name="database"/>; returns the exit code.</summary>
+    public static int RunContinuity(string prefecture, string month, string moves, string? history, string output, int threads, int casesPerSession, bool trial, string? version,
+        IReadOnlyList<string> roots, TextWriter stdout, TextWriter stderr, CancellationToken cancel, string? database = null)
     {
         const string name = "high-cost continuity";
         if (threads < 1 || casesPerSession < 1)
@@ -83,14 +84,19 @@ public static class HighCostContinuity
             stderr.WriteLine($"{name}: --month must be a month YYYY-MM");
             return Batch.ExitCodes.Usage;
         }
+        if ((history is null) == (database is null))
+        {
+            stderr.WriteLine($"{name}: {(history is null ? "give --history <file> or --db <connection string>" : "--history and --db exclude each other: the history is read from a file or from the database, not both")}");
+            return Batch.ExitCodes.Usage;
+        }
         foreach (var (option, path) in new[] { ("--in", moves), ("--history", history) })
-            if (!File.Exists(path))
+            if (path is not null && !File.Exists(path))
             {
                 stderr.WriteLine($"{name}: there is no {option} file {path}");
                 return Batch.ExitCodes.Usage;
             }
         var target = Path.GetFullPath(output);
-        if (new[] { moves, history }.Any(p => Path.GetFullPath(p).StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.GetFullPath(p) == target))
+        if (new[] { moves, history }.OfType<string>().Any(p => Path.GetFullPath(p).StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.GetFullPath(p) == target))
         {
             stderr.WriteLine($"{name}: --out must not be or hold an input file (the folder is replaced)");
             return Batch.ExitCodes.Usage;
@@ -106,8 +112,17 @@ public static class HighCostContinuity
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded(name, stderr, () =>
         {
-            var summary = new ContinuityFileRun(ContinuitySettings.From(rs!)).Run(new ContinuityBatchOptions(m, moves, history, output, threads, CasesPerSession: casesPerSession),
-                ConsoleProgress.ForStandardError("lines"), cancel);
+            var options = new ContinuityBatchOptions(m, moves, history ?? "", output, threads, CasesPerSession: casesPerSession);
+            ContinuityBatchSummary summary;
+            if (database is null) summary = new ContinuityFileRun(ContinuitySettings.From(rs!)).Run(options, ConsoleProgress.ForStandardError("lines"), cancel);
+            else
+            {
+                using var source = Npgsql.NpgsqlDataSource.Create(database);
+                new Rules.Storage.PremiumStore(source).MigrateAsync(cancel).GetAwaiter().GetResult();
+                (summary, var run) = new Rules.Storage.HighCostStore(source).Continuity(rs!, options, trial, Environment.UserName, ConsoleProgress.ForStandardError("lines"), cancel);
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"run {run.RunId}: decisions stored in high_cost_decisions; {run.MonthsStored:N0} months taken over stored in high_cost_benefit_months{(trial ? " (none: a trial run)" : "")}"));
+            }
             WriteSummary(stdout, rs!, summary, clock.Elapsed, trial, output);
             return summary.RefusedLines > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
         });

@@ -9,6 +9,13 @@ namespace KokuhoRules.Rules.Batch;
 /// </summary>
 public static class FileIdentity
 {
+    /// <summary>The SHA-256 of a file's bytes, lower-case hex: how a stored run names the input it read.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> are the same file; false when they differ or one does not exist.</summary>
     public static bool Same(string a, string b)
     {

@@ -79,9 +79,10 @@ public sealed class HighCostFileRun(HighCostRuleSet rs)
     /// <summary>The CSV columns, in order.</summary>
     public const string CsvHeader = "household_id,benefit,category,many_times,prior_benefit_months,limit,steps,halved_by,ruleset_version,ruleset_hash,trial";
 
+    /// <param name="benefitMonth">Called, in input order, with each benefit month the run adds to the history (the line it writes to <see cref="HighCostBenefitsOptions.HistoryOutput"/>): how <c>--db</c> stores them.</param>
     /// <exception cref="InvalidDataException">An input is not sorted by household, or not UTF-8 (the message names the file and line).</exception>
     /// <exception cref="OperationCanceledException">Cancelled: nothing is left but the inputs.</exception>
-    public HighCostBenefitsSummary Run(HighCostBenefitsOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    public HighCostBenefitsSummary Run(HighCostBenefitsOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, Action<HighCostHistoryLineJson>? benefitMonth = null)
     {
         string[] targets = [options.Output, options.HistoryOutput, options.ErrorsOutput];
         var partials = targets.Select(t => t + ".partial").ToArray();
@@ -94,7 +95,7 @@ public sealed class HighCostFileRun(HighCostRuleSet rs)
             using (var historyOut = new FileStream(partials[1], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             using (var errors = new FileStream(partials[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                var run = new HighCostRunState(rs, options, claims, new HistoryCursor(options, history), new HighCostRunWriter(rs, options, output, historyOut, errors), progress, cancel);
+                var run = new HighCostRunState(rs, options, claims, new HistoryCursor(options, history), new HighCostRunWriter(rs, options, output, historyOut, errors, benefitMonth), progress, cancel);
                 try
                 {
                     summary = run.Execute();
@@ -368,7 +369,7 @@ internal sealed class HighCostRunState(HighCostRuleSet rs, HighCostBenefitsOptio
 }
 
 /// <summary>Writes a run's three files in the order read, and counts what the summary says.</summary>
-internal sealed class HighCostRunWriter(HighCostRuleSet rs, HighCostBenefitsOptions options, Stream output, Stream history, Stream errors)
+internal sealed class HighCostRunWriter(HighCostRuleSet rs, HighCostBenefitsOptions options, Stream output, Stream history, Stream errors, Action<HighCostHistoryLineJson>? benefitMonth)
 {
     // Japanese category names as they are, not \u escapes: the files are read by staff.
     private static readonly JsonSerializerOptions Json = new(KokuhoJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -404,7 +405,9 @@ internal sealed class HighCostRunWriter(HighCostRuleSet rs, HighCostBenefitsOpti
         }
         if (item.Result is { Benefit: > 0 } result)
         {
-            Serialize(history, new HighCostHistoryLineJson { HouseholdId = item.HouseholdId, CareMonth = options.CareMonth, BenefitPaid = result.Benefit, OutpatientOnly = result.OutpatientOnly });
+            var month = new HighCostHistoryLineJson { HouseholdId = item.HouseholdId, CareMonth = options.CareMonth, BenefitPaid = result.Benefit, OutpatientOnly = result.OutpatientOnly };
+            Serialize(history, month);
+            benefitMonth?.Invoke(month);
             _newMonths++;
         }
     }

@@ -201,6 +201,7 @@ public sealed class HighCostService(RuleSetCatalog catalog)
         return read;
     }
 
-    private static Municipality? Municipality(HighCostRuleSet rs, string idOrCode) =>
+    /// <summary>The municipality of the rule set's prefecture with this id or 全国地方公共団体コード; null when there is none.</summary>
+    public static Municipality? Municipality(HighCostRuleSet rs, string idOrCode) =>
         rs.Parameters.Continuity.Municipalities.FirstOrDefault(m => m.Id == idOrCode || m.LocalGovernmentCode == idOrCode);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using KokuhoRules.Engine.Audit;
@@ -62,7 +61,7 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
 
         EligibilityLoadSummary LoadLines(EligibilityRuleSet rs, string input, Stream errors, string loadedBy, int workers, CancellationToken cancel)
         {
-            var sha = Sha256(input);
+            var sha = FileIdentity.Sha256(input);
             using var connection = db.OpenConnection();
             using var tx = connection.BeginTransaction();
             connection.Execute("DELETE FROM eligibility_lines WHERE prefecture = @prefecture", new { prefecture }, tx);
@@ -162,8 +161,7 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
     private void ReadLines(string prefecture, Action<EligibilityLine, long> take, CancellationToken cancel)
     {
         using var read = db.OpenConnection();
-        // COPY takes no parameters: the prefecture is a rule set's insurer id (letters, digits, '-', '_', '.'), quoted.
-        var literal = "'" + prefecture.Replace("'", "''", StringComparison.Ordinal) + "'";
+        var literal = Literal(prefecture);
         using var rows = read.BeginBinaryExport($"COPY (SELECT {Columns} FROM eligibility_lines WHERE prefecture = {literal} ORDER BY person_key, seq) TO STDOUT (FORMAT BINARY)");
         IReadOnlyList<Engine.Requests.FieldError> refusedAtLoad = [new("$", "was refused when loaded (see the load's errors file)")];
         long n = 0;
@@ -216,11 +214,5 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
     {
         rows.Skip();
         return default;
-    }
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

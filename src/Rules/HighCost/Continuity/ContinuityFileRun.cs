@@ -94,17 +94,16 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
 
     /// <exception cref="OperationCanceledException">Cancelled: nothing is left but the inputs.</exception>
     /// <exception cref="InvalidDataException">An input is not UTF-8.</exception>
-    public ContinuityBatchSummary Run(ContinuityBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <param name="results">Called, in the order written, with each decision and each month handed over: how <c>--db</c> stores them.</param>
+    public ContinuityBatchSummary Run(ContinuityBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, ContinuityResultSinks? results = null)
     {
         var partial = options.Output.TrimEnd(Path.DirectorySeparatorChar, '/') + ".partial";
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
         try
         {
-            var summary = new Run_(settings, options, partial, progress, cancel).Execute();
-            var target = options.Output.TrimEnd(Path.DirectorySeparatorChar, '/');
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(partial, target);
+            var summary = new Run_(settings, options, partial, progress, cancel, results).Execute();
+            ReplaceFolder(partial, options.Output);
             return summary;
         }
         catch
@@ -114,7 +113,16 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         }
     }
 
-    private sealed class Run_(ContinuitySettings settings, ContinuityBatchOptions options, string folder, IProgress<BatchProgress>? progress, CancellationToken cancel)
+    /// <summary>Puts the complete folder <paramref name="complete"/> in the place of <paramref name="target"/> (an older folder there is deleted first).</summary>
+    public static void ReplaceFolder(string complete, string target)
+    {
+        target = target.TrimEnd(Path.DirectorySeparatorChar, '/');
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        Directory.Move(complete, target);
+    }
+
+    private sealed class Run_(ContinuitySettings settings, ContinuityBatchOptions options, string folder, IProgress<BatchProgress>? progress, CancellationToken cancel,
+        ContinuityResultSinks? results)
     {
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
         private readonly List<MoveRecord> _moves = [];
@@ -237,8 +245,10 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
                 for (var i = 0; i < chunk.Count; i++)
                 {
                     var (c, d) = (chunk[i], decided[i]);
-                    Write(decisions, new DecisionLine(c.CaseId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, c.MoveIn.Prefecture, c.MoveIn.Insurer, c.MoveIn.HouseholdId,
-                        d.Continuous, d.Criterion, d.Rule, d.Reference, d.Confirmed, d.Facts));
+                    var decision = new DecisionLine(c.CaseId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, c.MoveIn.Prefecture, c.MoveIn.Insurer, c.MoveIn.HouseholdId,
+                        d.Continuous, d.Criterion, d.Rule, d.Reference, d.Confirmed, d.Facts);
+                    Write(decisions, decision);
+                    results?.Decision(decision);
                     _byCriterion[d.Criterion] = _byCriterion.GetValueOrDefault(d.Criterion) + 1;
                     if (!d.Continuous)
                     {
@@ -278,7 +288,11 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
                     var city = c.MoveIn.Insurer;
                     if (!writers.TryGetValue(city, out var w)) writers.Add(city, w = Create(Path.Combine(TakeoverFolder, city + ".jsonl")));
                     foreach (var m in carried)
-                        Write(w, new TakeoverLine(c.CaseId, city, c.MoveIn.HouseholdId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, m.CareMonth, m.BenefitPaid, m.OutpatientOnly));
+                    {
+                        var takeover = new TakeoverLine(c.CaseId, city, c.MoveIn.HouseholdId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, m.CareMonth, m.BenefitPaid, m.OutpatientOnly);
+                        Write(w, takeover);
+                        results?.Takeover(takeover);
+                    }
                     _handedOver += carried.Count;
                     _byCity[city] = _byCity.GetValueOrDefault(city) + carried.Count;
                 }
@@ -332,6 +346,9 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         }
     }
 }
+
+/// <summary>Where a continuity run hands each decision and each month taken over, besides its files (<c>--db</c>).</summary>
+public sealed record ContinuityResultSinks(Action<DecisionLine> Decision, Action<TakeoverLine> Takeover);
 
 /// <summary>A line of <c>candidates.jsonl</c> (継続候補世帯リスト): the two households of a candidate and its persons' events (kinds only).</summary>
 public sealed record CandidateLine(string CaseId, LocalDate MoveDate, CandidateSide MoveOut, CandidateSide MoveIn, IReadOnlyList<EventKindLine> Events);
