@@ -151,7 +151,7 @@ public static class Eligibility
     /// <summary>The prefecture's eligibility rule set for a command, or the exit code after a one-line refusal naming the option at fault.</summary>
     private static int? Resolve(string command, string prefecture, int? fiscalYear, string? version, bool trial, IReadOnlyList<string> roots, TextWriter stderr, out EligibilityRuleSet rs)
     {
-        var service = new EligibilityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
+        var service = new EligibilityService(KokuhoRuleSets.LoadCapability(roots, EligibilityRuleSetCompiler.CapabilityName, (insurer, _) => insurer == prefecture));
         var (found, failure) = service.Resolve(prefecture, fiscalYear, version, null, trial, "--prefecture");
         rs = found!;
         if (failure is null) return null;
@@ -194,7 +194,7 @@ public static class Eligibility
             stderr.WriteLine("eligibility generate: --persons must be positive and --fault-every 0 or more");
             return Batch.ExitCodes.Usage;
         }
-        if (KokuhoRuleSets.Load(roots, (insurer, year) => insurer == prefecture && year == fiscalYear).Find<EligibilityRuleSet>(prefecture, fiscalYear) is not { } rs)
+        if (KokuhoRuleSets.LoadCapability(roots, EligibilityRuleSetCompiler.CapabilityName, (insurer, year) => insurer == prefecture && year == fiscalYear).Find<EligibilityRuleSet>(prefecture, fiscalYear) is not { } rs)
         {
             stderr.WriteLine($"eligibility generate: no eligibility rule set {prefecture}/{fiscalYear}");
             return Batch.ExitCodes.Usage;

@@ -72,7 +72,7 @@ public static class HighCostBenefits
             return Batch.ExitCodes.Usage;
         }
         var careMonth = HighCostRuleSetCompiler.ParseMonth(a.CareMonth)!.Value;
-        var service = new HighCostService(KokuhoRuleSets.Load(a.Roots));
+        var service = new HighCostService(KokuhoRuleSets.LoadCapability(a.Roots, HighCostRuleSetCompiler.CapabilityName));
         var (rs, failure) = service.Resolve(a.Insurer, careMonth, a.Version, null, a.Trial);
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
         var format = a.Output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
@@ -144,7 +144,7 @@ public static class HighCostBenefits
             stderr.WriteLine($"{name}: --insured must be positive and --care-month a month YYYY-MM");
             return Batch.ExitCodes.Usage;
         }
-        var (rs, failure) = new HighCostService(KokuhoRuleSets.Load(roots)).Resolve(insurer, m, null, null, trial: true);
+        var (rs, failure) = new HighCostService(KokuhoRuleSets.LoadCapability(roots, HighCostRuleSetCompiler.CapabilityName)).Resolve(insurer, m, null, null, trial: true);
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
         string[] partials = [claims + ".partial", history + ".partial"];
         return Batch.Guarded(name, stderr, () =>

@@ -106,7 +106,7 @@ public static class HighCostContinuity
             stderr.WriteLine($"{name}: --out {output} is a file; give a folder");
             return Batch.ExitCodes.Usage;
         }
-        var service = new ContinuityService(KokuhoRuleSets.Load(roots, (insurer, _) => insurer == prefecture));
+        var service = new ContinuityService(KokuhoRuleSets.LoadCapability(roots, HighCostRuleSetCompiler.CapabilityName, (insurer, _) => insurer == prefecture));
         var (rs, failure) = service.Resolve(prefecture, Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year, version, null, trial, "--prefecture");
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -161,7 +161,7 @@ public static class HighCostContinuity
             return Batch.ExitCodes.Usage;
         }
         var year = Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year;
-        if (KokuhoRuleSets.Load(roots, (insurer, y) => insurer == prefecture && y == year).Find<HighCostRuleSet>(prefecture, year) is not { } rs)
+        if (KokuhoRuleSets.LoadCapability(roots, HighCostRuleSetCompiler.CapabilityName, (insurer, y) => insurer == prefecture && y == year).Find<HighCostRuleSet>(prefecture, year) is not { } rs)
         {
             stderr.WriteLine($"{name}: no highCost rule set {prefecture}/{year}");
             return Batch.ExitCodes.Usage;

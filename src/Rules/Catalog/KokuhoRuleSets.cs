@@ -21,6 +21,13 @@ public static class KokuhoRuleSets
     public static RuleSetCatalog Load(IEnumerable<string> roots, Func<string, int, bool>? include = null, NodaTime.IClock? clock = null) =>
         RuleSetCatalog.Load(roots, Compilers, include is null ? null : (_, insurer, year) => include(insurer, year), clock: clock);
 
+    /// <summary>
+    /// Reads and compiles the rule sets of one capability only (and of those, only those <paramref name="include"/> accepts:
+    /// insurer and fiscal year): what a command that serves one capability loads, so that it does not pay for compiling the others.
+    /// </summary>
+    public static RuleSetCatalog LoadCapability(IEnumerable<string> roots, string capability, Func<string, int, bool>? include = null) =>
+        RuleSetCatalog.Load(roots, Compilers, (c, insurer, year) => c == capability && (include is null || include(insurer, year)));
+
     /// <summary>Reads and assembles the rule sets under the roots without compiling them (for tools: hashes, tests of a compiler).</summary>
     public static RuleSetScan Scan(IEnumerable<string> roots) =>
         RuleSetLoader.Scan(roots, Compilers.ToDictionary(c => c.Capability, c => new RuleSetLoader.CapabilityShape(c.InsurerLayers, c.FileNames)));

@@ -133,6 +133,7 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         private readonly Dictionary<string, long> _byCity = new(StringComparer.Ordinal);
         // Japanese rule names and references as they are, not \u escapes: the lists are read by staff.
         private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        private readonly System.Buffers.ArrayBufferWriter<byte> _line = new(1 << 12);
         private long _historyLines, _refused, _continuous, _notContinuous, _leftOut, _handedOver;
         private Stream _errors = Stream.Null;
 
@@ -225,44 +226,72 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
         }
 
         /// <summary>Decides the candidates chunk by chunk; returns the continuous ones by move-out household (city, id).</summary>
+        /// <summary>
+        /// Decides the candidates chunk by chunk, the next chunk decided on the workers while this thread writes the chunk
+        /// before it; returns the continuous ones by move-out household (city, id).
+        /// </summary>
         private Dictionary<(string, string), List<(ContinuityCase Case, List<BenefitMonth> Months)>> Decide(IReadOnlyList<ContinuityCase> cases)
         {
             var carry = new Dictionary<(string, string), List<(ContinuityCase, List<BenefitMonth>)>>();
             using var candidates = Create(CandidatesFile);
             using var decisions = Create(DecisionsFile);
-            for (var start = 0; start < cases.Count; start += options.CasesPerChunk)
+            (int Start, int End, List<ContinuityCase> Chunk, Task<IReadOnlyList<ContinuityDecision>> Decided)? pending = null;
+            try
             {
-                cancel.ThrowIfCancellationRequested();
-                var chunk = new List<ContinuityCase>();
-                for (var i = start; i < Math.Min(cases.Count, start + options.CasesPerChunk); i++)
+                for (var start = 0; start < cases.Count; start += options.CasesPerChunk)
                 {
-                    var c = cases[i];
-                    Write(candidates, new CandidateLine(c.CaseId, c.MoveDate, Side(c.MoveOut), Side(c.MoveIn), c.Events.Select(e => new EventKindLine(e.PersonKey, e.Kind)).ToArray()));
-                    if (c.MoveOut.MemberKeys.Concat(c.MoveIn.MemberKeys).Any(_refusedPersons.Contains)) _leftOut++;
-                    else chunk.Add(c);
-                }
-                var decided = ContinuityJudgement.Decide(settings.Rules, chunk, options.Workers, options.CasesPerSession);
-                for (var i = 0; i < chunk.Count; i++)
-                {
-                    var (c, d) = (chunk[i], decided[i]);
-                    var decision = new DecisionLine(c.CaseId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, c.MoveIn.Prefecture, c.MoveIn.Insurer, c.MoveIn.HouseholdId,
-                        d.Continuous, d.Criterion, d.Rule, d.Reference, d.Confirmed, d.Facts);
-                    Write(decisions, decision);
-                    results?.Decision(decision);
-                    _byCriterion[d.Criterion] = _byCriterion.GetValueOrDefault(d.Criterion) + 1;
-                    if (!d.Continuous)
+                    cancel.ThrowIfCancellationRequested();
+                    var end = Math.Min(cases.Count, start + options.CasesPerChunk);
+                    var chunk = new List<ContinuityCase>(end - start);
+                    for (var i = start; i < end; i++)
                     {
-                        _notContinuous++;
-                        continue;
+                        if (cases[i].MoveOut.MemberKeys.Concat(cases[i].MoveIn.MemberKeys).Any(_refusedPersons.Contains)) _leftOut++;
+                        else chunk.Add(cases[i]);
                     }
-                    _continuous++;
-                    var key = (c.MoveOut.Insurer, c.MoveOut.HouseholdId);
-                    if (!carry.TryGetValue(key, out var list)) carry.Add(key, list = []);
-                    list.Add((c, []));
+                    var next = (start, end, chunk, Task.Run(() => ContinuityJudgement.Decide(settings.Rules, chunk, options.Workers, options.CasesPerSession), cancel));
+                    if (pending is { } done) WriteChunk(cases, done.Start, done.End, done.Chunk, done.Decided.GetAwaiter().GetResult(), candidates, decisions, carry);
+                    pending = next;
                 }
-                progress?.Report(new BatchProgress(Math.Min(cases.Count, start + options.CasesPerChunk), _refused, 0, 0, _clock.Elapsed));
+                if (pending is { } last) WriteChunk(cases, last.Start, last.End, last.Chunk, last.Decided.GetAwaiter().GetResult(), candidates, decisions, carry);
+                pending = null;
+            }
+            finally
+            {
+                // Stopped early: the chunk still being decided is waited for, its decisions not written.
+                try { pending?.Decided.Wait(); }
+                catch (AggregateException) { /* the run failed or was cancelled already */ }
             }
             return carry;
+        }
+
+        /// <summary>Writes a chunk's candidates (those left out included) and decisions in case order, and counts and gathers the continuous ones.</summary>
+        private void WriteChunk(IReadOnlyList<ContinuityCase> cases, int start, int end, List<ContinuityCase> chunk, IReadOnlyList<ContinuityDecision> decided, Stream candidates,
+            Stream decisions, Dictionary<(string, string), List<(ContinuityCase, List<BenefitMonth>)>> carry)
+        {
+            for (var i = start; i < end; i++)
+            {
+                var c = cases[i];
+                Write(candidates, new CandidateLine(c.CaseId, c.MoveDate, Side(c.MoveOut), Side(c.MoveIn), c.Events.Select(e => new EventKindLine(e.PersonKey, e.Kind)).ToArray()));
+            }
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var (c, d) = (chunk[i], decided[i]);
+                var decision = new DecisionLine(c.CaseId, c.MoveOut.Insurer, c.MoveOut.HouseholdId, c.MoveIn.Prefecture, c.MoveIn.Insurer, c.MoveIn.HouseholdId,
+                    d.Continuous, d.Criterion, d.Rule, d.Reference, d.Confirmed, d.Facts);
+                Write(decisions, decision);
+                results?.Decision(decision);
+                _byCriterion[d.Criterion] = _byCriterion.GetValueOrDefault(d.Criterion) + 1;
+                if (!d.Continuous)
+                {
+                    _notContinuous++;
+                    continue;
+                }
+                _continuous++;
+                var key = (c.MoveOut.Insurer, c.MoveOut.HouseholdId);
+                if (!carry.TryGetValue(key, out var list)) carry.Add(key, list = []);
+                list.Add((c, []));
+            }
+            progress?.Report(new BatchProgress(end, _refused, 0, 0, _clock.Elapsed));
         }
 
         private static CandidateSide Side(MoveHousehold h) => new(h.Prefecture, h.Insurer, h.HouseholdId, h.HeadKey, h.MemberKeys);
@@ -337,12 +366,12 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
 
         private void Write<T>(Stream output, T value)
         {
-            using var buffer = new MemoryStream();
-            _json.Reset(buffer);
+            _line.ResetWrittenCount();
+            _json.Reset(_line);
             JsonSerializer.Serialize(_json, value, KokuhoJson.Options);
             _json.Flush();
-            buffer.WriteByte((byte)'\n');
-            buffer.WriteTo(output);
+            System.Buffers.BuffersExtensions.Write(_line, "\n"u8);
+            output.Write(_line.WrittenSpan);
         }
     }
 }
