@@ -9,7 +9,7 @@ namespace KokuhoRules.Rules.Checks;
 /// <summary>
 /// The same rule sets "as if no relief existed", for the invariant that reliefs never raise a premium: their layers
 /// copied into a temporary root, the national layers' reliefs switched off (7割・5割・2割 and 未就学児 ratios 0, 特定世帯 and
-/// 旧被扶養者 ratios 0 and no 所得割 exemption, 非自発的失業者 deeming 100%, 産前産後 only for births from 2199) and made
+/// 旧被扶養者 ratios 0 and no 所得割 exemption, 非自発的失業者 deeming 100%, 産前産後 only for births from 2199, the 子ども分 18歳未満 均等割 waiver for nobody) and made
 /// unsealed drafts; the other layers copied unchanged. The root is deleted once the copies are compiled.
 /// </summary>
 public static class ReliefFreeRuleSets
@@ -76,6 +76,8 @@ public static class ReliefFreeRuleSets
             Set("formerDependant", "incomeLevyExempt", false);
             Set("involuntaryUnemployment", "salaryIncomeRatio", 1);
             Set("perinatal", "eligibleBirthsFrom", "2199-01-01");
+            // 子ども分 (from FY2026): the 18歳未満 均等割 waiver, where the year has it.
+            if (p["ages"]?["childSupportWaiverUntil"] is JsonObject) Set("ages", "childSupportWaiverUntil", -1000); // no age is below it (a baby born in the year is below 0)
         });
     }
 

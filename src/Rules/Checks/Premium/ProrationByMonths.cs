@@ -33,7 +33,7 @@ public static class ProrationByMonths
             var cap = p.Proration.CapByMonths && m < 12 ? p.Proration.ProratedCap.Apply(Prorated(ExactYen.FromYen(rates.Cap))) : rates.Cap;
             var expected = (Months: m, Charge: full.Members.Single().PerCapitaCharges[f.Name],
                 IncomeLevy: p.Rounding.IncomeLevy.Apply(Prorated(ExactYen.FromYen(member.AssessableIncome) * rates.IncomeRate)),
-                PerCapita: p.Rounding.PerCapita.Apply(Prorated(ExactYen.FromYen(rates.PerCapita))),
+                PerCapita: p.Rounding.PerCapita.Apply(Prorated(ExactYen.FromYen(ProrationFullYear.GrossPerCapita(rates, c)))),
                 PerHousehold: p.Rounding.PerHousehold.Apply(Prorated(ExactYen.FromYen(rates.PerHousehold))), Cap: cap);
             var got = (c.Months, member.PerCapitaCharges[f.Name], c.IncomeLevy, c.PerCapita, c.PerHousehold, c.Cap);
             if (expected != got) return Violation.Of($"{f.Name}: months, charge per person, 所得割, 均等割, 平等割, cap = {expected}", $"{got}", shows);

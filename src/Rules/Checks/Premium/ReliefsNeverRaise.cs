@@ -28,8 +28,10 @@ public static class ReliefsNeverRaise
                 return Violation.Of($"{comp.Name}: no reduction once every relief ratio is 0", $"reduction {other.Reduction:N0}", shows);
             if (comp.BeforeCap > other.BeforeCap || comp.Amount > other.Amount)
                 return Violation.Of($"{comp.Name}: at most {other.Amount:N0} (before cap {other.BeforeCap:N0}) as without reliefs", $"{comp.Amount:N0} (before cap {comp.BeforeCap:N0})", shows);
-            if (comp.IncomeLevy != other.IncomeLevy || comp.PerCapita != other.PerCapita || comp.PerHousehold != other.PerHousehold)
-                return Violation.Of($"{comp.Name}: the same levies 所得割/均等割/平等割 {other.IncomeLevy:N0}/{other.PerCapita:N0}/{other.PerHousehold:N0} as without reliefs",
+            // A member whose 均等割 is waived (子ども分, 18歳未満) owes no 18歳以上 add-on: with an add-on, the 均等割 may only be lower.
+            var perCapitaAsWithout = c.RuleSet.Parameters.Rates[comp.Name].AdultPerCapitaAddOn is null or 0 ? comp.PerCapita == other.PerCapita : comp.PerCapita <= other.PerCapita;
+            if (comp.IncomeLevy != other.IncomeLevy || !perCapitaAsWithout || comp.PerHousehold != other.PerHousehold)
+                return Violation.Of($"{comp.Name}: the same levies 所得割/均等割/平等割 {other.IncomeLevy:N0}/{other.PerCapita:N0}/{other.PerHousehold:N0} as without reliefs (均等割 at most, with an 18歳以上 add-on)",
                     $"{comp.IncomeLevy:N0}/{comp.PerCapita:N0}/{comp.PerHousehold:N0}", shows);
             var listed = comp.Reliefs.Sum(r => r.Amount);
             if (comp.Reduction != listed)
