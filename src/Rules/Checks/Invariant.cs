@@ -82,9 +82,21 @@ public sealed class Invariant<TCase> : Invariant where TCase : notnull
         try { return Check(context, c); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new Violation("an assessment", $"{e.GetType().Name}: {e.Message}") { Shows = c is HouseholdCase h ? [new Exhibit("household", h.Household)] : [] };
+            return new Violation("an assessment", $"{e.GetType().Name}: {e.Message}") { Shows = ExhibitOf(c) is { } shown ? [shown] : [] };
         }
     }
+
+    /// <summary>The household of a case, to show with an exception (none for a case without one, such as a reduction probe).</summary>
+    private static Exhibit? ExhibitOf(object c) => c switch
+    {
+        HouseholdCase h => new Exhibit("household", h.Household),
+        Premium.IncomeRaiseCase r => ExhibitOf(r.Case),
+        Premium.IncomeCutCase r => ExhibitOf(r.Case),
+        Premium.ShuffleCase r => ExhibitOf(r.Case),
+        Premium.AsOfCase a => new Exhibit("household", a.Case.Household, a.AsOf),
+        SingleMemberCase s => new Exhibit("household", s.Joining),
+        _ => null,
+    };
 
     /// <summary>FNV-1a of the id: the same on every run and platform (string.GetHashCode is randomised).</summary>
     private static ulong StableHash(string s)
