@@ -40,6 +40,7 @@ public static class RuleSetStaff
     {
         rulesets.Subcommands.Add(New(roots));
         rulesets.Subcommands.Add(Diff(roots));
+        rulesets.Subcommands.Add(RuleSetCheck.Build(roots));
     }
 
     private static Command New(Option<string[]> roots)
@@ -154,7 +155,7 @@ public static class RuleSetStaff
     }
 
     /// <summary>Reads <c>insurer/year[@version]</c> and finds the rule set it names, or writes one line saying why not.</summary>
-    private static (CompiledRuleSet? RuleSet, int ExitCode) Resolve(RuleSetCatalog catalog, string spec, string capability, TextWriter error)
+    internal static (CompiledRuleSet? RuleSet, int ExitCode) Resolve(RuleSetCatalog catalog, string spec, string capability, TextWriter error)
     {
         var at = spec.Split('@', 2);
         var parts = at[0].Split('/');

@@ -9,6 +9,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Rules.Checks;
 using KokuhoRules.Tests.Support;
 using Microsoft.AspNetCore.Mvc.Testing;
 using static KokuhoRules.Tests.Api.ApiRequests;

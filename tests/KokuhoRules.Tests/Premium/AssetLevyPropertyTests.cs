@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using KokuhoRules.Engine.Money;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Rules.Checks;
 using KokuhoRules.Tests.Support;
 
 namespace KokuhoRules.Tests.Premium;

@@ -2,6 +2,9 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Xunit;
 using KokuhoRules.Engine.Money;
+using KokuhoRules.Rules.Checks;
+using KokuhoRules.Rules.Checks.Premium;
+using static KokuhoRules.Rules.Checks.Premium.AssessmentFacts;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
@@ -22,24 +25,6 @@ public sealed class PremiumPropertyTests
 {
     private static readonly string[] ClassOrder = ["none", "2割", "5割", "7割"];
 
-    /// <summary>Strength of a reduction class: none 0 &lt; 2割 1 &lt; 5割 2 &lt; 7割 3.</summary>
-    private static int Strength(string reductionClass)
-    {
-        var i = Array.IndexOf(ClassOrder, reductionClass);
-        Assert.True(i >= 0, $"unknown reduction class '{reductionClass}'");
-        return i;
-    }
-
-    /// <summary>The whole assessment as JSON, members and undeclared members in id order.</summary>
-    private static string Fingerprint(PremiumAssessment a) =>
-        JsonSerializer.Serialize(a with
-        {
-            Members = a.Members.OrderBy(m => m.Id, StringComparer.Ordinal).ToArray(),
-            UndeclaredIncomeMembers = a.UndeclaredIncomeMembers.Order(StringComparer.Ordinal).ToArray(),
-        }, KokuhoJson.Options);
-
-    private static ComponentAssessment Of(PremiumAssessment a, string name) => a.Components.Single(c => c.Name == name);
-
     // ---- 0. The generator ------------------------------------------------------------------------------
 
     [Property(MaxTest = 500)]
@@ -56,7 +41,7 @@ public sealed class PremiumPropertyTests
     [Fact]
     public void The_household_generator_reaches_the_edge_cases_the_properties_are_about()
     {
-        var sample = FsCheck.Fluent.Gen.Sample(HouseholdGenerators.Case, 2000);
+        var sample = FsCheck.Fluent.Gen.Sample(PropertyGenerators.Case, 2000);
         var members = sample.SelectMany(c => c.Household.Members!.Select(m => (c, m: m!))).ToArray();
         bool Any(Func<HouseholdCase, MemberJson, bool> f) => members.Any(x => f(x.c, x.m));
         var seen = new Dictionary<string, bool>
@@ -97,35 +82,13 @@ public sealed class PremiumPropertyTests
     [Property(MaxTest = 300)]
     public void Every_component_is_between_0_and_its_cap_and_the_annual_premium_is_the_annual_rounding_of_their_sum(HouseholdCase c)
     {
-        var rs = c.RuleSet;
-        var a = c.Assess();
-        Assert.Equal(rs.Components.Select(x => x.Name), a.Components.Select(x => x.Name));
-        foreach (var comp in a.Components)
-        {
-            Assert.InRange(comp.Cap, 0, rs.Parameters.Rates[comp.Name].Cap);
-            Assert.InRange(comp.Amount, 0, comp.Cap);
-        }
-        var sum = a.Components.Sum(x => x.Amount);
-        Assert.True(a.AnnualPremium >= 0, $"annual premium {a.AnnualPremium} < 0");
-        Assert.Equal(rs.Parameters.Rounding.Annual.Apply(sum), a.AnnualPremium);
-        if (rs.Parameters.Rounding.Annual is { UnitYen: 1 }) Assert.Equal(sum, a.AnnualPremium);
+        InvariantAssert.Holds(CapsHold.Check(c));
     }
 
     [Property(MaxTest = 300)]
     public void Amount_is_min_of_before_cap_and_cap_and_before_cap_is_income_levy_plus_per_capita_plus_per_household_minus_reduction_within_the_component_rounding_unit(HouseholdCase c)
     {
-        var rs = c.RuleSet;
-        var rounding = rs.Parameters.Rounding.Component;
-        foreach (var comp in c.Assess().Components)
-        {
-            Assert.Equal(Math.Min(comp.BeforeCap, comp.Cap), comp.Amount);
-            var net = comp.IncomeLevy + comp.PerCapita + comp.PerHousehold - comp.Reduction;
-            Assert.True(Math.Abs(comp.BeforeCap - net) < rounding.UnitYen,
-                $"{comp.Name}: beforeCap {comp.BeforeCap} vs 所得割+均等割+平等割−軽減 = {net} (unit {rounding.UnitYen})");
-            Assert.Equal(rounding.Apply(net), comp.BeforeCap);
-            Assert.InRange(comp.Reduction, 0, comp.IncomeLevy + comp.PerCapita + comp.PerHousehold);
-            Assert.True(comp.IncomeLevy >= 0 && comp.PerCapita >= 0 && comp.PerHousehold >= 0, comp.ToString());
-        }
+        InvariantAssert.Holds(ComponentArithmetic.Check(c));
     }
 
     // ---- 3. Reliefs never raise the premium -------------------------------------------------------
@@ -133,24 +96,7 @@ public sealed class PremiumPropertyTests
     [Property]
     public void Reliefs_never_raise_the_premium_compared_with_the_same_rule_set_with_all_relief_ratios_0(HouseholdCase c)
     {
-        var snapshot = c.Snapshot();
-        var with = PremiumCalculator.Assess(c.RuleSet, snapshot);
-        var without = PremiumCalculator.Assess(PropertyRuleSets.GetWithoutReliefs(c.Insurer, c.FiscalYear), snapshot);
-        // The 非自発的失業者 relief can lower the judgement income, so the class may only get stronger.
-        Assert.True(Strength(with.ReductionClass) >= Strength(without.ReductionClass), $"class {with.ReductionClass} weaker than {without.ReductionClass} without reliefs");
-        Assert.True(with.AnnualPremium <= without.AnnualPremium, $"with reliefs {with.AnnualPremium} > without {without.AnnualPremium}");
-        foreach (var comp in with.Components)
-        {
-            var other = Of(without, comp.Name);
-            Assert.Equal(0, other.Reduction);
-            Assert.True(comp.BeforeCap <= other.BeforeCap, $"{comp.Name}: before cap with reliefs {comp.BeforeCap} > without {other.BeforeCap}");
-            Assert.True(comp.Amount <= other.Amount, $"{comp.Name}: with reliefs {comp.Amount} > without {other.Amount}");
-            Assert.Equal(other.IncomeLevy, comp.IncomeLevy);
-            Assert.Empty(other.Reliefs);
-            Assert.Equal(comp.Reduction, comp.Reliefs.Sum(r => r.Amount));
-            Assert.Equal(other.PerCapita, comp.PerCapita);
-            Assert.Equal(other.PerHousehold, comp.PerHousehold);
-        }
+        InvariantAssert.Holds(ReliefsNeverRaise.Check(c, PropertyRuleSets.GetWithoutReliefs(c.Insurer, c.FiscalYear)));
     }
 
     // ---- 4. More income never lowers the premium --------------------------------------------------
@@ -163,57 +109,7 @@ public sealed class PremiumPropertyTests
     [Property]
     public void Raising_a_members_income_never_lowers_the_annual_premium_or_any_component(HouseholdCase c, NonNegativeInt pick, YenAmount delta, bool alsoSalary)
     {
-        var declared = c.Household.Members!.Select((m, i) => (m, i)).Where(x => x.m!.Income!.Declared == true).Select(x => x.i).ToArray();
-        if (declared.Length == 0) return;
-        var index = declared[pick.Get % declared.Length];
-        var salaryLine = c.RuleSet.Parameters.SalaryEarner.SalaryRevenueAbove;
-        PremiumAssessment Raised(long d) => c.WithMember(index, m =>
-        {
-            var inc = m.Income!;
-            var r = inc with { TotalIncome = inc.TotalIncome + d, CombinedIncome = inc.CombinedIncome + d };
-            // Salary revenue is raised only where the member is already a 給与所得者等: crossing the 55万円 line adds
-            // 10万円 to the reduction lines by law (令第29条の7第5項), which may rightly lower the premium.
-            if (alsoSalary && inc.SalaryRevenue > salaryLine)
-                r = r with { SalaryRevenue = inc.SalaryRevenue + d, SalaryIncome = inc.SalaryIncome + d };
-            return m with { Income = r };
-        }).Assess();
-
-        void NotLower(long fromDelta, PremiumAssessment before, long toDelta, PremiumAssessment after)
-        {
-            var what = $"raising {c.Household.Members![index]!.Id}'s income by {fromDelta:N0} → {toDelta:N0} yen";
-            Assert.True(after.AnnualPremium >= before.AnnualPremium, $"{what}: annual premium fell from {before.AnnualPremium} to {after.AnnualPremium}");
-            Assert.True(Strength(after.ReductionClass) <= Strength(before.ReductionClass), $"{what}: reduction grew from {before.ReductionClass} to {after.ReductionClass}");
-            foreach (var comp in before.Components)
-            {
-                var later = Of(after, comp.Name);
-                Assert.True(later.Amount >= comp.Amount, $"{what}: {comp.Name} fell from {comp.Amount} to {later.Amount}");
-                Assert.True(later.BeforeCap >= comp.BeforeCap, $"{what}: {comp.Name} before cap fell from {comp.BeforeCap} to {later.BeforeCap}");
-            }
-        }
-
-        var original = c.Assess();
-        NotLower(0, original, delta.Value, Raised(delta.Value));
-
-        // Across each reduction line within a raise of 20,000,000 yen.
-        const long Reach = 20_000_000;
-        long from = 0;
-        var current = original;
-        while (Strength(current.ReductionClass) > 0)
-        {
-            var strength = Strength(current.ReductionClass);
-            var top = Raised(from + Reach);
-            if (Strength(top.ReductionClass) >= strength) break;
-            long lo = from, hi = from + Reach; // class(lo) == strength > class(hi)
-            while (hi - lo > 1)
-            {
-                var mid = lo + (hi - lo) / 2;
-                if (Strength(Raised(mid).ReductionClass) >= strength) lo = mid; else hi = mid;
-            }
-            var below = Raised(lo);
-            current = Raised(hi);
-            NotLower(lo, below, hi, current);
-            from = hi;
-        }
+        InvariantAssert.Holds(MoreIncomeNeverLowers.Check(new IncomeRaiseCase(c, pick.Get, delta.Value, alsoSalary)));
     }
 
     // ---- 5. Proration by months ---------------------------------------------------------------------
@@ -221,24 +117,7 @@ public sealed class PremiumPropertyTests
     [Property]
     public void A_single_member_covered_all_year_pays_the_12_of_12_annual_amounts_rounded_by_the_item_roundings(SingleMemberCase s)
     {
-        var rs = s.RuleSet;
-        var a = rs.Assess(s.FullYear);
-        var member = a.Members.Single();
-        Assert.Equal(12, member.InsuredMonths);
-        foreach (var comp in a.Components)
-        {
-            var rates = rs.Parameters.Rates[comp.Name];
-            if (comp.Name is "medical" or "support") Assert.Equal(12, comp.Months);
-            Assert.Equal(member.ComponentMonths[comp.Name], comp.Months);
-            if (comp.Months != 12) continue; // 介護分 for a member who turns 40 or 65 in the year
-            var r = rs.Parameters.Rounding;
-            Assert.Equal(rates.Cap, comp.Cap);
-            Assert.Equal(r.PerCapita.Apply(rates.PerCapita), comp.PerCapita);
-            Assert.Equal(r.PerHousehold.Apply(rates.PerHousehold), comp.PerHousehold);
-            Assert.Equal(r.IncomeLevy.Apply(ExactYen.FromYen(member.AssessableIncome) * rates.IncomeRate), comp.IncomeLevy);
-            // The charge per person after reliefs is the rule set's relief of the annual 均等割, not prorated.
-            Assert.InRange(member.PerCapitaCharges[comp.Name], 0, rates.PerCapita);
-        }
+        InvariantAssert.Holds(ProrationFullYear.Check(s));
     }
 
     /// <summary>
@@ -252,36 +131,7 @@ public sealed class PremiumPropertyTests
     [Property]
     public void A_member_joining_in_month_k_pays_each_item_as_the_annual_item_times_months_over_12_rounded_once(SingleMemberCase s)
     {
-        var rs = s.RuleSet;
-        var p = rs.Parameters;
-        var full = rs.Assess(s.FullYear);
-        var part = rs.Assess(s.Joining);
-        var m = 12 - s.JoinMonth;
-        Assert.Equal(full.ReductionClass, part.ReductionClass);
-        Assert.Equal(s.JoinDate, part.JudgementDate); // 4月1日, or the day liability arose
-        var member = part.Members.Single();
-        Assert.Equal(m, member.InsuredMonths);
-        var itemsFloorYen = new[] { p.Rounding.IncomeLevy, p.Rounding.PerCapita, p.Rounding.PerHousehold }.All(r => r is { UnitYen: 1, Mode: RoundingMode.Floor });
-        foreach (var f in full.Components)
-        {
-            if (f.Months != 12) continue;
-            var rates = p.Rates[f.Name];
-            var c = Of(part, f.Name);
-            Assert.Equal(m, c.Months);
-            Assert.Equal(full.Members.Single().PerCapitaCharges[f.Name], member.PerCapitaCharges[f.Name]);
-            ExactYen Prorated(ExactYen annual) => (annual * m).DividedBy(12);
-            Assert.Equal(p.Rounding.IncomeLevy.Apply(Prorated(ExactYen.FromYen(member.AssessableIncome) * rates.IncomeRate)), c.IncomeLevy);
-            Assert.Equal(p.Rounding.PerCapita.Apply(Prorated(ExactYen.FromYen(rates.PerCapita))), c.PerCapita);
-            Assert.Equal(p.Rounding.PerHousehold.Apply(Prorated(ExactYen.FromYen(rates.PerHousehold))), c.PerHousehold);
-            var expectedCap = p.Proration.CapByMonths && m < 12 ? p.Proration.ProratedCap.Apply(Prorated(ExactYen.FromYen(rates.Cap))) : rates.Cap;
-            Assert.Equal(expectedCap, c.Cap);
-            var s12 = f.IncomeLevy + f.PerCapita + f.PerHousehold - f.Reduction;
-            var sm = c.IncomeLevy + c.PerCapita + c.PerHousehold - c.Reduction;
-            if (m == 12) Assert.Equal(s12, sm);
-            if (itemsFloorYen)
-                Assert.True(m * s12 - 36 < 12 * sm && 12 * sm <= m * s12 + m - 1,
-                    $"{f.Name}: S12 = {s12}, S{m} = {sm}: 12·S{m} = {12 * sm} not in ({m * s12 - 36}, {m * s12 + m - 1}]");
-        }
+        InvariantAssert.Holds(ProrationByMonths.Check(s));
     }
 
     // ---- 6. Order of members ------------------------------------------------------------------------
@@ -289,14 +139,7 @@ public sealed class PremiumPropertyTests
     [Property]
     public void Shuffling_the_members_gives_an_identical_assessment(HouseholdCase c, int seed)
     {
-        var members = c.Household.Members!.ToArray();
-        new Random(seed).Shuffle(members);
-        var shuffled = c.With(c.Household with { Members = members });
-        var a = c.Assess();
-        var b = shuffled.Assess();
-        Assert.Equal(a.AnnualPremium, b.AnnualPremium);
-        Assert.Equal(a.ReductionClass, b.ReductionClass);
-        Assert.Equal(Fingerprint(a), Fingerprint(b));
+        InvariantAssert.Holds(MemberOrder.Check(new ShuffleCase(c, seed)));
     }
 
     // ---- 7. Months per member -----------------------------------------------------------------------
@@ -377,43 +220,13 @@ public sealed class PremiumPropertyTests
     [Property(MaxTest = 1000)]
     public void A_lower_judgement_income_with_the_same_persons_and_earners_never_gives_a_weaker_reduction_class(ReductionProbe r)
     {
-        var decision = r.RuleSet.ReductionClass;
-        var lower = decision.Decide(new ReductionFacts(r.Lower, r.Persons, r.SalaryEarners, 0));
-        var higher = decision.Decide(new ReductionFacts(r.Higher, r.Persons, r.SalaryEarners, 0));
-        Assert.True(lower >= higher, $"{r.Lower:N0} yen → {Outcomes.Name(lower)}, {r.Higher:N0} yen → {Outcomes.Name(higher)}");
-        // …and one more person or one more salary earner never weakens it either.
-        Assert.True(decision.Decide(new ReductionFacts(r.Higher, r.Persons + 1, r.SalaryEarners, 0)) >= higher);
-        Assert.True(decision.Decide(new ReductionFacts(r.Higher, r.Persons, r.SalaryEarners + 1, 0)) >= higher);
+        InvariantAssert.Holds(ReductionClassMonotone.Check(r));
     }
 
     [Property]
     public void Lowering_a_counted_members_income_never_gives_the_household_a_weaker_reduction_class(HouseholdCase c, NonNegativeInt pick, YenAmount cut)
     {
-        var before = c.Assess();
-        var counted = before.Members.Select((m, i) => (m, i)).Where(x => x.m.CountedInReduction && x.m.IncomeDeclared).Select(x => x.i).ToArray();
-        if (counted.Length == 0) return;
-        var index = counted[pick.Get % counted.Length];
-        var lowered = c.WithMember(index, m =>
-        {
-            var inc = m.Income!;
-            // Only what is not 給与所得 or 公的年金等所得 is cut, so 総所得金額等 ≥ 給与所得 + 公的年金等所得 still holds and
-            // who is a 給与所得者等 does not change.
-            var slack = inc.TotalIncome!.Value - inc.SalaryIncome!.Value - inc.PensionIncome!.Value;
-            var c1 = Math.Min(Math.Max(0, slack), cut.Value);
-            return m with
-            {
-                Income = inc with
-                {
-                    TotalIncome = inc.TotalIncome - c1,
-                    FamilyEmployeeSalaryDeduction = Math.Max(0, inc.FamilyEmployeeSalaryDeduction!.Value - cut.Value),
-                    TransferIncomeSpecialDeduction = Math.Max(0, inc.TransferIncomeSpecialDeduction!.Value - cut.Value),
-                },
-            };
-        });
-        var after = lowered.Assess();
-        Assert.True(after.Members.Sum(m => m.JudgementIncome ?? 0) <= before.Members.Sum(m => m.JudgementIncome ?? 0));
-        Assert.True(Strength(after.ReductionClass) >= Strength(before.ReductionClass),
-            $"reduction weakened from {before.ReductionClass} to {after.ReductionClass}");
+        InvariantAssert.Holds(LowerIncomeNeverWeakerReduction.Check(new IncomeCutCase(c, pick.Get, cut.Value)));
     }
 
     // ---- 9. Undeclared income ----------------------------------------------------------------------

@@ -4,6 +4,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
+using KokuhoRules.Rules.Checks;
+using KokuhoRules.Rules.Checks.Premium;
 using KokuhoRules.Tests.Support;
 using NodaTime;
 using NodaTime.Testing;
@@ -34,13 +36,8 @@ public sealed class ReassessmentPropertyTests
     }
 
     [Property]
-    public void An_assessments_installments_and_extra_bill_add_up_to_the_annual_premium(HouseholdCase c, AsOfOffset asOf)
-    {
-        var response = Assess(c, asOf.DateIn(c.FiscalYear));
-        var extra = response.Settlement.Kind == SettlementKind.AdditionalBill ? response.Settlement.Amount : 0;
-        Assert.Equal(response.AnnualPremium, response.Installments.Sum(i => i.Amount) + extra);
-        Assert.All(response.Installments, i => Assert.True(i.DueDate > asOf.DateIn(c.FiscalYear)));
-    }
+    public void An_assessments_installments_and_extra_bill_add_up_to_the_annual_premium(HouseholdCase c, AsOfOffset asOf) =>
+        InvariantAssert.Holds(InstallmentsAddUp.Check(new AsOfCase(c, asOf.Days), Premiums));
 
     [Property]
     public void Recalculating_with_an_unchanged_household_changes_nothing(HouseholdCase c, AsOfOffset asOf)

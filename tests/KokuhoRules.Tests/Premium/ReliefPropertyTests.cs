@@ -5,6 +5,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using KokuhoRules.Engine.Money;
 using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Checks;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
@@ -573,7 +574,7 @@ public static class ReliefGenerators
     public static Gen<HouseholdCase> AnyCase { get; } =
         from key in Key
         from household in HouseholdGenerators.Household(key.FiscalYear)
-        select new HouseholdCase(key.Insurer, key.FiscalYear, household);
+        select PropertyRuleSets.Case(key.Insurer, key.FiscalYear, household);
 
     /// <summary>A day from 4 months before to 2 months after the fiscal year (day 1–28), or a boundary.</summary>
     private static Gen<LocalDate> BirthAround(int fy) => Gen.Frequency(
@@ -591,7 +592,7 @@ public static class ReliefGenerators
     public static Gen<BirthCase> Birth { get; } =
         from c in Gen.Frequency(
             (5, AnyCase),
-            (2, HouseholdGenerators.Household(2023).Select(h => new HouseholdCase("shimonoseki", 2023, h))))
+            (2, HouseholdGenerators.Household(2023).Select(h => PropertyRuleSets.Case("shimonoseki", 2023, h))))
         from index in CoveredMember(c.Household)
         from date in BirthAround(c.FiscalYear)
         from multiple in Chance(25)
@@ -604,7 +605,7 @@ public static class ReliefGenerators
             (3, from month in Gen.Choose(0, 11) from day in Gen.Choose(1, 28) select new LocalDate(2023, 3, day).PlusMonths(month)),
             (2, Gen.Elements(new LocalDate(2023, 10, 31), new LocalDate(2023, 11, 1), new LocalDate(2023, 10, 1), new LocalDate(2023, 11, 30))))
         from multiple in Chance(30)
-        select new Fy2023BirthCase(new HouseholdCase("shimonoseki", 2023, h), index, date, multiple);
+        select new Fy2023BirthCase(PropertyRuleSets.Case("shimonoseki", 2023, h), index, date, multiple);
 
     /// <summary>An amagasaki/2026 household, half the time with an extra insured member born on an 18 (or 6) boundary.</summary>
     public static Gen<Fy2026Case> Fy2026 { get; } =
@@ -619,7 +620,7 @@ public static class ReliefGenerators
             Id = "k1", BirthDate = birth, Income = Households.NoIncome,
             Coverage = [new CoverageJson { Acquired = Max(birth, new LocalDate(2026 - yearsBefore, 4, 1)) }],
         }
-        select new Fy2026Case(new HouseholdCase("amagasaki", 2026, add ? h with { Members = [.. h.Members!, boundary] } : h));
+        select new Fy2026Case(PropertyRuleSets.Case("amagasaki", 2026, add ? h with { Members = [.. h.Members!, boundary] } : h));
 
     private static bool HasReliefField(MemberJson m) =>
         m.Childbirths is { Count: > 0 } || m.InvoluntaryUnemployment is not null || m.FormerDependant is not null || m.SpecifiedSameHouseholdMember == true;

@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.Checks;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime;
@@ -9,15 +10,11 @@ public static class Households
 {
     public static IncomeJson Income(long total, long salaryRevenue = 0, long salaryIncome = 0, long pensionRevenue = 0, long pensionIncome = 0,
         long? combined = null, long familyEmployee = 0, long transfer = 0) =>
-        new()
-        {
-            Declared = true, TotalIncome = total, SalaryRevenue = salaryRevenue, SalaryIncome = salaryIncome, PensionRevenue = pensionRevenue,
-            PensionIncome = pensionIncome, CombinedIncome = combined, FamilyEmployeeSalaryDeduction = familyEmployee, TransferIncomeSpecialDeduction = transfer,
-        };
+        Incomes.Declared(total, salaryRevenue, salaryIncome, pensionRevenue, pensionIncome, combined, familyEmployee, transfer);
 
-    public static IncomeJson NoIncome => Income(0);
+    public static IncomeJson NoIncome => Incomes.None;
 
-    public static IncomeJson Undeclared => new() { Declared = false };
+    public static IncomeJson Undeclared => Incomes.Undeclared;
 
     /// <summary>A member covered from <paramref name="acquired"/> (default: long before the year) until <paramref name="lost"/>.</summary>
     public static MemberJson Member(string id, string birthDate, IncomeJson? income = null, string acquired = "2010-04-01", string? lost = null,

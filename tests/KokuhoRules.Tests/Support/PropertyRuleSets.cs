@@ -2,6 +2,7 @@ using KokuhoRules.Engine.RuleSets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Checks;
 using KokuhoRules.Rules.Premium;
 
 namespace KokuhoRules.Tests.Support;
@@ -51,6 +52,9 @@ public static class PropertyRuleSets
 
     public static PremiumRuleSet Get(string insurer, int fiscalYear) =>
         Catalog.Premium(insurer, fiscalYear) ?? throw new InvalidOperationException($"no rule set {insurer}/{fiscalYear}");
+
+    /// <summary>A household of <paramref name="insurer"/>/<paramref name="fiscalYear"/>.</summary>
+    public static HouseholdCase Case(string insurer, int fiscalYear, Rules.Snapshots.HouseholdJson household) => new(Get(insurer, fiscalYear), household);
 
     public static PremiumRuleSet GetWithoutReliefs(string insurer, int fiscalYear) =>
         NoReliefCatalog.Premium(insurer, fiscalYear) ?? throw new InvalidOperationException($"no relief-free rule set {insurer}/{fiscalYear}");
@@ -137,46 +141,13 @@ public static class PropertyRuleSets
         return root;
     }
 
-    /// <summary>
-    /// Copies every rule set into one temporary root and switches the national layers' reliefs off
-    /// (7割・5割・2割 and 未就学児 ratios 0, 特定世帯 and 旧被扶養者 ratios 0 and no 所得割 exemption,
-    /// 非自発的失業者 deeming 100%, 産前産後 only for births from 2199), the national layers becoming drafts.
-    /// Municipal layers are copied unchanged.
-    /// </summary>
+    /// <summary>The same rule sets with the national layers' reliefs switched off (<see cref="ReliefFreeRuleSets"/>).</summary>
     private static RuleSetCatalog BuildNoReliefCatalog()
     {
-        var root = NewTempRoot("norelief");
-        try
-        {
-            CopyTree(TestRuleSets.BundledRoot, root);
-            CopyTree(TestRuleSets.TestDataRoot, root);
-            CopyTree(LazyVariantRoot.Value, root);
-            foreach (var year in Directory.EnumerateDirectories(Path.Combine(root, "national")).Select(y => Path.Combine(y, "premium")))
-            {
-                MakeDraft(Path.Combine(year, "manifest.json"));
-                var parametersPath = Path.Combine(year, "parameters.json");
-                var p = ReadJson(parametersPath);
-                foreach (var name in new[] { "sevenTenthsRatio", "fiveTenthsRatio", "twoTenthsRatio" })
-                    p["reduction"]![name]!.AsObject()["value"] = 0;
-                p["preschool"]!["perCapitaRatio"]!.AsObject()["value"] = 0;
-                p["specifiedHousehold"]!["specifiedRatio"]!.AsObject()["value"] = 0;
-                p["specifiedHousehold"]!["continuedRatio"]!.AsObject()["value"] = 0;
-                p["formerDependant"]!["perCapitaRatio"]!.AsObject()["value"] = 0;
-                p["formerDependant"]!["perHouseholdRatio"]!.AsObject()["value"] = 0;
-                p["formerDependant"]!["incomeLevyExempt"]!.AsObject()["value"] = false;
-                p["involuntaryUnemployment"]!["salaryIncomeRatio"]!.AsObject()["value"] = 1;
-                p["perinatal"]!["eligibleBirthsFrom"]!.AsObject()["value"] = "2199-01-01";
-                WriteJson(parametersPath, p);
-            }
-            var catalog = Checked(KokuhoRuleSets.Load([root]), "relief-free rule sets");
-            if (catalog.All<PremiumRuleSet>().Count() != Catalog.All<PremiumRuleSet>().Count())
-                throw new InvalidOperationException("the relief-free catalog must hold the same rule sets as the property catalog");
-            return catalog;
-        }
-        finally
-        {
-            TryDelete(root);
-        }
+        var catalog = ReliefFreeRuleSets.Build(Catalog.All<PremiumRuleSet>());
+        if (catalog.All<PremiumRuleSet>().Count() != Catalog.All<PremiumRuleSet>().Count())
+            throw new InvalidOperationException("the relief-free catalog must hold the same rule sets as the property catalog");
+        return catalog;
     }
 
     private static void TryDelete(string root)

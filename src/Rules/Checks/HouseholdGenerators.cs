@@ -1,95 +1,10 @@
-using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
-using KokuhoRules.Engine.Money;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime;
 
-namespace KokuhoRules.Tests.Support;
-
-/// <summary>
-/// A generated household (as the JSON the core system sends) together with the rule set it is
-/// assessed under. Printed as the rule set and the household JSON, so a failing property shows a
-/// counterexample that can be pasted into a request.
-/// </summary>
-public sealed class HouseholdCase(string insurer, int fiscalYear, HouseholdJson household)
-{
-    public string Insurer { get; } = insurer;
-    public int FiscalYear { get; } = fiscalYear;
-    public HouseholdJson Household { get; } = household;
-
-    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
-
-    /// <summary>The household as the calculator sees it; fails the test if the reader refuses it.</summary>
-    public HouseholdSnapshot Snapshot() => Households.Snapshot(Household);
-
-    public PremiumAssessment Assess() => PremiumCalculator.Assess(RuleSet, Snapshot());
-
-    public HouseholdCase With(HouseholdJson household) => new(Insurer, FiscalYear, household);
-
-    /// <summary>Replaces member <paramref name="index"/>.</summary>
-    public HouseholdCase WithMember(int index, Func<MemberJson, MemberJson> change)
-    {
-        var members = Household.Members!.ToArray();
-        members[index] = change(members[index]!);
-        return With(Household with { Members = members });
-    }
-
-    public override string ToString() =>
-        $"{Insurer}/{FiscalYear} {JsonSerializer.Serialize(Household, KokuhoJson.Options)}";
-}
-
-/// <summary>An arguments record for <see cref="PremiumCalculator.Relieve"/>.</summary>
-public sealed record ReliefCase(long Yen, long RatioNumerator, long RatioDenominator, ReliefRoundingTarget Target, long UnitYen, RoundingMode Mode)
-{
-    public Ratio Ratio => new(RatioNumerator, RatioDenominator);
-    public ReliefRounding Rounding => new(Target, UnitYen, Mode);
-}
-
-/// <summary>
-/// One member alone in a household, aged 0–73 on 1 April (so never 75 within the year) and born before
-/// the year: <see cref="FullYear"/> covers the whole year, <see cref="Joining"/> the same person joining
-/// on <see cref="JoinDay"/> of month <see cref="JoinMonth"/> (0 = April … 11 = March).
-/// </summary>
-public sealed record SingleMemberCase(string Insurer, int FiscalYear, LocalDate BirthDate, IncomeJson Income, int JoinMonth, int JoinDay)
-{
-    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
-
-    public LocalDate JoinDate => new LocalDate(FiscalYear, 4, 1).PlusMonths(JoinMonth).PlusDays(JoinDay - 1);
-
-    public HouseholdJson FullYear => Make(new LocalDate(FiscalYear, 4, 1).PlusYears(-3) is var d && d < BirthDate ? BirthDate : d);
-
-    public HouseholdJson Joining => Make(JoinDate);
-
-    private HouseholdJson Make(LocalDate acquired) => new()
-    {
-        Id = "H-SINGLE",
-        HeadId = "m1",
-        Members = [new MemberJson { Id = "m1", BirthDate = BirthDate, Coverage = [new CoverageJson { Acquired = acquired }], Income = Income }],
-    };
-
-    public override string ToString() =>
-        $"{Insurer}/{FiscalYear} born {BirthDate:uuuu-MM-dd} joining {JoinDate:uuuu-MM-dd} income {JsonSerializer.Serialize(Income, KokuhoJson.Options)}";
-}
-
-/// <summary>Facts for the reduction decision: a fixed composition and two judgement incomes, <see cref="Lower"/> ≤ <see cref="Higher"/>.</summary>
-public sealed record ReductionProbe(string Insurer, int FiscalYear, int Persons, int SalaryEarners, long Lower, long Higher)
-{
-    public PremiumRuleSet RuleSet => PropertyRuleSets.Get(Insurer, FiscalYear);
-}
-
-/// <summary>A batch of households (for the parallel-assessment property).</summary>
-public sealed record HouseholdBatch(HouseholdCase[] Cases)
-{
-    public override string ToString() => $"{Cases.Length} households";
-}
-
-/// <summary>A non-negative amount of yen drawn like incomes are (many small amounts, a long tail).</summary>
-public readonly record struct YenAmount(long Value)
-{
-    public override string ToString() => Value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " yen";
-}
+namespace KokuhoRules.Rules.Checks;
 
 /// <summary>
 /// FsCheck generators for households that <see cref="SnapshotReader"/> accepts, for a given fiscal year:
@@ -128,11 +43,8 @@ public static class HouseholdGenerators
         (10, LongBetween(10_000_001, 50_000_000)),
         (1, LongBetween(50_000_001, SnapshotReader.MaxYen / 10))); // rare extremes: a sum of four stays within MaxYen
 
-    // Static initializers run in textual order: the generators others are built from come first.
-    private static Gen<(string Insurer, int FiscalYear)> RuleSetKey { get; } =
-        Gen.Frequency(PropertyRuleSets.Pool.Select(p => (p.Weight, Gen.Constant((p.Insurer, p.FiscalYear)))));
-
-    private static Gen<bool> Chance(int percent) => Gen.Choose(1, 100).Select(x => x <= percent);
+    /// <summary>True with the given chance in percent.</summary>
+    public static Gen<bool> Chance(int percent) => Gen.Choose(1, 100).Select(x => x <= percent);
 
     private static LocalDate Clamp(LocalDate d, LocalDate min) => d < min ? min : d;
 
@@ -267,10 +179,10 @@ public static class HouseholdGenerators
             let si = sr * sKeep / 100
             let pi = pr * pKeep / 100
             let total = si + pi + other
-            select Households.Income(total, salaryRevenue: sr, salaryIncome: si, pensionRevenue: pr, pensionIncome: pi,
+            select Incomes.Declared(total, salaryRevenue: sr, salaryIncome: si, pensionRevenue: pr, pensionIncome: pi,
                 combined: combinedKind switch { < 5 => null, < 8 => total, _ => total + extra },
                 familyEmployee: familyEmployee, transfer: transfer);
-        return Gen.Frequency((9, declared), (1, Gen.Constant(Households.Undeclared)));
+        return Gen.Frequency((9, declared), (1, Gen.Constant(Incomes.Undeclared)));
     }
 
     private static Gen<LocalDate> DateAround(int fy, int monthsBefore, int monthsAfter) =>
@@ -324,11 +236,8 @@ public static class HouseholdGenerators
         }).ToArray()
         select new HouseholdJson { Id = "H-PROP", HeadId = fixedMembers[head].Id, Members = fixedMembers };
 
-    /// <summary>A rule set from <see cref="PropertyRuleSets.Pool"/> and a household for its fiscal year.</summary>
-    public static Gen<HouseholdCase> Case { get; } =
-        from rs in RuleSetKey
-        from household in Household(rs.FiscalYear)
-        select new HouseholdCase(rs.Insurer, rs.FiscalYear, household);
+    /// <summary>A household for the rule set's fiscal year, assessed under it.</summary>
+    public static Gen<HouseholdCase> Case(PremiumRuleSet rs) => Household(rs.FiscalYear).Select(household => new HouseholdCase(rs, household));
 
     /// <summary>Smaller households that are still valid: fewer members, simpler incomes and coverage.</summary>
     public static IEnumerable<HouseholdCase> Shrink(HouseholdCase c)
@@ -351,7 +260,7 @@ public static class HouseholdGenerators
             if (m.Income!.Declared == true && (m.Income.TotalIncome != 0 || m.Income.SalaryRevenue != 0 || m.Income.PensionRevenue != 0
                                                || m.Income.CombinedIncome is not null || m.Income.FamilyEmployeeSalaryDeduction != 0 || m.Income.TransferIncomeSpecialDeduction != 0))
             {
-                yield return c.WithMember(i, x => x with { Income = Households.NoIncome });
+                yield return c.WithMember(i, x => x with { Income = Incomes.None });
                 var inc = m.Income;
                 if (inc.TotalIncome > inc.SalaryIncome + inc.PensionIncome + 1)
                     yield return c.WithMember(i, x => x with { Income = inc with { TotalIncome = inc.SalaryIncome + inc.PensionIncome + (inc.TotalIncome!.Value - inc.SalaryIncome!.Value - inc.PensionIncome!.Value) / 2 } });
@@ -364,65 +273,22 @@ public static class HouseholdGenerators
     }
 
     /// <summary>A single member, full year or joining in month k.</summary>
-    public static Gen<SingleMemberCase> Single { get; } =
-        from rs in RuleSetKey
+    public static Gen<SingleMemberCase> Single(PremiumRuleSet rs) =>
         from age in Gen.Frequency((2, Gen.Choose(0, 6)), (3, Gen.Choose(7, 39)), (3, Gen.Choose(40, 64)), (2, Gen.Choose(65, 70)))
         from kind in Gen.Choose(0, 9)
         from month in Gen.Choose(1, 12)
         from day in Gen.Choose(1, 31)
-        from income in Gen.Frequency((9, Income(new LocalDate(rs.FiscalYear - age - 1, 6, 1), rs.FiscalYear)), (1, Gen.Constant(Households.Undeclared)))
+        from income in Gen.Frequency((9, Income(new LocalDate(rs.FiscalYear - age - 1, 6, 1), rs.FiscalYear)), (1, Gen.Constant(Incomes.Undeclared)))
         from joinMonth in Gen.Choose(0, 11)
         from joinDay in Gen.Frequency((1, Gen.Constant(1)), (1, Gen.Choose(1, 28)))
         let birth = BirthFor(rs.FiscalYear, Math.Max(age, 1), kind, month, day)
-        select new SingleMemberCase(rs.Insurer, rs.FiscalYear, age == 0 ? birth.PlusYears(1) : birth, income, joinMonth, joinDay);
+        select new SingleMemberCase(rs, age == 0 ? birth.PlusYears(1) : birth, income, joinMonth, joinDay);
 
     /// <summary>Reduction facts: 1–10 persons, 0 to persons + 1 salary earners (a 擬制世帯主 may be one), two incomes.</summary>
-    public static Gen<ReductionProbe> Reduction { get; } =
-        from rs in RuleSetKey
+    public static Gen<ReductionProbe> Reduction(PremiumRuleSet rs) =>
         from persons in Gen.Choose(1, 10)
         from earners in Gen.Choose(0, persons + 1)
         from a in Gen.Frequency((3, Yen), (1, LongBetween(0, 5_000_000)))
         from b in Gen.Frequency((3, Yen), (1, LongBetween(0, 5_000_000)), (1, Gen.Constant(a + 1)))
-        select new ReductionProbe(rs.Insurer, rs.FiscalYear, persons, earners, Math.Min(a, b), Math.Max(a, b));
-
-    /// <summary>200 households.</summary>
-    public static Gen<HouseholdBatch> Batch { get; } = Gen.ArrayOf(Case, 200).Select(cases => new HouseholdBatch(cases));
-
-    /// <summary>Arguments for <see cref="PremiumCalculator.Relieve"/>: yen from 0 (many small), ratios n/d with d in {10, 100, 1000, 10000}.</summary>
-    public static Gen<ReliefCase> Relief { get; } =
-        from yen in Gen.Frequency((3, LongBetween(0, 2_000)), (4, LongBetween(0, 100_000)), (2, LongBetween(0, 10_000_000)), (1, Gen.Elements(0L, 1L, 999L, 19_404L, 23_720L, 31_200L)))
-        from d in Gen.Elements(10L, 100L, 1000L, 10000L)
-        from n in Gen.Frequency((4, LongBetween(0, d)), (1, Gen.Elements(0L, d)))
-        from target in Gen.Elements(ReliefRoundingTarget.ReducedCharge, ReliefRoundingTarget.ReductionAmount)
-        from unit in Gen.Elements(Rounding.AllowedUnits.ToArray())
-        from mode in Gen.Elements(RoundingMode.Floor, RoundingMode.Ceiling, RoundingMode.HalfUp)
-        select new ReliefCase(yen, n, d, target, unit, mode);
-}
-
-/// <summary>The arbitraries the property tests register with <c>[Property(Arbitrary = …)]</c>.</summary>
-public static class HouseholdArbitraries
-{
-    public static Arbitrary<HouseholdCase> HouseholdCase() => Arb.From(HouseholdGenerators.Case, HouseholdGenerators.Shrink);
-
-    public static Arbitrary<SingleMemberCase> SingleMemberCase() =>
-        Arb.From(HouseholdGenerators.Single, s => s.Income.Declared == true && s.Income.TotalIncome != 0
-            ? [s with { Income = Households.NoIncome }]
-            : Enumerable.Empty<SingleMemberCase>());
-
-    public static Arbitrary<ReductionProbe> ReductionProbe() => Arb.From(HouseholdGenerators.Reduction);
-
-    public static Arbitrary<HouseholdBatch> HouseholdBatch() => Arb.From(HouseholdGenerators.Batch);
-
-    public static Arbitrary<ReliefCase> ReliefCase() => Arb.From(HouseholdGenerators.Relief, ShrinkRelief);
-
-    public static Arbitrary<YenAmount> YenAmount() =>
-        Arb.From(HouseholdGenerators.Yen.Select(y => new YenAmount(y)),
-            y => y.Value == 0 ? Enumerable.Empty<YenAmount>() : new[] { new YenAmount(0), new YenAmount(y.Value / 2) }.Distinct());
-
-    private static IEnumerable<ReliefCase> ShrinkRelief(ReliefCase r)
-    {
-        if (r.Yen > 0) yield return r with { Yen = r.Yen / 2 };
-        if (r.Yen > 0) yield return r with { Yen = r.Yen - 1 };
-        if (r.RatioDenominator > 10 && r.RatioNumerator % 10 == 0) yield return r with { RatioNumerator = r.RatioNumerator / 10, RatioDenominator = r.RatioDenominator / 10 };
-    }
+        select new ReductionProbe(rs, persons, earners, Math.Min(a, b), Math.Max(a, b));
 }

@@ -1,0 +1,25 @@
+using KokuhoRules.Rules.Snapshots;
+using NodaTime;
+
+namespace KokuhoRules.Rules.Checks;
+
+/// <summary>
+/// What a check found wrong with one case: what the invariant expected and what the calculation gave, and
+/// the households that show it (each becomes a request body for <c>POST /v1/premium/assessments</c>).
+/// </summary>
+/// <param name="Expected">What the invariant states for this case, in words and numbers.</param>
+/// <param name="Got">What the rule set gave instead.</param>
+public sealed record Violation(string Expected, string Got)
+{
+    /// <summary>The households to send to reproduce it (one, or a pair such as before and after a raise of income).</summary>
+    public IReadOnlyList<Exhibit> Shows { get; init; } = [];
+
+    /// <summary>A violation shown by the given households.</summary>
+    public static Violation Of(string expected, string got, params Exhibit[] shows) => new(expected, got) { Shows = shows };
+
+    public override string ToString() => $"expected {Expected}; got {Got}";
+}
+
+/// <summary>A household that shows a violation, with the assessment day where it matters (<c>asOf</c>).</summary>
+/// <param name="Label">What the household is in the case, e.g. <c>before</c> or <c>after</c>.</param>
+public sealed record Exhibit(string Label, HouseholdJson Household, LocalDate? AsOf = null);
