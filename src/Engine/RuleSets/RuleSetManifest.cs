@@ -60,6 +60,9 @@ public sealed record RuleSetManifest(
     /// <summary>The manifest field holding the hash of each sealed file (written with the content hash).</summary>
     public const string FileHashesField = "files";
 
+    /// <summary>The manifest fields <c>kokuho rulesets publish</c> writes beside the seal: who published, when (an ISO instant), and the waived unconfirmed values.</summary>
+    public const string PublishedByField = "publishedBy", PublishedAtField = "publishedAt", WaiversField = "waivers";
+
     /// <summary>The capability the layer's rules are for (<c>premium</c>, <c>withholding</c>, <c>highCost</c>, <c>eligibility</c>…).</summary>
     public string Capability { get; init; } = "";
 
@@ -83,7 +86,8 @@ public sealed record RuleSetManifest(
             errors.Add(file, "$", "a manifest must be a JSON object");
             return null;
         }
-        var known = new HashSet<string> { "layer", "capability", "insurer", "inForceFrom", "basedOn", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
+        var known = new HashSet<string> { "layer", "capability", "insurer", "inForceFrom", "basedOn", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema",
+            PublishedByField, PublishedAtField, WaiversField };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
 
