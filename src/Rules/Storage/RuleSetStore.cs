@@ -52,6 +52,41 @@ public sealed class RuleSetStore(NpgsqlDataSource db)
     }
 
     /// <summary>
+    /// Writes every published layer the database holds, as published (its sealed manifest and every file), under
+    /// <paramref name="root"/> as <c>&lt;owner&gt;/&lt;year&gt;/&lt;capability&gt;@&lt;version&gt;/</c>: a rule-set root the catalog
+    /// loads like any other (each layer checked against its seal as it is read). Written into a folder beside and renamed;
+    /// <paramref name="root"/> must not exist yet. Returns how many layers were written.
+    /// </summary>
+    /// <exception cref="IOException"><paramref name="root"/> exists.</exception>
+    public int Export(string root)
+    {
+        var target = Path.GetFullPath(root);
+        if (Directory.Exists(target)) throw new IOException($"{target} already exists");
+        var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        using var connection = db.OpenConnection();
+        var layers = connection.Query<(long Seq, string Owner, int FiscalYear, string Capability, string Version, byte[] Manifest)>(
+            "SELECT seq, owner, fiscal_year, capability, version, manifest FROM ruleset_publications ORDER BY seq").ToArray();
+        try
+        {
+            foreach (var l in layers)
+            {
+                var folder = Path.Combine(partial, l.Owner, l.FiscalYear.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{l.Capability}@{l.Version}");
+                Directory.CreateDirectory(folder);
+                File.WriteAllBytes(Path.Combine(folder, ContentHash.ManifestFileName), l.Manifest);
+                foreach (var (path, bytes) in connection.Query<(string Path, byte[] Bytes)>("SELECT path, bytes FROM ruleset_files WHERE publication_seq = @Seq", new { l.Seq }))
+                    File.WriteAllBytes(Path.Combine(folder, path), bytes);
+            }
+            Directory.CreateDirectory(partial);
+            Directory.Move(partial, target);
+        }
+        finally
+        {
+            if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        }
+        return layers.Length;
+    }
+
+    /// <summary>
     /// Records a publication and its audit entry in one transaction, then runs <paramref name="beforeCommit"/> (the
     /// manifest renamed into place) and commits: both or neither. A version published already is refused by the
     /// unique key (<see cref="PostgresException"/> 23505) and nothing is written.

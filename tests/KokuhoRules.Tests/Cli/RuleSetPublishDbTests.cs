@@ -56,6 +56,19 @@ public sealed class RuleSetPublishDbTests(PostgresFixture server)
             await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync("DELETE FROM ruleset_files"));
         }
 
+        // The database alone is a rule-set root: exported, the layer loads as published with the sealed hash (the files are checked against it).
+        var exported = Path.Combine(Path.GetTempPath(), "kokuho-export-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Assert.Equal(1, new RuleSetStore(source).Export(exported));
+            var layer = Assert.Single(Rules.Catalog.KokuhoRuleSets.Scan([exported]).Layers);
+            Assert.Equal(("national", 2026, "2026.1", RuleSetStatus.Published, sealedHash), (layer.OwnerId, layer.Manifest.FiscalYear, layer.Version, layer.Manifest.Status, layer.ContentHash));
+        }
+        finally
+        {
+            if (Directory.Exists(exported)) Directory.Delete(exported, recursive: true);
+        }
+
         // Another copy of the same draft version: the database already holds version 2026.1, so it is refused and left a draft.
         var again = Publish(second, db);
 
