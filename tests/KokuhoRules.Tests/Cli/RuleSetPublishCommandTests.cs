@@ -167,6 +167,27 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     }
 
     [Fact]
+    public void With_json_the_outcome_names_each_failure_with_its_kind_and_location()
+    {
+        var refused = Publish("national/2026", "--json");
+        Assert.Equal(RuleSetPublish.ExitCodes.Refused, refused.ExitCode);
+        var doc = JsonNode.Parse(refused.Output)!.AsObject();
+        Assert.False(doc["published"]!.GetValue<bool>());
+        var failures = doc["steps"]!.AsArray().SelectMany(s => s!["failures"]!.AsArray()).ToArray();
+        Assert.Equal(Refusals(refused, "unconfirmed").Length, failures.Length);
+        Assert.All(failures, f => Assert.Equal("unconfirmed", f!["kind"]!.GetValue<string>()));
+        Assert.Contains(failures, f => f!["location"]!.GetValue<string>() == $"national/2026/premium/parameters.json:{_root.LineContaining("national/2026/premium/parameters.json", "\"salaryRevenueAbove\"")}");
+
+        var published = Publish("national/2026", "--json", "--waivers", WaiversFor("national/2026/premium"));
+        Assert.Equal(0, published.ExitCode);
+        var done = JsonNode.Parse(published.Output)!.AsObject();
+        Assert.True(done["published"]!.GetValue<bool>());
+        Assert.Equal(JsonNode.Parse(ManifestText("national/2026/premium"))!["contentHash"]!.GetValue<string>(), done["contentHash"]!.GetValue<string>());
+        Assert.Equal(failures.Length, done["waivers"]!.AsArray().Count);
+        Assert.Contains(done["steps"]!.AsArray(), s => s!["step"]!.GetValue<string>().Contains("golden", StringComparison.Ordinal) && s["nothingChecked"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void No_golden_case_is_shown_as_0_golden_cases_not_as_a_pass()
     {
         var run = Publish("national/2026", "--waivers", WaiversFor("national/2026/premium"));
