@@ -170,6 +170,8 @@ public sealed record RuleSetManifest(
             else fileHashes = files.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!, StringComparer.Ordinal);
         }
 
+        CheckPublication(file, root, errors);
+
         LocalDate? inForceFrom = null;
         if (root.TryGetProperty("inForceFrom", out _))
         {
@@ -198,6 +200,22 @@ public sealed record RuleSetManifest(
             {
                 Capability = capability, InForceFrom = inForceFrom, BasedOn = basedOn,
             };
+    }
+
+    /// <summary>The fields <c>kokuho rulesets publish</c> writes, when present: who (a non-empty string), when (an ISO instant), the waivers (each a parameter and a reason).</summary>
+    private static void CheckPublication(JsonSourceFile file, JsonElement root, RuleSetErrors errors)
+    {
+        if (root.TryGetProperty(PublishedByField, out var by) && (by.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(by.GetString())))
+            errors.Add(file, "$." + PublishedByField, $"{PublishedByField} must be a non-empty string: who published the layer");
+        if (root.TryGetProperty(PublishedAtField, out var at) && (at.ValueKind != JsonValueKind.String || !InstantPattern.ExtendedIso.Parse(at.GetString()!).Success))
+            errors.Add(file, "$." + PublishedAtField, $"{PublishedAtField} must be an ISO instant such as \"2026-03-20T01:02:03Z\"");
+        if (!root.TryGetProperty(WaiversField, out var waivers)) return;
+        if (waivers.ValueKind != JsonValueKind.Array
+            || waivers.EnumerateArray().Any(w => w.ValueKind != JsonValueKind.Object || !NonEmpty(w, "parameter") || !NonEmpty(w, "reason")))
+            errors.Add(file, "$." + WaiversField, $"{WaiversField} must be an array of {{ \"parameter\": \"<path>\", \"reason\": \"<why>\" }}, each reason non-empty");
+
+        static bool NonEmpty(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString());
     }
 
     /// <summary>A capability name: a camelCase identifier (<c>premium</c>, <c>highCost</c>).</summary>

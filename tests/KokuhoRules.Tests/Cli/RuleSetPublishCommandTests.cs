@@ -188,6 +188,17 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_publication_record_edited_into_something_else_is_refused_at_load()
+    {
+        Assert.Equal(0, Publish("national/2026", "--waivers", WaiversFor("national/2026/premium")).ExitCode);
+        _root.EditManifest("national/2026/premium", m => m["publishedAt"] = "yesterday");
+
+        var failure = Assert.Single(KokuhoRuleSets.Load([_root.Root]).Failures, f => f.RuleSet == "national/2026/premium");
+
+        Assert.Contains(failure.Errors, e => e.JsonPath == "$.publishedAt" && e.Line > 0);
+    }
+
+    [Fact]
     public void No_golden_case_is_shown_as_0_golden_cases_not_as_a_pass()
     {
         var run = Publish("national/2026", "--waivers", WaiversFor("national/2026/premium"));
