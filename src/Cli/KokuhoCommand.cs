@@ -294,14 +294,8 @@ public static class KokuhoCommand
             error.WriteLine($"{manifestPath}: not a JSON object: {e.Message}");
             return 1;
         }
-        manifest["contentHash"] = hash;
-        var perFile = new JsonObject();
-        foreach (var (path, fileHash) in ContentHash.PerFile(files)) perFile[path] = fileHash;
-        manifest[RuleSetManifest.FileHashesField] = perFile;
-        var text = manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-        var temp = manifestPath + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, manifestPath, overwrite: true);
+        RuleSetSeal.Seal(manifest, files);
+        RuleSetSeal.WriteManifest(folder.FullName, RuleSetSeal.Encode(manifest));
         output.WriteLine($"written to {manifestPath}");
         return 0;
     }

@@ -41,6 +41,7 @@ public static class RuleSetStaff
         rulesets.Subcommands.Add(New(roots));
         rulesets.Subcommands.Add(Diff(roots));
         rulesets.Subcommands.Add(RuleSetCheck.Build(roots));
+        rulesets.Subcommands.Add(RuleSetPublish.Build(roots));
     }
 
     private static Command New(Option<string[]> roots)

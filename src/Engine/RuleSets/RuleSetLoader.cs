@@ -61,6 +61,12 @@ public static class RuleSetLoader
     /// <summary>The folder name reserved for national layers.</summary>
     public const string NationalFolder = "national";
 
+    /// <summary>
+    /// The folder beside the capability folders of a year that holds the rule set's own golden cases
+    /// (<c>&lt;owner&gt;/&lt;year&gt;/cases/&lt;capability&gt;/*.json</c>, see <see cref="RuleSetPublication"/>): not a layer, never read as one.
+    /// </summary>
+    public const string CasesFolder = "cases";
+
     /// <summary>What the loader needs to know of a capability: the layers that may be an insurer's own, and the JSON files a layer may hold.</summary>
     public sealed record CapabilityShape(IReadOnlySet<RuleSetLayerKind> InsurerLayers, IReadOnlySet<string> FileNames);
 
@@ -88,7 +94,7 @@ public static class RuleSetLoader
                         $"a layer lives in a capability folder: move the files of {display} into {display}/<capability>/ ({string.Join(", ", capabilities.Keys.Order(StringComparer.Ordinal))}), the capability its manifest names")], Path.GetFileName(ownerDir), YearOf(yearDir)));
                     continue;
                 }
-                foreach (var capabilityDir in Directory.EnumerateDirectories(yearDir).Order(StringComparer.Ordinal))
+                foreach (var capabilityDir in Directory.EnumerateDirectories(yearDir).Order(StringComparer.Ordinal).Where(d => Path.GetFileName(d) != CasesFolder))
                     if (ReadPlaced(root, ownerDir, yearDir, capabilityDir, capabilities, calendar, failures, refused) is { } layer) layers.Add(layer);
             }
         }

@@ -60,6 +60,9 @@ public sealed record RuleSetManifest(
     /// <summary>The manifest field holding the hash of each sealed file (written with the content hash).</summary>
     public const string FileHashesField = "files";
 
+    /// <summary>The manifest fields <c>kokuho rulesets publish</c> writes beside the seal: who published, when (an ISO instant), and the waived unconfirmed values.</summary>
+    public const string PublishedByField = "publishedBy", PublishedAtField = "publishedAt", WaiversField = "waivers";
+
     /// <summary>The capability the layer's rules are for (<c>premium</c>, <c>withholding</c>, <c>highCost</c>, <c>eligibility</c>…).</summary>
     public string Capability { get; init; } = "";
 
@@ -83,7 +86,8 @@ public sealed record RuleSetManifest(
             errors.Add(file, "$", "a manifest must be a JSON object");
             return null;
         }
-        var known = new HashSet<string> { "layer", "capability", "insurer", "inForceFrom", "basedOn", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema" };
+        var known = new HashSet<string> { "layer", "capability", "insurer", "inForceFrom", "basedOn", "fiscalYear", "version", "status", "effective", "contentHash", FileHashesField, "description", "$comment", "$schema",
+            PublishedByField, PublishedAtField, WaiversField };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) errors.Add(file, "$." + p.Name, $"unknown manifest field '{p.Name}' (known: {string.Join(", ", known.Where(k => k[0] != '$'))})");
 
@@ -166,6 +170,8 @@ public sealed record RuleSetManifest(
             else fileHashes = files.EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString()!, StringComparer.Ordinal);
         }
 
+        CheckPublication(file, root, errors);
+
         LocalDate? inForceFrom = null;
         if (root.TryGetProperty("inForceFrom", out _))
         {
@@ -194,6 +200,22 @@ public sealed record RuleSetManifest(
             {
                 Capability = capability, InForceFrom = inForceFrom, BasedOn = basedOn,
             };
+    }
+
+    /// <summary>The fields <c>kokuho rulesets publish</c> writes, when present: who (a non-empty string), when (an ISO instant), the waivers (each a parameter and a reason).</summary>
+    private static void CheckPublication(JsonSourceFile file, JsonElement root, RuleSetErrors errors)
+    {
+        if (root.TryGetProperty(PublishedByField, out var by) && (by.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(by.GetString())))
+            errors.Add(file, "$." + PublishedByField, $"{PublishedByField} must be a non-empty string: who published the layer");
+        if (root.TryGetProperty(PublishedAtField, out var at) && (at.ValueKind != JsonValueKind.String || !InstantPattern.ExtendedIso.Parse(at.GetString()!).Success))
+            errors.Add(file, "$." + PublishedAtField, $"{PublishedAtField} must be an ISO instant such as \"2026-03-20T01:02:03Z\"");
+        if (!root.TryGetProperty(WaiversField, out var waivers)) return;
+        if (waivers.ValueKind != JsonValueKind.Array
+            || waivers.EnumerateArray().Any(w => w.ValueKind != JsonValueKind.Object || !NonEmpty(w, "parameter") || !NonEmpty(w, "reason")))
+            errors.Add(file, "$." + WaiversField, $"{WaiversField} must be an array of {{ \"parameter\": \"<path>\", \"reason\": \"<why>\" }}, each reason non-empty");
+
+        static bool NonEmpty(JsonElement o, string name) =>
+            o.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(v.GetString());
     }
 
     /// <summary>A capability name: a camelCase identifier (<c>premium</c>, <c>highCost</c>).</summary>

@@ -43,43 +43,7 @@ public sealed class GoldenCaseTests
         var actual = JsonSerializer.SerializeToNode(response, KokuhoJson.Options)!.AsObject();
         var expected = doc["expected"]!.AsObject();
 
-        var mismatches = new List<string>();
-        foreach (var (key, value) in expected)
-        {
-            switch (key)
-            {
-                case "components":
-                    foreach (var (name, fields) in value!.AsObject())
-                    {
-                        var component = actual["components"]!.AsArray().SingleOrDefault(c => c!["name"]!.GetValue<string>() == name);
-                        if (component is null) { mismatches.Add($"no component {name}"); continue; }
-                        Compare($"components.{name}", fields!, component, mismatches);
-                    }
-                    break;
-                case "members":
-                    foreach (var (id, fields) in value!.AsObject())
-                    {
-                        var member = actual["members"]!.AsArray().SingleOrDefault(m => m!["id"]!.GetValue<string>() == id);
-                        if (member is null) { mismatches.Add($"no member {id}"); continue; }
-                        Compare($"members.{id}", fields!, member, mismatches);
-                    }
-                    break;
-                default:
-                    Compare(key, value!, actual[key], mismatches);
-                    break;
-            }
-        }
+        var mismatches = PremiumGoldenCases.Mismatches(expected, actual);
         Assert.True(mismatches.Count == 0, $"{doc["name"]} ({doc["source"]!["url"]}):\n" + string.Join("\n", mismatches));
-    }
-
-    private static void Compare(string path, JsonNode expected, JsonNode? actual, List<string> mismatches)
-    {
-        if (expected is JsonObject obj)
-        {
-            foreach (var (key, value) in obj) Compare($"{path}.{key}", value!, actual?[key], mismatches);
-            return;
-        }
-        if (!JsonNode.DeepEquals(expected, actual))
-            mismatches.Add($"{path}: published {expected.ToJsonString()}, computed {actual?.ToJsonString() ?? "nothing"}");
     }
 }
