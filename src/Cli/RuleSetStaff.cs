@@ -41,6 +41,7 @@ public static class RuleSetStaff
         rulesets.Subcommands.Add(New(roots));
         rulesets.Subcommands.Add(Diff(roots));
         rulesets.Subcommands.Add(RuleSetImpact.Build(roots));
+        rulesets.Subcommands.Add(RuleSetSolve.Build(roots));
     }
 
     private static Command New(Option<string[]> roots)

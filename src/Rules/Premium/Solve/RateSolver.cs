@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using KokuhoRules.Engine.Money;
+using KokuhoRules.Rules.Snapshots;
+
+namespace KokuhoRules.Rules.Premium.Solve;
+
+/// <summary>
+/// 適正算定 (the rate solver): for each component of the targets, the 所得割率 (in the targets' unit) whose levy over the population,
+/// with the 均等割 and 平等割 that the splits derive from it, comes nearest the target amount — honouring every reduction, relief
+/// and cap, because each pass assesses every household with <see cref="PremiumCalculator.Assess"/> (the batch's own calculation)
+/// under the draft with the candidate rates. The first pass reads what the rates do not change (each component's Σ 算定基礎所得 ×
+/// months, liable member-months and household-months: the bases of the splits). The raise is monotone in the rate, so each
+/// component's rate is found by false position with bisection as a safeguard over the integer units of the rate; the components
+/// are independent (a component's amount reads only its own rates) and are solved in the same passes.
+/// </summary>
+/// <remarks>
+/// The split, for a rate r: the gross 所得割 G = Σ 算定基礎所得 × months ÷ 12 × r; the 応益 part G × (1 − a) ÷ a; 均等割 = its share b
+/// ÷ (liable member-months ÷ 12), 平等割 = its share 1 − b ÷ (household-months ÷ 12), each rounded as the targets say. So a:(1 − a)
+/// and b:(1 − b) hold for the gross levy before reductions (which the 保険基盤安定 funds), and the target is met by what is levied.
+/// </remarks>
+public static class RateSolver
+{
+    private const int MaxPasses = 64;
+
+    /// <summary>Solves every component of <paramref name="targets"/> over <paramref name="households"/> under <paramref name="draft"/>.</summary>
+    /// <exception cref="InvalidDataException">A target names a component the rule set does not have.</exception>
+    /// <exception cref="UnreachableTargetException">A target cannot be reached at any rate up to 100%.</exception>
+    public static RateSolution Solve(PremiumRuleSet draft, IReadOnlyList<HouseholdSnapshot> households, RateTargets targets, int threads, string by,
+        long refused = 0, Action<int>? onPass = null, CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var nc = draft.Components.Count;
+        var index = targets.Components.Select(t => IndexOf(draft, t.Name)).ToArray();
+        var bases = Bases(draft, households, threads, cancel);
+        onPass?.Invoke(1);
+        var uden = targets.IncomeRateUnit.Denominator;
+        var searches = targets.Components.Select((t, i) => new RateSearch(t, draft.Components[index[i]], bases[index[i]], uden, households.Count)).ToArray();
+        var passes = 1;
+        while (searches.Any(s => !s.Done))
+        {
+            if (passes >= MaxPasses) throw new InvalidOperationException($"the solver did not converge in {MaxPasses} passes");
+            var candidates = searches.Select(s => s.Done ? s.Chosen : s.Next()).ToArray();
+            if (searches.All(s => s.Done)) break;
+            var rates = draft.Components.Select(c => c.Rates).ToArray();
+            for (var i = 0; i < searches.Length; i++) rates[index[i]] = searches[i].RatesAt(candidates[i], targets);
+            var (raised, atCap) = Pass(RateVariant.With(draft, rates), households, threads, cancel);
+            passes++;
+            onPass?.Invoke(passes);
+            for (var i = 0; i < searches.Length; i++)
+                if (!searches[i].Done) searches[i].Evaluated(candidates[i], raised[index[i]], atCap[index[i]], passes - 1);
+        }
+        var components = searches.Select((s, i) =>
+        {
+            var c = draft.Components[index[i]];
+            var solved = s.RatesAt(s.Chosen, targets);
+            var t = s.Target;
+            return new SolvedComponent(t.Name, c.Label, t.Amount, t.Required, t.CollectionRate?.ToDecimal(), t.IncomeShare.ToDecimal(), t.PerCapitaShare.ToDecimal(),
+                solved.IncomeRate.ToDecimal(), solved.PerCapita, solved.PerHousehold, s.ChosenRaised, s.ChosenRaised - t.Amount, s.Iterations, s.ChosenAtCap,
+                c.Rates.IncomeRate.ToDecimal(), c.Rates.PerCapita, c.Rates.PerHousehold, bases[index[i]].Raised);
+        }).ToArray();
+        return new RateSolution(draft.Stamp, targets.Sha256, targets.IncomeRateUnitText, components, households.Count, refused, passes, by,
+            NodaTime.SystemClock.Instance.GetCurrentInstant(), Math.Round(clock.Elapsed.TotalSeconds, 3));
+    }
+
+    private static int IndexOf(PremiumRuleSet rs, string name)
+    {
+        for (var c = 0; c < rs.Components.Count; c++) if (rs.Components[c].Name == name) return c;
+        throw new InvalidDataException($"targets: components.{name}: the rule set {rs.Insurer.Id}/{rs.FiscalYear} {rs.Version} has no component '{name}' (it has: {string.Join(", ", rs.Components.Select(c => c.Name))})");
+    }
+
+    /// <summary>What the rates do not change, per component: Σ 算定基礎所得 × liable months, liable member-months, household-months; and the draft's own raise.</summary>
+    internal sealed record ComponentBases(Int128 IncomeYenMonths, long MemberMonths, long HouseholdMonths, long Raised);
+
+    private static ComponentBases[] Bases(PremiumRuleSet rs, IReadOnlyList<HouseholdSnapshot> households, int threads, CancellationToken cancel)
+    {
+        var nc = rs.Components.Count;
+        var income = new Int128[nc];
+        var members = new long[nc];
+        var months = new long[nc];
+        var raised = new long[nc];
+        var gate = new Lock();
+        ForRanges(households.Count, threads, cancel, (from, to) =>
+        {
+            var (li, lm, lh, lr) = (new Int128[nc], new long[nc], new long[nc], new long[nc]);
+            for (var h = from; h < to; h++)
+            {
+                var a = PremiumCalculator.Assess(rs, households[h], trace: null, details: true);
+                for (var c = 0; c < nc; c++)
+                {
+                    var name = rs.Components[c].Name;
+                    lh[c] += a.Components[c].Months;
+                    lr[c] += a.Components[c].Amount;
+                    foreach (var m in a.Members)
+                    {
+                        var k = m.ComponentMonths.GetValueOrDefault(name);
+                        lm[c] += k;
+                        li[c] += (Int128)m.AssessableIncome * k;
+                    }
+                }
+            }
+            lock (gate)
+                for (var c = 0; c < nc; c++)
+                {
+                    income[c] += li[c];
+                    members[c] += lm[c];
+                    months[c] += lh[c];
+                    raised[c] += lr[c];
+                }
+        });
+        return Enumerable.Range(0, nc).Select(c => new ComponentBases(income[c], members[c], months[c], raised[c])).ToArray();
+    }
+
+    /// <summary>One pass: every household assessed under <paramref name="rs"/>; per component Σ amounts and households at the cap.</summary>
+    private static (long[] Raised, long[] AtCap) Pass(PremiumRuleSet rs, IReadOnlyList<HouseholdSnapshot> households, int threads, CancellationToken cancel)
+    {
+        var nc = rs.Components.Count;
+        var raised = new long[nc];
+        var atCap = new long[nc];
+        var gate = new Lock();
+        ForRanges(households.Count, threads, cancel, (from, to) =>
+        {
+            var (lr, lc) = (new long[nc], new long[nc]);
+            for (var h = from; h < to; h++)
+            {
+                var a = PremiumCalculator.Assess(rs, households[h], trace: null, details: false);
+                for (var c = 0; c < nc; c++)
+                {
+                    var x = a.Components[c];
+                    lr[c] += x.Amount;
+                    if (Impact.ImpactTally.AtCap(x)) lc[c]++;
+                }
+            }
+            lock (gate)
+                for (var c = 0; c < nc; c++)
+                {
+                    raised[c] += lr[c];
+                    atCap[c] += lc[c];
+                }
+        });
+        return (raised, atCap);
+    }
+
+    private static void ForRanges(int count, int threads, CancellationToken cancel, Action<int, int> body) =>
+        Parallel.ForEach(Partitioner.Create(0, count, Math.Max(256, count / (threads * 8) + 1)),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancel }, range => body(range.Item1, range.Item2));
+}
