@@ -28,7 +28,7 @@ public static class RuleSetImpact
     /// <summary>Where the CLI appends its audit entries unless <c>--audit-log</c> says otherwise (the API's default layout, under the current folder).</summary>
     public static readonly string DefaultAuditLog = Path.Combine("var", "audit", "audit-log.jsonl");
 
-    internal static readonly JsonSerializerOptions JsonOptions = new(KokuhoJson.Options)
+    public static readonly JsonSerializerOptions JsonOptions = new(KokuhoJson.Options)
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -63,6 +63,22 @@ public static class RateSolver
             NodaTime.SystemClock.Instance.GetCurrentInstant(), Math.Round(clock.Elapsed.TotalSeconds, 3));
     }
 
+    /// <summary>
+    /// What component <paramref name="name"/> raises over the population at a 所得割率 of <paramref name="units"/> × the targets' unit, with
+    /// the 均等割 and 平等割 its splits derive (the solver's own candidate at that rate; its neighbours show how far one unit moves the raise).
+    /// </summary>
+    public static (long Raised, long AtCap, ComponentRates Rates) RaiseAt(PremiumRuleSet draft, IReadOnlyList<HouseholdSnapshot> households, RateTargets targets,
+        string name, long units, int threads, CancellationToken cancel = default)
+    {
+        var c = IndexOf(draft, name);
+        var target = targets.Components.FirstOrDefault(t => t.Name == name) ?? throw new InvalidDataException($"targets: there is no target for '{name}'");
+        var search = new RateSearch(target, draft.Components[c], Bases(draft, households, threads, cancel)[c], targets.IncomeRateUnit.Denominator, households.Count);
+        var rates = draft.Components.Select(x => x.Rates).ToArray();
+        rates[c] = search.RatesAt(units, targets);
+        var (raised, atCap) = Pass(RateVariant.With(draft, rates), households, threads, cancel);
+        return (raised[c], atCap[c], rates[c]);
+    }
+
     private static int IndexOf(PremiumRuleSet rs, string name)
     {
         for (var c = 0; c < rs.Components.Count; c++) if (rs.Components[c].Name == name) return c;
