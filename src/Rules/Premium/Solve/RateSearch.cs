@@ -8,7 +8,7 @@ namespace KokuhoRules.Rules.Premium.Solve;
 /// and extrapolated from the points below while there is no hi. Done when hi − lo = 1 (the nearer is chosen) or a rate raises the
 /// target exactly. The raise is monotone in n, so the target lies between the raises of the two neighbouring rates.
 /// </summary>
-internal sealed class RateSearch(ComponentTarget target, PremiumComponent component, RateSolver.ComponentBases bases, long unitDenominator, long households)
+internal sealed class RateSearch(ComponentTarget target, PremiumComponent component, RateSolver.ComponentBases bases, long unitDenominator, long households, long? hint = null)
 {
     private long _lo = -1, _loR, _loCap, _hi = -1, _hiR, _hiCap, _prevLo = -1, _prevLoR;
     private bool _bisect;
@@ -44,6 +44,7 @@ internal sealed class RateSearch(ComponentTarget target, PremiumComponent compon
             return Math.Clamp(g, _lo + 1, Max);
         }
         if (_hi >= 0) return Math.Clamp(_hiR > 0 ? (long)Math.Floor((decimal)_hi * T / _hiR) : 0, 0, _hi - 1);
+        if (hint is { } h) return Math.Clamp(h, 0, Max);
         // First guess: the gross levy with no reduction and no cap, G ÷ a = target.
         var guess = (decimal)T * unitDenominator * 12 * target.IncomeShare.Numerator / ((decimal)bases.IncomeYenMonths * target.IncomeShare.Denominator);
         return Math.Clamp((long)Math.Ceiling(guess), 1, Max);

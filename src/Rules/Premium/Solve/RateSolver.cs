@@ -26,8 +26,9 @@ public static class RateSolver
     /// <summary>Solves every component of <paramref name="targets"/> over <paramref name="households"/> under <paramref name="draft"/>.</summary>
     /// <exception cref="InvalidDataException">A target names a component the rule set does not have.</exception>
     /// <exception cref="UnreachableTargetException">A target cannot be reached at any rate up to 100%.</exception>
+    /// <param name="sampleFrom">From this many households, each rate is first solved on a sample of every tenth household, and the full search starts there.</param>
     public static RateSolution Solve(PremiumRuleSet draft, IReadOnlyList<HouseholdSnapshot> households, RateTargets targets, int threads, string by,
-        long refused = 0, Action<int>? onPass = null, CancellationToken cancel = default)
+        long refused = 0, Action<int>? onPass = null, CancellationToken cancel = default, int sampleFrom = SampleFrom)
     {
         var clock = Stopwatch.StartNew();
         var nc = draft.Components.Count;
@@ -35,21 +36,10 @@ public static class RateSolver
         var bases = Bases(draft, households, threads, cancel);
         onPass?.Invoke(1);
         var uden = targets.IncomeRateUnit.Denominator;
-        var searches = targets.Components.Select((t, i) => new RateSearch(t, draft.Components[index[i]], bases[index[i]], uden, households.Count)).ToArray();
         var passes = 1;
-        while (searches.Any(s => !s.Done))
-        {
-            if (passes >= MaxPasses) throw new InvalidOperationException($"the solver did not converge in {MaxPasses} passes");
-            var candidates = searches.Select(s => s.Done ? s.Chosen : s.Next()).ToArray();
-            if (searches.All(s => s.Done)) break;
-            var rates = draft.Components.Select(c => c.Rates).ToArray();
-            for (var i = 0; i < searches.Length; i++) rates[index[i]] = searches[i].RatesAt(candidates[i], targets);
-            var (raised, atCap) = Pass(RateVariant.With(draft, rates), households, threads, cancel);
-            passes++;
-            onPass?.Invoke(passes);
-            for (var i = 0; i < searches.Length; i++)
-                if (!searches[i].Done) searches[i].Evaluated(candidates[i], raised[index[i]], atCap[index[i]], passes - 1);
-        }
+        var hints = households.Count >= sampleFrom ? Hints(draft, households, targets, index, bases, threads, cancel) : null;
+        var searches = targets.Components.Select((t, i) => new RateSearch(t, draft.Components[index[i]], bases[index[i]], uden, households.Count, hints?[i])).ToArray();
+        passes += Search(draft, households, targets, index, searches, threads, p => onPass?.Invoke(passes + p), cancel);
         var components = searches.Select((s, i) =>
         {
             var c = draft.Components[index[i]];
@@ -77,6 +67,58 @@ public static class RateSolver
         rates[c] = search.RatesAt(units, targets);
         var (raised, atCap) = Pass(RateVariant.With(draft, rates), households, threads, cancel);
         return (raised[c], atCap[c], rates[c]);
+    }
+
+    /// <summary>Runs <paramref name="searches"/> to the end, one pass over <paramref name="households"/> per step; returns the passes.</summary>
+    private static int Search(PremiumRuleSet draft, IReadOnlyList<HouseholdSnapshot> households, RateTargets targets, int[] index, RateSearch[] searches, int threads,
+        Action<int>? onPass, CancellationToken cancel)
+    {
+        var passes = 0;
+        while (searches.Any(s => !s.Done))
+        {
+            if (passes >= MaxPasses) throw new InvalidOperationException($"the solver did not converge in {MaxPasses} passes");
+            var candidates = searches.Select(s => s.Done ? s.Chosen : s.Next()).ToArray();
+            var rates = draft.Components.Select(c => c.Rates).ToArray();
+            for (var i = 0; i < searches.Length; i++) rates[index[i]] = searches[i].RatesAt(candidates[i], targets);
+            var (raised, atCap) = Pass(RateVariant.With(draft, rates), households, threads, cancel);
+            passes++;
+            onPass?.Invoke(passes);
+            for (var i = 0; i < searches.Length; i++)
+                if (!searches[i].Done) searches[i].Evaluated(candidates[i], raised[index[i]], atCap[index[i]], passes);
+        }
+        return passes;
+    }
+
+    /// <summary>Populations from this size are first solved on a sample (every <see cref="SampleEvery"/>th household).</summary>
+    public const int SampleFrom = 20_000;
+    private const int SampleEvery = 10;
+
+    /// <summary>
+    /// For a large population, each component's rate solved on a sample (its target scaled by what the draft's own rates raise
+    /// from the sample and from all): the first rate the full search tries, so that it needs only the last few passes. The full
+    /// search decides alone; null when the population is small or the sample cannot reach a target.
+    /// </summary>
+    private static long?[]? Hints(PremiumRuleSet draft, IReadOnlyList<HouseholdSnapshot> households, RateTargets targets, int[] index, ComponentBases[] bases, int threads,
+        CancellationToken cancel)
+    {
+        var sample = Enumerable.Range(0, households.Count / SampleEvery).Select(i => households[i * SampleEvery]).ToArray();
+        var (atDraft, _) = Pass(draft, sample, threads, cancel);
+        var searches = targets.Components.Select((t, i) =>
+        {
+            var full = bases[index[i]].Raised;
+            var scaled = full > 0 ? (decimal)t.Amount * atDraft[index[i]] / full : (decimal)t.Amount * sample.Length / households.Count;
+            return new RateSearch(t with { Amount = Math.Max(1, (long)Math.Round(scaled)) }, draft.Components[index[i]], bases[index[i]],
+                targets.IncomeRateUnit.Denominator, sample.Length);
+        }).ToArray();
+        try
+        {
+            Search(draft, sample, targets, index, searches, threads, null, cancel);
+        }
+        catch (UnreachableTargetException)
+        {
+            return null;
+        }
+        return searches.Select(s => (long?)s.Chosen).ToArray();
     }
 
     private static int IndexOf(PremiumRuleSet rs, string name)

@@ -75,6 +75,17 @@ public sealed class RateSolverTests : IDisposable
     }
 
     [Fact]
+    public void Starting_from_a_sample_reaches_the_same_amounts_as_the_full_search_alone()
+    {
+        var targets = RateTargets.Read(Targets(Reachable));
+        var draft = KokuhoRuleSets.Load([_root.Root]).ForRun<PremiumRuleSet>(Insurer, 2026, null, null, trial: true);
+        var (households, _) = PopulationFile.ReadAll(_population, 2, default);
+        var full = RateSolver.Solve(draft, households, targets, 2, "test", sampleFrom: int.MaxValue);
+        var sampled = RateSolver.Solve(draft, households, targets, 2, "test", sampleFrom: 1);
+        Assert.Equal(full.Components.Select(c => (c.Raised, c.Residual, c.HouseholdsAtCap)), sampled.Components.Select(c => (c.Raised, c.Residual, c.HouseholdsAtCap)));
+    }
+
+    [Fact]
     public void Reassess_with_the_solved_parameters_gives_the_totals_the_solver_reported()
     {
         var draftFile = _root.PathOf("amagasaki/2026/premium/parameters.json");
