@@ -22,8 +22,8 @@ public static class RuleSetImpact
     public const string ExitHelp = "Exit codes: 0 done, every household assessed; 3 done, some lines refused (not assessed; 'kokuho reassess' lists them); 1 an input cannot be read, an output cannot be written or a rule set is refused; 2 wrong options; 130 interrupted (nothing written).";
 
     /// <summary>The options of the command, once parsed.</summary>
-    public sealed record Args(string Insurer, string Base, string Draft, string Input, string? Output, string? Csv, bool CsvBom, bool Json, int Threads,
-        IReadOnlyList<string> Roots, string AuditLog);
+    public sealed record Args(string Insurer, string Base, string Draft, string? Input, string? Output, string? Csv, bool CsvBom, bool Json, int Threads,
+        IReadOnlyList<string> Roots, string AuditLog, string? Database = null, int? PopulationYear = null);
 
     /// <summary>Where the CLI appends its audit entries unless <c>--audit-log</c> says otherwise (the API's default layout, under the current folder).</summary>
     public static readonly string DefaultAuditLog = Path.Combine("var", "audit", "audit-log.jsonl");
@@ -40,7 +40,9 @@ public static class RuleSetImpact
         var insurer = new Option<string>("--insurer") { Description = "The insurer (city) id, e.g. amagasaki.", Required = true };
         var @base = new Option<string>("--base") { Description = "The rule set compared from: year[@version], e.g. 2025 (default version: the published one in force today).", Required = true };
         var draft = new Option<string>("--draft") { Description = "The rule set tried: year[@version], e.g. 2026 or 2026@2026.1 (default version: the newest, a draft included).", Required = true };
-        var input = new Option<string>("--in") { Description = "The population: JSON Lines of households, as 'kokuho reassess' reads (e.g. from 'kokuho generate').", Required = true };
+        var input = new Option<string>("--in") { Description = "The population: JSON Lines of households, as 'kokuho reassess' reads (e.g. from 'kokuho generate'); or --db." };
+        var db = CliOptions.Database("Instead of --in: the population the store holds for the insurer and --population-year.");
+        var populationYear = new Option<int?>("--population-year") { Description = "With --db: the fiscal year whose households are read (default: the base's)." };
         var output = new Option<string>("--out") { Description = "Write the report as JSON to this file (beside it first, then renamed)." };
         var csv = new Option<string>("--csv") { Description = "Write the report as CSV (Japanese header row) to this file." };
         var bom = new Option<bool>("--csv-bom") { Description = "With --csv: begin the file with a UTF-8 byte order mark (default true; Excel on Japanese Windows needs it).", DefaultValueFactory = _ => true };
@@ -49,10 +51,10 @@ public static class RuleSetImpact
         var audit = new Option<string>("--audit-log") { Description = "The audit log (JSON Lines) the run is recorded in: who, when, both rule sets and hashes, the population's SHA-256.", DefaultValueFactory = _ => DefaultAuditLog };
         var command = new Command("impact", "試算 (impact report): a population under the published rule set and a draft — totals per component, households whose premium rises or falls by band, "
                                             + "at a cap, per reduction class, per age band of the head; both rule sets' versions and hashes. " + ExitHelp);
-        foreach (var o in new Option[] { insurer, @base, draft, input, output, csv, bom, json, threads, roots, audit }) command.Options.Add(o);
-        command.SetAction((parse, cancel) => Task.FromResult(Run(new Args(parse.GetValue(insurer)!, parse.GetValue(@base)!, parse.GetValue(draft)!, parse.GetValue(input)!,
+        foreach (var o in new Option[] { insurer, @base, draft, input, db, populationYear, output, csv, bom, json, threads, roots, audit }) command.Options.Add(o);
+        command.SetAction((parse, cancel) => Task.FromResult(Run(new Args(parse.GetValue(insurer)!, parse.GetValue(@base)!, parse.GetValue(draft)!, parse.GetValue(input),
             parse.GetValue(output), parse.GetValue(csv), parse.GetValue(bom), parse.GetValue(json), Math.Max(1, parse.GetValue(threads)), CliOptions.RootsOf(parse, roots),
-            parse.GetValue(audit)!), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            parse.GetValue(audit)!, parse.GetValue(db), parse.GetValue(populationYear)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -64,6 +66,12 @@ public static class RuleSetImpact
         if (baseRs is null) return baseCode;
         var (draftRs, draftCode) = Side(catalog, args.Insurer, args.Draft, "--draft", trialByDefault: true, error);
         if (draftRs is null) return draftCode;
+        if ((args.Input is null) == (args.Database is null))
+        {
+            error.WriteLine("rulesets impact needs the population: --in <file> or --db <connection string> (not both)");
+            return Batch.ExitCodes.Usage;
+        }
+        if (args.Database is { } database) return FromDatabase(args, database, baseRs, draftRs, output, error, cancel);
         if (!File.Exists(args.Input))
         {
             error.WriteLine($"rulesets impact: there is no population file {args.Input} (--in)");
@@ -71,15 +79,39 @@ public static class RuleSetImpact
         }
         return Batch.Guarded("rulesets impact", error, () =>
         {
-            var report = ImpactReport.Compute(baseRs, draftRs, args.Input, args.Threads, Environment.UserName, ConsoleProgress.ForStandardError(), cancel);
-            if (args.Output is { } path) WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(report, JsonOptions));
-            if (args.Csv is { } csvPath) WriteFile(csvPath, [.. args.CsvBom ? Encoding.UTF8.Preamble : [], .. Encoding.UTF8.GetBytes(ImpactCsv.Format(report))]);
-            Audit(args.AuditLog, "kokuho rulesets impact", "RuleSetImpact", report.Run.At, [baseRs, draftRs], report.Input.Sha256!, new FileInfo(args.Input).Length,
-                report.Run.ElapsedSeconds, cancel);
-            if (args.Json) output.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
-            else WriteText(report, output);
-            return report.Input.Refused > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
+            var report = ImpactReport.Compute(baseRs, draftRs, args.Input!, args.Threads, Environment.UserName, ConsoleProgress.ForStandardError(), cancel);
+            return Written(args, report, [baseRs, draftRs], report.Input.Sha256!, new FileInfo(args.Input!).Length, output, cancel);
         });
+    }
+
+    /// <summary><c>--db</c>: the population the store holds, read whole, then assessed under both rule sets.</summary>
+    private static int FromDatabase(Args args, string database, PremiumRuleSet baseRs, PremiumRuleSet draftRs, TextWriter output, TextWriter error, CancellationToken cancel) =>
+        Batch.Guarded("rulesets impact", error, () =>
+        {
+            var year = args.PopulationYear ?? baseRs.FiscalYear;
+            using var db = Npgsql.NpgsqlDataSource.Create(database);
+            var (households, refused) = PopulationStore.ReadAllAsync(db, args.Insurer, year, cancel).GetAwaiter().GetResult();
+            if (households.Count == 0 && refused == 0)
+            {
+                error.WriteLine($"rulesets impact: the database holds no households of {args.Insurer}/{year} (load them with 'kokuho load' or 'kokuho generate --db')");
+                return Batch.ExitCodes.Usage;
+            }
+            var source = $"postgresql households {args.Insurer}/{year}";
+            var report = ImpactReport.Compute(baseRs, draftRs, households, source, args.Threads, Environment.UserName, cancel);
+            report = report with { Input = report.Input with { Refused = refused } };
+            var hash = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(source)));
+            return Written(args, report, [baseRs, draftRs], hash, households.Count, output, cancel);
+        });
+
+    /// <summary>Writes the report's files, audits the run, prints the report; returns the exit code.</summary>
+    private static int Written(Args args, ImpactReport report, CompiledRuleSet[] ruleSets, string inputSha256, long inputBytes, TextWriter output, CancellationToken cancel)
+    {
+        if (args.Output is { } path) WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(report, JsonOptions));
+        if (args.Csv is { } csvPath) WriteFile(csvPath, [.. args.CsvBom ? Encoding.UTF8.Preamble : [], .. Encoding.UTF8.GetBytes(ImpactCsv.Format(report))]);
+        Audit(args.AuditLog, "kokuho rulesets impact", "RuleSetImpact", report.Run.At, ruleSets, inputSha256, inputBytes, report.Run.ElapsedSeconds, cancel);
+        if (args.Json) output.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+        else WriteText(report, output);
+        return report.Input.Refused > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
     }
 
     /// <summary>
