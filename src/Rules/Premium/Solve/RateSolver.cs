@@ -31,7 +31,6 @@ public static class RateSolver
         long refused = 0, Action<int>? onPass = null, CancellationToken cancel = default, int sampleFrom = SampleFrom)
     {
         var clock = Stopwatch.StartNew();
-        var nc = draft.Components.Count;
         var index = targets.Components.Select(t => IndexOf(draft, t.Name)).ToArray();
         var bases = Bases(draft, households, threads, cancel);
         onPass?.Invoke(1);
