@@ -42,6 +42,8 @@ public static class RuleSetStaff
         rulesets.Subcommands.Add(Diff(roots));
         rulesets.Subcommands.Add(RuleSetCheck.Build(roots));
         rulesets.Subcommands.Add(RuleSetPublish.Build(roots));
+        rulesets.Subcommands.Add(RuleSetImpact.Build(roots));
+        rulesets.Subcommands.Add(RuleSetSolve.Build(roots));
     }
 
     private static Command New(Option<string[]> roots)
