@@ -40,6 +40,7 @@ public static class RuleSetStaff
     {
         rulesets.Subcommands.Add(New(roots));
         rulesets.Subcommands.Add(Diff(roots));
+        rulesets.Subcommands.Add(RuleSetTable.Command(roots));
     }
 
     private static Command New(Option<string[]> roots)
