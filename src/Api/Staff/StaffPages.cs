@@ -15,28 +15,28 @@ public static class StaffPages
     public static WebApplication MapStaffPages(this WebApplication app)
     {
         var open = app.MapGroup("/staff").AllowAnonymous().ExcludeFromDescription();
-        open.MapGet("/login", StaffAuth.LoginForm);
-        open.MapPost("/login", StaffAuth.Login).DisableAntiforgery();
+        open.MapGet("/login", StaffAuth.LoginForm).WithName("StaffLoginForm");
+        open.MapPost("/login", StaffAuth.Login).WithName("StaffLogin").DisableAntiforgery();
         open.MapGet("/staff.css", (HttpContext context) =>
         {
             StaffHtml.Secure(context);
             context.Response.Headers.CacheControl = "private, max-age=300";
             return Results.Text(StaffHtml.Css, "text/css; charset=utf-8");
-        });
+        }).WithName("StaffStyleSheet");
 
         var pages = app.MapGroup("/staff").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(StaffAuth.Gate);
-        pages.MapGet("/", StaffRuleSetPages.List);
-        pages.MapGet("/rulesets/{insurer}/{fiscalYear:int}", StaffRuleSetPages.Detail);
-        pages.MapGet("/compare", StaffRuleSetPages.Compare);
-        pages.MapGet("/trial", StaffTrialPage.Form);
-        pages.MapPost("/trial", StaffTrialPage.Run).DisableAntiforgery();
-        pages.MapGet("/trial/result", StaffTrialPage.Result);
-        pages.MapGet("/table", StaffTablePage.Show);
-        pages.MapPost("/logout", StaffAuth.Logout).DisableAntiforgery();
+        pages.MapGet("/", StaffRuleSetPages.List).WithName("StaffRuleSets");
+        pages.MapGet("/rulesets/{insurer}/{fiscalYear:int}", StaffRuleSetPages.Detail).WithName("StaffRuleSet");
+        pages.MapGet("/compare", StaffRuleSetPages.Compare).WithName("StaffCompare");
+        pages.MapGet("/trial", StaffTrialPage.Form).WithName("StaffTrialForm");
+        pages.MapPost("/trial", StaffTrialPage.Run).WithName("StaffTrial").DisableAntiforgery();
+        pages.MapGet("/trial/result", StaffTrialPage.Result).WithName("StaffTrialResult");
+        pages.MapGet("/table", StaffTablePage.Show).WithName("StaffQuickReference");
+        pages.MapPost("/logout", StaffAuth.Logout).WithName("StaffLogout").DisableAntiforgery();
         // The places of issue 16 items 3, 4 and 6 (the lead wires each page here).
-        pages.MapGet("/impact", StaffPlaceholders.Pending("影響試算", "kokuho rulesets impact"));
-        pages.MapGet("/solve", StaffPlaceholders.Pending("料率算定", "kokuho rulesets solve"));
-        pages.MapGet("/publish", StaffPlaceholders.Pending("公開", "kokuho rulesets publish"));
+        pages.MapGet("/impact", StaffPlaceholders.Pending("影響試算", "kokuho rulesets impact")).WithName("StaffImpact");
+        pages.MapGet("/solve", StaffPlaceholders.Pending("料率算定", "kokuho rulesets solve")).WithName("StaffSolve");
+        pages.MapGet("/publish", StaffPlaceholders.Pending("公開", "kokuho rulesets publish")).WithName("StaffPublish");
         return app;
     }
 }

@@ -11,7 +11,7 @@ namespace KokuhoRules.Rules.Income;
 /// <remarks>
 /// Income years 2020 (令和2年分) onward: the minimum deduction 550,000 yen (令和2年度税制改正); from 2025
 /// (令和7年分, 令和7年度税制改正) the minimum 650,000 yen for a revenue up to 1,900,000 yen. 別表第五 below
-/// 6,600,000: up to 1,618,999 the revenue less the minimum; 1,619,000–1,627,999 the table's four steps; from
+/// 6,600,000: below the minimum + 1,000 nothing, then up to 1,618,999 the revenue less the minimum; 1,619,000–1,627,999 the table's four steps; from
 /// 1,628,000 A = the revenue ÷ 4, 1,000 yen and below dropped, and A × 2.4 + 100,000 (to 1,799,999),
 /// A × 2.8 − 80,000 (to 3,599,999), A × 3.2 − 440,000 (to 6,599,999) — 国税庁 タックスアンサー No.1410.
 /// From 6,600,000: revenue × 90% − 1,100,000 (to 8,500,000), revenue − 1,950,000 above; a fraction of a yen
@@ -34,6 +34,7 @@ public static class SalaryIncome
         ArgumentOutOfRangeException.ThrowIfLessThan(incomeYear, FirstIncomeYear);
         var minimum = MinimumDeduction(incomeYear);
         if (revenue >= 6_600_000) return AboveTable(revenue);
+        if (revenue < minimum + 1_000) return 0; // 別表第五: 551,000円 (令和7年分から651,000円) 未満は0
         if (incomeYear >= 2025 && revenue < 1_900_000) return Math.Max(0, revenue - minimum);
         if (revenue < 1_619_000) return Math.Max(0, revenue - minimum);
         if (revenue < 1_628_000) return TableSteps(revenue);
