@@ -49,7 +49,7 @@ public static class StaffChart
             var colour = Classes.FirstOrDefault(c => c.Class == r.ReductionClass).Colour ?? "#555";
             b.Append($"<circle cx=\"{F(X(r.Revenue))}\" cy=\"{F(Y(r.AnnualPremium))}\" r=\"3.5\" fill=\"{colour}\"><title>{Yen(r.Revenue)}円 → {Yen(r.AnnualPremium)}円</title></circle>");
         }
-        var lx = Left + 10;
+        var lx = Width - Right - 4 * 90;
         foreach (var (_, label, colour) in Classes)
         {
             b.Append($"<circle cx=\"{lx}\" cy=\"{Top - 14}\" r=\"5\" fill=\"{colour}\"/><text x=\"{lx + 9}\" y=\"{Top - 10}\" font-size=\"12\">{label}</text>");

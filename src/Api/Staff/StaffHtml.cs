@@ -113,6 +113,11 @@ public static class StaffHtml
         fieldset { margin: .6rem 0; border: 1px solid #9aa5b1; }
         textarea { width: 100%; max-width: 60rem; font-family: monospace; }
         code, .hash { font-family: monospace; font-size: .85rem; word-break: break-all; }
+        pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 80rem; }
+        table.compare td, table.trace td { overflow-wrap: anywhere; }
+        table.compare td:nth-child(6), table.compare td:nth-child(7) { max-width: 22rem; font-size: .8rem; }
+        table.trace td:nth-child(4) { min-width: 22rem; } table.trace td:nth-child(5) { max-width: 9rem; } table.trace td:nth-child(6) { max-width: 30rem; font-size: .8rem; }
+        table.quick td { text-align: right; font-variant-numeric: tabular-nums; } table.quick td:nth-child(4) { text-align: center; }
         svg.chart { border: 1px solid #9aa5b1; background: #fff; max-width: 100%; height: auto; }
         @media print { header, form, .noprint { display: none; } main { padding: 0; } table { font-size: 9pt; } }
         """;

@@ -20,6 +20,8 @@ namespace KokuhoRules.Api.Staff;
 /// </summary>
 public static class StaffTrialPage
 {
+    private static readonly JsonSerializerOptions Indented = new(KokuhoJson.Options) { WriteIndented = true };
+
     /// <summary>How many member rows the form has.</summary>
     public const int MemberRows = 4;
 
@@ -49,7 +51,7 @@ public static class StaffTrialPage
         var spec = form["ruleset"].ToString();
         var session = StaffAuth.Session(context);
         var (household, problem) = Household(form, RuleSetSpec.Parse(spec)?.FiscalYear);
-        var text = household is null ? "" : JsonSerializer.Serialize(household, KokuhoJson.Options);
+        var text = household is null ? "" : JsonSerializer.Serialize(household, Indented);
         if (household is not null && IndividualNumberScan.Find(Encoding.UTF8.GetBytes(text), "household") is { } found)
         {
             context.Audit()?.Refused(AuditOutcomes.IndividualNumber);
