@@ -114,9 +114,14 @@ public static class StaffHtml
         textarea { width: 100%; max-width: 60rem; font-family: monospace; }
         code, .hash { font-family: monospace; font-size: .85rem; word-break: break-all; }
         pre { white-space: pre-wrap; overflow-wrap: anywhere; max-width: 80rem; }
+        table.compare, table.trace { width: 100%; table-layout: fixed; }
         table.compare td, table.trace td { overflow-wrap: anywhere; }
-        table.compare td:nth-child(6), table.compare td:nth-child(7) { max-width: 22rem; font-size: .8rem; }
-        table.trace td:nth-child(4) { min-width: 22rem; } table.trace td:nth-child(5) { max-width: 9rem; } table.trace td:nth-child(6) { max-width: 30rem; font-size: .8rem; }
+        table.compare th:nth-child(1) { width: 10%; } table.compare th:nth-child(2) { width: 13%; } table.compare th:nth-child(3) { width: 4%; }
+        table.compare th:nth-child(4), table.compare th:nth-child(5) { width: 14%; } table.compare th:nth-child(6), table.compare th:nth-child(7) { width: 19%; }
+        table.compare th:nth-child(8) { width: 7%; } table.compare td:nth-child(6), table.compare td:nth-child(7) { font-size: .75rem; }
+        table.trace th:nth-child(1) { width: 3%; } table.trace th:nth-child(2) { width: 7%; } table.trace th:nth-child(3) { width: 6%; }
+        table.trace th:nth-child(4) { width: 32%; } table.trace th:nth-child(5) { width: 9%; } table.trace th:nth-child(6) { width: 30%; } table.trace th:nth-child(7) { width: 13%; }
+        table.trace td:nth-child(6) { font-size: .75rem; }
         table.quick td { text-align: right; font-variant-numeric: tabular-nums; } table.quick td:nth-child(4) { text-align: center; }
         svg.chart { border: 1px solid #9aa5b1; background: #fff; max-width: 100%; height: auto; }
         @media print { header, form, .noprint { display: none; } main { padding: 0; } table { font-size: 9pt; } }
