@@ -94,9 +94,6 @@ public static class RuleSetTable
         return new IncomeSteps(o.From ?? d.From, o.To ?? d.To, o.Step ?? d.Step);
     }
 
-    /// <summary>The reduction class as a table shows it: 7割, 5割, 2割, or なし.</summary>
-    public static string ReductionLabel(string reductionClass) => reductionClass == "none" ? "なし" : reductionClass;
-
     private static string Yen(long yen) => yen.ToString("N0", CultureInfo.InvariantCulture);
 
     private static void WriteText(QuickReferenceTable t, PremiumRuleSet rs, TextWriter o)
@@ -109,7 +106,7 @@ public static class RuleSetTable
         o.WriteLine(string.Join("  ", header.Select((h, i) => i == 2 ? h.PadLeft(4) : h.PadLeft(12))));
         foreach (var r in t.Rows)
         {
-            var cells = new[] { Yen(r.Revenue), Yen(r.Income), ReductionLabel(r.ReductionClass) }
+            var cells = new[] { Yen(r.Revenue), Yen(r.Income), QuickReferenceCsv.ReductionLabel(r.ReductionClass) }
                 .Concat(rs.Components.Select(c => r.Components.FirstOrDefault(x => x.Name == c.Name) is { } a ? Yen(a.Amount) + (a.AtCap ? "*" : "") : "0"))
                 .Append(Yen(r.AnnualPremium));
             o.WriteLine(string.Join("  ", cells.Select((c, i) => i == 2 ? c.PadLeft(4) : c.PadLeft(12))));
@@ -117,28 +114,6 @@ public static class RuleSetTable
         o.WriteLine("(* 賦課限度額に達している区分)");
         o.WriteLine();
     }
-
-    /// <summary>The CSV of every table: one header row, one row per household type and revenue.</summary>
-    public static string Csv(PremiumRuleSet rs, IEnumerable<QuickReferenceTable> tables)
-    {
-        var b = new StringBuilder();
-        var header = new[] { "世帯類型", "世帯類型ID", "収入の種類", "収入", "所得", "算定基礎所得", "軽減" }
-            .Concat(rs.Components.Select(c => c.Label)).Concat(["年間保険料", "限度額到達", "ルールセット", "版", "ハッシュ"]);
-        b.Append(string.Join(',', header)).Append("\r\n");
-        foreach (var t in tables)
-        foreach (var r in t.Rows)
-        {
-            var cells = new[] { t.Type.Label, t.Type.Id, t.Type.Income == IncomeKind.Salary ? "給与収入" : "年金収入", Num(r.Revenue), Num(r.Income), Num(r.AssessableIncome), ReductionLabel(r.ReductionClass) }
-                .Concat(rs.Components.Select(c => Num(r.Components.FirstOrDefault(x => x.Name == c.Name)?.Amount ?? 0)))
-                .Concat([Num(r.AnnualPremium), r.AtCap ? "○" : "", $"{t.RuleSet.Insurer}/{t.RuleSet.FiscalYear}", t.RuleSet.Version, t.RuleSet.Hash]);
-            b.Append(string.Join(',', cells.Select(Quote))).Append("\r\n");
-        }
-        return b.ToString();
-    }
-
-    private static string Num(long v) => v.ToString(CultureInfo.InvariantCulture);
-
-    private static string Quote(string cell) => cell.IndexOfAny([',', '"', '\r', '\n']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>Writes the CSV beside <paramref name="path"/> (<c>.partial</c>), flushed, then renames it into place.</summary>
     private static void WriteCsv(string path, PremiumRuleSet rs, IEnumerable<QuickReferenceTable> tables)
@@ -149,7 +124,7 @@ public static class RuleSetTable
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             using (var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
             {
-                writer.Write(Csv(rs, tables));
+                writer.Write(QuickReferenceCsv.Write(rs, tables));
                 writer.Flush();
                 file.Flush(flushToDisk: true);
             }

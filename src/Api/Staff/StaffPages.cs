@@ -32,6 +32,7 @@ public static class StaffPages
         pages.MapPost("/trial", StaffTrialPage.Run).WithName("StaffTrial").DisableAntiforgery();
         pages.MapGet("/trial/result", StaffTrialPage.Result).WithName("StaffTrialResult");
         pages.MapGet("/table", StaffTablePage.Show).WithName("StaffQuickReference");
+        pages.MapGet("/table.csv", StaffTablePage.Csv).WithName("StaffQuickReferenceCsv");
         pages.MapPost("/logout", StaffAuth.Logout).WithName("StaffLogout").DisableAntiforgery();
         // The places of issue 16 items 3, 4 and 6 (the lead wires each page here).
         pages.MapGet("/impact", StaffPlaceholders.Pending("影響試算", "kokuho rulesets impact")).WithName("StaffImpact");

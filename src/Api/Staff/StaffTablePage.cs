@@ -42,8 +42,31 @@ public static class StaffTablePage
             return Fail(context, b, $"刻みと上限は 0 以上で、行数は {IncomeSteps.MaxRows} 行までにしてください。", holder, csrf);
         }
         context.Audit()?.Used(rs.Stamp);
-        b.Append(Heading(table, rs)).Append(StaffChart.PremiumByIncome(table)).Append(Rows(table, rs));
+        var csv = $"/staff/table.csv?ruleset={Uri.EscapeDataString(ruleset!)}&household={Uri.EscapeDataString(type.Id)}&step={table.Steps.Step}&to={table.Steps.To}";
+        b.Append(Heading(table, rs)).Append($"<p class=\"noprint\"><a href=\"{E(csv)}\">CSV で保存</a> ・ 印刷するとこの表とグラフだけが印刷されます。</p>")
+            .Append(StaffChart.PremiumByIncome(table)).Append(Rows(table, rs));
         return Html(context, Page("保険料早見表", b.ToString(), holder, csrf));
+    }
+
+    /// <summary><c>GET /staff/table.csv</c>: the same table as CSV (UTF-8 with a byte-order mark, as <c>kokuho rulesets table --csv</c> writes it).</summary>
+    public static IResult Csv(HttpContext context, RuleSetCatalog catalog, string? ruleset, string? household, long? step, long? to)
+    {
+        var type = StandardHouseholds.Find(household ?? "");
+        if (StaffRuleSetPages.Find(catalog, PremiumRuleSetCompiler.CapabilityName, ruleset) is not PremiumRuleSet rs || type is null)
+            return Fail(context, new StringBuilder(), "ルールセットか世帯類型が見つかりません。", StaffAuth.Holder(context), StaffAuth.Session(context).Csrf);
+        QuickReferenceTable table;
+        try
+        {
+            table = QuickReferenceTable.Build(rs, type, new IncomeSteps(0, to ?? type.DefaultSteps.To, step ?? type.DefaultSteps.Step));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return Fail(context, new StringBuilder(), $"刻みと上限は 0 以上で、行数は {IncomeSteps.MaxRows} 行までにしてください。", StaffAuth.Holder(context), StaffAuth.Session(context).Csrf);
+        }
+        context.Audit()?.Used(rs.Stamp);
+        Secure(context);
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true).GetPreamble().Concat(Encoding.UTF8.GetBytes(QuickReferenceCsv.Write(rs, [table]))).ToArray();
+        return Results.File(bytes, "text/csv; charset=utf-8", $"hayami-{rs.Insurer.Id}-{rs.FiscalYear}-{rs.Version}-{type.Id}.csv");
     }
 
     private static IResult Fail(HttpContext context, StringBuilder form, string message, string holder, string csrf)
@@ -61,7 +84,7 @@ public static class StaffTablePage
     {
         var revenue = t.Type.Income == IncomeKind.Salary ? "給与収入" : "年金収入";
         var header = new[] { revenue, "所得", "算定基礎所得", "軽減" }.Concat(rs.Components.Select(c => E(c.Label))).Append("年間保険料");
-        var rows = t.Rows.Select(r => new[] { Yen(r.Revenue), Yen(r.Income), Yen(r.AssessableIncome), E(r.ReductionClass == "none" ? "なし" : r.ReductionClass) }
+        var rows = t.Rows.Select(r => new[] { Yen(r.Revenue), Yen(r.Income), Yen(r.AssessableIncome), E(QuickReferenceCsv.ReductionLabel(r.ReductionClass)) }
             .Concat(rs.Components.Select(c => r.Components.FirstOrDefault(x => x.Name == c.Name) is { } a ? Yen(a.Amount) + (a.AtCap ? " ※" : "") : "0"))
             .Append($"<strong>{Yen(r.AnnualPremium)}</strong>"));
         return Table(header, rows, "quick") + "<p class=\"note\">※ 賦課限度額に達している区分</p>";

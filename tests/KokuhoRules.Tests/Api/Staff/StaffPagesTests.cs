@@ -85,6 +85,23 @@ public sealed partial class StaffPagesTests(KokuhoApiFactory api) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_quick_reference_table_downloads_as_the_csv_the_command_writes()
+    {
+        using var client = Browser();
+        await Login(client, TestKeys.Publisher);
+        var answer = await client.GetAsync("/staff/table.csv?ruleset=amagasaki/2025@2025.1&household=single-40-64&step=1000000&to=5000000");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("text/csv", answer.Content.Headers.ContentType?.MediaType);
+        var bytes = await answer.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 6, lines.Length);
+        var type = KokuhoRules.Rules.Premium.QuickReference.StandardHouseholds.Single40To64;
+        var expected = KokuhoRules.Rules.Premium.QuickReference.QuickReferenceTable.Row(TestRuleSets.Amagasaki2025, type, 3_000_000);
+        Assert.Contains(lines, l => l.Contains($",給与収入,3000000,{expected.Income},", StringComparison.Ordinal) && l.Contains($",{expected.AnnualPremium},", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_pasted_household_with_an_individual_number_is_refused_without_echoing_it()
     {
         using var client = Browser();
