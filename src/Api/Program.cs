@@ -7,6 +7,7 @@ using KokuhoRules.Api.HighCost;
 using KokuhoRules.Api.Premium;
 using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Api.Security;
+using KokuhoRules.Api.Staff;
 using KokuhoRules.Api.Withholding;
 
 try
@@ -14,6 +15,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddKokuhoRules();
     builder.Services.AddEligibility();
+    builder.Services.AddStaffPages();
 
     var app = builder.Build();
     app.UseKokuhoRules();
@@ -25,6 +27,7 @@ try
     app.MapHighCostEndpoints();
     app.MapEligibilityEndpoints();
     app.MapAuditEndpoints();
+    app.MapStaffPages();
     app.LogStartup();
     app.Run();
     return 0;

@@ -192,9 +192,7 @@ public static class KokuhoCommand
     }
 
     /// <summary>The generated schema of every parameter file of every capability, by file name (<c>premium.municipal.parameters.schema.json</c>).</summary>
-    public static (string FileName, JsonObject Schema)[] ParameterSchemas() =>
-        Rules.Premium.PremiumRuleSetCompiler.ParameterSchemas().Concat(Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
-            .Concat(Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).Concat(Rules.HighCost.HighCostRuleSetCompiler.ParameterSchemas()).ToArray();
+    public static (string FileName, JsonObject Schema)[] ParameterSchemas() => KokuhoRuleSets.ParameterSchemas();
 
     /// <summary>Checks (or writes) the generated parameter schemas in a folder; returns the exit code.</summary>
     public static int Schemas(DirectoryInfo folder, bool write, TextWriter output, TextWriter error)

@@ -35,7 +35,7 @@ public static class RuleSetStaff
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Adds <c>new</c> and <c>diff</c> to the <c>rulesets</c> command, with its <c>--root</c> option.</summary>
+    /// <summary>Adds the staff commands (<c>new</c>, <c>diff</c>, <c>check</c>, <c>publish</c>, <c>impact</c>, <c>solve</c>, <c>table</c>) to the <c>rulesets</c> command, with its <c>--root</c> option.</summary>
     public static void AddTo(Command rulesets, Option<string[]> roots)
     {
         rulesets.Subcommands.Add(New(roots));
@@ -44,6 +44,7 @@ public static class RuleSetStaff
         rulesets.Subcommands.Add(RuleSetPublish.Build(roots));
         rulesets.Subcommands.Add(RuleSetImpact.Build(roots));
         rulesets.Subcommands.Add(RuleSetSolve.Build(roots));
+        rulesets.Subcommands.Add(RuleSetTable.Command(roots));
     }
 
     private static Command New(Option<string[]> roots)
@@ -150,8 +151,7 @@ public static class RuleSetStaff
             if (rs is null) return code;
             sides[i] = rs;
         }
-        var schemas = KokuhoCommand.ParameterSchemas().Where(s => s.FileName.StartsWith(capability + ".", StringComparison.Ordinal)).Select(s => s.Schema).ToArray();
-        var comparison = RuleSetComparison.Compare(sides[0], sides[1], path => ParameterSchema.LabelOf(schemas, path));
+        var comparison = RuleSetComparison.Compare(sides[0], sides[1], KokuhoRuleSets.ParameterLabels(capability));
         if (json) output.WriteLine(JsonSerializer.Serialize(comparison, JsonOptions));
         else WriteText(comparison, output);
         return ExitCodes.Done;
@@ -160,25 +160,23 @@ public static class RuleSetStaff
     /// <summary>Reads <c>insurer/year[@version]</c> and finds the rule set it names, or writes one line saying why not.</summary>
     internal static (CompiledRuleSet? RuleSet, int ExitCode) Resolve(RuleSetCatalog catalog, string spec, string capability, TextWriter error)
     {
-        var at = spec.Split('@', 2);
-        var parts = at[0].Split('/');
-        if (parts.Length != 2 || !RuleSetManifest.IsSlug(parts[0]) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
-            || (at.Length == 2 && string.IsNullOrWhiteSpace(at[1])))
+        if (RuleSetSpec.Parse(spec) is not { } named)
         {
             error.WriteLine($"'{spec}' is not a rule set: write insurer/year or insurer/year@version, e.g. amagasaki/2025 or amagasaki/2026@2026.1");
             return (null, ExitCodes.Usage);
         }
-        var (rs, refusal) = catalog.ResolveShown(capability, parts[0], year, at.Length == 2 ? at[1] : null);
+        var (rs, refusal) = catalog.ResolveShown(capability, named.Insurer, named.FiscalYear, named.Version);
+        var insurerYear = (named with { Version = null }).ToString();
         if (rs is not null) return (rs, ExitCodes.Done);
         if (refusal!.Kind == RuleSetRefusalKind.RefusedAtStartUp)
         {
-            error.WriteLine($"{at[0]} ({capability}) is refused by validation: see 'kokuho rulesets validate'");
+            error.WriteLine($"{insurerYear} ({capability}) is refused by validation: see 'kokuho rulesets validate'");
             return (null, ExitCodes.Refused);
         }
-        var versions = catalog.Versions(capability, parts[0], year);
+        var versions = catalog.Versions(capability, named.Insurer, named.FiscalYear);
         error.WriteLine(versions.Count > 0
-            ? $"{at[0]} ({capability}) has no version {at[1]} (versions: {string.Join(", ", versions.Select(v => v.Version))})"
-            : $"there is no rule set {at[0]} ({capability}) under {string.Join(", ", catalog.Roots)} (rule sets: {string.Join(", ", catalog.RuleSets.Where(r => r.Capability == capability).Select(r => $"{r.Insurer.Id}/{r.FiscalYear}").Distinct())})");
+            ? $"{insurerYear} ({capability}) has no version {named.Version} (versions: {string.Join(", ", versions.Select(v => v.Version))})"
+            : $"there is no rule set {insurerYear} ({capability}) under {string.Join(", ", catalog.Roots)} (rule sets: {string.Join(", ", catalog.RuleSets.Where(r => r.Capability == capability).Select(r => $"{r.Insurer.Id}/{r.FiscalYear}").Distinct())})");
         return (null, ExitCodes.Usage);
     }
 

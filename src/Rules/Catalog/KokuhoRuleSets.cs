@@ -35,6 +35,21 @@ public static class KokuhoRuleSets
     /// <summary>The default root: the <c>rulesets</c> folder shipped next to the application.</summary>
     public static string BundledRoot => Path.Combine(AppContext.BaseDirectory, "rulesets");
 
+    /// <summary>The generated schema of every parameter file of every capability, by file name (<c>premium.municipal.parameters.schema.json</c>).</summary>
+    public static (string FileName, System.Text.Json.Nodes.JsonObject Schema)[] ParameterSchemas() =>
+        PremiumRuleSetCompiler.ParameterSchemas().Concat(global::KokuhoRules.Rules.Withholding.WithholdingRuleSetCompiler.ParameterSchemas())
+            .Concat(global::KokuhoRules.Rules.Eligibility.EligibilityRuleSetCompiler.ParameterSchemas()).Concat(global::KokuhoRules.Rules.HighCost.HighCostRuleSetCompiler.ParameterSchemas()).ToArray();
+
+    /// <summary>
+    /// The Japanese name of a parameter of <paramref name="capability"/> (the schemas' <c>title</c>, from
+    /// <c>[ParameterLabel]</c>), as <c>rulesets diff</c> and the staff pages show it beside the key; null if it has none.
+    /// </summary>
+    public static Func<string, string?> ParameterLabels(string capability)
+    {
+        var schemas = ParameterSchemas().Where(s => s.FileName.StartsWith(capability + ".", StringComparison.Ordinal)).Select(s => s.Schema).ToArray();
+        return path => ParameterSchema.LabelOf(schemas, path);
+    }
+
     /// <summary>The premium rule set of an insurer for a year (the newest version, or <paramref name="version"/>), if one compiled.</summary>
     public static PremiumRuleSet? Premium(this RuleSetCatalog catalog, string insurer, int fiscalYear, string? version = null) =>
         catalog.Find<PremiumRuleSet>(insurer, fiscalYear, version);

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using KokuhoRules.Rules.Premium.QuickReference;
+using static KokuhoRules.Api.Staff.StaffHtml;
+
+namespace KokuhoRules.Api.Staff;
+
+/// <summary>
+/// The "premium by income" chart of a 保険料早見表, as server-rendered SVG (no script): the annual premium against the
+/// head's revenue, a point per row coloured by its reduction class, axes in 万円.
+/// </summary>
+public static class StaffChart
+{
+    private const int Width = 760, Height = 380, Left = 70, Right = 20, Top = 30, Bottom = 50;
+
+    /// <summary>The colour of each reduction class's points, and its legend.</summary>
+    public static readonly IReadOnlyList<(string Class, string Label, string Colour)> Classes =
+        [("7割", "7割軽減", "#c0392b"), ("5割", "5割軽減", "#e67e22"), ("2割", "2割軽減", "#f1c40f"), ("none", "軽減なし", "#1f4e79")];
+
+    /// <summary>The chart of <paramref name="table"/>.</summary>
+    public static string PremiumByIncome(QuickReferenceTable table)
+    {
+        var rows = table.Rows;
+        var maxX = Math.Max(1, rows[^1].Revenue);
+        var maxY = Nice(Math.Max(1, rows.Max(r => r.AnnualPremium)));
+        double X(long v) => Left + (double)(v - rows[0].Revenue) / Math.Max(1, maxX - rows[0].Revenue) * (Width - Left - Right);
+        double Y(long v) => Height - Bottom - (double)v / maxY * (Height - Top - Bottom);
+        string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
+        var revenue = table.Type.Income == IncomeKind.Salary ? "給与収入" : "年金収入";
+        var b = new StringBuilder($"<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\">");
+        b.Append($"<title>{E(table.Type.Label)}: {revenue}別の年間保険料</title>");
+        for (var i = 0; i <= 5; i++)
+        {
+            var v = maxY * i / 5;
+            b.Append($"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{F(Y(v))}\" y2=\"{F(Y(v))}\" stroke=\"#dde3ea\"/>")
+                .Append($"<text x=\"{Left - 6}\" y=\"{F(Y(v) + 4)}\" font-size=\"11\" text-anchor=\"end\">{Yen(v)}</text>");
+        }
+        var tick = XTick(maxX - rows[0].Revenue);
+        for (var v = rows[0].Revenue; v <= maxX; v += tick)
+            b.Append($"<line x1=\"{F(X(v))}\" x2=\"{F(X(v))}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#eef1f5\"/>")
+                .Append($"<text x=\"{F(X(v))}\" y=\"{Height - Bottom + 16}\" font-size=\"11\" text-anchor=\"middle\">{Yen(v / 10_000)}万</text>");
+        b.Append($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/><line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/>");
+        b.Append($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 10}\" font-size=\"12\" text-anchor=\"middle\">{revenue} (円)</text>")
+            .Append($"<text x=\"14\" y=\"{Top - 10}\" font-size=\"12\">年間保険料 (円)</text>");
+        b.Append("<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\" points=\"")
+            .Append(string.Join(' ', rows.Select(r => F(X(r.Revenue)) + "," + F(Y(r.AnnualPremium))))).Append("\"/>");
+        foreach (var r in rows)
+        {
+            var colour = Classes.FirstOrDefault(c => c.Class == r.ReductionClass).Colour ?? "#555";
+            b.Append($"<circle cx=\"{F(X(r.Revenue))}\" cy=\"{F(Y(r.AnnualPremium))}\" r=\"3.5\" fill=\"{colour}\"><title>{Yen(r.Revenue)}円 → {Yen(r.AnnualPremium)}円</title></circle>");
+        }
+        var lx = Width - Right - 4 * 90;
+        foreach (var (_, label, colour) in Classes)
+        {
+            b.Append($"<circle cx=\"{lx}\" cy=\"{Top - 14}\" r=\"5\" fill=\"{colour}\"/><text x=\"{lx + 9}\" y=\"{Top - 10}\" font-size=\"12\">{label}</text>");
+            lx += 90;
+        }
+        return b.Append("</svg>").ToString();
+    }
+
+    /// <summary>The smallest of 1, 2, 5 × 10ⁿ at or above <paramref name="v"/>.</summary>
+    private static long Nice(long v)
+    {
+        long unit = 1;
+        while (true)
+        {
+            foreach (var m in new long[] { 1, 2, 5 })
+                if (m * unit >= v) return m * unit;
+            unit *= 10;
+        }
+    }
+
+    /// <summary>An x tick (yen) giving 5 to 10 ticks over <paramref name="span"/>.</summary>
+    private static long XTick(long span)
+    {
+        var tick = Nice(Math.Max(1, span / 10));
+        return tick < 10_000 ? 10_000 : tick;
+    }
+}

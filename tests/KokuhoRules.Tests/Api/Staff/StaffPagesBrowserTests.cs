@@ -1,0 +1,179 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KokuhoRules.Api.Security;
+using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Premium.QuickReference;
+using KokuhoRules.Tests.Support;
+
+namespace KokuhoRules.Tests.Api.Staff;
+
+/// <summary>
+/// <c>/staff</c> end to end in headless Chromium against the service on real Kestrel: a non-publisher key is refused,
+/// a publisher logs in, lists the rule sets, compares amagasaki 2025 with the 2026 draft, runs a trial household (the
+/// premium shown is the API's answer), opens the 早見表 (a row is the API's answer), logs out — and no page makes a
+/// request to any other host. With <c>KOKUHO_STAFF_SCREENSHOTS=&lt;folder&gt;</c> each page is saved as a PNG there.
+/// </summary>
+public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixture<LoopbackApiFactory>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [SkippableFact]
+    public async Task A_publisher_logs_in_compares_tries_a_household_and_reads_the_quick_reference_table()
+    {
+        HeadlessChromium.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        var cancel = timeout.Token;
+        var service = api.BaseAddress;
+        await using var browser = await HeadlessChromium.StartAsync(cancel);
+        var page = await browser.OpenAsync(new Uri(service, "/staff"), cancel);
+
+        // Not logged in: the list sends the browser to the login form. A calculator's key is refused there.
+        await WaitFor(browser, page, "/staff/login", "API キー", cancel);
+        await Screenshot(browser, page, "1-login", cancel);
+        await Submit(browser, page, "form[action='/staff/login']", new() { ["apiKey"] = TestKeys.Calculator }, cancel);
+        await WaitFor(browser, page, "/staff/login", "公開担当 (publisher) の権限がない", cancel);
+
+        await Submit(browser, page, "form[action='/staff/login']", new() { ["apiKey"] = TestKeys.Publisher }, cancel);
+        var list = await WaitFor(browser, page, "/staff", "ルールセット一覧", cancel);
+        Assert.Contains("尼崎市", list);
+        Assert.Contains("下書き (draft)", list);
+        Assert.DoesNotContain(TestKeys.Publisher, await Html(browser, page, cancel));
+        await Screenshot(browser, page, "2-rulesets", cancel);
+
+        // Compare 2025 with the 2026 draft: the national cap of 医療分 changed (令和8年政令第2号).
+        await Navigate(browser, page, new Uri(service, "/staff/compare"), cancel);
+        await WaitFor(browser, page, "/staff/compare", "比較する", cancel);
+        await Submit(browser, page, "form[action='/staff/compare']", new() { ["old"] = "amagasaki/2025@2025.1", ["new"] = "amagasaki/2026@2026.1" }, cancel);
+        await WaitFor(browser, page, "/staff/compare", "パラメータ (", cancel);
+        const string path = "components.medical.nationalCap";
+        var row = await browser.EvaluateAsync(page, $"[...document.querySelectorAll('table.compare tr')].find(r => r.innerText.includes('{path}'))?.innerText ?? ''", cancel) ?? "";
+        var old = TestRuleSets.Amagasaki2025.ParameterTable.TryGet(path, out var p25) ? p25.ValueText : null;
+        var draft = TestRuleSets.Catalog.Versions(PremiumRuleSetCompiler.CapabilityName, "amagasaki", 2026)[^1];
+        var @new = draft.ParameterTable.TryGet(path, out var p26) ? p26.ValueText : null;
+        Assert.NotEqual(old, @new);
+        Assert.Contains("賦課限度額 (国の上限)", row);
+        Assert.Contains(old!, row);
+        Assert.Contains(@new!, row);
+        await Screenshot(browser, page, "3-compare", cancel);
+
+        // A trial household: the premium shown is the API's answer for the same household.
+        await Navigate(browser, page, new Uri(service, "/staff/trial"), cancel);
+        await WaitFor(browser, page, "/staff/trial", "試算する", cancel);
+        await Submit(browser, page, "form[action='/staff/trial']", new()
+        {
+            ["ruleset"] = "amagasaki/2025@2025.1", ["m1.birthDate"] = "1982-07-02", ["m1.salaryRevenue"] = "4000000", ["m2.birthDate"] = "1990-01-15",
+        }, cancel);
+        await WaitFor(browser, page, "/staff/trial/result", "計算の過程", cancel);
+        var shown = await browser.EvaluateAsync(page, "document.getElementById('annual-premium').innerText", cancel);
+        Assert.Equal((await ApiPremium(TrialHousehold(), 2025, "2025.1", cancel)).ToString("N0"), shown);
+        await Screenshot(browser, page, "4-trial", cancel);
+
+        // The 早見表: the row of 給与収入 4,000,000 is the API's answer for that household; the chart is drawn.
+        var type = StandardHouseholds.SingleUnder40;
+        await Navigate(browser, page, new Uri(service, $"/staff/table?ruleset=amagasaki/2025@2025.1&household={type.Id}"), cancel);
+        await WaitFor(browser, page, "/staff/table", "保険料早見表", cancel);
+        var cells = await browser.EvaluateAsync(page, "[...document.querySelectorAll('table.quick tr')].map(r => r.innerText).find(t => t.startsWith('4,000,000')) ?? ''", cancel) ?? "";
+        var expected = await ApiPremium(QuickReferenceTable.Household(type, 2025, 4_000_000), 2025, "2025.1", cancel);
+        Assert.EndsWith(expected.ToString("N0"), cells.Trim());
+        Assert.Equal("true", await browser.EvaluateAsync(page, "document.querySelector('svg.chart polyline') !== null", cancel));
+        await Screenshot(browser, page, "5-table", cancel);
+
+        // Logout: the session is gone.
+        await Submit(browser, page, "form.logout", new(), cancel);
+        await WaitFor(browser, page, "/staff/login", "ログイン", cancel);
+        await Navigate(browser, page, new Uri(service, "/staff/table"), cancel);
+        await WaitFor(browser, page, "/staff/login", "API キー", cancel);
+
+        var foreign = browser.RequestedUrls().Where(u => !FromTheService(u, service)).ToArray();
+        Assert.True(foreign.Length == 0, "requests to other hosts: " + string.Join(", ", foreign));
+    }
+
+    /// <summary>The trial household as the API's contract has it: 給与収入 400万円 → 給与所得 276万円 (国税庁 別表第五), members insured from 2024-04-01.</summary>
+    private static JsonObject TrialHousehold() => JsonNode.Parse("""
+        { "id": "TRIAL-1", "headId": "P1", "members": [
+          { "id": "P1", "birthDate": "1982-07-02", "coverage": [ { "acquired": "2024-04-01" } ],
+            "income": { "declared": true, "totalIncome": 2760000, "salaryRevenue": 4000000, "salaryIncome": 2760000 } },
+          { "id": "P2", "birthDate": "1990-01-15", "coverage": [ { "acquired": "2024-04-01" } ], "income": { "declared": true, "totalIncome": 0 } } ] }
+        """)!.AsObject();
+
+    private async Task<long> ApiPremium(object household, int year, string version, CancellationToken cancel)
+    {
+        using var client = new HttpClient { BaseAddress = api.BaseAddress };
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, TestKeys.Publisher);
+        var body = new JsonObject
+        {
+            ["insurer"] = "amagasaki", ["fiscalYear"] = year, ["rulesetVersion"] = version, ["trial"] = true,
+            ["household"] = household as JsonNode ?? JsonSerializer.SerializeToNode(household, KokuhoRules.Rules.Snapshots.KokuhoJson.Options),
+        };
+        using var answer = await client.PostAsJsonAsync("/v1/premium/assessments?trace=false", body, cancel);
+        answer.EnsureSuccessStatusCode();
+        return (await answer.Content.ReadFromJsonAsync<JsonObject>(cancel))!["annualPremium"]!.GetValue<long>();
+    }
+
+    /// <summary>Fills the form's fields (by name) and submits it, as a person would (the page itself has no script).</summary>
+    private static async Task Submit(HeadlessChromium browser, string page, string form, Dictionary<string, string> fields, CancellationToken cancel)
+    {
+        await browser.EvaluateAsync(page, "window.__before = performance.timeOrigin", cancel);
+        var values = JsonSerializer.Serialize(fields);
+        var script = $"(() => {{ const f = document.querySelector(\"{form}\"); const v = {values}; for (const k in v) f.elements[k].value = v[k]; f.requestSubmit ? f.requestSubmit() : f.submit(); return 'ok'; }})()";
+        Assert.Equal("ok", await browser.EvaluateAsync(page, script, cancel));
+        await WaitForNewDocument(browser, page, cancel);
+    }
+
+    private static async Task Navigate(HeadlessChromium browser, string page, Uri url, CancellationToken cancel)
+    {
+        await browser.EvaluateAsync(page, "window.__before = performance.timeOrigin", cancel);
+        await browser.SendAsync("Page.navigate", new JsonObject { ["url"] = url.ToString() }, page, cancel);
+        await WaitForNewDocument(browser, page, cancel);
+    }
+
+    /// <summary>Waits until the tab shows a document other than the one marked before (a new page has loaded).</summary>
+    private static async Task WaitForNewDocument(HeadlessChromium browser, string page, CancellationToken cancel)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(100, cancel);
+            if (await browser.EvaluateAsync(page, "window.__before === undefined && document.readyState === 'complete' ? 'new' : 'old'", cancel) == "new") return;
+        }
+        Assert.Fail("the page did not change");
+    }
+
+    /// <summary>The page's text once it is at <paramref name="path"/> and shows <paramref name="expected"/>.</summary>
+    private static async Task<string> WaitFor(HeadlessChromium browser, string page, string path, string expected, CancellationToken cancel)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        var text = "";
+        var at = "";
+        while (DateTime.UtcNow < until)
+        {
+            at = await browser.EvaluateAsync(page, "location.pathname", cancel) ?? "";
+            text = await browser.EvaluateAsync(page, "document.body ? document.body.innerText : ''", cancel) ?? "";
+            if (at == path && text.Contains(expected, StringComparison.Ordinal)) return text;
+            await Task.Delay(150, cancel);
+        }
+        Assert.Fail($"expected '{expected}' at {path}; at {at}: {text[..Math.Min(text.Length, 600)]}");
+        return text;
+    }
+
+    private static async Task<string> Html(HeadlessChromium browser, string page, CancellationToken cancel) =>
+        await browser.EvaluateAsync(page, "document.documentElement.outerHTML", cancel) ?? "";
+
+    /// <summary>Saves the page as a PNG in <c>KOKUHO_STAFF_SCREENSHOTS</c> (when set), for a person to look at.</summary>
+    private static async Task Screenshot(HeadlessChromium browser, string page, string name, CancellationToken cancel)
+    {
+        if (Environment.GetEnvironmentVariable("KOKUHO_STAFF_SCREENSHOTS") is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        await browser.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject { ["width"] = 1280, ["height"] = 1000, ["deviceScaleFactor"] = 1, ["mobile"] = false }, page, cancel);
+        var shot = await browser.SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png", ["captureBeyondViewport"] = true }, page, cancel);
+        await File.WriteAllBytesAsync(Path.Combine(folder, name + ".png"), Convert.FromBase64String(shot["data"]!.GetValue<string>()), cancel);
+    }
+
+    private static bool FromTheService(string url, Uri service)
+    {
+        var uri = new Uri(url);
+        if (uri.Scheme is "data" or "blob" or "about") return true;
+        return uri.Host == service.Host && uri.Port == service.Port;
+    }
+}
