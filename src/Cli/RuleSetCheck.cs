@@ -30,7 +30,6 @@ public static class RuleSetCheck
     }
 
     /// <summary>The default audit log of the command: the one the API writes by default, under the current folder.</summary>
-    public static readonly string DefaultAuditFile = Path.Combine("var", "audit", "audit-log.jsonl");
 
     private static readonly JsonSerializerOptions Indented = new(KokuhoJson.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions OneLine = new(KokuhoJson.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -44,7 +43,7 @@ public static class RuleSetCheck
         var tests = new Option<int>("--tests") { Description = "Cases per invariant.", DefaultValueFactory = _ => RuleSetChecks.DefaultTests };
         var only = new Option<string[]>("--invariant") { Description = "Only these invariants (ids as printed, repeatable; default: all).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "The result as JSON, for machines." };
-        var audit = new Option<string>("--audit") { Description = $"The audit log the run is recorded in (JSON lines, as the API's local log; default {DefaultAuditFile} under the current folder).", DefaultValueFactory = _ => DefaultAuditFile };
+        var audit = CliOptions.AuditLog("the run");
         var command = new Command("check", "検査 (check for testers): every invariant of the catalogue (docs/invariants.md) against a rule set, a draft included, on generated households; "
                                            + "a failing invariant prints its shrunk counterexample as request bodies for POST /v1/premium/assessments. " + ExitCodes.Help);
         command.Arguments.Add(spec);

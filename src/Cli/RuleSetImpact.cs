@@ -26,7 +26,6 @@ public static class RuleSetImpact
         IReadOnlyList<string> Roots, string AuditLog, string? Database = null, int? PopulationYear = null);
 
     /// <summary>Where the CLI appends its audit entries unless <c>--audit-log</c> says otherwise (the API's default layout, under the current folder).</summary>
-    public static readonly string DefaultAuditLog = Path.Combine("var", "audit", "audit-log.jsonl");
 
     public static readonly JsonSerializerOptions JsonOptions = new(KokuhoJson.Options)
     {
@@ -48,7 +47,7 @@ public static class RuleSetImpact
         var bom = new Option<bool>("--csv-bom") { Description = "With --csv: begin the file with a UTF-8 byte order mark (default true; Excel on Japanese Windows needs it).", DefaultValueFactory = _ => true };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON (for machines) instead of the table." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var audit = new Option<string>("--audit-log") { Description = "The audit log (JSON Lines) the run is recorded in: who, when, both rule sets and hashes, the population's SHA-256.", DefaultValueFactory = _ => DefaultAuditLog };
+        var audit = CliOptions.AuditLog("the run (who, when, both rule sets and hashes, the population's SHA-256)");
         var command = new Command("impact", "試算 (impact report): a population under the published rule set and a draft — totals per component, households whose premium rises or falls by band, "
                                             + "at a cap, per reduction class, per age band of the head; both rule sets' versions and hashes. " + ExitHelp);
         foreach (var o in new Option[] { insurer, @base, draft, input, db, populationYear, output, csv, bom, json, threads, roots, audit }) command.Options.Add(o);

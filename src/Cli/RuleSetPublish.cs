@@ -56,7 +56,7 @@ public static partial class RuleSetPublish
         var waive = new Option<string[]>("--waive") { Description = "<path>=<reason>: publish an unconfirmed value (confirmed: false) as it is, for this reason (repeatable).", AllowMultipleArgumentsPerToken = true };
         var waivers = new Option<string>("--waivers") { Description = "A JSON file of waivers: { \"rates.medical.incomeRate\": \"<reason>\", … }." };
         var db = CliOptions.Database("Keep the publication in PostgreSQL (append-only) and audit it there.");
-        var audit = new Option<string>("--audit-log") { Description = "Without --db: the JSON Lines audit log the publication is recorded in.", DefaultValueFactory = _ => Path.Combine("var", "audit", "audit-log.jsonl") };
+        var audit = CliOptions.AuditLog("the publication (without --db)");
         var json = new Option<bool>("--json") { Description = "The outcome as JSON, for machines." };
         var command = new Command("publish", "公開 (publish): refuse unless validation passes, every confirmed: false value is confirmed or waived with a reason, the golden cases pass "
                                              + "and the property checks pass; then seal the layer (status published, contentHash, files, publishedBy, publishedAt, waivers) and audit it. " + ExitCodes.Help);

@@ -38,7 +38,7 @@ public static class RuleSetSolve
         var writeDraft = new Option<bool>("--write-draft") { Description = "Also replace the draft's own parameters.json with it (temp file, then rename). Refused for a published rule set." };
         var json = new Option<bool>("--json") { Description = "Print the solution as JSON (for machines) instead of the table." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var audit = new Option<string>("--audit-log") { Description = "The audit log (JSON Lines) the run is recorded in.", DefaultValueFactory = _ => RuleSetImpact.DefaultAuditLog };
+        var audit = CliOptions.AuditLog("the run");
         var command = new Command("solve", "適正算定 (rate solver): the 所得割率, 均等割 and 平等割 that raise each component's target over the population, honouring reductions, caps and the city's rounding. " + ExitCodes.Help);
         foreach (var o in new Option[] { insurer, year, input, targets, output, writeDraft, json, threads, roots, audit }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(Run(new Args(parse.GetValue(insurer)!, parse.GetValue(year)!, parse.GetValue(input)!, parse.GetValue(targets)!,

@@ -31,7 +31,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     [Fact]
     public void Amagasaki_2025_holds_every_invariant_prints_a_line_per_invariant_and_the_seed_and_is_audited()
     {
-        var run = CliRun.Command("rulesets", "check", "amagasaki/2025", "--seed", "12345", "--tests", "10", "--audit", _audit);
+        var run = CliRun.Command("rulesets", "check", "amagasaki/2025", "--seed", "12345", "--tests", "10", "--audit-log", _audit);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("seed 12345, 10 cases per invariant", run.Output);
         var progress = run.OutputLines.Where(l => l.StartsWith('[')).ToArray();
@@ -49,7 +49,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     [Fact]
     public void Json_gives_the_machine_form_of_the_same_run_as_the_text_with_the_same_seed()
     {
-        string[] args = ["rulesets", "check", "amagasaki/2025", "--seed", "99", "--tests", "4", "--invariant", "caps-hold", "member-order", "--audit", _audit];
+        string[] args = ["rulesets", "check", "amagasaki/2025", "--seed", "99", "--tests", "4", "--invariant", "caps-hold", "member-order", "--audit-log", _audit];
         var text = CliRun.Command(args);
         var json = CliRun.Command([.. args, "--json"]);
         Assert.True(json.ExitCode == 0, json.ToString());
@@ -71,7 +71,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     [InlineData("amagasaki-2025")]
     public void Wrong_options_exit_2_with_one_line(params string[] args)
     {
-        var run = CliRun.Command(["rulesets", "check", .. args, "--audit", _audit]);
+        var run = CliRun.Command(["rulesets", "check", .. args, "--audit-log", _audit]);
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(File.Exists(_audit));
@@ -82,7 +82,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     {
         using var broken = BrokenRuleSets.InvertedSevenTenths();
         var run = CliRun.Command("rulesets", "check", "amagasaki/2025", "--root", broken.Root, "--seed", "7", "--tests", "30",
-            "--invariant", "more-income-never-lowers", "--audit", _audit);
+            "--invariant", "more-income-never-lowers", "--audit-log", _audit);
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("FAIL  more-income-never-lowers  所得が増えても保険料は下がらない (more income never lowers the premium)", run.Output);
         Assert.Contains("期待 (expected):", run.Output);
