@@ -25,7 +25,9 @@ public sealed record StaffTrialResult(string RuleSet, string HouseholdJson, Asse
 /// <summary>
 /// The sessions of <c>/staff</c>: created at the login form (with a CSRF token, no key), replaced by a new id at login
 /// (no session fixation), ended at logout or after <see cref="IdleTimeout"/> without a request. At most
-/// <see cref="MaxSessions"/> are held; expired ones are dropped when a session is created.
+/// <see cref="MaxSessions"/> are held: when a session is created and they are full, the expired ones go first, then
+/// the login forms not logged in (oldest first: opening the login page over and over cannot lock staff out), then the
+/// logged-in sessions nearest their expiry — creating a session never fails.
 /// </summary>
 public sealed class StaffSessions(IClock clock)
 {
@@ -46,11 +48,21 @@ public sealed class StaffSessions(IClock clock)
         var now = clock.GetCurrentInstant();
         if (_sessions.Count >= MaxSessions / 2)
             foreach (var expired in _sessions.Values.Where(s => s.Expires <= now).ToArray()) _sessions.TryRemove(expired.Id, out _);
-        if (_sessions.Count >= MaxSessions) throw new InvalidOperationException("too many staff sessions");
+        if (_sessions.Count >= MaxSessions) MakeRoom();
         var session = new StaffSession(Token(), Token(), now + IdleTimeout) { Key = key };
         _sessions[session.Id] = session;
         return session;
     }
+
+    /// <summary>Drops sessions down to below <see cref="MaxSessions"/>: login forms without a key first (oldest first), then those nearest their expiry.</summary>
+    private void MakeRoom()
+    {
+        var excess = _sessions.Count - MaxSessions + 1;
+        foreach (var s in _sessions.Values.OrderBy(s => s.Key is not null).ThenBy(s => s.Expires).Take(Math.Max(excess, 0)).ToArray()) _sessions.TryRemove(s.Id, out _);
+    }
+
+    /// <summary>The sessions held now.</summary>
+    public int Count => _sessions.Count;
 
     /// <summary>The live session with this id, its expiry moved on; null when there is none or it expired.</summary>
     public StaffSession? Find(string? id)
