@@ -202,6 +202,42 @@ public sealed class HighCostDbTests(PostgresFixture server) : IDisposable
     private static string ClaimsLine(string id) =>
         $$$"""{"household":{"id":"{{{id}}}","headId":"P1","members":[{"id":"P1","birthDate":"1975-05-10","coverage":[{"acquired":"2015-04-01"}],"income":{"declared":true,"totalIncome":3000000}}]},"category":"ウ","claims":[{"memberId":"P1","setting":"inpatient","institution":"HOSP-A","totalCost":1000000,"copay":300000}]}""";
 
+    /// <summary>Cancels the run the first time it reports progress (synchronously, unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class CancelOnProgress(CancellationTokenSource source) : IProgress<KokuhoRules.Rules.Batch.BatchProgress>
+    {
+        public void Report(KokuhoRules.Rules.Batch.BatchProgress value) => source.Cancel();
+    }
+
+    [SkippableFact]
+    public void An_interrupted_run_leaves_no_run_no_month_no_decision_no_audit_entry_and_no_file()
+    {
+        server.RequireServer();
+        var db = server.CreateDatabase();
+        using var folder = new TempFolder();
+        var claims = GenerateClaims(folder, "2025-10");
+        var (moves, history) = (folder.File("moves.jsonl"), folder.File("history.jsonl"));
+        Assert.Equal(0, CliRun.Command("high-cost", "generate-moves", "--households", "30", "--seed", "3", "--out", moves, "--history", history).ExitCode);
+        SeedHistory(db, history);
+        var rs = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([_root.Root]).Find<HighCostRuleSet>("hyogo", 2025)!;
+        using var source = NpgsqlDataSource.Create(db);
+        var store = new KokuhoRules.Rules.Storage.HighCostStore(source);
+
+        using (var cancel = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => store.Benefits(rs, new HighCostBenefitsOptions("amagasaki", new YearMonth(2025, 10), claims, "", folder.File("b.jsonl"),
+                KokuhoRules.Rules.Batch.ResultFormat.Jsonl, false, 2), "amagasaki", "test", new CancelOnProgress(cancel), cancel.Token));
+        using (var cancel = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => store.Continuity(rs, new ContinuityBatchOptions(new YearMonth(2025, 10), moves, "", folder.File("c"), 2, CasesPerChunk: 8),
+                false, "test", new CancelOnProgress(cancel), cancel.Token));
+
+        using var connection = new NpgsqlConnection(db);
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM high_cost_runs WHERE kind <> 'benefits' OR insurer <> 'seed'"));
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM high_cost_decisions"));
+        Assert.Equal(File.ReadAllLines(history).Length, connection.ExecuteScalar<long>("SELECT count(*) FROM high_cost_benefit_months"));
+        Assert.Equal(0, connection.ExecuteScalar<long>("SELECT count(*) FROM audit_log"));
+        Assert.Equal<string>(["claims-2025-10.jsonl", "history.jsonl", "moves.jsonl", "unused-2025-10.jsonl"],
+            Directory.EnumerateFileSystemEntries(folder.Path).Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray());
+    }
+
     [SkippableFact]
     public void The_history_from_a_file_and_from_the_database_exclude_each_other_and_one_is_needed()
     {
