@@ -28,7 +28,7 @@ public static class StaffHtml
         ("/staff/table", "保険料早見表"),
         ("/staff/impact", "影響試算"),
         ("/staff/solve", "料率算定 (準備中)"),
-        ("/staff/publish", "公開 (準備中)"),
+        ("/staff/publish", "公開"),
     ];
 
     /// <summary>A whole page: title, navigation, the logged-in holder with the logout form (when <paramref name="csrf"/> is given), the body.</summary>

@@ -39,7 +39,9 @@ public static class StaffPages
         pages.MapPost("/impact", StaffImpactPage.Run).WithName("StaffImpactRun").DisableAntiforgery();
         pages.MapGet("/impact/result", StaffImpactPage.Result).WithName("StaffImpactResult");
         pages.MapGet("/solve", StaffPlaceholders.Pending("料率算定", "kokuho rulesets solve")).WithName("StaffSolve");
-        pages.MapGet("/publish", StaffPlaceholders.Pending("公開", "kokuho rulesets publish")).WithName("StaffPublish");
+        pages.MapGet("/publish", StaffPublishPage.List).WithName("StaffPublish");
+        pages.MapGet("/publish/gate", StaffPublishPage.Gate).WithName("StaffPublishGate");
+        pages.MapPost("/publish", StaffPublishPage.Post).WithName("StaffPublishRun").DisableAntiforgery();
         return app;
     }
 }
