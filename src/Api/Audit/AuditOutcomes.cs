@@ -37,6 +37,8 @@ public static class AuditOutcomes
     public const string UnsupportedMediaType = "refused:unsupported-media-type";
     /// <summary>Any other 4xx (e.g. 406, 411): the status says which.</summary>
     public const string OtherRefusal = "refused:other";
+    /// <summary>The publication gate refused the layer (<c>/staff/publish</c>): nothing was written.</summary>
+    public const string PublicationRefused = "refused:publication";
     /// <summary>The client went away before the answer (status 499).</summary>
     public const string ClientClosed = "client-closed";
     /// <summary>503: a service the call needs is unavailable (the database for reading the log, the audit log itself).</summary>

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
+using KokuhoRules.Rules.Premium.Impact;
 using KokuhoRules.Rules.Premium.QuickReference;
 using static KokuhoRules.Api.Staff.StaffHtml;
 
 namespace KokuhoRules.Api.Staff;
 
 /// <summary>
-/// The "premium by income" chart of a 保険料早見表, as server-rendered SVG (no script): the annual premium against the
-/// head's revenue, a point per row coloured by its reduction class, axes in 万円.
+/// The charts of the staff pages, as server-rendered SVG (no script): the "premium by income" chart of a 保険料早見表 (the
+/// annual premium against the head's revenue, a point per row coloured by its reduction class, axes in 万円) and the
+/// change bands of an impact report.
 /// </summary>
 public static class StaffChart
 {
@@ -55,6 +57,39 @@ public static class StaffChart
             b.Append($"<circle cx=\"{lx}\" cy=\"{Top - 14}\" r=\"5\" fill=\"{colour}\"/><text x=\"{lx + 9}\" y=\"{Top - 10}\" font-size=\"12\">{label}</text>");
             lx += 90;
         }
+        return b.Append("</svg>").ToString();
+    }
+
+    /// <summary>
+    /// The bar chart of an impact report's change bands (<see cref="ImpactBand"/>): households per band, falls in green,
+    /// unchanged in grey, rises in red, the count above each bar.
+    /// </summary>
+    public static string ChangeBands(IReadOnlyList<ImpactBand> bands)
+    {
+        var maxY = Nice(Math.Max(1, bands.Max(b => b.Households)));
+        var slot = (double)(Width - Left - Right) / Math.Max(1, bands.Count);
+        double Y(long v) => Height - Bottom - (double)v / maxY * (Height - Top - Bottom);
+        string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
+        var b = new StringBuilder($"<svg class=\"chart\" id=\"impact-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\">");
+        b.Append("<title>保険料の増減別の世帯数</title>");
+        for (var i = 0; i <= 5; i++)
+        {
+            var v = maxY * i / 5;
+            b.Append($"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{F(Y(v))}\" y2=\"{F(Y(v))}\" stroke=\"#dde3ea\"/>")
+                .Append($"<text x=\"{Left - 6}\" y=\"{F(Y(v) + 4)}\" font-size=\"11\" text-anchor=\"end\">{Yen(v)}</text>");
+        }
+        for (var i = 0; i < bands.Count; i++)
+        {
+            var band = bands[i];
+            var colour = band.Direction switch { "rise" => "#c0392b", "fall" => "#27ae60", _ => "#7f8c8d" };
+            var x = Left + i * slot;
+            b.Append($"<rect class=\"bar\" x=\"{F(x + slot * 0.15)}\" y=\"{F(Y(band.Households))}\" width=\"{F(slot * 0.7)}\" height=\"{F(Height - Bottom - Y(band.Households))}\" fill=\"{colour}\"><title>{E(band.Label)}: {Yen(band.Households)} 世帯</title></rect>")
+                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{F(Y(band.Households) - 4)}\" font-size=\"11\" text-anchor=\"middle\">{Yen(band.Households)}</text>")
+                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{Height - Bottom + 14}\" font-size=\"9\" text-anchor=\"middle\">{E(band.Label.Replace("円", "", StringComparison.Ordinal))}</text>");
+        }
+        b.Append($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/><line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/>");
+        b.Append($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 10}\" font-size=\"12\" text-anchor=\"middle\">年間保険料の増減 (円)</text>")
+            .Append($"<text x=\"14\" y=\"{Top - 10}\" font-size=\"12\">世帯数</text>");
         return b.Append("</svg>").ToString();
     }
 

@@ -26,9 +26,9 @@ public static class StaffHtml
         ("/staff/compare", "比較 (新旧対照)"),
         ("/staff/trial", "試算 (世帯)"),
         ("/staff/table", "保険料早見表"),
-        ("/staff/impact", "影響試算 (準備中)"),
+        ("/staff/impact", "影響試算"),
         ("/staff/solve", "料率算定 (準備中)"),
-        ("/staff/publish", "公開 (準備中)"),
+        ("/staff/publish", "公開"),
     ];
 
     /// <summary>A whole page: title, navigation, the logged-in holder with the logout form (when <paramref name="csrf"/> is given), the body.</summary>

@@ -35,9 +35,13 @@ public static class StaffPages
         pages.MapGet("/table.csv", StaffTablePage.Csv).WithName("StaffQuickReferenceCsv");
         pages.MapPost("/logout", StaffAuth.Logout).WithName("StaffLogout").DisableAntiforgery();
         // The places of issue 16 items 3, 4 and 6 (the lead wires each page here).
-        pages.MapGet("/impact", StaffPlaceholders.Pending("影響試算", "kokuho rulesets impact")).WithName("StaffImpact");
+        pages.MapGet("/impact", StaffImpactPage.Form).WithName("StaffImpact");
+        pages.MapPost("/impact", StaffImpactPage.Run).WithName("StaffImpactRun").DisableAntiforgery();
+        pages.MapGet("/impact/result", StaffImpactPage.Result).WithName("StaffImpactResult");
         pages.MapGet("/solve", StaffPlaceholders.Pending("料率算定", "kokuho rulesets solve")).WithName("StaffSolve");
-        pages.MapGet("/publish", StaffPlaceholders.Pending("公開", "kokuho rulesets publish")).WithName("StaffPublish");
+        pages.MapGet("/publish", StaffPublishPage.List).WithName("StaffPublish");
+        pages.MapGet("/publish/gate", StaffPublishPage.Gate).WithName("StaffPublishGate");
+        pages.MapPost("/publish", StaffPublishPage.Post).WithName("StaffPublishRun").DisableAntiforgery();
         return app;
     }
 }

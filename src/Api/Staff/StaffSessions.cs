@@ -17,7 +17,13 @@ public sealed record StaffSession(string Id, string Csrf, Instant Expires)
 
     /// <summary>The last trial calculation of the session (<c>/staff/trial/result</c>).</summary>
     public StaffTrialResult? LastTrial { get; init; }
+
+    /// <summary>The last impact report of the session (<c>/staff/impact/result</c>).</summary>
+    public StaffImpactResult? LastImpact { get; init; }
 }
+
+/// <summary>An impact report kept for the result page, or the sentence saying why there is none.</summary>
+public sealed record StaffImpactResult(KokuhoRules.Rules.Premium.Impact.ImpactReport? Report, string? Problem);
 
 /// <summary>A trial calculation kept for the result page: the rule set asked for, the household as sent, and the answer or the refusal.</summary>
 public sealed record StaffTrialResult(string RuleSet, string HouseholdJson, AssessmentResponse? Response, AssessmentFailure? Failure);

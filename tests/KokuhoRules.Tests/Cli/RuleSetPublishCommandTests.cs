@@ -5,6 +5,7 @@ using KokuhoRules.Cli;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Catalog;
+using KokuhoRules.Rules.Publication;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
@@ -116,7 +117,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
         var sealedManifest = ManifestText("national/2026/premium");
 
         var again = Publish("national/2026", "--waivers", WaiversFor("national/2026/premium"));
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, again.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, again.ExitCode);
         Assert.Single(Refusals(again, "immutable"));
         Assert.Equal(sealedManifest, ManifestText("national/2026/premium"));
 
@@ -134,7 +135,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
 
         var run = Publish("national/2026");
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, run.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, run.ExitCode);
         var lines = Refusals(run, "unconfirmed");
         Assert.Equal(KokuhoRuleSets.Load([_root.Root]).Premium("amagasaki", 2026)!.ParameterTable.All.Count(p => !p.Confirmed && p.File.StartsWith("national/", StringComparison.Ordinal)), lines.Length);
         var line = _root.LineContaining("national/2026/premium/parameters.json", "\"salaryRevenueAbove\"");
@@ -148,7 +149,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     {
         var run = Publish("amagasaki/2026", "--waivers", WaiversFor("amagasaki/2026/premium"));
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, run.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, run.ExitCode);
         Assert.Contains("national/2026/premium: version 2026.1 above this layer is a draft", Assert.Single(Refusals(run, "upper-layer")));
         Assert.Empty(Refusals(run, "unconfirmed"));
     }
@@ -161,7 +162,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
 
         var run = Publish("amagasaki/2026");
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, run.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, run.ExitCode);
         Assert.Contains(Refusals(run, "validation"), l => l.Contains($"amagasaki/2026/premium/parameters.json:{line}:", StringComparison.Ordinal));
         Assert.Equal("draft", JsonNode.Parse(ManifestText("amagasaki/2026/premium"))!["status"]!.GetValue<string>());
     }
@@ -170,7 +171,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     public void With_json_the_outcome_names_each_failure_with_its_kind_and_location()
     {
         var refused = Publish("national/2026", "--json");
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, refused.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, refused.ExitCode);
         var doc = JsonNode.Parse(refused.Output)!.AsObject();
         Assert.False(doc["published"]!.GetValue<bool>());
         var failures = doc["steps"]!.AsArray().SelectMany(s => s!["failures"]!.AsArray()).ToArray();
@@ -247,7 +248,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
 
         var run = PublishKushima(root);
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, run.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, run.ExitCode);
         Assert.Contains($"refused [golden] {file}: ", Assert.Single(Refusals(run, "golden")));
         Assert.Contains($"annualPremium: published {published + 100}, computed {published}", Assert.Single(Refusals(run, "golden")));
         Assert.Equal("draft", JsonNode.Parse(root.Read("kushima/2025/premium/manifest.json"))!["status"]!.GetValue<string>());
@@ -266,11 +267,11 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var args = new RuleSetPublish.Args("national/2026", "premium", "staff-tanaka", [], WaiversFor("national/2026/premium"), [_root.Root], null, _audit, false);
+        var args = new RuleSetPublisher.Args("national/2026", "premium", "staff-tanaka", [], WaiversFor("national/2026/premium"), [_root.Root], null, _audit, false);
 
-        var code = RuleSetPublish.Publish(args, [new FailingPropertyCheck()], SystemClock.Instance, output, error);
+        var code = RuleSetPublisher.Publish(args, [new FailingPropertyCheck()], SystemClock.Instance, output, error);
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, code);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, code);
         Assert.Contains("refused [property] amagasaki/2026 2026.1: more income lowered the premium (seed 7)", error.ToString());
         Assert.Equal("draft", JsonNode.Parse(ManifestText("national/2026/premium"))!["status"]!.GetValue<string>());
     }
@@ -287,7 +288,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
     {
         var run = waiver is null ? Publish(layer) : Publish(layer, "--waive", waiver);
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Usage, run.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Usage, run.ExitCode);
         Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("draft", JsonNode.Parse(ManifestText("national/2026/premium"))!["status"]!.GetValue<string>());
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using KokuhoRules.Cli;
 using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Rules.Publication;
 using KokuhoRules.Rules.Storage;
 using KokuhoRules.Tests.Support;
 using Npgsql;
@@ -72,7 +73,7 @@ public sealed class RuleSetPublishDbTests(PostgresFixture server)
         // Another copy of the same draft version: the database already holds version 2026.1, so it is refused and left a draft.
         var again = Publish(second, db);
 
-        Assert.Equal(RuleSetPublish.ExitCodes.Refused, again.ExitCode);
+        Assert.Equal(RuleSetPublisher.ExitCodes.Refused, again.ExitCode);
         Assert.Contains(again.Error.Split('\n'), l => l.StartsWith($"refused [immutable] ruleset_publications #{stored.Seq}: version 2026.1 was published", StringComparison.Ordinal));
         Assert.Equal("draft", JsonNode.Parse(second.Read("national/2026/premium/manifest.json"))!["status"]!.GetValue<string>());
         Assert.Single(new RuleSetStore(source).History());

@@ -11,7 +11,7 @@ namespace KokuhoRules.Tests.Api.Staff;
 /// <summary>
 /// <c>/staff</c> end to end in headless Chromium against the service on real Kestrel: a non-publisher key is refused,
 /// a publisher logs in, lists the rule sets, compares amagasaki 2025 with the 2026 draft, runs a trial household (the
-/// premium shown is the API's answer), opens the 早見表 (a row is the API's answer), logs out — and no page makes a
+/// premium shown is the API's answer), opens the 早見表 (a row is the API's answer), runs an impact report (a component row and the chart are shown), logs out — and no page makes a
 /// request to any other host. With <c>KOKUHO_STAFF_SCREENSHOTS=&lt;folder&gt;</c> each page is saved as a PNG there.
 /// </summary>
 public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixture<LoopbackApiFactory>
@@ -78,6 +78,20 @@ public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixtu
         Assert.EndsWith(expected.ToString("N0"), cells.Trim());
         Assert.Equal("true", await browser.EvaluateAsync(page, "document.querySelector('svg.chart polyline') !== null", cancel));
         await Screenshot(browser, page, "5-table", cancel);
+
+        // 影響試算: a small synthetic population; a component row and the change-band chart are shown.
+        await Navigate(browser, page, new Uri(service, "/staff/impact"), cancel);
+        await WaitFor(browser, page, "/staff/impact", "影響を試算する", cancel);
+        await Submit(browser, page, "form[action='/staff/impact']", new()
+        {
+            ["base"] = "amagasaki/2025@2025.1", ["draft"] = "amagasaki/2026@2026.1", ["insured"] = "200", ["seed"] = "5",
+        }, cancel);
+        await WaitFor(browser, page, "/staff/impact/result", "区分ごとの総額", cancel);
+        var medical = await browser.EvaluateAsync(page, "[...document.querySelectorAll('table.impact-components tr')].map(r => r.innerText).find(t => t.startsWith('医療分')) ?? ''", cancel) ?? "";
+        Assert.StartsWith("医療分", medical);
+        Assert.Equal("true", await browser.EvaluateAsync(page,
+            "(() => { const s = document.getElementById('impact-chart'); const r = s && s.getBoundingClientRect(); return String(!!r && r.width > 0 && r.height > 0 && s.querySelectorAll('rect.bar').length > 0); })()", cancel));
+        await Screenshot(browser, page, "6-impact", cancel);
 
         // Logout: the session is gone.
         await Submit(browser, page, "form.logout", new(), cancel);
