@@ -6,7 +6,12 @@
 #   scripts/mutation.sh money              # the money arithmetic (src/Engine/Money) against its own tests
 #   scripts/mutation.sh timeLimit          # the 国保法110条の2 time limit (src/Rules/Calendar/AssessmentTimeLimit.cs)
 #   scripts/mutation.sh withholding        # 特別徴収: eligibility, schedule, determination, stops, the request checks, the rule-set checks
+#   scripts/mutation.sh highCost           # 高額療養費: benefit, categories, 多数回 count, outpatient annual cap, 世帯の継続性
+#   scripts/mutation.sh eligibility        # 資格: the eligibility check and its facts
+#   scripts/mutation.sh src/Rules/Premium/Reliefs.cs   # one file, against its capability's test folder
 #   scripts/mutation.sh premium --since    # only what changed against main (Stryker's --since)
+#
+# MUTATION_FILTER=<vstest filter> replaces the capability's test selection (e.g. one test class for a quick run).
 #
 # Reports land in StrykerOutput/<date>/reports/ (HTML and JSON); the score per file is printed at the end.
 # Trace and narrative text are excluded by configuration (stryker-config.json: ignore-methods), not by deleting mutants.
@@ -14,6 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 capability=${1:-}
 shift || true
+
+# The tests of one capability folder (both tests/<F>/ and tests/Rules/<F>/ share the namespace KokuhoRules.Tests.<F>),
+# the slow database, batch and CLI-command tests out of the mutant runs.
+capability_tests() {
+  echo "FullyQualifiedName~KokuhoRules.Tests.$1.&FullyQualifiedName!~DbTests&FullyQualifiedName!~BatchTests&FullyQualifiedName!~CommandTests&FullyQualifiedName!~Endpoint"
+}
 case "$capability" in
   premium)
     project=KokuhoRules.Rules.csproj
@@ -47,13 +58,37 @@ case "$capability" in
     # Its own examples and properties, and the endpoint's (the determination through the service, bad input by field).
     filter="FullyQualifiedName~KokuhoRules.Tests.Withholding|FullyQualifiedName~KokuhoRules.Tests.Api.WithholdingEndpointTests|FullyQualifiedName~KokuhoRules.Tests.Api.WithholdingStopEndpointTests"
     ;;
-  highCost|eligibility)
-    echo "mutation.sh: the $capability capability is not built yet" >&2; exit 2 ;;
+  highCost)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/HighCost/HighCostBenefit.cs" -m "**/HighCost/HighCostCategories.cs" -m "**/HighCost/ManyTimesCount.cs" -m "**/HighCost/OutpatientAnnualCap.cs" -m "**/HighCost/Continuity/ContinuityJudgement.cs" -m "**/HighCost/Continuity/ContinuityRules.cs" -m "**/HighCost/Continuity/ContinuityCarry.cs" -m "**/HighCost/Continuity/ContinuityCandidates.cs")
+    filter="$(capability_tests HighCost)"
+    ;;
+  eligibility)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/Eligibility/EligibilityCheck.cs" -m "**/Eligibility/EligibilityFacts.cs")
+    filter="$(capability_tests Eligibility)"
+    ;;
+  src/Rules/*.cs|src/Engine/*.cs)
+    # One file: the project it belongs to, against the tests of its capability folder (src/Rules/<Capability>/…
+    # → KokuhoRules.Tests.<Capability>; src/Engine/… → KokuhoRules.Tests.Engine).
+    [[ -f "$capability" ]] || { echo "mutation.sh: no such file: $capability" >&2; exit 2; }
+    area=${capability#src/}; area=${area%%/*}
+    if [[ $area == Rules ]]; then
+      project=KokuhoRules.Rules.csproj
+      folder=${capability#src/Rules/}; folder=${folder%%/*}
+    else
+      project=KokuhoRules.Engine.csproj; folder=Engine
+    fi
+    mutate=(-m "**/${capability#src/*/}")
+    filter="$(capability_tests "$folder")"
+    ;;
   *)
-    echo "usage: scripts/mutation.sh premium|money|timeLimit|kernel|withholding [stryker options]" >&2; exit 2 ;;
+    echo "usage: scripts/mutation.sh premium|money|timeLimit|kernel|withholding|highCost|eligibility|src/<Rules|Engine>/<file>.cs [stryker options]" >&2; exit 2 ;;
 esac
+filter=${MUTATION_FILTER:-$filter}
 dotnet tool restore >/dev/null
 # Stryker runs in the test project's folder (it finds the project to mutate among its references).
 cd tests/KokuhoRules.Tests
+echo "mutation.sh: $project ${mutate[*]} --test-case-filter $filter" >&2
 exec dotnet tool run dotnet-stryker --config-file ../../stryker-config.json --project "$project" "${mutate[@]}" \
   --test-case-filter "$filter" "$@"
