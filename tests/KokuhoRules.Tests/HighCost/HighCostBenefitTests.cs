@@ -102,6 +102,22 @@ public sealed class HighCostBenefitTests
     }
 
     [Fact]
+    public void The_care_month_itself_and_later_months_never_count_for_its_own_many_times()
+    {
+        // 多数回 counts the months *before* the care month (§B5): a benefit of the care month itself (or a later one, e.g.
+        // a history read back after a rerun) is not one of them. Mutation testing found no test of this bound.
+        var history = new[]
+        {
+            new BenefitMonth(new YearMonth(2025, 7), 50000, false),
+            new BenefitMonth(new YearMonth(2025, 8), 50000, false),
+            new BenefitMonth(October, 50000, false),
+            new BenefitMonth(new YearMonth(2025, 11), 50000, false),
+        };
+
+        Assert.Equal(2, ManyTimesCount.PriorBenefitMonths(HighCostRuleSetTests.Hyogo2025, October, history, null));
+    }
+
+    [Fact]
     public void Another_citys_month_before_2018_04_is_not_carried_over_but_the_citys_own_is()
     {
         var rs = HighCostRuleSetTests.Hyogo2025;
