@@ -9,6 +9,7 @@ using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Api.HighCost;
 using KokuhoRules.Api.Withholding;
+using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Rules.Snapshots;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -33,22 +34,23 @@ public static class KokuhoRulesServices
     public static WebApplicationBuilder AddKokuhoRules(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        // Every rule set is read and compiled once, when the app starts (LogStartup resolves it before the first request).
-        builder.Services.AddSingleton(services =>
-        {
-            var roots = configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [KokuhoRuleSets.BundledRoot];
-            return KokuhoRuleSets.Load(roots);
-        });
-        builder.Services.AddSingleton<PremiumService>();
-        builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
-        builder.Services.AddSingleton<ReassessmentService>();
-        builder.Services.AddWithholding();
-        builder.Services.AddHighCost();
-        builder.Services.AddHighCostContinuity();
-
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         var databaseConfigured = !string.IsNullOrWhiteSpace(connectionString);
         if (databaseConfigured) builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString!));
+
+        // Every rule set is read and compiled when the app starts (LogStartup reads them before the first request), from the
+        // database's publications and the roots, and again when staff publish (ServedRuleSets.Reload). A request resolves the
+        // catalog once, so it sees one catalog throughout; the services are thin wrappers over it, made per request.
+        builder.Services.AddSingleton(services => new ServedRuleSets(
+            configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [KokuhoRuleSets.BundledRoot],
+            databaseConfigured ? services.GetRequiredService<NpgsqlDataSource>() : null, services.GetRequiredService<ILogger<ServedRuleSets>>()));
+        builder.Services.AddScoped(services => services.GetRequiredService<ServedRuleSets>().Current);
+        builder.Services.AddScoped<PremiumService>();
+        builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
+        builder.Services.AddScoped<ReassessmentService>();
+        builder.Services.AddWithholding();
+        builder.Services.AddHighCost();
+        builder.Services.AddHighCostContinuity();
 
         builder.Services.AddSingleton(AuthSettings.From(configuration, databaseConfigured));
         // One trace id per call, the server's own (a client's traceparent is not adopted): the audit log, problems and logs agree on it.
@@ -134,8 +136,11 @@ public static class KokuhoRulesServices
     {
         // The keys first: a keys file that cannot be used stops the start-up before anything else is loaded.
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
-        var catalog = app.Services.GetRequiredService<RuleSetCatalog>();
+        var served = app.Services.GetRequiredService<ServedRuleSets>();
+        var catalog = served.Current;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KokuhoRules.RuleSets");
+        if (app.Services.GetService<NpgsqlDataSource>() is not null)
+            logger.LogInformation("{Count} published rule-set layers read from the database (ruleset_publications)", served.PublishedInDatabase);
         foreach (var rs in catalog.RuleSets)
             logger.LogInformation("Rule set {Insurer}/{FiscalYear} {Capability} version {Version} ({Status}) loaded, hash {Hash}",
                 rs.Insurer.Id, rs.FiscalYear, rs.Capability, rs.Version, rs.Status, rs.Hash);

@@ -11,7 +11,7 @@ namespace KokuhoRules.Api.Eligibility;
 public static class EligibilityEndpoints
 {
     /// <summary>The services the eligibility endpoints use.</summary>
-    public static IServiceCollection AddEligibility(this IServiceCollection services) => services.AddSingleton<EligibilityService>();
+    public static IServiceCollection AddEligibility(this IServiceCollection services) => services.AddScoped<EligibilityService>();
 
     public static IEndpointRouteBuilder MapEligibilityEndpoints(this IEndpointRouteBuilder app)
     {

@@ -12,7 +12,7 @@ namespace KokuhoRules.Api.HighCost;
 public static class ContinuityEndpoints
 {
     /// <summary>The services the continuity endpoint uses.</summary>
-    public static IServiceCollection AddHighCostContinuity(this IServiceCollection services) => services.AddSingleton<ContinuityService>();
+    public static IServiceCollection AddHighCostContinuity(this IServiceCollection services) => services.AddScoped<ContinuityService>();
 
     /// <summary>Maps <c>POST …/continuity</c> on the high-cost group.</summary>
     public static RouteGroupBuilder MapContinuityEndpoint(this RouteGroupBuilder group)

@@ -12,7 +12,7 @@ namespace KokuhoRules.Api.HighCost;
 public static class HighCostEndpoints
 {
     /// <summary>The services of the high-cost feature.</summary>
-    public static IServiceCollection AddHighCost(this IServiceCollection services) => services.AddSingleton<HighCostService>();
+    public static IServiceCollection AddHighCost(this IServiceCollection services) => services.AddScoped<HighCostService>();
 
     /// <summary>The group <c>/v1/high-cost</c> and its endpoints.</summary>
     public static IEndpointRouteBuilder MapHighCostEndpoints(this IEndpointRouteBuilder app)

@@ -1,3 +1,4 @@
+using KokuhoRules.Api.Security;
 using System.Text.Json;
 using KokuhoRules.Api.Audit;
 using KokuhoRules.Api.Http;
@@ -67,15 +68,29 @@ public static class RuleSetEndpoints
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/reload", Reload).WithName("ReloadRuleSets").RequireAuthorization(Policies.Publish)
+            .WithSummary("Reads the rule sets again (the database's publications, then the folders) and serves them from the next call; answers what is now served.")
+            .WithDescription("For a publication made outside the service (kokuho rulesets publish --db, a new folder): the staff page's 公開 reloads by itself. Publisher role.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
     private static Ok<RuleSetList> List(RuleSetCatalog catalog, HttpContext context)
     {
         context.Response.Headers.CacheControl = ServiceHeaders.RuleSetCacheControl;
-        return TypedResults.Ok(new RuleSetList(catalog.RuleSets.Select(Summary).ToArray(),
-            catalog.Failures.Select(f => new RefusedRuleSet(f.RuleSet, f.Errors.Select(e => e.ToString()).ToArray())).ToArray()));
+        return TypedResults.Ok(ListOf(catalog));
     }
+
+    private static Ok<RuleSetList> Reload(ServedRuleSets served, HttpContext context)
+    {
+        var catalog = served.Reload();
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(ListOf(catalog));
+    }
+
+    private static RuleSetList ListOf(RuleSetCatalog catalog) =>
+        new(catalog.RuleSets.Select(Summary).ToArray(),
+            catalog.Failures.Select(f => new RefusedRuleSet(f.RuleSet, f.Errors.Select(e => e.ToString()).ToArray())).ToArray());
 
     private static Results<Ok<RuleSetDetail>, StatusCodeHttpResult, ProblemHttpResult> Get(string insurer, int fiscalYear, string? capability, string? version,
         RuleSetCatalog catalog, HttpContext context)

@@ -80,11 +80,14 @@ public static class Policies
     public const string Calculate = "calculate";
     /// <summary>Reading the audit log.</summary>
     public const string Audit = "audit";
+    /// <summary>What policy staff do to the rule sets served (reading them again after a publication).</summary>
+    public const string Publish = "publish";
 
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Calculate, p => p.RequireRole(Roles.Calculator, Roles.Publisher));
         options.AddPolicy(Audit, p => p.RequireRole(Roles.Auditor));
+        options.AddPolicy(Publish, p => p.RequireRole(Roles.Publisher));
         // Every endpoint not marked otherwise (only the health probes and the API description are) needs a key.
         options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
     }

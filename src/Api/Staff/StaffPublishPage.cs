@@ -1,5 +1,6 @@
 using System.Text;
 using KokuhoRules.Api.Audit;
+using KokuhoRules.Api.RuleSets;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Catalog;
@@ -13,8 +14,9 @@ namespace KokuhoRules.Api.Staff;
 /// gate <c>kokuho rulesets publish</c> runs (<see cref="RuleSetPublisher.Gate"/>, the same steps), with waivers typed one
 /// <c>path=reason</c> per line; and a 公開 button, shown only when the gate passes, that publishes through
 /// <see cref="RuleSetPublisher.Publish"/> (which runs the gate again and seals only when it passes), audited in the
-/// service's audit log with the key's id and the staff member as publisher. The service's catalog is read at start-up:
-/// the rule set is served as published after a restart.
+/// service's audit log with the key's id and the staff member as publisher — with a database, recorded in
+/// <c>ruleset_publications</c> with its files and audit entry in one transaction, as <c>rulesets publish --db</c> does. The
+/// service then reads its rule sets again (<see cref="ServedRuleSets.Reload"/>): the next request is served the published version.
 /// </summary>
 public static class StaffPublishPage
 {
@@ -37,17 +39,28 @@ public static class StaffPublishPage
         Checked(context, catalog, layer ?? "", capability ?? "premium", "");
 
     /// <summary><c>POST /staff/publish</c>: <c>action=check</c> runs the gate with the waivers typed; <c>action=publish</c> publishes when it passes.</summary>
-    public static async Task<IResult> Post(HttpContext context, RuleSetCatalog catalog, AuditLog audit)
+    public static async Task<IResult> Post(HttpContext context, RuleSetCatalog catalog, AuditLog audit, ServedRuleSets served, IConfiguration configuration)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var (layer, capability, waivers) = (form["layer"].ToString(), form["capability"].ToString(), form["waivers"].ToString());
         if (form["action"] != "publish") return Checked(context, catalog, layer, capability, waivers);
         var (output, error) = (new StringWriter(), new StringWriter());
         var via = new RuleSetPublisher.Via(audit, context.Audit()?.KeyId, "POST", "/staff/publish", "StaffPublishRun");
-        var code = RuleSetPublisher.Publish(Args(catalog, context, layer, capability, waivers), RuleSetPublisher.PropertyCheckSteps(), NodaTime.SystemClock.Instance, output, error, via);
+        var args = Args(catalog, context, layer, capability, waivers) with { Db = configuration.GetConnectionString(KokuhoRulesServices.ConnectionStringName) is { Length: > 0 } db ? db : null };
+        int code;
+        try
+        {
+            code = RuleSetPublisher.Publish(args, RuleSetPublisher.PropertyCheckSteps(), NodaTime.SystemClock.Instance, output, error, via);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            error.WriteLine($"データベースに書き込めません ({e.Message})。");
+            code = RuleSetPublisher.ExitCodes.Refused;
+        }
         if (code != RuleSetPublisher.ExitCodes.Published) context.Audit()?.Refused(AuditOutcomes.PublicationRefused);
+        else served.Reload(); // served as published from the next request
         var b = new StringBuilder(code == RuleSetPublisher.ExitCodes.Published
-            ? $"<p class=\"published\" id=\"publish-outcome\">公開しました: <code>{E(layer)}</code>。サービスは再起動後に公開版として使います。</p>"
+            ? $"<p class=\"published\" id=\"publish-outcome\">公開しました: <code>{E(layer)}</code>。次の要求から公開版として使います{(args.Db is null ? "" : " (データベースに記録しました)")}。</p>"
             : $"<p class=\"error\" id=\"publish-outcome\">公開できません (何も書き込んでいません)。</p>");
         b.Append("<pre><code>").Append(E(output.ToString())).Append(E(error.ToString())).Append("</code></pre><p><a href=\"/staff/publish\">下書きの一覧へ</a></p>");
         return Html(context, Page("公開の結果", b.ToString(), StaffAuth.Holder(context), StaffAuth.Session(context).Csrf),

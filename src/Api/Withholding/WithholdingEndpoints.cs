@@ -14,7 +14,7 @@ public static class WithholdingEndpoints
 {
     /// <summary>The services of the withholding feature.</summary>
     public static IServiceCollection AddWithholding(this IServiceCollection services) =>
-        services.AddSingleton<WithholdingService>().AddSingleton<WithholdingStopService>();
+        services.AddScoped<WithholdingService>().AddScoped<WithholdingStopService>();
 
     public static IEndpointRouteBuilder MapWithholdingEndpoints(this IEndpointRouteBuilder app)
     {

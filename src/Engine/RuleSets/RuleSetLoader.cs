@@ -153,7 +153,11 @@ public static class RuleSetLoader
         return null;
     }
 
-    /// <summary>Keeps the first of layers that are the same capability, owner, year and version (from two roots or two folders).</summary>
+    /// <summary>
+    /// Keeps the first of layers that are the same capability, owner, year and version (from two roots or two folders). A later
+    /// copy with the same content hash is the same layer (a published layer exported from the database, and the folder it was
+    /// sealed in) and is dropped quietly; a copy with other content is refused, naming both hashes.
+    /// </summary>
     private static List<RuleSetLayer> DropDuplicates(List<RuleSetLayer> layers, List<RuleSetFailure> failures)
     {
         var kept = new List<RuleSetLayer>();
@@ -161,8 +165,9 @@ public static class RuleSetLoader
         {
             if (kept.FirstOrDefault(k => SameSlot(k, layer) && k.Version == layer.Version) is { } first)
             {
-                failures.Add(RuleSetFailure.Of(layer, [new RuleSetError(layer.DisplayPath, "$", 0,
-                    $"version {layer.Version} of {first.OwnerId}/{first.Manifest.FiscalYear}/{first.Capability} was already read from {first.Folder}")]));
+                if (first.ContentHash != layer.ContentHash)
+                    failures.Add(RuleSetFailure.Of(layer, [new RuleSetError(layer.DisplayPath, "$", 0,
+                        $"version {layer.Version} of {first.OwnerId}/{first.Manifest.FiscalYear}/{first.Capability} was already read from {first.Folder} ({first.ContentHash}), and this copy's content differs ({layer.ContentHash}): a version has one content; give the changed one a new version")]));
                 continue;
             }
             kept.Add(layer);

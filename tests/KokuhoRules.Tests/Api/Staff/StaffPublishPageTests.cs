@@ -34,30 +34,37 @@ public sealed class PublishRootFactory : KokuhoApiFactory
 /// </summary>
 public sealed partial class StaffPublishPageTests(PublishRootFactory api) : IClassFixture<PublishRootFactory>
 {
-    private const string Layer = "national/2026/premium";
+    internal const string Layer = "national/2026/premium";
 
-    private HttpClient Browser() => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>A client holding cookies and not following redirects, as a browser session on the page.</summary>
+    internal static HttpClient Browser(KokuhoApiFactory api) => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
     private static partial Regex CsrfToken();
 
     private static async Task<string> Csrf(HttpClient client, string path) => CsrfToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
 
-    private async Task<HttpClient> LoggedIn()
+    /// <summary>A browser session logged in on <paramref name="api"/> with the publisher's key.</summary>
+    internal static async Task<HttpClient> LoggedIn(KokuhoApiFactory api)
     {
-        var client = Browser();
+        var client = Browser(api);
         var token = await Csrf(client, "/staff/login");
         await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["apiKey"] = TestKeys.Publisher }));
         return client;
     }
 
+    private Task<HttpClient> LoggedIn() => LoggedIn(api);
+
     /// <summary>One waiver line per unconfirmed value the layer writes (read from the compiled rule sets, not from the code under test).</summary>
-    private string Waivers() => string.Join("\n", KokuhoRuleSets.Load([api.Root.Root]).RuleSets.SelectMany(r => r.ParameterTable.All)
+    internal static string Waivers(string root) => string.Join("\n", KokuhoRuleSets.Load([root]).RuleSets.SelectMany(r => r.ParameterTable.All)
         .Where(p => !p.Confirmed && p.File.StartsWith(Layer + "/", StringComparison.Ordinal)).Select(p => p.Path).Distinct().Select(p => $"{p}=令和8年度の告示前に試行として公開 (試験)"));
+
+    private string Waivers() => Waivers(api.Root.Root);
 
     private string Status() => JsonNode.Parse(api.Root.Read(Layer + "/manifest.json"))!["status"]!.GetValue<string>();
 
-    private static async Task<HttpResponseMessage> Post(HttpClient client, string action, string waivers) =>
+    /// <summary>The form of the gate for national/2026@2026.1 (premium) posted with <paramref name="action"/> (check or publish).</summary>
+    internal static async Task<HttpResponseMessage> Post(HttpClient client, string action, string waivers) =>
         await client.PostAsync("/staff/publish", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_csrf"] = await Csrf(client, "/staff/publish"), ["layer"] = "national/2026@2026.1", ["capability"] = "premium", ["waivers"] = waivers, ["action"] = action,
