@@ -16,7 +16,8 @@ namespace KokuhoRules.Tests.Cli;
 [Collection(PostgresCollection.Name)]
 public sealed class RuleSetPublishDbTests(PostgresFixture server)
 {
-    private static string WaiversFor(TempRuleSetRoot root, string layer)
+    /// <summary>A waivers file (at the root: no layer) with a reason for each unconfirmed value <paramref name="layer"/> writes, read from the compiled rule sets.</summary>
+    internal static string WaiversFor(TempRuleSetRoot root, string layer)
     {
         var paths = Rules.Catalog.KokuhoRuleSets.Load([root.Root]).RuleSets.SelectMany(r => r.ParameterTable.All)
             .Where(p => !p.Confirmed && p.File.StartsWith(layer + "/", StringComparison.Ordinal)).Select(p => p.Path).Distinct();
