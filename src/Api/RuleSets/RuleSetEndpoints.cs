@@ -37,9 +37,12 @@ public static class RuleSetEndpoints
 
     public sealed record RuleSetList(IReadOnlyList<RuleSetSummary> RuleSets, IReadOnlyList<RefusedRuleSet> Refused);
 
-    /// <summary>A parameter with its value and the law or notice it comes from; <paramref name="Overrides"/> is the upper layer's value it replaced.</summary>
+    /// <summary>
+    /// A parameter with its value and the law or notice it comes from; <paramref name="ToConfirm"/> says what is still to be
+    /// confirmed (only with <c>confirmed: false</c>); <paramref name="Overrides"/> is the upper layer's value it replaced.
+    /// </summary>
     public sealed record ParameterView(string Path, string Layer, JsonElement Value, string Reference, bool Confirmed, string? Note, string File, int Line,
-        bool Overridable = false, ParameterView? Overrides = null);
+        bool Overridable = false, ParameterView? Overrides = null, string? ToConfirm = null);
 
     /// <summary>A decision (RulesEngine workflow) with its rules in the order they are tried.</summary>
     public sealed record DecisionView(string Name, string Layer, string File, IReadOnlyList<string> Intermediates, IReadOnlyList<DecisionRule> Rules);
@@ -164,7 +167,7 @@ public static class RuleSetEndpoints
 
     private static ParameterView View(ParameterInfo p) =>
         new(p.Path, p.Layer.ToString().ToLowerInvariant(), p.Value, p.Reference, p.Confirmed, p.Note, p.File, p.Line, p.Overridable,
-            p.Overrides is { } upper ? View(upper) : null);
+            p.Overrides is { } upper ? View(upper) : null, p.ToConfirm);
 
     private static RuleSetSummary Summary(CompiledRuleSet rs)
     {

@@ -84,6 +84,12 @@ public sealed class HttpConventionTests(KokuhoApiFactory factory) : IClassFixtur
         var listed = detail.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("path").GetString() == "components.medical.nationalCap");
         var national = await (await _client.GetAsync(RuleSetPath + "/parameters/components.medical.nationalCap")).ReadJson();
         Assert.Equal(listed.GetRawText(), national.GetProperty("parameter").GetRawText());
+        Assert.False(parameter.TryGetProperty("toConfirm", out _)); // confirmed: nothing to confirm
+
+        // A draft's value to be confirmed again says what is to be confirmed, from its file.
+        var draft = (await (await _client.GetAsync("/v1/rulesets/amagasaki/2026/parameters/rates.medical.incomeRate")).ReadJson()).GetProperty("parameter");
+        Assert.False(draft.GetProperty("confirmed").GetBoolean());
+        Assert.StartsWith("尼崎市の令和8年度料率は未公表", draft.GetProperty("toConfirm").GetString());
     }
 
     [Fact]
