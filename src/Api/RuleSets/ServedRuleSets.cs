@@ -21,7 +21,7 @@ public sealed class ServedRuleSets : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _reload = new();
     private RuleSetCatalog? _current;
-    private string? _exported;
+    private string? _exported, _before;
 
     /// <summary>The service's rule sets from <paramref name="roots"/> and, when <paramref name="db"/> is given, the database's publications.</summary>
     public ServedRuleSets(IReadOnlyList<string> roots, NpgsqlDataSource? db, ILogger<ServedRuleSets> logger) => (_roots, _db, _logger) = (roots, db, logger);
@@ -39,10 +39,11 @@ public sealed class ServedRuleSets : IDisposable
         {
             var (exported, count) = Export();
             var catalog = KokuhoRuleSets.Load(exported is null ? _roots : [exported, .. _roots]);
-            var previous = _exported;
-            (_exported, PublishedInDatabase) = (exported, count);
+            // A catalog compiled everything it read, but the staff page scans its roots again: a request may still hold the
+            // catalog just replaced, so its folder is kept until the next reload and only the one before is removed.
+            Delete(_before);
+            (_before, _exported, PublishedInDatabase) = (_exported, exported, count);
             Volatile.Write(ref _current, catalog);
-            Delete(previous); // the catalog compiled everything it read: its folder is no longer needed
             return catalog;
         }
     }
@@ -80,6 +81,10 @@ public sealed class ServedRuleSets : IDisposable
         }
     }
 
-    /// <summary>Removes the exported folder.</summary>
-    public void Dispose() => Delete(_exported);
+    /// <summary>Removes the exported folders.</summary>
+    public void Dispose()
+    {
+        Delete(_before);
+        Delete(_exported);
+    }
 }
