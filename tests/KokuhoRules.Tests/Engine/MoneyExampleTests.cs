@@ -228,4 +228,21 @@ public sealed class MoneyExampleTests
         Assert.Equal("0.333333333333", new Ratio(1, 3).ToString());
         Assert.Equal("33.333333333333%", new Ratio(1, 3).ToPercentString());
     }
+    [Fact]
+    public void A_denominator_beyond_64_bits_is_an_overflow_never_a_wrapped_amount()
+    {
+        // 4,000,000,007 × 4,000,000,009 ≈ 1.6 × 10¹⁹ > long.MaxValue ≈ 9.22 × 10¹⁸: product, quotient and common
+        // denominator each overflow; unchecked they would wrap to a wrong (negative) denominator.
+        var a = ExactYen.FromFraction(1, 4_000_000_007);
+        Assert.Throws<OverflowException>(() => a * new Ratio(1, 4_000_000_009));
+        Assert.Throws<OverflowException>(() => a.DividedBy(4_000_000_009));
+        Assert.Throws<OverflowException>(() => a + ExactYen.FromFraction(1, 4_000_000_009));
+    }
+
+    [Theory]
+    [InlineData(1, RoundingMode.Floor, "1円未満切捨て")]
+    [InlineData(100, RoundingMode.Ceiling, "100円未満切上げ")]
+    [InlineData(1000, RoundingMode.HalfUp, "1,000円未満四捨五入")]
+    public void A_rounding_is_described_as_a_clerk_says_it(long unit, RoundingMode mode, string said) =>
+        Assert.Equal(said, new Rounding(unit, mode).Describe());
 }
