@@ -64,32 +64,41 @@ public static class StaffChart
     /// The bar chart of an impact report's change bands (<see cref="ImpactBand"/>): households per band, falls in green,
     /// unchanged in grey, rises in red, the count above each bar.
     /// </summary>
-    public static string ChangeBands(IReadOnlyList<ImpactBand> bands)
+    public static string ChangeBands(IReadOnlyList<ImpactBand> bands) =>
+        Bars("impact-chart", "保険料の増減別の世帯数", "年間保険料の増減 (円)", "世帯数", "世帯",
+            bands.Select(band => (band.Label, band.Households, band.Direction switch { "rise" => "#c0392b", "fall" => "#27ae60", _ => "#7f8c8d" })).ToArray());
+
+    /// <summary>The bar chart of a rate solution: per component the target (grey) beside what the solved rates raise (blue), in yen.</summary>
+    public static string TargetVsRaised(IReadOnlyList<KokuhoRules.Rules.Premium.Solve.SolvedComponent> components) =>
+        Bars("solve-chart", "区分ごとの目標賦課総額と算定した料率の賦課額", "区分 (灰: 目標, 青: 算定した料率の賦課額)", "円", "円",
+            components.SelectMany(c => new[] { (c.Label + " 目標", c.Target, "#7f8c8d"), (c.Label + " 賦課額", c.Raised, "#2c6fbb") }).ToArray());
+
+    /// <summary>A bar chart of <paramref name="bars"/> (label, value, colour), the value above each bar and the label below.</summary>
+    private static string Bars(string id, string title, string xLabel, string yLabel, string unit, IReadOnlyList<(string Label, long Value, string Colour)> bars)
     {
-        var maxY = Nice(Math.Max(1, bands.Max(b => b.Households)));
-        var slot = (double)(Width - Left - Right) / Math.Max(1, bands.Count);
+        var maxY = Nice(Math.Max(1, bars.Max(b => b.Value)));
+        var slot = (double)(Width - Left - Right) / Math.Max(1, bars.Count);
         double Y(long v) => Height - Bottom - (double)v / maxY * (Height - Top - Bottom);
         string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
-        var b = new StringBuilder($"<svg class=\"chart\" id=\"impact-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\">");
-        b.Append("<title>保険料の増減別の世帯数</title>");
+        var b = new StringBuilder($"<svg class=\"chart\" id=\"{id}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\">");
+        b.Append($"<title>{E(title)}</title>");
         for (var i = 0; i <= 5; i++)
         {
             var v = maxY * i / 5;
             b.Append($"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{F(Y(v))}\" y2=\"{F(Y(v))}\" stroke=\"#dde3ea\"/>")
                 .Append($"<text x=\"{Left - 6}\" y=\"{F(Y(v) + 4)}\" font-size=\"11\" text-anchor=\"end\">{Yen(v)}</text>");
         }
-        for (var i = 0; i < bands.Count; i++)
+        for (var i = 0; i < bars.Count; i++)
         {
-            var band = bands[i];
-            var colour = band.Direction switch { "rise" => "#c0392b", "fall" => "#27ae60", _ => "#7f8c8d" };
+            var (label, value, colour) = bars[i];
             var x = Left + i * slot;
-            b.Append($"<rect class=\"bar\" x=\"{F(x + slot * 0.15)}\" y=\"{F(Y(band.Households))}\" width=\"{F(slot * 0.7)}\" height=\"{F(Height - Bottom - Y(band.Households))}\" fill=\"{colour}\"><title>{E(band.Label)}: {Yen(band.Households)} 世帯</title></rect>")
-                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{F(Y(band.Households) - 4)}\" font-size=\"11\" text-anchor=\"middle\">{Yen(band.Households)}</text>")
-                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{Height - Bottom + 14}\" font-size=\"9\" text-anchor=\"middle\">{E(band.Label.Replace("円", "", StringComparison.Ordinal))}</text>");
+            b.Append($"<rect class=\"bar\" x=\"{F(x + slot * 0.15)}\" y=\"{F(Y(value))}\" width=\"{F(slot * 0.7)}\" height=\"{F(Height - Bottom - Y(value))}\" fill=\"{colour}\"><title>{E(label)}: {Yen(value)} {unit}</title></rect>")
+                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{F(Y(value) - 4)}\" font-size=\"11\" text-anchor=\"middle\">{Yen(value)}</text>")
+                .Append($"<text x=\"{F(x + slot / 2)}\" y=\"{Height - Bottom + 14}\" font-size=\"9\" text-anchor=\"middle\">{E(label.Replace("円", "", StringComparison.Ordinal))}</text>");
         }
         b.Append($"<line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/><line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\" stroke=\"#333\"/>");
-        b.Append($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 10}\" font-size=\"12\" text-anchor=\"middle\">年間保険料の増減 (円)</text>")
-            .Append($"<text x=\"14\" y=\"{Top - 10}\" font-size=\"12\">世帯数</text>");
+        b.Append($"<text x=\"{(Left + Width - Right) / 2}\" y=\"{Height - 10}\" font-size=\"12\" text-anchor=\"middle\">{E(xLabel)}</text>")
+            .Append($"<text x=\"14\" y=\"{Top - 10}\" font-size=\"12\">{E(yLabel)}</text>");
         return b.Append("</svg>").ToString();
     }
 

@@ -41,15 +41,45 @@ public static class StaffImpactPage
         var b = new StringBuilder("<form class=\"stack\" method=\"post\" action=\"/staff/impact\">").Append(Csrf(StaffAuth.Session(context).Csrf));
         b.Append("<label>基準 (公開中の年度) ").Append(StaffRuleSetPages.Select("base", choices, choices.FirstOrDefault())).Append("</label>");
         b.Append("<label>試算する案 (下書きを含む) ").Append(StaffRuleSetPages.Select("draft", choices, choices.LastOrDefault())).Append("</label>");
-        b.Append("<fieldset><legend>対象の被保険者</legend>");
+        b.Append(PopulationFields(files));
+        b.Append("<button type=\"submit\">影響を試算する</button></form>");
+        return Html(context, Page("影響試算", b.ToString(), StaffAuth.Holder(context), StaffAuth.Session(context).Csrf));
+    }
+
+    /// <summary>The population fieldset of a form (synthetic N insured + seed, or a file of <paramref name="files"/>), read back by <see cref="Population"/>.</summary>
+    public static string PopulationFields(IReadOnlyList<string> files)
+    {
+        var b = new StringBuilder("<fieldset><legend>対象の被保険者</legend>");
         b.Append("<label><input type=\"radio\" name=\"population\" value=\"synthetic\" checked> 合成した被保険者 (実在の人のデータではありません)</label>")
             .Append($"<label>人数 <input type=\"number\" name=\"insured\" min=\"1\" max=\"{MaxSynthetic}\" value=\"1000\"></label>")
             .Append("<label>乱数の種 <input type=\"number\" name=\"seed\" value=\"1\"></label>");
         foreach (var f in files)
             b.Append($"<label><input type=\"radio\" name=\"population\" value=\"file:{E(f)}\"> ファイル <code>{E(f)}</code></label>");
         if (files.Count == 0) b.Append("<p class=\"note\">被保険者ファイルのフォルダ (<code>Staff:PopulationFolder</code>) にファイルがありません。</p>");
-        b.Append("</fieldset><button type=\"submit\">影響を試算する</button></form>");
-        return Html(context, Page("影響試算", b.ToString(), StaffAuth.Holder(context), StaffAuth.Session(context).Csrf));
+        return b.Append("</fieldset>").ToString();
+    }
+
+    /// <summary>The synthetic population's size and seed from the form, or the sentence naming the bad field.</summary>
+    private static (int Insured, int Seed, string? Problem) SyntheticOf(IFormCollection form)
+    {
+        if (!int.TryParse(form["insured"], NumberStyles.None, CultureInfo.InvariantCulture, out var insured) || insured < 1 || insured > MaxSynthetic)
+            return (0, 0, $"人数は 1 から {MaxSynthetic:N0} の整数で入力してください");
+        if (!int.TryParse(form["seed"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed)) return (0, 0, "乱数の種は整数で入力してください");
+        return (insured, seed, null);
+    }
+
+    /// <summary>The households the form's population (<see cref="PopulationFields"/>) names, or the sentence saying why not.</summary>
+    public static (IReadOnlyList<HouseholdSnapshot>? Households, string? Problem) Population(int fiscalYear, IFormCollection form, string folder, CancellationToken cancel)
+    {
+        var population = form["population"].ToString();
+        if (population.StartsWith("file:", StringComparison.Ordinal))
+        {
+            var name = population["file:".Length..];
+            if (!Files(folder).Contains(name, StringComparer.Ordinal)) return (null, "被保険者ファイルが見つかりません");
+            return (PopulationFile.ReadAll(Path.Combine(folder, name), Math.Max(1, Environment.ProcessorCount / 2), cancel).Households, null);
+        }
+        var (insured, seed, problem) = SyntheticOf(form);
+        return problem is null ? (Synthetic(fiscalYear, seed, insured), null) : (null, problem);
     }
 
     /// <summary><c>POST /staff/impact</c>: computes the report, keeps it in the session, redirects to the result.</summary>
@@ -79,9 +109,8 @@ public static class StaffImpactPage
             if (!Files(folder).Contains(name, StringComparer.Ordinal)) return (null, "被保険者ファイルが見つかりません");
             return (ImpactReport.Compute(baseRs, draftRs, Path.Combine(folder, name), threads, by, null, context.RequestAborted), null);
         }
-        if (!int.TryParse(form["insured"], NumberStyles.None, CultureInfo.InvariantCulture, out var insured) || insured < 1 || insured > MaxSynthetic)
-            return (null, $"人数は 1 から {MaxSynthetic:N0} の整数で入力してください");
-        if (!int.TryParse(form["seed"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed)) return (null, "乱数の種は整数で入力してください");
+        var (insured, seed, problem) = SyntheticOf(form);
+        if (problem is not null) return (null, problem);
         var households = Synthetic(baseRs.FiscalYear, seed, insured);
         var source = $"synthetic {baseRs.FiscalYear} seed {seed} insured {insured}";
         return (ImpactReport.Compute(baseRs, draftRs, households, source, threads, by, context.RequestAborted), null);

@@ -38,7 +38,10 @@ public static class StaffPages
         pages.MapGet("/impact", StaffImpactPage.Form).WithName("StaffImpact");
         pages.MapPost("/impact", StaffImpactPage.Run).WithName("StaffImpactRun").DisableAntiforgery();
         pages.MapGet("/impact/result", StaffImpactPage.Result).WithName("StaffImpactResult");
-        pages.MapGet("/solve", StaffPlaceholders.Pending("料率算定", "kokuho rulesets solve")).WithName("StaffSolve");
+        pages.MapGet("/solve", StaffSolvePage.Form).WithName("StaffSolve");
+        pages.MapPost("/solve", StaffSolvePage.Run).WithName("StaffSolveRun").DisableAntiforgery();
+        pages.MapGet("/solve/result", StaffSolvePage.Result).WithName("StaffSolveResult");
+        pages.MapGet("/solve/parameters.json", StaffSolvePage.Parameters).WithName("StaffSolveParameters");
         pages.MapGet("/publish", StaffPublishPage.List).WithName("StaffPublish");
         pages.MapGet("/publish/gate", StaffPublishPage.Gate).WithName("StaffPublishGate");
         pages.MapPost("/publish", StaffPublishPage.Post).WithName("StaffPublishRun").DisableAntiforgery();

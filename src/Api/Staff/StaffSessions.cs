@@ -20,7 +20,13 @@ public sealed record StaffSession(string Id, string Csrf, Instant Expires)
 
     /// <summary>The last impact report of the session (<c>/staff/impact/result</c>).</summary>
     public StaffImpactResult? LastImpact { get; init; }
+
+    /// <summary>The last rate solution of the session (<c>/staff/solve/result</c>).</summary>
+    public StaffSolveResult? LastSolve { get; init; }
 }
+
+/// <summary>A rate solution kept for the result page with the solved parameters.json, or the sentence saying why there is none.</summary>
+public sealed record StaffSolveResult(KokuhoRules.Rules.Premium.Solve.RateSolution? Solution, byte[]? Parameters, string? Problem);
 
 /// <summary>An impact report kept for the result page, or the sentence saying why there is none.</summary>
 public sealed record StaffImpactResult(KokuhoRules.Rules.Premium.Impact.ImpactReport? Report, string? Problem);

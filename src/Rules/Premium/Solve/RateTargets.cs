@@ -29,9 +29,11 @@ public sealed record RateTargets(IReadOnlyList<ComponentTarget> Components, Rati
     private sealed record FileTargets(FileRounding? Rounding, Dictionary<string, FileComponent?>? Components);
 
     /// <summary>Reads and checks a targets file; throws <see cref="InvalidDataException"/> naming the file and the field.</summary>
-    public static RateTargets Read(string path)
+    public static RateTargets Read(string path) => Parse(File.ReadAllBytes(path), path);
+
+    /// <summary>Reads and checks targets JSON (a file's bytes, or the staff page's form as JSON); throws <see cref="InvalidDataException"/> naming <paramref name="path"/> and the field.</summary>
+    public static RateTargets Parse(byte[] bytes, string path)
     {
-        var bytes = File.ReadAllBytes(path);
         FileTargets? file;
         try
         {
