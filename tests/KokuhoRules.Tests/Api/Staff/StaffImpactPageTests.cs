@@ -5,6 +5,7 @@ using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Premium.Impact;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.StaffBrowser;
 
 namespace KokuhoRules.Tests.Api.Staff;
 
@@ -14,20 +15,7 @@ namespace KokuhoRules.Tests.Api.Staff;
 /// </summary>
 public sealed partial class StaffImpactPageTests(KokuhoApiFactory api) : IClassFixture<KokuhoApiFactory>
 {
-    private HttpClient Browser() => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex CsrfToken();
-
-    private static async Task<string> Csrf(HttpClient client, string path) => CsrfToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
-
-    private async Task<HttpClient> LoggedIn()
-    {
-        var client = Browser();
-        var token = await Csrf(client, "/staff/login");
-        await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["apiKey"] = TestKeys.Publisher }));
-        return client;
-    }
+    private Task<HttpClient> LoggedIn() => StaffBrowser.LoggedIn(api);
 
     private static async Task<string> Run(HttpClient client, Dictionary<string, string> form)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.StaffBrowser;
 
 namespace KokuhoRules.Tests.Api.Staff;
 
@@ -10,22 +11,7 @@ namespace KokuhoRules.Tests.Api.Staff;
 /// </summary>
 public sealed partial class StaffPagesTests(KokuhoApiFactory api) : IClassFixture<KokuhoApiFactory>
 {
-    private HttpClient Browser() => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex CsrfToken();
-
-    private static async Task<string> Csrf(HttpClient client, string path)
-    {
-        var html = await client.GetStringAsync(path);
-        return CsrfToken().Match(html).Groups[1].Value;
-    }
-
-    private static async Task<HttpResponseMessage> Login(HttpClient client, string key)
-    {
-        var token = await Csrf(client, "/staff/login");
-        return await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["apiKey"] = key }));
-    }
+    private HttpClient Browser() => Open(api);
 
     [Fact]
     public async Task The_session_cookie_is_httponly_and_strict_and_the_key_is_never_in_a_page()

@@ -52,7 +52,7 @@ public sealed class StaffPublishDbTests(PostgresFixture server)
         {
             var client = api.CreateClient(TestKeys.Publisher);
             Assert.Equal("draft", (await NationalLayer(client)).Status);
-            using var staff = await StaffPublishPageTests.LoggedIn(api);
+            using var staff = await StaffBrowser.LoggedIn(api);
 
             var published = await StaffPublishPageTests.Post(staff, "publish", StaffPublishPageTests.Waivers(first.Root));
 

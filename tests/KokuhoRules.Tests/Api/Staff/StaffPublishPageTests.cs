@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.StaffBrowser;
 using Microsoft.AspNetCore.Hosting;
 
 namespace KokuhoRules.Tests.Api.Staff;
@@ -36,24 +37,7 @@ public sealed partial class StaffPublishPageTests(PublishRootFactory api) : ICla
 {
     internal const string Layer = "national/2026/premium";
 
-    /// <summary>A client holding cookies and not following redirects, as a browser session on the page.</summary>
-    internal static HttpClient Browser(KokuhoApiFactory api) => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex CsrfToken();
-
-    private static async Task<string> Csrf(HttpClient client, string path) => CsrfToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
-
-    /// <summary>A browser session logged in on <paramref name="api"/> with the publisher's key.</summary>
-    internal static async Task<HttpClient> LoggedIn(KokuhoApiFactory api)
-    {
-        var client = Browser(api);
-        var token = await Csrf(client, "/staff/login");
-        await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["apiKey"] = TestKeys.Publisher }));
-        return client;
-    }
-
-    private Task<HttpClient> LoggedIn() => LoggedIn(api);
+    private Task<HttpClient> LoggedIn() => StaffBrowser.LoggedIn(api);
 
     /// <summary>One waiver line per unconfirmed value the layer writes (read from the compiled rule sets, not from the code under test).</summary>
     internal static string Waivers(string root) => string.Join("\n", KokuhoRuleSets.Load([root]).RuleSets.SelectMany(r => r.ParameterTable.All)

@@ -6,6 +6,7 @@ using KokuhoRules.Api.Staff;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Premium.Solve;
 using KokuhoRules.Tests.Support;
+using static KokuhoRules.Tests.Support.StaffBrowser;
 
 namespace KokuhoRules.Tests.Api.Staff;
 
@@ -17,20 +18,7 @@ public sealed partial class StaffSolvePageTests(KokuhoApiFactory api) : IClassFi
 {
     private const string Draft = "amagasaki/2026@2026.1";
 
-    private HttpClient Browser() => api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-
-    [GeneratedRegex("name=\"_csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex CsrfToken();
-
-    private static async Task<string> Csrf(HttpClient client, string path) => CsrfToken().Match(await client.GetStringAsync(path)).Groups[1].Value;
-
-    private async Task<HttpClient> LoggedIn()
-    {
-        var client = Browser();
-        var token = await Csrf(client, "/staff/login");
-        await client.PostAsync("/staff/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["_csrf"] = token, ["apiKey"] = TestKeys.Publisher }));
-        return client;
-    }
+    private Task<HttpClient> LoggedIn() => StaffBrowser.LoggedIn(api);
 
     private static PremiumRuleSet DraftRuleSet() =>
         (PremiumRuleSet)TestRuleSets.Catalog.Versions(PremiumRuleSetCompiler.CapabilityName, "amagasaki", 2026).Single(r => r.Version == "2026.1");
