@@ -94,12 +94,10 @@ for n in $sizes; do
   cat "$work/db-$n.txt" >&2
   run=$(psql_db -Atc "SELECT max(run_id) FROM assessment_runs")
 
-  echo "# $n: bare COPY of the same rows out (the snapshot the run read) and in (the results it wrote)" >&2
+  echo "# $n: bare COPY of the same rows out (the household documents the run read) and in (the results it wrote)" >&2
   key="insurer_id = '$insurer' AND fiscal_year = $fy"
   t0=$(now)
-  for table in households members coverage_periods incomes; do
-    psql_db -c "COPY (SELECT * FROM $table WHERE $key) TO STDOUT (FORMAT binary)" >/dev/null
-  done
+  psql_db -c "COPY (SELECT household_seq, document FROM households WHERE $key ORDER BY household_seq) TO STDOUT (FORMAT binary)" >/dev/null
   t1=$(now)
   copy_out=$(secs "$t0" "$t1")
   psql_db -c "\\copy (SELECT * FROM assessment_results WHERE run_id = $run) TO '$work/results-$n.bin' WITH (FORMAT binary)"

@@ -152,7 +152,7 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
     public static async Task<BatchSummary?> ProcessChunkAsync(NpgsqlConnection connection, ChunkReader chunks, RunInfo run, PremiumRuleSet rs, Chunk chunk, string worker,
         CancellationToken cancel, BatchWithholding? withholding = null)
     {
-        var households = await chunks.ReadAsync(run.InsurerId, run.FiscalYear, chunk.FirstSeq, chunk.LastSeq, cancel);
+        using var households = await chunks.ReadAsync(run.InsurerId, run.FiscalYear, chunk.FirstSeq, chunk.LastSeq, cancel);
         await using var tx = await connection.BeginTransactionAsync(cancel);
         if (!await PremiumStore.HoldsClaimAsync(connection, tx, run.RunId, chunk))
         {
@@ -175,10 +175,10 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
 
     /// <summary>Assesses households and writes their results and errors with binary COPY (in the caller's transaction); returns their totals.</summary>
     private static async Task<BatchSummary> WriteResultsAsync(NpgsqlConnection connection, RunInfo run, PremiumRuleSet rs, BatchWithholding? withholding,
-        List<StoredHousehold> households, CancellationToken cancel)
+        StoredChunk households, CancellationToken cancel)
     {
         var refusedRows = new List<(long Seq, string? Id, string Errors)>();
-        var withheldRows = withholding is null ? null : new List<(long Seq, string Id, BatchWithholdingResult Result)>(households.Count);
+        var withheldRows = withholding is null ? null : new List<(long Seq, string Id, BatchWithholdingResult Result)>(households.Rows.Count);
         var totals = new BatchSummary { Withholding = withholding is null ? null : new WithholdingSummary() };
         var fieldErrors = new List<FieldError>();
         var amounts = new long[rs.Components.Count];
@@ -187,14 +187,14 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
             FROM STDIN (FORMAT BINARY)
             """, cancel))
         {
-            foreach (var (seq, json) in households)
+            // Each document is read as the file batch reads a line (one pass, or the reference reader for its messages).
+            for (var i = 0; i < households.Rows.Count; i++)
             {
+                var seq = households.Rows[i].Seq;
                 fieldErrors.Clear();
-                var snapshot = SnapshotReader.Read(json, "household", fieldErrors);
-                var fields = withholding?.Read(json, fieldErrors);
-                if (snapshot is null || fieldErrors.Count > 0)
+                if (FileBatchRunner.ReadForRun(households.Document(i), withholding, fieldErrors, out var fields, out var refusedId) is not { } snapshot)
                 {
-                    refusedRows.Add((seq, SnapshotReader.SafeId(json.Id), PremiumStore.ErrorsJson(fieldErrors)));
+                    refusedRows.Add((seq, refusedId, PremiumStore.ErrorsJson(fieldErrors)));
                     continue;
                 }
                 var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);

@@ -378,6 +378,34 @@ public sealed class FileBatchRunner(PremiumService premiums)
         return snapshot;
     }
 
+    /// <summary>
+    /// Reads a line as <see cref="Check"/> does, in one pass when <see cref="HouseholdLineReader"/> takes it (the
+    /// same household) and otherwise through <see cref="Check"/> (the same messages). Null (and at least one error)
+    /// when the household is refused.
+    /// </summary>
+    public static HouseholdSnapshot? ReadHousehold(ReadOnlySpan<byte> line, List<FieldError> errors) =>
+        HouseholdLineReader.TryRead(line, out var snapshot) ? snapshot : Check(line, errors, out _);
+
+    /// <summary>
+    /// Reads a household of a run — a file's line, or a stored household's document (<c>reassess --db</c>) — and, for a
+    /// run with <paramref name="withholding"/>, its withholding fields. In one pass (<see cref="HouseholdLineReader"/>)
+    /// when the run has no withholding and that reader takes the line; otherwise through <see cref="Check"/>, which gives
+    /// a refusal's messages. Null when refused: <paramref name="errors"/> say why, and <paramref name="refusedId"/> names
+    /// the household when its id would be accepted.
+    /// </summary>
+    internal static HouseholdSnapshot? ReadForRun(ReadOnlySpan<byte> line, BatchWithholding? withholding, List<FieldError> errors,
+        out WithholdingService.HouseholdWithholding? fields, out string? refusedId)
+    {
+        fields = null;
+        refusedId = null;
+        if (withholding is null && HouseholdLineReader.TryRead(line, out var read)) return read;
+        var snapshot = Check(line, errors, out var household);
+        if (withholding is not null && household is not null) fields = withholding.Read(household, errors);
+        if (snapshot is not null && errors.Count == 0) return snapshot;
+        refusedId = SnapshotReader.SafeId(household?.Id) ?? SnapshotReader.SafeIdOf(line);
+        return null;
+    }
+
     /// <summary>Parses, checks and assesses the households of batches; writes their result and error lines.</summary>
     private static async Task Work(PremiumRuleSet rs, BatchWithholding? withholding, BatchResults rows, ChannelReader<Batch> batches, ChannelWriter<Done> done, CancellationToken cancel)
     {
@@ -392,12 +420,10 @@ public sealed class FileBatchRunner(PremiumService premiums)
             {
                 var bytes = batch.Bytes.WrittenMemory.Slice(start, length);
                 fieldErrors.Clear();
-                var snapshot = Check(bytes.Span, fieldErrors, out var household);
-                var fields = withholding is not null && household is not null ? withholding.Read(household, fieldErrors) : null;
-                if (snapshot is null || fieldErrors.Count > 0)
+                if (ReadForRun(bytes.Span, withholding, fieldErrors, out var fields, out var refusedId) is not { } snapshot)
                 {
                     summary.Errors++;
-                    BatchResults.WriteError(errors, line, SnapshotReader.SafeId(household?.Id) ?? SnapshotReader.SafeIdOf(bytes.Span), fieldErrors, json);
+                    BatchResults.WriteError(errors, line, refusedId, fieldErrors, json);
                     continue;
                 }
                 var assessment = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);

@@ -7,7 +7,7 @@ namespace KokuhoRules.Rules.Batch;
 
 /// <summary>
 /// A population file (JSON Lines, one household per line, as <c>kokuho generate</c> writes and <c>reassess</c> reads)
-/// read on several threads, each line checked as the batch checks it (<see cref="FileBatchRunner.Check"/>): for the
+/// read on several threads, each line checked as the batch checks it (<see cref="FileBatchRunner.ReadHousehold"/>): for the
 /// commands that read a whole population and assess it more than once (<c>rulesets impact</c>, <c>rulesets solve</c>).
 /// </summary>
 public static class PopulationFile
@@ -23,7 +23,7 @@ public static class PopulationFile
         ParallelLines.ForEach(path, workers, (text, number) =>
         {
             var errors = new List<FieldError>();
-            var snapshot = FileBatchRunner.Check(Encoding.UTF8.GetBytes(text), errors, out _);
+            var snapshot = FileBatchRunner.ReadHousehold(Encoding.UTF8.GetBytes(text), errors);
             return parse(new Line(errors.Count == 0 ? snapshot : null, number));
         }, (t, _) => apply(t), cancel, afterBlock);
     }

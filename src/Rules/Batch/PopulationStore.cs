@@ -8,7 +8,7 @@ namespace KokuhoRules.Rules.Batch;
 /// <summary>
 /// The population the PostgreSQL store holds for an insurer and fiscal year (what <c>kokuho load</c> or <c>generate --db</c>
 /// put there and <c>reassess --db</c> assesses), read whole, in household order, with <see cref="ChunkReader"/> and checked
-/// as the batch checks it (<see cref="SnapshotReader"/>): for <c>rulesets impact --db</c>.
+/// as the batch checks it (<see cref="FileBatchRunner.ReadHousehold"/>): for <c>rulesets impact --db</c>.
 /// </summary>
 public static class PopulationStore
 {
@@ -32,12 +32,15 @@ public static class PopulationStore
         var errors = new List<FieldError>();
         await using var reader = await ChunkReader.PrepareAsync(connection, cancel);
         for (var from = first; from <= last; from += Chunk)
-            foreach (var stored in await reader.ReadAsync(insurer, fiscalYear, from, Math.Min(last, from + Chunk - 1), cancel))
+        {
+            using var chunk = await reader.ReadAsync(insurer, fiscalYear, from, Math.Min(last, from + Chunk - 1), cancel);
+            for (var i = 0; i < chunk.Rows.Count; i++)
             {
                 errors.Clear();
-                if (SnapshotReader.Read(stored.Household, "household", errors) is { } snapshot && errors.Count == 0) households.Add(snapshot);
+                if (FileBatchRunner.ReadHousehold(chunk.Document(i), errors) is { } snapshot) households.Add(snapshot);
                 else refused++;
             }
+        }
         return (households, refused);
     }
 }

@@ -30,9 +30,6 @@ public sealed record ChunkCounts(long ChunksDone, long ChunksClaimed, long Chunk
             $"{ChunksPending:N0} chunks ({HouseholdsPending:N0} households) pending, {ChunksClaimed:N0} chunks ({HouseholdsClaimed:N0} households) claimed by other workers");
 }
 
-/// <summary>A household read back from the store, with its sequence number.</summary>
-public sealed record StoredHousehold(long Sequence, HouseholdJson Household);
-
 /// <summary>
 /// The PostgreSQL store of household snapshots (per insurer and fiscal year), assessment runs and their
 /// results (Npgsql + Dapper). Bulk data moves with binary <c>COPY</c> only, never row by row.
@@ -48,9 +45,9 @@ public sealed class PremiumStore(NpgsqlDataSource db)
     /// <summary>
     /// Replaces an insurer's snapshot for a fiscal year with the given households, numbered in order
     /// (household_seq from 1), in one transaction: one binary COPY of a row per member into a staging
-    /// table, then set-based inserts into households, members, incomes and coverage periods. The
-    /// households are stored as sent; they are checked when assessed, so that a bad one is reported by the
-    /// run rather than lost here.
+    /// table, then set-based inserts into households (with each household's document, its contract JSON, which
+    /// <c>reassess --db</c> reads), members, incomes and coverage periods (what staff query). The households are
+    /// stored as sent; they are checked when assessed, so that a bad one is reported by the run rather than lost here.
     /// </summary>
     public async Task<long> LoadAsync(InsurerInfo insurer, int fiscalYear, IEnumerable<HouseholdJson> households, CancellationToken cancel = default)
     {
@@ -79,7 +76,7 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 pension_suspended boolean, pension_pledged boolean,
                 has_income boolean, declared boolean, total_income bigint, combined_income bigint, salary_revenue bigint, salary_income bigint,
                 pension_revenue bigint, pension_income bigint, family_employee_salary_deduction bigint, transfer_income_special_deduction bigint,
-                coverage_acquired date[], coverage_lost date[]) ON COMMIT DROP
+                coverage_acquired date[], coverage_lost date[], document bytea) ON COMMIT DROP
             """, transaction: tx);
 
         long count = 0;
@@ -90,10 +87,13 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 cancel.ThrowIfCancellationRequested();
                 count++;
                 var members = household.Members ?? [];
+                // The household's document, on its first row (the one households is filled from).
+                var document = JsonSerializer.SerializeToUtf8Bytes(household, KokuhoJson.Options);
                 if (members.Count == 0)
                 {
                     WriteHousehold(copy, count, household);
                     for (var c = 0; c < 29; c++) copy.WriteNull();
+                    copy.Write(document, NpgsqlDbType.Bytea);
                     continue;
                 }
                 for (short n = 0; n < members.Count; n++)
@@ -136,6 +136,8 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                         copy.Write(coverage.Select(c => c?.Acquired is { } a ? (DateOnly?)a.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
                         copy.Write(coverage.Select(c => c?.Lost is { } l ? (DateOnly?)l.ToDateOnly() : null).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Date);
                     }
+                    if (n == 0) copy.Write(document, NpgsqlDbType.Bytea);
+                    else copy.WriteNull();
                 }
             }
             await copy.CompleteAsync(cancel);
@@ -143,10 +145,10 @@ public sealed class PremiumStore(NpgsqlDataSource db)
 
         await connection.ExecuteAsync("""
             INSERT INTO households (insurer_id, fiscal_year, household_seq, household_id, head_id, has_withholding, has_previous_year,
-                                    previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month)
+                                    previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month, document)
             SELECT DISTINCT ON (household_seq) @insurer, @fiscalYear, household_seq, household_id, head_id, has_withholding, has_previous_year,
-                   previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month
-            FROM load_members ORDER BY household_seq;
+                   previous_annual_premium, previous_february_withheld, direct_debit_requested, withholding_start_month, document
+            FROM load_members ORDER BY household_seq, member_no NULLS FIRST;
             INSERT INTO members (insurer_id, fiscal_year, household_seq, member_no, member_id, birth_date, specified_same_household, specified_since,
                                  separation_date, separation_reason, former_dependant_acquired, childbirth_dates, childbirth_multiple, fixed_asset_tax,
                                  has_pension, pension_annual_amount, pension_care_withheld, pension_care_per_payment, pension_suspended, pension_pledged)

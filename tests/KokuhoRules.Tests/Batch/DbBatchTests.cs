@@ -197,7 +197,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         await using var source = NpgsqlDataSource.Create(connectionString);
         var store = new PremiumStore(source);
 
-        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql", "0004_chunk_leases.sql", "0005_member_fixed_asset_tax.sql", "0006_withholding.sql", "0007_eligibility.sql", "0008_high_cost.sql", "0009_rulesets.sql", "0010_staff_publish.sql"], await store.MigrateAsync());
+        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql", "0004_chunk_leases.sql", "0005_member_fixed_asset_tax.sql", "0006_withholding.sql", "0007_eligibility.sql", "0008_high_cost.sql", "0009_rulesets.sql", "0010_staff_publish.sql", "0011_household_documents.sql"], await store.MigrateAsync());
         Assert.Empty(await store.MigrateAsync());
 
         await using (var connection = await source.OpenConnectionAsync())
