@@ -105,7 +105,7 @@ public static class StaffSolvePage
             var text = form[field].ToString().Trim();
             if (yen && long.TryParse(text.Replace(",", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var y)) return JsonValue.Create(y);
             if (!yen && decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
-            throw new InvalidDataException($"フォーム: {at} は{(yen ? "円単位の整数" : "数値")}を半角で入力してください (入力: 「{text}」)");
+            throw new InvalidDataException($"フォーム: {at} は{(yen ? "円単位の整数" : "数値")}を半角で入力してください");
         }
         var components = new JsonObject();
         foreach (var c in draft.Components.Where(c => form[c.Name + ".amount"].ToString().Trim().Length > 0))
