@@ -27,7 +27,7 @@ public static class StaffHtml
         ("/staff/trial", "試算 (世帯)"),
         ("/staff/table", "保険料早見表"),
         ("/staff/impact", "影響試算"),
-        ("/staff/solve", "料率算定 (準備中)"),
+        ("/staff/solve", "料率算定"),
         ("/staff/publish", "公開"),
     ];
 

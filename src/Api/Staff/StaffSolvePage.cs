@@ -93,23 +93,32 @@ public static class StaffSolvePage
         }
     }
 
-    /// <summary>The form's targets as the JSON of a targets file: a number stays a number, anything else a string the reader refuses naming the field.</summary>
+    /// <summary>
+    /// The form's targets as the JSON of a targets file, for the reader to check the ranges. A field that is not a number (a yen field
+    /// not a whole number of yen) is refused here, naming it as the targets file does: the reader would only say its JSON type is wrong.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A field is not a number.</exception>
     private static byte[] TargetsJson(PremiumRuleSet draft, IFormCollection form)
     {
-        static JsonNode? Value(string text) =>
-            decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d) ? JsonValue.Create(d) : JsonValue.Create(text);
+        JsonNode Number(string field, string at, bool yen)
+        {
+            var text = form[field].ToString().Trim();
+            if (yen && long.TryParse(text.Replace(",", "", StringComparison.Ordinal), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var y)) return JsonValue.Create(y);
+            if (!yen && decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+            throw new InvalidDataException($"フォーム: {at} は{(yen ? "円単位の整数" : "数値")}を半角で入力してください");
+        }
         var components = new JsonObject();
         foreach (var c in draft.Components.Where(c => form[c.Name + ".amount"].ToString().Trim().Length > 0))
             components[c.Name] = new JsonObject
             {
-                ["amount"] = Value(form[c.Name + ".amount"].ToString().Replace(",", "", StringComparison.Ordinal).Trim()),
-                ["incomeShare"] = Value(form[c.Name + ".incomeShare"].ToString().Trim()),
-                ["perCapitaShare"] = Value(form[c.Name + ".perCapitaShare"].ToString().Trim()),
+                ["amount"] = Number(c.Name + ".amount", $"components.{c.Name}.amount", yen: true),
+                ["incomeShare"] = Number(c.Name + ".incomeShare", $"components.{c.Name}.incomeShare", yen: false),
+                ["perCapitaShare"] = Number(c.Name + ".perCapitaShare", $"components.{c.Name}.perCapitaShare", yen: false),
             };
-        JsonObject Unit(string field) => new() { ["unitYen"] = Value(form[field].ToString().Trim()), ["mode"] = "floor" };
+        JsonObject Unit(string field) => new() { ["unitYen"] = Number(field, field + ".unitYen", yen: true), ["mode"] = "floor" };
         var root = new JsonObject
         {
-            ["rounding"] = new JsonObject { ["incomeRate"] = Value(form["rounding.incomeRate"].ToString().Trim()), ["perCapita"] = Unit("rounding.perCapita"), ["perHousehold"] = Unit("rounding.perHousehold") },
+            ["rounding"] = new JsonObject { ["incomeRate"] = Number("rounding.incomeRate", "rounding.incomeRate", yen: false), ["perCapita"] = Unit("rounding.perCapita"), ["perHousehold"] = Unit("rounding.perHousehold") },
             ["components"] = components,
         };
         return JsonSerializer.SerializeToUtf8Bytes(root);

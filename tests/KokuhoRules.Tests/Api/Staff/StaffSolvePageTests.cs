@@ -20,8 +20,22 @@ public sealed partial class StaffSolvePageTests(KokuhoApiFactory api) : IClassFi
 
     private Task<HttpClient> LoggedIn() => StaffBrowser.LoggedIn(api);
 
-    private static PremiumRuleSet DraftRuleSet() =>
+    internal static PremiumRuleSet DraftRuleSet() =>
         (PremiumRuleSet)TestRuleSets.Catalog.Versions(PremiumRuleSetCompiler.CapabilityName, "amagasaki", 2026).Single(r => r.Version == "2026.1");
+
+    /// <summary>
+    /// The targets a staff member types to get the draft's own rates back — per component of <paramref name="components"/> what the draft's
+    /// rates raise from <paramref name="households"/> (the solver reports it), with the form's splits (応能割合 0.5, 均等割割合 0.7) — and
+    /// what <see cref="RateSolver"/> solves for them: what the page must show (this test's and <c>StaffPagesBrowserTests</c>').
+    /// </summary>
+    internal static (IReadOnlyList<long> Targets, RateSolution Expected) DraftsOwnTargets(
+        PremiumRuleSet draft, IReadOnlyList<KokuhoRules.Rules.Snapshots.HouseholdSnapshot> households, IReadOnlyList<PremiumComponent> components)
+    {
+        RateTargets Targets(Func<int, long> amount) => RateTargets.Parse(Encoding.UTF8.GetBytes("{\"components\":{" + string.Join(",", components.Select((c, i) =>
+            $"\"{c.Name}\":{{\"amount\":{amount(i)},\"incomeShare\":0.5,\"perCapitaShare\":0.7}}")) + "}}"), "test");
+        var draftRaised = RateSolver.Solve(draft, households, Targets(_ => 1_000_000), 1, "test").Components.Select(c => c.DraftRaised).ToArray();
+        return (draftRaised, RateSolver.Solve(draft, households, Targets(i => draftRaised[i]), 1, "test"));
+    }
 
     private static async Task<HttpResponseMessage> Post(HttpClient client, Dictionary<string, string> form)
     {
@@ -56,9 +70,9 @@ public sealed partial class StaffSolvePageTests(KokuhoApiFactory api) : IClassFi
         var c = draft.Components[0];
         var households = StaffImpactPage.Synthetic(draft.FiscalYear, 5, 400);
         // The target: what the draft's own rates raise from the population (the solver reports it), with the form's splits.
-        string Targets(long amount) => $"{{\"components\":{{\"{c.Name}\":{{\"amount\":{amount},\"incomeShare\":0.5,\"perCapitaShare\":0.7}}}}}}";
-        var draftRaised = RateSolver.Solve(draft, households, RateTargets.Parse(Encoding.UTF8.GetBytes(Targets(1_000_000)), "test"), 1, "test").Components[0].DraftRaised;
-        var expected = RateSolver.Solve(draft, households, RateTargets.Parse(Encoding.UTF8.GetBytes(Targets(draftRaised)), "test"), 1, "test").Components[0];
+        var (targets, solution) = DraftsOwnTargets(draft, households, [c]);
+        var draftRaised = targets[0];
+        var expected = solution.Components[0];
 
         using var client = await LoggedIn();
         var posted = await Post(client, Form(c.Name, draftRaised.ToString(CultureInfo.InvariantCulture)));
