@@ -4,7 +4,7 @@
 # the same run and database, the I/O floors — for files the benchmarks' `floor` mode (read the same file,
 # parse every token with Utf8JsonReader, write a line of the results' average length per household, same
 # threads), for PostgreSQL a bare binary COPY of the same rows out and in — with `file÷floor` beside
-# `PG÷COPY`, the bytes the file run allocated per household (its KOKUHO_DIAG=1 gc figure ÷ households:
+# `PG÷COPY`, the fixed cost of a run (one household), the bytes the file run allocated per household (its KOKUHO_DIAG=1 gc figure ÷ households:
 # the whole process, start-up included, in whole MB), and the rule evaluation the naive way
 # (RulesEngine.ExecuteAllRulesAsync) on a sample of the same households.
 #
@@ -55,8 +55,8 @@ timed() {
 }
 
 {
-  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | file floor | file÷floor | allocated/household (file) | load (COPY in) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | COPY out (4 tables) | file floor | file÷floor | allocated/household (file) | fixed cost (1 household) | load (COPY in) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$work/table.md"
 
 for n in $sizes; do
@@ -74,6 +74,11 @@ for n in $sizes; do
   alloc_mb=$(sed -n 's/^gc: .* allocated \([0-9]*\) MB;.*/\1/p' "$work/file-$n.err" | tail -n 1)
   [ -n "$alloc_mb" ] || { echo "# no gc line in $work/file-$n.err (KOKUHO_DIAG=1)" >&2; exit 1; }
   alloc_per=$(awk -v mb="$alloc_mb" -v h="$households" 'BEGIN { printf "%\047d B", mb * 1000000 / h }')
+
+  echo "# $n: the fixed cost of a run: one household (process start, rule-set loading and compilation, JIT, the files' renaming)" >&2
+  head -n 1 "$pop" >"$work/one-$n.jsonl"
+  timed dotnet "$work/cli/kokuho.dll" reassess --insurer $insurer --fiscal-year $fy --in "$work/one-$n.jsonl" --out "$work/one-$n.out.jsonl" --threads "$threads" >/dev/null 2>"$work/one-$n.err"
+  fixed_wall=$WALL
 
   echo "# $n: the file floor (read, parse every token, write a line of the results' average length per household)" >&2
   line_bytes=$(awk -v b="$(wc -c <"$work/res-$n.jsonl")" -v l="$(wc -l <"$work/res-$n.jsonl")" 'BEGIN { printf "%d", b / l + 0.5 }')
@@ -100,6 +105,13 @@ for n in $sizes; do
   psql_db -c "COPY (SELECT household_seq, document FROM households WHERE $key ORDER BY household_seq) TO STDOUT (FORMAT binary)" >/dev/null
   t1=$(now)
   copy_out=$(secs "$t0" "$t1")
+  # The four tables the run read before issue 17 (households, members, coverage periods, incomes): the yardstick of earlier figures.
+  t0=$(now)
+  for table in households members coverage_periods incomes; do
+    psql_db -c "COPY (SELECT * FROM $table WHERE $key) TO STDOUT (FORMAT binary)" >/dev/null
+  done
+  t1=$(now)
+  copy_out4=$(secs "$t0" "$t1")
   psql_db -c "\\copy (SELECT * FROM assessment_results WHERE run_id = $run) TO '$work/results-$n.bin' WITH (FORMAT binary)"
   psql_db -c "DROP TABLE IF EXISTS floor_results; CREATE TABLE floor_results (LIKE assessment_results INCLUDING ALL)"
   t0=$(now)
@@ -112,7 +124,7 @@ for n in $sizes; do
   rate() { awk -v h="$households" -v s="$1" 'BEGIN { printf "%\047d", h / s }'; }
   ratio=$(awk -v a="$db_wall" -v b="$copy_both" 'BEGIN { printf "%.2f", a / b }')
   file_ratio=$(awk -v a="$file_wall" -v b="$floor_wall" 'BEGIN { printf "%.2f", a / b }')
-  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${floor_wall} s | ${file_ratio}× | ${alloc_per} | ${load} s |" >>"$work/table.md"
+  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${copy_out4} s | ${floor_wall} s | ${file_ratio}× | ${alloc_per} | ${fixed_wall} s | ${load} s |" >>"$work/table.md"
 done
 
 echo "# rule evaluation on the first $sample households of the last population (one thread)" >&2

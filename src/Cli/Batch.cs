@@ -173,19 +173,6 @@ public static class Batch
         return 0;
     }
 
-    private static (string? Insurer, int? FiscalYear) ReadTarget(string statePath)
-    {
-        try
-        {
-            var state = JsonSerializer.Deserialize<FileRunState>(File.ReadAllBytes(statePath), KokuhoJson.Options);
-            return (state?.Insurer, state?.FiscalYear);
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return (null, null);
-        }
-    }
-
     /// <summary>
     /// Runs a file-to-file command's work and maps how it ended to an exit code and at most one line on standard error:
     /// interrupted (<see cref="ExitCodes.Interrupted"/>), an input that cannot be read or an output that cannot be written
@@ -307,7 +294,6 @@ public static class Batch
                 error.WriteLine($"reassess: there is no run state {resume}: a run killed before it wrote its state had written nothing; start it again");
                 return null;
             }
-            var (insurer, fiscalYear) = ReadTarget(resume);
             var resumed = FileBatchRunner.ReadState(resume);
             householdsAtStart = resumed.Summary.Households;
             if (args.Withholding && resumed.WithholdingRulesetVersion is null)
@@ -315,7 +301,7 @@ public static class Batch
                 error.WriteLine($"reassess: run {resumed.RunId} was started without --withholding and a resume keeps what the run started with: start a new run with --withholding");
                 return null;
             }
-            var runner = new FileBatchRunner(new PremiumService(KokuhoRuleSets.Load(args.Roots, (i, fy) => i == insurer && fy == fiscalYear)));
+            var runner = new FileBatchRunner(new PremiumService(ReassessCatalog(args.Roots, resumed.Insurer, resumed.FiscalYear, resumed.WithholdingRulesetVersion is not null)));
             error.WriteLine($"resuming run from {resume}");
             started($"--resume {resume}");
             runner.Resume(resume, args.Threads, progress, cancel);
@@ -328,7 +314,7 @@ public static class Batch
                 error.WriteLine("reassess needs --insurer, --fiscal-year, --in and --out (or --db, or --resume)");
                 return null;
             }
-            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            var catalog = ReassessCatalog(args.Roots, args.Insurer, args.FiscalYear.Value, args.Withholding);
             if (!WithholdingAvailable(args, catalog, error)) return null;
             if (args.Output == StandardStream) return ReassessToStandardOutput(args, catalog, progress, error, cancel);
             var input = args.Input == StandardStream ? SpoolStandardInput(args.Output + ".stdin.jsonl", cancel) : args.Input;
@@ -351,6 +337,14 @@ public static class Batch
     /// With <c>--withholding</c>: whether the insurer's year has a withholding rule set this run may use (a draft only
     /// with <c>--trial</c>); when not, says why on one line (the caller exits with <see cref="ExitCodes.Usage"/>).
     /// </summary>
+    /// <summary>
+    /// The rule sets a 本算定 run uses: the insurer's premium rule sets for the year and, for a run with withholding, its
+    /// withholding rule sets; compiling the other capabilities would only lengthen the start of every run.
+    /// </summary>
+    private static RuleSetCatalog ReassessCatalog(IEnumerable<string> roots, string insurer, int fiscalYear, bool withholding) =>
+        KokuhoRuleSets.LoadCapabilities(roots, withholding ? [PremiumRuleSetCompiler.CapabilityName, Rules.Withholding.WithholdingRuleSetCompiler.CapabilityName] : [PremiumRuleSetCompiler.CapabilityName],
+            (i, fy) => i == insurer && fy == fiscalYear);
+
     private static bool WithholdingAvailable(ReassessArgs args, RuleSetCatalog catalog, TextWriter error)
     {
         if (!args.Withholding) return true;
@@ -452,7 +446,7 @@ public static class Batch
                 error.WriteLine($"reassess: run {runId} was started without --withholding and a resume keeps what the run started with: start a new run with --withholding");
                 return null;
             }
-            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == existing.InsurerId && fy == existing.FiscalYear);
+            var catalog = ReassessCatalog(args.Roots, existing.InsurerId, existing.FiscalYear, existing.WithholdingRulesetVersion is not null);
             error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
             started($"--db ... --resume {runId}");
             result = await new DbBatchRunner(new PremiumService(catalog), store).ResumeAsync(runId, options, progress, cancel);
@@ -464,7 +458,7 @@ public static class Batch
                 error.WriteLine("reassess --db needs --insurer and --fiscal-year (or --resume <run id>)");
                 return null;
             }
-            var catalog = KokuhoRuleSets.Load(args.Roots, (i, fy) => i == args.Insurer && fy == args.FiscalYear);
+            var catalog = ReassessCatalog(args.Roots, args.Insurer, args.FiscalYear.Value, args.Withholding);
             if (!WithholdingAvailable(args, catalog, error)) return null;
             var runner = new DbBatchRunner(new PremiumService(catalog), store);
             result = await runner.RunAsync(args.Insurer, args.FiscalYear.Value, args.Trial, args.ChunkSize, options, Environment.UserName, progress, cancel,

@@ -26,7 +26,11 @@ public static class KokuhoRuleSets
     /// insurer and fiscal year): what a command that serves one capability loads, so that it does not pay for compiling the others.
     /// </summary>
     public static RuleSetCatalog LoadCapability(IEnumerable<string> roots, string capability, Func<string, int, bool>? include = null) =>
-        RuleSetCatalog.Load(roots, Compilers, (c, insurer, year) => c == capability && (include is null || include(insurer, year)));
+        LoadCapabilities(roots, [capability], include);
+
+    /// <summary>Reads and compiles the rule sets of the <paramref name="capabilities"/> only (e.g. a 本算定 run: the premium's, and the withholding's with <c>--withholding</c>).</summary>
+    public static RuleSetCatalog LoadCapabilities(IEnumerable<string> roots, IReadOnlyCollection<string> capabilities, Func<string, int, bool>? include = null) =>
+        RuleSetCatalog.Load(roots, Compilers, (c, insurer, year) => capabilities.Contains(c) && (include is null || include(insurer, year)));
 
     /// <summary>Reads and assembles the rule sets under the roots without compiling them (for tools: hashes, tests of a compiler).</summary>
     public static RuleSetScan Scan(IEnumerable<string> roots) =>

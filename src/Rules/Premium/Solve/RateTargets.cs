@@ -41,7 +41,9 @@ public sealed record RateTargets(IReadOnlyList<ComponentTarget> Components, Rati
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a targets file: {e.Path} {(e.LineNumber is { } l ? $"(line {l + 1})" : "")}: {e.Message.Split('.')[0]}");
+            // Said as every reading error is (JsonErrors): the field's path and the reason, never a .NET type name cut short.
+            var problem = JsonErrors.For(e);
+            throw new InvalidDataException($"{path}: not a targets file: {problem.Field}: {problem.Message}");
         }
         InvalidDataException Bad(string field, string why) => new($"{path}: {field} {why}");
         if (file?.Components is not { Count: > 0 } components) throw Bad("components", "must name at least one component, e.g. { \"medical\": { \"amount\": …, \"incomeShare\": 0.5, \"perCapitaShare\": 0.7 } }");

@@ -130,6 +130,7 @@ public sealed class RateSolverTests : IDisposable
     [InlineData("\"medical\": { \"incomeShare\": 0.5, \"perCapitaShare\": 0.5 }", "components.medical needs either amount")]
     [InlineData("\"medical\": { \"required\": 1000, \"collectionRate\": 1.2, \"incomeShare\": 0.5, \"perCapitaShare\": 0.5 }", "components.medical.collectionRate")]
     [InlineData("\"dental\": { \"amount\": 1000, \"incomeShare\": 0.5, \"perCapitaShare\": 0.5 }", "has no component 'dental'")]
+    [InlineData("\"medical\": { \"amount\": \"百万円\", \"incomeShare\": 0.5, \"perCapitaShare\": 0.5 }", "not a targets file: components.medical.amount: expected")]
     public void A_bad_targets_file_is_one_line_naming_the_field_and_exit_2(string components, string expected)
     {
         var run = Solve(Targets(components));
