@@ -380,11 +380,11 @@ public sealed class FileBatchRunner(PremiumService premiums)
 
     /// <summary>
     /// Reads a line as <see cref="Check"/> does, in one pass when <see cref="HouseholdLineReader"/> takes it (the
-    /// same household) and otherwise through <see cref="Check"/> (the same messages). Null (and at least one error)
-    /// when the household is refused.
+    /// same household) and otherwise through <see cref="Check"/> (the same messages): <see cref="ReadForRun"/> for a
+    /// run without withholding. Null (and at least one error) when the household is refused.
     /// </summary>
     public static HouseholdSnapshot? ReadHousehold(ReadOnlySpan<byte> line, List<FieldError> errors) =>
-        HouseholdLineReader.TryRead(line, out var snapshot) ? snapshot : Check(line, errors, out _);
+        ReadForRun(line, withholding: null, errors, out _, out _);
 
     /// <summary>
     /// Reads a household of a run — a file's line, or a stored household's document (<c>reassess --db</c>) — and, for a
