@@ -1,4 +1,5 @@
 using KokuhoRules.Rules.Premium;
+using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
 using static KokuhoRules.Tests.Support.Households;
 
@@ -34,6 +35,53 @@ public sealed class PremiumCalculatorTests
         Assert.Equal(9_702, medical.PerHousehold);
         Assert.Equal(4_680 + 2_910, medical.Amount);
         Assert.Equal(330_000, medical.Cap);
+    }
+
+    [Theory]
+    [InlineData("2025-10-15", "2025-07-01")]
+    [InlineData("2025-07-01", "2025-10-15")]
+    public void A_household_whose_members_join_on_different_dates_is_judged_on_the_first_of_them(string headJoins, string wifeJoins)
+    {
+        // premium.md §3.2 Timing: judged as of the date the household's liability arises — the earliest joining
+        // date, whichever member joins it and whichever is listed first: 2025-07-01 here, in both orders.
+        var a = Rs.Assess(Household(
+            Member("P1", "1980-06-15", acquired: headJoins),
+            Member("P2", "1982-06-15", acquired: wifeJoins)));
+        Assert.Equal(Date("2025-07-01"), a.JudgementDate);
+    }
+
+    [Fact]
+    public void A_coverage_that_began_before_the_year_and_ended_before_it_does_not_set_the_judgement_date()
+    {
+        // The head was insured 2010-04-01 to 2024-12-01 (then employees' insurance) and rejoins on 2025-10-15:
+        // not insured on 4月1日, so the household's liability arises on 2025-10-15 and it is judged then
+        // (premium.md §3.2 Timing) — not on the acquisition date of a coverage that ended before the year.
+        // Liable October–March: 6 months.
+        var head = Member("P1", "1980-06-15") with
+        {
+            Coverage =
+            [
+                new CoverageJson { Acquired = Date("2010-04-01"), Lost = Date("2024-12-01") },
+                new CoverageJson { Acquired = Date("2025-10-15") },
+            ],
+        };
+        var a = Rs.Assess(Household(head));
+        Assert.Equal(Date("2025-10-15"), a.JudgementDate);
+        Assert.Equal("7割", a.ReductionClass);
+        Assert.Equal(6, M(a, "P1").InsuredMonths);
+    }
+
+    [Fact]
+    public void A_household_joining_on_31_March_is_judged_on_that_day()
+    {
+        // Joins 2026-03-31, the last day of FY2025: insured at the end of March, so liable for 1 month, and the
+        // reduction is judged on 2026-03-31 (no income → 7割).
+        // 均等割 31,200 × 0.3 = 9,360 × 1/12 = 780; 平等割 19,404 × 0.3 = 5,821.2 → 5,821 × 1/12 = 485.08 → 485.
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", acquired: "2026-03-31")));
+        Assert.Equal(Date("2026-03-31"), a.JudgementDate);
+        Assert.Equal("7割", a.ReductionClass);
+        Assert.Equal(1, M(a, "P1").InsuredMonths);
+        Assert.Equal(780 + 485, a.Component("medical").Amount);
     }
 
     [Fact]
@@ -167,6 +215,18 @@ public sealed class PremiumCalculatorTests
     }
 
     [Fact]
+    public void The_15man_pension_deduction_never_exceeds_the_pension_income()
+    {
+        // premium.md §3.2 (a): from 65 "subtract up to 15万円 from the 公的年金等所得" — at most the pension income.
+        // Born 1955 (65+ on 2024-12-31): 公的年金等 revenue 1,150,000 − 公的年金等控除 1,100,000 = 所得 50,000, plus
+        // 500,000 of other income: 総所得金額等 550,000. Deduction min(50,000, 150,000) = 50,000 → 判定所得 500,000:
+        // > 430,000 (7割 line), ≤ 430,000 + 305,000 × 1 = 735,000 → 5割. (A full 150,000 would give 400,000 → 7割.)
+        var a = Rs.Assess(Household(Member("P1", "1955-05-05", Income(550_000, pensionRevenue: 1_150_000, pensionIncome: 50_000))));
+        Assert.Equal("5割", a.ReductionClass);
+        Assert.Equal(500_000, M(a, "P1").JudgementIncome);
+    }
+
+    [Fact]
     public void Family_employee_salary_and_the_transfer_special_deduction_are_added_back()
     {
         // 300,000 alone → 7割; with 専従者給与 200,000 added back → 500,000 → 5割; same with 譲渡特別控除.
@@ -199,6 +259,10 @@ public sealed class PremiumCalculatorTests
         var a = Rs.Assess(Household(Member("P1", "1980-06-15"), Member("P2", "1982-06-15", Undeclared)));
         Assert.Equal("none", a.ReductionClass);
         Assert.Equal(["P2"], a.UndeclaredIncomeMembers);
+        // Her 軽減判定所得 is unknown, not 0 yen: the answer states none for her (the head's is 0).
+        Assert.True(M(a, "P2").CountedInReduction);
+        Assert.Null(M(a, "P2").JudgementIncome);
+        Assert.Equal(0, M(a, "P1").JudgementIncome);
         Assert.Equal(2 * 31_200 + 19_404, a.Component("medical").Amount);
     }
 
