@@ -257,20 +257,11 @@ public static class HouseholdLineReader
             {
                 if (!ReadDate(ref reader, out date)) return false;
             }
-            else if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && IsReasonCode(reader.ValueSpan)) code = reader.GetString();
+            else if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && PremiumMemberFactsReader.IsReasonCode(code = reader.GetString())) continue;
             else return false;
         }
         if (date is not { } d || code is null || !InRange(d)) return false;
         separation = new Separation(d, code);
-        return true;
-    }
-
-    /// <summary>1–4 ASCII letters or digits (<see cref="PremiumMemberFactsReader"/>'s 離職理由コード).</summary>
-    private static bool IsReasonCode(ReadOnlySpan<byte> code)
-    {
-        if (code.IsEmpty || code.Length > 4) return false;
-        foreach (var b in code)
-            if (!char.IsAsciiLetterOrDigit((char)b)) return false;
         return true;
     }
 
@@ -344,17 +335,11 @@ public static class HouseholdLineReader
         return true;
     }
 
-    /// <summary>An id the reference accepts (<see cref="SnapshotReader.SafeId"/>; unescaped: an id is plain ASCII), else null.</summary>
-    private static string? ReadId(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return null;
-        var raw = reader.ValueSpan;
-        if (raw.IsEmpty || raw.Length > SnapshotReader.MaxIdLength) return null;
-        foreach (var b in raw)
-            if (!char.IsAsciiLetterOrDigit((char)b) && b is not ((byte)'-' or (byte)'_' or (byte)'.')) return null;
-        if (IndividualNumberScan.LooksLikeIndividualNumber(raw, JsonTokenType.String)) return null;
-        return System.Text.Encoding.ASCII.GetString(raw);
-    }
+    /// <summary>An id the reference accepts (<see cref="SnapshotReader.SafeId"/>: its own rules, the individual-number one included), else null; escaped, the reference reads it.</summary>
+    private static string? ReadId(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length <= SnapshotReader.MaxIdLength
+            ? SnapshotReader.SafeId(reader.GetString())
+            : null;
 
     /// <summary>A date as the contract's converter reads it (plain <c>YYYY-MM-DD</c>; escaped, the reference reads it); null for JSON null.</summary>
     private static bool ReadDate(ref Utf8JsonReader reader, out LocalDate? date)

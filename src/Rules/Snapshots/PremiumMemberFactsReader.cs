@@ -82,8 +82,8 @@ internal static class PremiumMemberFactsReader
         return null;
     }
 
-    /// <summary>1–4 ASCII letters or digits.</summary>
-    private static bool IsReasonCode(string? code)
+    /// <summary>1–4 ASCII letters or digits (the 離職理由コード; the batch's one-pass reader asks the same).</summary>
+    internal static bool IsReasonCode(string? code)
     {
         if (string.IsNullOrWhiteSpace(code) || code.Length > 4) return false;
         foreach (var c in code)
