@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
@@ -14,7 +15,7 @@ public static class Batch
 {
     public sealed record ReassessArgs(string? Insurer, int? FiscalYear, string? Input, string? Output, ResultFormat Format, int Threads, bool Trial,
         string? Resume, string[] Roots, string? Database = null, int ChunkSize = 4000, string? SummaryJson = null, int LeaseSeconds = DbWorkOptions.DefaultLeaseSeconds, bool CsvBom = true, bool NoWait = false,
-        string? RulesetVersion = null, bool Withholding = false);
+        string? RulesetVersion = null, bool Withholding = false, string? AuditLog = null);
 
     /// <summary>Generates a synthetic population to a JSON Lines file or straight into the database.</summary>
     public static async Task<int> Generate(int fiscalYear, int seed, long insured, string? path, string? database, string? insurer, TextWriter output, TextWriter error, CancellationToken cancel)
@@ -237,25 +238,46 @@ public static class Batch
     }
 
     /// <summary>How a run ended, for the summary, the exit code and <c>--summary-json</c>.</summary>
-    private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null);
+    /// <param name="Input">A file run's input as its audit entry names it (SHA-256, length); null for a database run.</param>
+    private sealed record Outcome(BatchSummary Summary, RunStamp Stamp, bool Complete, ChunkCounts? Chunks = null, long? SessionHouseholds = null,
+        (string Sha256, long Bytes)? Input = null);
 
     /// <summary>What identifies a run in its summary.</summary>
     /// <param name="WithholdingRulesetVersion">The withholding rule set of a run with <c>--withholding</c>; null otherwise.</param>
     public sealed record RunStamp(string RunId, string Insurer, int FiscalYear, string RulesetVersion, string RulesetHash, bool Trial, string? ResumeWith,
-        string? WithholdingRulesetVersion = null, string? WithholdingRulesetHash = null);
+        string? WithholdingRulesetVersion = null, string? WithholdingRulesetHash = null)
+    {
+        /// <summary>The rule sets the run computed with, as its audit entry names them.</summary>
+        public IEnumerable<AuditedRuleSet> RuleSets() =>
+            WithholdingRulesetVersion is null
+                ? [new AuditedRuleSet(Insurer, FiscalYear, RulesetVersion, RulesetHash)]
+                : [new AuditedRuleSet(Insurer, FiscalYear, RulesetVersion, RulesetHash), new AuditedRuleSet(Insurer, FiscalYear, WithholdingRulesetVersion, WithholdingRulesetHash!)];
+    }
+
+    private const string ReassessCommand = "kokuho reassess";
 
     /// <summary>Runs or resumes a run (files by default, PostgreSQL with --db); returns the exit code (<see cref="ExitCodes"/>).</summary>
     public static async Task<int> Reassess(ReassessArgs args, TextWriter output, TextWriter error, CancellationToken cancel)
     {
         var progress = ConsoleProgress.ForStandardError();
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var auditLog = args.AuditLog ?? CliOptions.DefaultAuditLog;
         string? resumeHint = null;
+        if (args.Database is null && CliAudit.Refusal(auditLog) is { } unaudited)
+        {
+            error.WriteLine($"reassess: {unaudited}");
+            return ExitCodes.Failed;
+        }
         try
         {
             var outcome = args.Database is { } database
                 ? await ReassessDatabase(args, database, progress, error, hint => resumeHint = hint, cancel)
                 : ReassessFiles(args, progress, error, hint => resumeHint = hint, cancel);
             if (outcome is null) return ExitCodes.Usage;
+            if (outcome.Input is { } read)
+                CliAudit.RecordRun(auditLog, started, ReassessCommand, "Reassess", outcome.Stamp.RuleSets(), read, [$"run:{outcome.Stamp.RunId}"],
+                    outcome.Complete ? CommandAudit.Ok : CommandAudit.Incomplete);
             outcome.Summary.Write(args.Output == StandardStream && args.Database is null ? error : output, clock.Elapsed, outcome.Stamp.Trial, outcome.Chunks, outcome.SessionHouseholds);
             if (args.SummaryJson is { } path) WriteSummaryJson(path, outcome, clock.Elapsed);
             if (Environment.GetEnvironmentVariable("KOKUHO_DIAG") == "1")
@@ -274,7 +296,8 @@ public static class Batch
                 : "interrupted before the run started: nothing was written; start it again");
             return ExitCodes.Interrupted;
         }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException or JsonException or NpgsqlException or UnauthorizedAccessException
+                                   or AuditStoreUnavailableException)
         {
             var message = e is NpgsqlException ? $"the database failed ({OneLine(e)}); nothing was lost that a resume cannot redo" : OneLine(e);
             error.WriteLine($"reassess: {message}" + (resumeHint is null || e is BatchDatabaseException ? "" : $" (resume with {resumeHint})"));
@@ -330,7 +353,8 @@ public static class Batch
             state = FileBatchRunner.ReadState(stateFile);
         }
         return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial,
-            "--resume " + FileRunState.PathFor(state.Output), state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart);
+            "--resume " + FileRunState.PathFor(state.Output), state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed, SessionHouseholds: state.Summary.Households - householdsAtStart,
+            Input: CliAudit.Input(state.Input));
     }
 
     /// <summary>
@@ -397,7 +421,7 @@ public static class Batch
                 file.CopyTo(results);
             foreach (var line in File.ReadLines(FileBatchRunner.ErrorsPath(output))) error.WriteLine(line);
             return new Outcome(state.Summary, new RunStamp(state.RunId, state.Insurer, state.FiscalYear, state.RulesetVersion, state.RulesetHash, state.Trial, null,
-                state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed);
+                state.WithholdingRulesetVersion, state.WithholdingRulesetHash), state.Completed, Input: CliAudit.Input(input));
         }
         finally
         {
@@ -406,8 +430,9 @@ public static class Batch
     }
 
     /// <summary>A database run: a new one, or work on an existing one. Null when the options are wrong (a message says why).</summary>
-    private static async Task<Outcome?> ReassessDatabase(ReassessArgs args, string database, IProgress<BatchProgress> progress, TextWriter error, Action<string> started, CancellationToken cancel)
+    private static async Task<Outcome?> ReassessDatabase(ReassessArgs args, string database, IProgress<BatchProgress> progress, TextWriter error, Action<string> resumable, CancellationToken cancel)
     {
+        var started = NodaTime.SystemClock.Instance.GetCurrentInstant();
         await using var db = NpgsqlDataSource.Create(database);
         var store = new PremiumStore(db);
         await store.MigrateAsync(cancel);
@@ -448,7 +473,7 @@ public static class Batch
             }
             var catalog = ReassessCatalog(args.Roots, existing.InsurerId, existing.FiscalYear, existing.WithholdingRulesetVersion is not null);
             error.WriteLine($"working on run {runId} ({existing.InsurerId}/{existing.FiscalYear}, {existing.Households:N0} households)");
-            started($"--db ... --resume {runId}");
+            resumable($"--db ... --resume {runId}");
             result = await new DbBatchRunner(new PremiumService(catalog), store).ResumeAsync(runId, options, progress, cancel);
         }
         else
@@ -465,12 +490,16 @@ public static class Batch
                 run =>
                 {
                     error.WriteLine($"run {run.RunId} started (resume it, or add workers, with --db ... --resume {run.RunId}, or --resume latest)");
-                    started($"--db ... --resume {run.RunId}");
+                    resumable($"--db ... --resume {run.RunId}");
                 }, args.RulesetVersion, withholding: args.Withholding);
         }
         var r = result.Run;
-        return new Outcome(result.Summary, new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
-            $"--db ... --resume {r.RunId}", r.WithholdingRulesetVersion, r.WithholdingRulesetHash), result.Complete, result.Chunks, result.SessionHouseholds);
+        var stamp = new RunStamp(r.RunId.ToString(System.Globalization.CultureInfo.InvariantCulture), r.InsurerId, r.FiscalYear, r.RulesetVersion, r.RulesetHash, r.Trial,
+            $"--db ... --resume {r.RunId}", r.WithholdingRulesetVersion, r.WithholdingRulesetHash);
+        // This session's work on the run (a run worked on by several processes has an entry for each), in the database's audit_log.
+        await new PostgresAuditStore(db).AppendAsync([CommandAudit.Entry(started, NodaTime.SystemClock.Instance.GetCurrentInstant(), ReassessCommand + " --db", "Reassess",
+            stamp.RuleSets(), [$"run:{r.RunId}"], outcome: result.Complete ? CommandAudit.Ok : CommandAudit.Incomplete)], cancel);
+        return new Outcome(result.Summary, stamp, result.Complete, result.Chunks, result.SessionHouseholds);
     }
 
     /// <summary>Writes the summary for machines (<c>--summary-json</c>), beside its name first and then renamed.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Eligibility;
@@ -40,10 +41,11 @@ public static class Eligibility
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 4; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
-        foreach (var o in new Option[] { prefecture, fiscalYear, input, db, output, threads, trial, version, roots, bom, perSession }) command.Options.Add(o);
+        var audit = CliOptions.AuditLog("a check of a file (with --db: the database's audit_log)");
+        foreach (var o in new Option[] { prefecture, fiscalYear, input, db, output, threads, trial, version, roots, bom, perSession, audit }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunCheck(parse.GetValue(prefecture)!, parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output)!,
             parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version), CliOptions.RootsOf(parse, roots), parse.GetValue(bom),
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession), parse.GetValue(db))));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(perSession), parse.GetValue(db), parse.GetValue(audit))));
         return command;
     }
 
@@ -105,8 +107,11 @@ public static class Eligibility
 
     /// <summary>Runs a check of a file (<paramref name="input"/>) or of the records loaded into <paramref name="database"/>; returns the exit code.</summary>
     public static int RunCheck(string prefecture, int? fiscalYear, string? input, string output, int threads, bool trial, string? version, IReadOnlyList<string> roots,
-        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession, string? database = null)
+        bool csvBom, TextWriter stdout, TextWriter stderr, CancellationToken cancel, int personsPerSession = EligibilityCheck.DefaultPersonsPerSession, string? database = null,
+        string? auditLog = null)
     {
+        var started = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        auditLog ??= CliOptions.DefaultAuditLog;
         if (threads < 1 || personsPerSession < 1)
         {
             stderr.WriteLine($"eligibility check: {(threads < 1 ? "--threads" : "--persons-per-session")} must be a positive whole number (not {(threads < 1 ? threads : personsPerSession)})");
@@ -128,13 +133,22 @@ public static class Eligibility
             return Batch.ExitCodes.Usage;
         }
         if (Resolve("eligibility check", prefecture, fiscalYear, version, trial, roots, stderr, out var rs) is { } refused) return refused;
+        if (database is null && CliAudit.Refusal(auditLog) is { } unaudited)
+        {
+            stderr.WriteLine($"eligibility check: {unaudited}");
+            return Batch.ExitCodes.Failed;
+        }
         var format = output.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ResultFormat.Csv : ResultFormat.Jsonl;
         var options = new EligibilityFileOptions(input ?? "", output, format, threads, csvBom, PersonsPerSession: personsPerSession);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded("eligibility check", stderr, () =>
         {
             EligibilityFileSummary summary;
-            if (database is null) summary = new EligibilityFileCheck(rs).Run(options, ConsoleProgress.ForStandardError("persons"), cancel);
+            if (database is null)
+            {
+                summary = new EligibilityFileCheck(rs).Run(options, ConsoleProgress.ForStandardError("persons"), cancel);
+                CliAudit.RecordRun(auditLog, started, "kokuho eligibility check", "EligibilityCheckRun", [CommandAudit.Of(rs)], CliAudit.Input(input!));
+            }
             else
             {
                 using var source = Npgsql.NpgsqlDataSource.Create(database);

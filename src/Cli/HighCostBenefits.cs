@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.HighCost;
@@ -35,10 +36,11 @@ public static class HighCostBenefits
         var roots = CliOptions.Roots();
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
         var command = new Command("benefits", "高額療養費: a city's month of benefits, one line per household (benefit, category, 多数回, prior benefit months, limit, steps, rule set); prints households, with benefit, 多数回, total yen, per category. " + ExitCodesHelp);
-        foreach (var o in new Option[] { insurer, month, claims, history, db, output, fiscalYear, threads, trial, version, roots, bom }) command.Options.Add(o);
+        var audit = CliOptions.AuditLog("a run without --db (with --db: the database's audit_log)");
+        foreach (var o in new Option[] { insurer, month, claims, history, db, output, fiscalYear, threads, trial, version, roots, bom, audit }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunBenefits(new BenefitsArgs(parse.GetValue(insurer)!, parse.GetValue(month)!, parse.GetValue(claims)!, parse.GetValue(history),
             parse.GetValue(output)!, parse.GetValue(fiscalYear), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(version),
-            CliOptions.RootsOf(parse, roots), parse.GetValue(bom), parse.GetValue(db)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
+            CliOptions.RootsOf(parse, roots), parse.GetValue(bom), parse.GetValue(db), parse.GetValue(audit)!), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel)));
         return command;
     }
 
@@ -60,12 +62,17 @@ public static class HighCostBenefits
 
     /// <summary>The options of <c>high-cost benefits</c>: the history from a file (<paramref name="History"/>) or from <paramref name="Database"/>.</summary>
     public sealed record BenefitsArgs(string Insurer, string CareMonth, string Claims, string? History, string Output, int? FiscalYear, int Threads, bool Trial, string? Version,
-        IReadOnlyList<string> Roots, bool CsvBom = true, string? Database = null);
+        IReadOnlyList<string> Roots, bool CsvBom = true, string? Database = null, string AuditLog = "")
+    {
+        /// <summary>The <c>--audit-log</c> file a run without <see cref="Database"/> is recorded in.</summary>
+        public string AuditLog { get; init; } = AuditLog is "" ? CliOptions.DefaultAuditLog : AuditLog;
+    }
 
     /// <summary>Runs a city's month; returns the exit code.</summary>
     public static int RunBenefits(BenefitsArgs a, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
     {
         const string name = "high-cost benefits";
+        var started = NodaTime.SystemClock.Instance.GetCurrentInstant();
         if (Usage(a) is { } problem)
         {
             stderr.WriteLine($"{name}: {problem}");
@@ -82,12 +89,22 @@ public static class HighCostBenefits
             stderr.WriteLine($"{name}: --insurer {a.Insurer} is not a municipality of {rs!.Insurer.Id} by id or code (the database keeps each city's history under its id)");
             return Batch.ExitCodes.Usage;
         }
+        if (a.Database is null && CliAudit.Refusal(a.AuditLog) is { } unaudited)
+        {
+            stderr.WriteLine($"{name}: {unaudited}");
+            return Batch.ExitCodes.Failed;
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var options = new HighCostBenefitsOptions(a.Insurer, careMonth, a.Claims, a.History ?? "", a.Output, format, a.Trial, a.Threads, a.CsvBom);
         return Batch.Guarded(name, stderr, () =>
         {
             HighCostBenefitsSummary summary;
-            if (a.Database is null) summary = new HighCostFileRun(rs!).Run(options, ConsoleProgress.ForStandardError("households"), cancel);
+            if (a.Database is null)
+            {
+                summary = new HighCostFileRun(rs!).Run(options, ConsoleProgress.ForStandardError("households"), cancel);
+                CliAudit.RecordRun(a.AuditLog, started, "kokuho high-cost benefits", "HighCostBenefitsRun", [CommandAudit.Of(rs!)], CliAudit.Input(a.Claims),
+                    [CliAudit.Subject("history", a.History!)]);
+            }
             else
             {
                 using var source = Npgsql.NpgsqlDataSource.Create(a.Database);

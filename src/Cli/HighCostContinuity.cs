@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
-using KokuhoRules.Rules.HighCost;
 using KokuhoRules.Rules.HighCost.Continuity;
+using KokuhoRules.Rules.HighCost;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime;
 
@@ -44,10 +45,11 @@ public static class HighCostContinuity
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
         var roots = CliOptions.Roots();
         var command = new Command("continuity", "高額該当回数の引継: extract the month's candidate households (継続候補世帯), decide each (継続世帯確定, criterion and reference), write the history each move-in city takes over (転出地市区町村高額該当情報). " + ExitCodesHelp);
-        foreach (var o in new Option[] { prefecture, month, moves, history, db, output, threads, perSession, trial, version, roots }) command.Options.Add(o);
+        var audit = CliOptions.AuditLog("a run without --db (with --db: the database's audit_log)");
+        foreach (var o in new Option[] { prefecture, month, moves, history, db, output, threads, perSession, trial, version, roots, audit }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Task.FromResult(RunContinuity(parse.GetValue(prefecture)!, parse.GetValue(month)!, parse.GetValue(moves)!, parse.GetValue(history),
             parse.GetValue(output)!, parse.GetValue(threads), parse.GetValue(perSession), parse.GetValue(trial), parse.GetValue(version),
-            CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(db))));
+            CliOptions.RootsOf(parse, roots), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel, parse.GetValue(db), parse.GetValue(audit))));
         return command;
     }
 
@@ -71,9 +73,10 @@ public static class HighCostContinuity
 
     /// <summary>Runs the month's batch, the history from a file (<paramref name="history"/>) or from <paramref name="database"/>; returns the exit code.</summary>
     public static int RunContinuity(string prefecture, string month, string moves, string? history, string output, int threads, int casesPerSession, bool trial, string? version,
-        IReadOnlyList<string> roots, TextWriter stdout, TextWriter stderr, CancellationToken cancel, string? database = null)
+        IReadOnlyList<string> roots, TextWriter stdout, TextWriter stderr, CancellationToken cancel, string? database = null, string? auditLog = null)
     {
         const string name = "high-cost continuity";
+        var started = NodaTime.SystemClock.Instance.GetCurrentInstant();
         if (threads < 1 || casesPerSession < 1)
         {
             stderr.WriteLine($"{name}: {(threads < 1 ? "--threads" : "--cases-per-session")} must be a positive whole number");
@@ -109,12 +112,22 @@ public static class HighCostContinuity
         var service = new ContinuityService(KokuhoRuleSets.LoadCapability(roots, HighCostRuleSetCompiler.CapabilityName, (insurer, _) => insurer == prefecture));
         var (rs, failure) = service.Resolve(prefecture, Rules.Calendar.FiscalYear.Of(m.OnDayOfMonth(1)).Year, version, null, trial, "--prefecture");
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr);
+        if (database is null && CliAudit.Refusal(auditLog ?? CliOptions.DefaultAuditLog) is { } unaudited)
+        {
+            stderr.WriteLine($"{name}: {unaudited}");
+            return Batch.ExitCodes.Failed;
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         return Batch.Guarded(name, stderr, () =>
         {
             var options = new ContinuityBatchOptions(m, moves, history ?? "", output, threads, CasesPerSession: casesPerSession);
             ContinuityBatchSummary summary;
-            if (database is null) summary = new ContinuityFileRun(ContinuitySettings.From(rs!)).Run(options, ConsoleProgress.ForStandardError("lines"), cancel);
+            if (database is null)
+            {
+                summary = new ContinuityFileRun(ContinuitySettings.From(rs!)).Run(options, ConsoleProgress.ForStandardError("lines"), cancel);
+                CliAudit.RecordRun(auditLog ?? CliOptions.DefaultAuditLog, started, "kokuho high-cost continuity", "HighCostContinuityRun", [CommandAudit.Of(rs!)],
+                    CliAudit.Input(moves), [CliAudit.Subject("history", history!)]);
+            }
             else
             {
                 using var source = Npgsql.NpgsqlDataSource.Create(database);

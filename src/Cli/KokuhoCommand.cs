@@ -111,13 +111,15 @@ public static class KokuhoCommand
         {
             Description = "Also determine each household's special withholding (特別徴収) after its premium: eligible or the first failing condition, start month, the six pension-month amounts, the ordinary installments, totals and the withholding rule set, in every row and in the summary. Needs the insurer's withholding rule set for the year (a draft only with --trial). A resumed run keeps what it started with.",
         };
+        var audit = CliOptions.AuditLog("a run without --db (with --db: the database's audit_log)");
         var command = new Command("reassess", "本算定: assess every household of a fiscal year and summarise the run. " + Batch.ExitCodes.Help);
-        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, version, resume, roots, db, chunk, lease, summaryJson, bom, noWait, withholding }) command.Options.Add(o);
+        foreach (var o in new Option[] { insurer, fiscalYear, input, output, format, threads, trial, version, resume, roots, db, chunk, lease, summaryJson, bom, noWait, withholding, audit }) command.Options.Add(o);
         command.SetAction((parse, cancel) => Batch.Reassess(new Batch.ReassessArgs(
             parse.GetValue(insurer), parse.GetValue(fiscalYear), parse.GetValue(input), parse.GetValue(output),
             parse.GetValue(format), parse.GetValue(threads), parse.GetValue(trial), parse.GetValue(resume),
             CliOptions.RootsOf(parse, roots), parse.GetValue(db), parse.GetValue(chunk),
-            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version), parse.GetValue(withholding)),
+            parse.GetValue(summaryJson), parse.GetValue(lease), parse.GetValue(bom), parse.GetValue(noWait), parse.GetValue(version), parse.GetValue(withholding),
+            parse.GetValue(audit)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancel));
         return command;
     }

@@ -138,22 +138,17 @@ public static class RuleSetCheck
     {
         var rs = result.RuleSet;
         var failed = result.Invariants.Where(i => !i.Holds).Select(i => "invariant:" + i.Id).ToArray();
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var entry = new AuditEntry(Guid.CreateVersion7(), started, null, Environment.UserName, "CLI", "kokuho rulesets check", "RuleSetCheck",
-            result.Holds ? 200 : 422, result.Holds ? "ok" : "check-failed", [new AuditedRuleSet(rs.Insurer, rs.FiscalYear, rs.Version, rs.Hash)],
-            [$"seed:{result.Seed}", $"tests:{result.Tests}", .. failed], null, null, (long)((now - started).TotalNanoseconds / 1000), null,
-            System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        var entry = CommandAudit.Entry(started, SystemClock.Instance.GetCurrentInstant(), "kokuho rulesets check", "RuleSetCheck",
+            [new AuditedRuleSet(rs.Insurer, rs.FiscalYear, rs.Version, rs.Hash)], [$"seed:{result.Seed}", $"tests:{result.Tests}", .. failed],
+            outcome: result.Holds ? CommandAudit.Ok : CommandAudit.CheckFailed, status: result.Holds ? 200 : 422);
         try
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(auditFile));
-            if (folder is not null) Directory.CreateDirectory(folder);
-            using var store = new FileAuditStore(auditFile);
-            store.AppendAsync([entry], CancellationToken.None).GetAwaiter().GetResult();
+            CommandAudit.AppendToFile(auditFile, entry);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException e)
         {
-            error.WriteLine($"the audit log {auditFile} cannot be written ({e.Message}): the check is not recorded");
+            error.WriteLine($"{e.Message}: the check is not recorded");
             return ExitCodes.Fails;
         }
     }

@@ -107,7 +107,8 @@ public static class RuleSetImpact
     {
         if (args.Output is { } path) WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(report, JsonOptions));
         if (args.Csv is { } csvPath) WriteFile(csvPath, [.. args.CsvBom ? Encoding.UTF8.Preamble : [], .. Encoding.UTF8.GetBytes(ImpactCsv.Format(report))]);
-        Audit(args.AuditLog, "kokuho rulesets impact", "RuleSetImpact", report.Run.At, ruleSets, inputSha256, inputBytes, report.Run.ElapsedSeconds, cancel);
+        CommandAudit.AppendToFile(args.AuditLog, CommandAudit.Entry(report.Run.At, report.Run.At + NodaTime.Duration.FromSeconds(report.Run.ElapsedSeconds), "kokuho rulesets impact",
+            "RuleSetImpact", ruleSets.Select(CommandAudit.Of), [], inputSha256, inputBytes));
         if (args.Json) output.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
         else WriteText(report, output);
         return report.Input.Refused > 0 ? Batch.ExitCodes.CompleteWithRefused : Batch.ExitCodes.Complete;
@@ -145,17 +146,6 @@ public static class RuleSetImpact
         var temp = path + ".partial";
         File.WriteAllBytes(temp, bytes);
         File.Move(temp, path, overwrite: true);
-    }
-
-    /// <summary>Appends the run's audit entry: who, when, the rule sets and hashes, the input's SHA-256 and length (never its content).</summary>
-    internal static void Audit(string log, string command, string endpoint, NodaTime.Instant at, IEnumerable<CompiledRuleSet> ruleSets, string inputSha256, long inputBytes,
-        double elapsedSeconds, CancellationToken cancel)
-    {
-        var entry = new AuditEntry(Guid.CreateVersion7(), at, null, Environment.UserName, "CLI", command, endpoint, 200, "ok",
-            ruleSets.Select(r => new AuditedRuleSet(r.Insurer.Id, r.FiscalYear, r.Version, r.Hash)).ToArray(), [], inputSha256.Replace("sha256:", "", StringComparison.Ordinal),
-            inputBytes, (long)(elapsedSeconds * 1_000_000), null, System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
-        using var store = new FileAuditStore(log);
-        store.AppendAsync([entry], cancel).GetAwaiter().GetResult();
     }
 
     private static string Yen(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

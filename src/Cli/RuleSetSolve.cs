@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using KokuhoRules.Engine.Audit;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium.Solve;
@@ -94,8 +95,8 @@ public static class RuleSetSolve
             var bytes = SolvedParameters.Write(draft, solution, today);
             RuleSetImpact.WriteFile(args.Output, bytes);
             if (args.WriteDraft) RuleSetImpact.WriteFile(SolvedParameters.DraftPath(draft), bytes);
-            RuleSetImpact.Audit(args.AuditLog, "kokuho rulesets solve", "RuleSetSolve", solution.At, [draft], PopulationFile.Hash(args.Input), new FileInfo(args.Input).Length,
-                solution.ElapsedSeconds, cancel);
+            CommandAudit.AppendToFile(args.AuditLog, CommandAudit.Entry(solution.At, solution.At + NodaTime.Duration.FromSeconds(solution.ElapsedSeconds), "kokuho rulesets solve",
+                "RuleSetSolve", [CommandAudit.Of(draft)], [], PopulationFile.Hash(args.Input), new FileInfo(args.Input).Length));
             if (args.Json) output.WriteLine(JsonSerializer.Serialize(solution, RuleSetImpact.JsonOptions));
             else WriteText(solution, output);
             error.WriteLine($"written {args.Output}{(args.WriteDraft ? " and " + SolvedParameters.DraftPath(draft) : "")}: every solved value confirmed: false; compare with 'kokuho rulesets diff', try with 'kokuho rulesets impact'");

@@ -12,7 +12,7 @@ public static class FileIdentity
     /// <summary>The SHA-256 of a file's bytes, lower-case hex: how a stored run names the input it read.</summary>
     public static string Sha256(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 

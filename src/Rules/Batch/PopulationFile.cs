@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using KokuhoRules.Engine.Requests;
 using KokuhoRules.Rules.Snapshots;
@@ -42,9 +41,5 @@ public static class PopulationFile
     }
 
     /// <summary>The file's SHA-256 (<c>sha256:…</c>): what the audit and a report name the population by.</summary>
-    public static string Hash(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string Hash(string path) => "sha256:" + FileIdentity.Sha256(path);
 }

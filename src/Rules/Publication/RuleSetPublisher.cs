@@ -215,11 +215,11 @@ public static partial class RuleSetPublisher
         }
         var at = clock.GetCurrentInstant();
         var manifest = RuleSetSeal.Published(layer, files, args.By, at, c.Waivers);
-        var ruleSets = c.RuleSets.Select(r => new AuditedRuleSet(r.Insurer.Id, r.FiscalYear, r.Version, r.Hash)).ToArray();
-        var audit = new AuditEntry(Guid.CreateVersion7(at.ToDateTimeOffset()), at, via?.KeyId, args.By, via?.Method ?? "CLI", via?.Path ?? "kokuho rulesets publish", via?.Endpoint ?? "RuleSetPublish", 200, "ok",
+        var ruleSets = c.RuleSets.Select(CommandAudit.Of).ToArray();
+        var audit = CommandAudit.Entry(at, at, via?.Path ?? "kokuho rulesets publish", via?.Endpoint ?? "RuleSetPublish",
             [new AuditedRuleSet(layer.OwnerId, layer.Manifest.FiscalYear, layer.Version, hash), .. ruleSets],
             [$"layer:{layer.DisplayPath}@{layer.Version}", .. c.Waivers.Select(w => "waiver:" + w.Parameter)],
-            Convert.ToHexStringLower(SHA256.HashData(manifest)), manifest.Length, 0, null, System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+            Convert.ToHexStringLower(SHA256.HashData(manifest)), manifest.Length, by: args.By) with { KeyId = via?.KeyId, Method = via?.Method ?? CommandAudit.Method };
         var before = layer.ManifestFile.Bytes.ToArray();
         string where;
         try

@@ -147,10 +147,8 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
             UPDATE eligibility_runs SET persons = @Persons, records = @Records, events = @Events, refused_persons = @RefusedPersons, findings = @Findings WHERE run_id = @runId
             """, new { summary.Persons, summary.Records, summary.Events, summary.RefusedPersons, summary.Findings, runId }, tx);
         // The audit of the check (who, when, which rule set and hash), committed with the run or not at all; ids only.
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var entry = new AuditEntry(Guid.CreateVersion7(), started, null, createdBy, "CLI", "kokuho eligibility check --db", "EligibilityCheckRun", 200, "ok",
-            [new AuditedRuleSet(prefecture, rs.FiscalYear, rs.Version, rs.Hash)], [$"run:{runId}"], null, null, (long)((now - started).TotalNanoseconds / 1000), null,
-            System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        var entry = CommandAudit.Entry(started, SystemClock.Instance.GetCurrentInstant(), "kokuho eligibility check --db", "EligibilityCheckRun",
+            [new AuditedRuleSet(prefecture, rs.FiscalYear, rs.Version, rs.Hash)], [$"run:{runId}"], by: createdBy);
         PostgresAuditStore.InsertAsync(write, tx, [entry], cancel).GetAwaiter().GetResult();
         cancel.ThrowIfCancellationRequested();
         tx.Commit();

@@ -186,10 +186,7 @@ public sealed class HighCostStore(NpgsqlDataSource db)
     {
         connection.Execute("UPDATE high_cost_runs SET households = @households, refused_lines = @refused, benefit_months = @months WHERE run_id = @runId",
             new { households, refused, months, runId }, tx);
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var entry = new AuditEntry(Guid.CreateVersion7(), started, null, createdBy, "CLI", command, endpoint, 200, "ok",
-            [new AuditedRuleSet(rs.Insurer.Id, rs.FiscalYear, rs.Version, rs.Hash)], [$"run:{runId}"], null, null, (long)((now - started).TotalNanoseconds / 1000), null,
-            System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString());
+        var entry = CommandAudit.Entry(started, SystemClock.Instance.GetCurrentInstant(), command, endpoint, [CommandAudit.Of(rs)], [$"run:{runId}"], by: createdBy);
         PostgresAuditStore.InsertAsync(connection, tx, [entry], cancel).GetAwaiter().GetResult();
         cancel.ThrowIfCancellationRequested();
     }

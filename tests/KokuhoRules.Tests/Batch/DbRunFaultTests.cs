@@ -111,6 +111,13 @@ public sealed class DbRunFaultTests(PostgresFixture server)
         Assert.False(summary.GetProperty("complete").GetBoolean());
         Assert.Equal(1, summary.GetProperty("chunks").GetProperty("chunksClaimed").GetInt64());
         Assert.Equal("running", (await store.GetRunAsync(run.RunId))!.Status);
+        // The session is audited in the database's audit_log as not complete, naming its run and rule set.
+        await using var audit = new NpgsqlConnection(connectionString);
+        var entry = await audit.QuerySingleAsync<(string Path, string Outcome, string Subjects, string RuleSets)>(
+            "SELECT path, outcome, subjects::text, rulesets::text FROM audit_log WHERE endpoint = 'Reassess'");
+        Assert.Equal(("kokuho reassess --db", "incomplete"), (entry.Path, entry.Outcome));
+        Assert.Contains($"run:{run.RunId}", entry.Subjects);
+        Assert.Contains(run.RulesetHash, entry.RuleSets);
     }
 
     [SkippableFact]
