@@ -12,8 +12,8 @@ namespace KokuhoRules.Cli;
 
 /// <summary>
 /// <c>kokuho rulesets check &lt;insurer/year[@version]&gt;</c>: the catalogue of invariants (docs/invariants.md) run against
-/// any rule set, a draft included — seeded, a progress line per invariant, the shrunk counterexample printed as request
-/// bodies for <c>POST /v1/premium/assessments</c>; every run audited.
+/// any rule set of a capability that has one (premium, highCost, eligibility), a draft included — seeded, a progress line
+/// per invariant, the shrunk counterexample printed as request bodies for the capability's endpoint; every run audited.
 /// </summary>
 public static class RuleSetCheck
 {
@@ -38,14 +38,14 @@ public static class RuleSetCheck
     public static Command Build(Option<string[]> roots)
     {
         var spec = new Argument<string>("ruleset") { Description = "The rule set checked: insurer/year[@version], e.g. amagasaki/2025 or amagasaki/2026@2026.1 (a draft included; default version: the one a call today gets, drafts only: the newest)." };
-        var capability = new Option<string>("--capability") { Description = "The capability checked (premium).", DefaultValueFactory = _ => "premium" };
+        var capability = new Option<string>("--capability") { Description = $"The capability checked: {string.Join(", ", RuleSetChecks.Capabilities)}.", DefaultValueFactory = _ => "premium" };
         var seed = new Option<ulong?>("--seed") { Description = "The seed (default: a new one, printed); the same seed and --tests give the same run." };
         var tests = new Option<int>("--tests") { Description = "Cases per invariant.", DefaultValueFactory = _ => RuleSetChecks.DefaultTests };
         var only = new Option<string[]>("--invariant") { Description = "Only these invariants (ids as printed, repeatable; default: all).", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "The result as JSON, for machines." };
         var audit = CliOptions.AuditLog("the run");
-        var command = new Command("check", "検査 (check for testers): every invariant of the catalogue (docs/invariants.md) against a rule set, a draft included, on generated households; "
-                                           + "a failing invariant prints its shrunk counterexample as request bodies for POST /v1/premium/assessments. " + ExitCodes.Help);
+        var command = new Command("check", "検査 (check for testers): every invariant of the catalogue (docs/invariants.md) against a rule set, a draft included, on generated cases; "
+                                           + "a failing invariant prints its shrunk counterexample as request bodies for the capability's endpoint (POST /v1/premium/assessments, /v1/high-cost/benefits, /v1/eligibility/checks). " + ExitCodes.Help);
         command.Arguments.Add(spec);
         foreach (var o in new Option[] { capability, seed, tests, only, json, roots, audit }) command.Options.Add(o);
         command.SetAction(parse => Check(parse.GetValue(spec)!, new CheckOptions(parse.GetValue(capability)!, parse.GetValue(seed), parse.GetValue(tests),
@@ -60,9 +60,9 @@ public static class RuleSetCheck
     /// <summary>Runs the check; returns the exit code.</summary>
     public static int Check(string spec, CheckOptions o, TextWriter output, TextWriter error)
     {
-        if (o.Capability != PremiumRuleSetCompiler.CapabilityName)
+        if (!RuleSetChecks.Capabilities.Contains(o.Capability))
         {
-            error.WriteLine($"--capability {o.Capability}: the invariants cover the premium capability only (--capability premium)");
+            error.WriteLine($"--capability {o.Capability}: there are invariants for {string.Join(", ", RuleSetChecks.Capabilities)} only");
             return ExitCodes.Usage;
         }
         if (o.Tests < 1)
@@ -70,15 +70,15 @@ public static class RuleSetCheck
             error.WriteLine($"--tests {o.Tests} must be at least 1");
             return ExitCodes.Usage;
         }
-        var known = PremiumInvariants.All.Select(i => i.Id).ToArray();
+        var known = RuleSetChecks.Catalogue(o.Capability).Select(i => i.Id).ToArray();
         if (o.Only.FirstOrDefault(id => !known.Contains(id)) is { } unknown)
         {
-            error.WriteLine($"--invariant {unknown} is not an invariant (invariants: {string.Join(", ", known)})");
+            error.WriteLine($"--invariant {unknown} is not an invariant of {o.Capability} (invariants: {string.Join(", ", known)})");
             return ExitCodes.Usage;
         }
         var catalog = KokuhoRuleSets.Load(o.Roots);
         var (found, code) = RuleSetStaff.Resolve(catalog, spec, o.Capability, error);
-        if (found is not PremiumRuleSet rs) return code == RuleSetStaff.ExitCodes.Refused ? ExitCodes.Fails : ExitCodes.Usage;
+        if (found is not { } rs) return code == RuleSetStaff.ExitCodes.Refused ? ExitCodes.Fails : ExitCodes.Usage;
 
         var seed = o.Seed ?? RuleSetChecks.NewSeed();
         var started = SystemClock.Instance.GetCurrentInstant();
@@ -97,7 +97,7 @@ public static class RuleSetCheck
         return result.Holds ? ExitCodes.Holds : ExitCodes.Fails;
     }
 
-    private static void WriteHeader(PremiumRuleSet rs, ulong seed, int tests, TextWriter o)
+    private static void WriteHeader(Engine.RuleSets.CompiledRuleSet rs, ulong seed, int tests, TextWriter o)
     {
         o.WriteLine($"検査 (check): {rs.Insurer.Id}/{rs.FiscalYear} {rs.Capability} 版 {rs.Version} ({rs.Status.ToString().ToLowerInvariant()}) {rs.Hash}");
         o.WriteLine($"  seed {seed}, {tests} cases per invariant");
@@ -118,7 +118,7 @@ public static class RuleSetCheck
         o.WriteLine($"    反例 (case):     {c.Case}");
         foreach (var request in c.Requests)
         {
-            o.WriteLine($"    request body ({request.Label}) for POST /v1/premium/assessments:");
+            o.WriteLine($"    request body ({request.Label}) for {request.Endpoint}:");
             o.WriteLine("    " + JsonSerializer.Serialize(request.Body, OneLine));
         }
     }
@@ -130,7 +130,7 @@ public static class RuleSetCheck
             ? $"結果 (result): all {result.Invariants.Count} invariants hold"
             : $"結果 (result): {failed.Length} of {result.Invariants.Count} invariants fail: {string.Join(", ", failed)}");
         var roots = o.Roots.Count == 1 && o.Roots[0] == KokuhoRuleSets.BundledRoot ? "" : string.Concat(o.Roots.Select(r => $" --root {r}"));
-        output.WriteLine($"再実行 (re-run): kokuho rulesets check {spec} --seed {result.Seed} --tests {result.Tests}{roots}");
+        output.WriteLine($"再実行 (re-run): kokuho rulesets check {spec}{RuleSetChecks.CapabilityOption(o.Capability)} --seed {result.Seed} --tests {result.Tests}{roots}");
     }
 
     /// <summary>Records the run (who, when, rule set version and hash, outcome; ids only); null, or the exit code when it cannot be recorded.</summary>

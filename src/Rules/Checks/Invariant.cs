@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using KokuhoRules.Engine.RuleSets;
 using KokuhoRules.Rules.Premium;
 
 namespace KokuhoRules.Rules.Checks;
@@ -26,40 +27,55 @@ public abstract class Invariant
     public string? LegalBasis { get; init; }
 
     /// <summary>Checks <paramref name="tests"/> cases drawn from <paramref name="seed"/>; the first that fails is shrunk.</summary>
-    public abstract InvariantResult Run(CheckContext context, ulong seed, int tests);
+    /// <exception cref="ArgumentException"><paramref name="context"/> is not of the invariant's capability.</exception>
+    public abstract InvariantResult Run(ICheckContext context, ulong seed, int tests);
 }
 
-/// <summary>An invariant over cases of type <typeparamref name="TCase"/>: a generator, a shrinker and the check.</summary>
-public sealed class Invariant<TCase> : Invariant where TCase : notnull
+/// <summary>
+/// What a check of one rule set has at hand besides the case, per capability (<see cref="CheckContext"/> for the premium,
+/// <c>HighCostCheckContext</c>, <c>EligibilityCheckContext</c>): the rule set, and how a failing case is sent to the API.
+/// </summary>
+public interface ICheckContext
+{
+    /// <summary>The rule set checked.</summary>
+    CompiledRuleSet RuleSet { get; }
+
+    /// <summary>The request bodies that reproduce <paramref name="violation"/> of <paramref name="failing"/> under exactly the rule set checked.</summary>
+    IReadOnlyList<CounterexampleRequest> Requests(Violation violation, object failing);
+}
+
+/// <summary>An invariant over cases of type <typeparamref name="TCase"/> of a capability's <typeparamref name="TContext"/>: a generator, a shrinker and the check.</summary>
+public class Invariant<TContext, TCase> : Invariant where TContext : ICheckContext where TCase : notnull
 {
     /// <summary>The most shrink steps taken (each a case that still fails).</summary>
     public const int MaxShrinks = 200;
 
     /// <summary>The cases, for a rule set.</summary>
-    public required Func<PremiumRuleSet, Gen<TCase>> Cases { get; init; }
+    public required Func<TContext, Gen<TCase>> Cases { get; init; }
 
     /// <summary>Simpler cases than a given one (none: not shrunk).</summary>
     public Func<TCase, IEnumerable<TCase>> Shrink { get; init; } = _ => [];
 
     /// <summary>The check: null when the invariant holds for the case.</summary>
-    public required Func<CheckContext, TCase, Violation?> Check { get; init; }
+    public required Func<TContext, TCase, Violation?> Check { get; init; }
 
     /// <inheritdoc />
-    public override InvariantResult Run(CheckContext context, ulong seed, int tests)
+    public override InvariantResult Run(ICheckContext context, ulong seed, int tests)
     {
+        if (context is not TContext typed)
+            throw new ArgumentException($"the invariant {Id} checks a {typeof(TContext).Name}, not a {context.GetType().Name}", nameof(context));
         // Each invariant draws from its own stream of the seed, so one invariant's run does not depend on the others'.
-        var cases = Gen.Sample(Cases(context.RuleSet), tests, new Rnd(seed ^ StableHash(Id)), 50);
+        var cases = Gen.Sample(Cases(typed), tests, new Rnd(seed ^ StableHash(Id)), 50);
         for (var i = 0; i < cases.Length; i++)
         {
-            if (Safely(context, cases[i]) is not { } violation) continue;
-            var (shrunk, found, steps) = Shrunk(context, cases[i], violation);
-            return new InvariantResult(this, i + 1, new Counterexample(shrunk.ToString()!, found.Expected, found.Got, steps,
-                found.Shows.Select(e => new CounterexampleRequest(e.Label, CheckRequests.Body(context.RuleSet, e))).ToArray()));
+            if (Safely(typed, cases[i]) is not { } violation) continue;
+            var (shrunk, found, steps) = Shrunk(typed, cases[i], violation);
+            return new InvariantResult(this, i + 1, new Counterexample(shrunk.ToString()!, found.Expected, found.Got, steps, typed.Requests(found, shrunk)));
         }
         return new InvariantResult(this, cases.Length, null);
     }
 
-    private (TCase Case, Violation Violation, int Steps) Shrunk(CheckContext context, TCase failing, Violation violation)
+    private (TCase Case, Violation Violation, int Steps) Shrunk(TContext context, TCase failing, Violation violation)
     {
         var steps = 0;
         for (var progressed = true; progressed && steps < MaxShrinks;)
@@ -77,14 +93,42 @@ public sealed class Invariant<TCase> : Invariant where TCase : notnull
     }
 
     /// <summary>The check, an exception in the calculation counting as a violation (a rule set must never make it throw).</summary>
-    private Violation? Safely(CheckContext context, TCase c)
+    private Violation? Safely(TContext context, TCase c)
     {
         try { return Check(context, c); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return new Violation("an assessment", $"{e.GetType().Name}: {e.Message}") { Shows = ExhibitOf(c) is { } shown ? [shown] : [] };
+            return new Violation("a calculation", $"{e.GetType().Name}: {e.Message}");
         }
     }
+
+    /// <summary>FNV-1a of the id: the same on every run and platform (string.GetHashCode is randomised).</summary>
+    private static ulong StableHash(string s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var ch in s) h = (h ^ ch) * 1099511628211UL;
+        return h;
+    }
+}
+
+/// <summary>A premium invariant (<see cref="PremiumInvariants"/>).</summary>
+public sealed class Invariant<TCase> : Invariant<CheckContext, TCase> where TCase : notnull;
+
+/// <summary>What a check of a premium rule set has at hand besides the case.</summary>
+/// <param name="RuleSet">The rule set checked.</param>
+/// <param name="WithoutReliefs">The same rule set with every relief ratio 0 (<see cref="ReliefFreeRuleSets"/>), built when first asked for.</param>
+/// <param name="Service">The one way a request is handled (the API's and the batch's), over a catalog serving <paramref name="RuleSet"/>.</param>
+public sealed record CheckContext(PremiumRuleSet RuleSet, Lazy<PremiumRuleSet> WithoutReliefs, PremiumService Service) : ICheckContext
+{
+    /// <summary>Where a premium counterexample is sent.</summary>
+    public const string Endpoint = "POST /v1/premium/assessments";
+
+    CompiledRuleSet ICheckContext.RuleSet => RuleSet;
+
+    /// <summary>The households the violation shows — or, when the calculation threw, the case's household — as assessment requests.</summary>
+    public IReadOnlyList<CounterexampleRequest> Requests(Violation violation, object failing) =>
+        (violation.Shows.Count > 0 ? violation.Shows : ExhibitOf(failing) is { } shown ? [shown] : [])
+        .Select(e => new CounterexampleRequest(e.Label, Endpoint, CheckRequests.Body(RuleSet, e))).ToArray();
 
     /// <summary>The household of a case, to show with an exception (none for a case without one, such as a reduction probe).</summary>
     private static Exhibit? ExhibitOf(object c) => c switch
@@ -97,21 +141,7 @@ public sealed class Invariant<TCase> : Invariant where TCase : notnull
         SingleMemberCase s => new Exhibit("household", s.Joining),
         _ => null,
     };
-
-    /// <summary>FNV-1a of the id: the same on every run and platform (string.GetHashCode is randomised).</summary>
-    private static ulong StableHash(string s)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var ch in s) h = (h ^ ch) * 1099511628211UL;
-        return h;
-    }
 }
-
-/// <summary>What a check of a rule set has at hand besides the case.</summary>
-/// <param name="RuleSet">The rule set checked.</param>
-/// <param name="WithoutReliefs">The same rule set with every relief ratio 0 (<see cref="ReliefFreeRuleSets"/>), built when first asked for.</param>
-/// <param name="Service">The one way a request is handled (the API's and the batch's), over a catalog serving <paramref name="RuleSet"/>.</param>
-public sealed record CheckContext(PremiumRuleSet RuleSet, Lazy<PremiumRuleSet> WithoutReliefs, PremiumService Service);
 
 /// <summary>The outcome of one invariant: how many cases were checked and the counterexample, if one failed.</summary>
 public sealed record InvariantResult(string Id, string NameJa, string NameEn, string Statement, string? LegalBasis, int Cases, Counterexample? Counterexample)
@@ -126,8 +156,10 @@ public sealed record InvariantResult(string Id, string NameJa, string NameEn, st
 /// <summary>The shrunk case that fails an invariant, as the case, the numbers and request bodies.</summary>
 /// <param name="Case">The case as text (rule set and household JSON).</param>
 /// <param name="Shrinks">How many shrink steps led from the drawn case to this one.</param>
-/// <param name="Requests">Bodies for <c>POST /v1/premium/assessments</c> that reproduce it.</param>
+/// <param name="Requests">Bodies for the capability's endpoint that reproduce it.</param>
 public sealed record Counterexample(string Case, string Expected, string Got, int Shrinks, IReadOnlyList<CounterexampleRequest> Requests);
 
-/// <summary>One request body of a counterexample, labelled (<c>household</c>, <c>before</c>, <c>after</c>…).</summary>
-public sealed record CounterexampleRequest(string Label, AssessmentRequest Body);
+/// <summary>One request body of a counterexample, labelled (<c>household</c>, <c>before</c>, <c>after</c>…), and the endpoint it is sent to.</summary>
+/// <param name="Endpoint">Method and path, e.g. <c>POST /v1/premium/assessments</c>.</param>
+/// <param name="Body">The body, as the API reads it (a request of the capability's contract).</param>
+public sealed record CounterexampleRequest(string Label, string Endpoint, object Body);

@@ -11,27 +11,48 @@ public sealed record RuleSetCheckResult(RuleSetStamp RuleSet, ulong Seed, int Te
 }
 
 /// <summary>
-/// Runs the catalogue of invariants (<see cref="PremiumInvariants"/>) against one rule set — a draft included: it is a
-/// trial — as <c>kokuho rulesets check</c>, the invariant tests and the publish gate do. Deterministic: the same seed
-/// and number of tests give the same cases and the same counterexamples.
+/// Runs a capability's catalogue of invariants (<see cref="PremiumInvariants"/>, <see cref="HighCostInvariants"/>,
+/// <see cref="EligibilityInvariants"/>) against one rule set — a draft included: it is a trial — as
+/// <c>kokuho rulesets check</c>, the invariant tests and the publish gate do. Deterministic: the same seed and number of
+/// tests give the same cases and the same counterexamples.
 /// </summary>
 public static class RuleSetChecks
 {
     /// <summary>The cases per invariant when none is asked for.</summary>
     public const int DefaultTests = 100;
 
+    /// <summary>The capabilities that have a catalogue, in the order <c>rulesets check</c> names them.</summary>
+    public static IReadOnlyList<string> Capabilities { get; } =
+        [PremiumRuleSetCompiler.CapabilityName, HighCost.HighCostRuleSetCompiler.CapabilityName, Eligibility.EligibilityRuleSetCompiler.CapabilityName];
+
+    /// <summary>The invariants of <paramref name="capability"/>, in the order they run; empty for a capability without a catalogue.</summary>
+    public static IReadOnlyList<Invariant> Catalogue(string capability) => capability switch
+    {
+        PremiumRuleSetCompiler.CapabilityName => PremiumInvariants.All,
+        HighCost.HighCostRuleSetCompiler.CapabilityName => HighCostInvariants.All,
+        Eligibility.EligibilityRuleSetCompiler.CapabilityName => EligibilityInvariants.All,
+        _ => [],
+    };
+
     /// <summary>
-    /// Checks every invariant (or those whose id is in <paramref name="only"/>) on <paramref name="tests"/> cases each.
-    /// <paramref name="catalog"/> must serve <paramref name="ruleSet"/> (it is where the API would find it);
-    /// <paramref name="progress"/> hears of each invariant as it finishes.
+    /// Checks every invariant of the rule set's capability (or those whose id is in <paramref name="only"/>) on
+    /// <paramref name="tests"/> cases each. <paramref name="catalog"/> must serve <paramref name="ruleSet"/> (it is where the API
+    /// would find it); <paramref name="progress"/> hears of each invariant as it finishes.
     /// </summary>
-    public static RuleSetCheckResult Run(RuleSetCatalog catalog, PremiumRuleSet ruleSet, ulong seed, int tests = DefaultTests,
+    /// <exception cref="ArgumentException">The rule set's capability has no catalogue (<see cref="Capabilities"/>).</exception>
+    public static RuleSetCheckResult Run(RuleSetCatalog catalog, CompiledRuleSet ruleSet, ulong seed, int tests = DefaultTests,
         IReadOnlyCollection<string>? only = null, Action<InvariantResult>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tests, 1);
-        var context = new CheckContext(ruleSet, new Lazy<PremiumRuleSet>(() => ReliefFreeRuleSets.Of(ruleSet)), new PremiumService(catalog));
+        ICheckContext context = ruleSet switch
+        {
+            PremiumRuleSet rs => new CheckContext(rs, new Lazy<PremiumRuleSet>(() => ReliefFreeRuleSets.Of(rs)), new PremiumService(catalog)),
+            HighCost.HighCostRuleSet rs => new HighCostCheckContext(rs),
+            Eligibility.EligibilityRuleSet rs => new EligibilityCheckContext(rs, new Eligibility.EligibilityService(catalog)),
+            _ => throw new ArgumentException($"the {ruleSet.Capability} capability has no invariants to check (those that have: {string.Join(", ", Capabilities)})", nameof(ruleSet)),
+        };
         var results = new List<InvariantResult>();
-        foreach (var invariant in PremiumInvariants.All.Where(i => only is null || only.Count == 0 || only.Contains(i.Id)))
+        foreach (var invariant in Catalogue(ruleSet.Capability).Where(i => only is null || only.Count == 0 || only.Contains(i.Id)))
         {
             var result = invariant.Run(context, seed, tests);
             results.Add(result);
@@ -39,6 +60,9 @@ public static class RuleSetChecks
         }
         return new RuleSetCheckResult(ruleSet.Stamp, seed, tests, results);
     }
+
+    /// <summary>The <c>--capability</c> option of a <c>rulesets check</c> command line for <paramref name="capability"/> (none for the default, premium).</summary>
+    public static string CapabilityOption(string capability) => capability == PremiumRuleSetCompiler.CapabilityName ? "" : $" --capability {capability}";
 
     /// <summary>A fresh seed, for a run that names none (printed, so the run can be repeated).</summary>
     public static ulong NewSeed() => (ulong)Random.Shared.NextInt64(1, int.MaxValue);

@@ -64,7 +64,9 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("amagasaki/2025", "--capability", "withholding")]
     [InlineData("amagasaki/2025", "--capability", "highCost")]
+    [InlineData("hyogo/2025", "--capability", "highCost", "--invariant", "caps-hold")]
     [InlineData("amagasaki/2025", "--tests", "0")]
     [InlineData("amagasaki/2025", "--invariant", "no-such-invariant")]
     [InlineData("nowhere/2025")]
@@ -110,6 +112,36 @@ public sealed class RuleSetCheckCommandTests : IDisposable
         var raised = bodies[1]["household"]!["members"]!.AsArray().Zip(bodies[0]["household"]!["members"]!.AsArray())
             .Any(p => (long)p.First!["income"]!["totalIncome"]! > (long)p.Second!["income"]!["totalIncome"]!);
         Assert.True(raised, "the second body must be the household with more income");
+    }
+
+    [Fact]
+    public async Task A_high_cost_rule_set_is_checked_with_its_own_invariants_and_a_broken_one_prints_bodies_the_api_answers_with_the_violation()
+    {
+        var good = CliRun.Command("rulesets", "check", "hyogo/2025", "--capability", "highCost", "--seed", "4", "--tests", "20", "--audit-log", _audit);
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Equal(Rules.Checks.HighCostInvariants.All.Count, good.OutputLines.Count(l => l.StartsWith('[') && l.Contains(" ok ")));
+        Assert.Contains("kokuho rulesets check hyogo/2025 --capability highCost --seed 4 --tests 20", good.Output);
+
+        using var broken = BrokenRuleSets.InvertedULine();
+        var run = CliRun.Command("rulesets", "check", "hyogo/2025", "--capability", "highCost", "--root", broken.Root, "--seed", "3", "--tests", "200",
+            "--invariant", "more-income-never-lowers-limit", "--audit-log", _audit);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("request body (before) for POST /v1/high-cost/benefits:", run.Output);
+        var bodies = run.OutputLines.Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(2, bodies.Length);
+        Assert.Equal(["ok", "check-failed"], Audit().Select(a => a.Entry.Outcome));
+
+        await using var api = new Serving(broken.Root);
+        var client = api.CreateClient();
+        async Task<long> Limit(JsonNode body)
+        {
+            var response = await client.PostAsync("/v1/high-cost/benefits?trace=false", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return (long)JsonNode.Parse(text)!["limit"]!;
+        }
+        // More income, and the API gives a lower limit: the violation, reproduced.
+        Assert.True(await Limit(bodies[1]) < await Limit(bodies[0]));
     }
 
     private sealed class Serving(string root) : KokuhoApiFactory

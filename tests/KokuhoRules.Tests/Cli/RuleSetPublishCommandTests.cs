@@ -206,7 +206,7 @@ public sealed class RuleSetPublishCommandTests : IDisposable
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains(run.OutputLines, l => Regex.IsMatch(l, @"^NONE\s+ゴールデンケース \(golden cases\): 0 golden cases \(none in national/2026/cases/premium\)"));
-        Assert.Contains(run.OutputLines, l => Regex.IsMatch(l, @"性質の検査 \(property checks\).*amagasaki/2026@2026\.1: 11 of 11 invariants hold \(100 cases each, seed \d+\)"));
+        Assert.Contains(run.OutputLines, l => Regex.IsMatch(l, @"性質の検査 \(property checks\).*amagasaki/2026@2026\.1 premium: 11 of 11 invariants hold \(100 cases each, seed \d+\)"));
     }
 
     /// <summary>Kushima FY2025 (test data) made a draft again, with its published worked examples as its own golden cases.</summary>

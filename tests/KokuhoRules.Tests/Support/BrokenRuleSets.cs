@@ -18,4 +18,32 @@ public static class BrokenRuleSets
         root.EditManifest("national/2025/premium", m => m.Remove("inForceFrom"));
         return root;
     }
+
+    /// <summary>
+    /// A copy whose FY2025 national <c>Under70Category</c> gives ウ to a 基準総所得 at or below the ウ line instead of above it
+    /// (the comparison turned round): incomes up to 2.1M get ウ's 80,100 yen limit and those just above it エ's 57,600 — a
+    /// higher income, a lower limit. (A base limit below its 多数回 limit, the other slip a table can have, is refused by
+    /// validation.)
+    /// </summary>
+    public static TempRuleSetRoot InvertedULine()
+    {
+        var root = new TempRuleSetRoot();
+        root.ReplaceOnce("national/2025/highCost/workflows.json", "\"Expression\": \"h.baseIncome > p.categories.under70.uAbove\"",
+            "\"Expression\": \"h.baseIncome <= p.categories.under70.uAbove\"");
+        root.MakeDraft("national/2025/highCost");
+        return root;
+    }
+
+    /// <summary>
+    /// A copy whose FY2025 national 空白 (gap) rule fires when the move-in starts on the day after the move-out's last day
+    /// (<c>&gt;=</c> for <c>&gt;</c>): every clean move within the prefecture becomes a gap of 0 days.
+    /// </summary>
+    public static TempRuleSetRoot GapOnCleanMove()
+    {
+        var root = new TempRuleSetRoot();
+        root.ReplaceOnce("national/2025/eligibility/joins.json", "n.AppliedFrom > o.AppliedFrom && n.AppliedFrom > o.AppliedEnd.Value",
+            "n.AppliedFrom > o.AppliedFrom && n.AppliedFrom >= o.AppliedEnd.Value");
+        root.MakeDraft("national/2025/eligibility");
+        return root;
+    }
 }
