@@ -11,8 +11,8 @@ public sealed record RuleSetCheckResult(RuleSetStamp RuleSet, ulong Seed, int Te
 }
 
 /// <summary>
-/// Runs a capability's catalogue of invariants (<see cref="PremiumInvariants"/>, <see cref="HighCostInvariants"/>,
-/// <see cref="EligibilityInvariants"/>) against one rule set — a draft included: it is a trial — as
+/// Runs a capability's catalogue of invariants (<see cref="PremiumInvariants"/>, <see cref="WithholdingInvariants"/>,
+/// <see cref="HighCostInvariants"/>, <see cref="EligibilityInvariants"/>) against one rule set — a draft included: it is a trial — as
 /// <c>kokuho rulesets check</c>, the invariant tests and the publish gate do. Deterministic: the same seed and number of
 /// tests give the same cases and the same counterexamples.
 /// </summary>
@@ -23,12 +23,13 @@ public static class RuleSetChecks
 
     /// <summary>The capabilities that have a catalogue, in the order <c>rulesets check</c> names them.</summary>
     public static IReadOnlyList<string> Capabilities { get; } =
-        [PremiumRuleSetCompiler.CapabilityName, HighCost.HighCostRuleSetCompiler.CapabilityName, Eligibility.EligibilityRuleSetCompiler.CapabilityName];
+        [PremiumRuleSetCompiler.CapabilityName, Withholding.WithholdingRuleSetCompiler.CapabilityName, HighCost.HighCostRuleSetCompiler.CapabilityName, Eligibility.EligibilityRuleSetCompiler.CapabilityName];
 
     /// <summary>The invariants of <paramref name="capability"/>, in the order they run; empty for a capability without a catalogue.</summary>
     public static IReadOnlyList<Invariant> Catalogue(string capability) => capability switch
     {
         PremiumRuleSetCompiler.CapabilityName => PremiumInvariants.All,
+        Withholding.WithholdingRuleSetCompiler.CapabilityName => WithholdingInvariants.All,
         HighCost.HighCostRuleSetCompiler.CapabilityName => HighCostInvariants.All,
         Eligibility.EligibilityRuleSetCompiler.CapabilityName => EligibilityInvariants.All,
         _ => [],
@@ -47,6 +48,7 @@ public static class RuleSetChecks
         ICheckContext context = ruleSet switch
         {
             PremiumRuleSet rs => new CheckContext(rs, new Lazy<PremiumRuleSet>(() => ReliefFreeRuleSets.Of(rs)), new PremiumService(catalog)),
+            Withholding.WithholdingRuleSet rs => new WithholdingCheckContext(rs, new Withholding.WithholdingService(catalog)),
             HighCost.HighCostRuleSet rs => new HighCostCheckContext(rs),
             Eligibility.EligibilityRuleSet rs => new EligibilityCheckContext(rs, new Eligibility.EligibilityService(catalog)),
             _ => throw new ArgumentException($"the {ruleSet.Capability} capability has no invariants to check (those that have: {string.Join(", ", Capabilities)})", nameof(ruleSet)),

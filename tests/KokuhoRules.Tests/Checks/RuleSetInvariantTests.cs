@@ -145,4 +145,24 @@ public sealed class RuleSetInvariantTests
         var (good, _) = new Rules.Eligibility.EligibilityService(TestRuleSets.Catalog).Check(body with { RulesetVersion = null, Trial = null });
         Assert.Empty(good!.Findings);
     }
+
+    [Fact]
+    public void A_withholding_rule_set_starting_at_60_is_caught_with_a_request_the_api_answers_as_eligible()
+    {
+        using var broken = BrokenRuleSets.WithholdingFrom60();
+        var catalog = KokuhoRuleSets.Load([broken.Root]);
+        var rs = Find(catalog, Rules.Withholding.WithholdingRuleSetCompiler.CapabilityName, "amagasaki/2025");
+        var result = RuleSetChecks.Run(catalog, rs, seed: 3, tests: 200);
+
+        Assert.True(result.Invariants.Where(i => i.Id != "only-where-the-law-allows").All(i => i.Holds), Report(result));
+        var failed = result.Invariants.Single(i => i.Id == "only-where-the-law-allows");
+        Assert.False(failed.Holds);
+        Assert.Contains("under 65", failed.Counterexample!.Expected);
+        var request = Assert.Single(failed.Counterexample.Requests);
+        Assert.Equal("POST /v1/withholding/determinations", request.Endpoint);
+        var body = (Rules.Withholding.WithholdingDeterminationRequest)request.Body;
+        Assert.True(new Rules.Withholding.WithholdingService(catalog).Determine(body, false).Response!.Eligible);
+        // The bundled rule set does not withhold from that household.
+        Assert.False(new Rules.Withholding.WithholdingService(TestRuleSets.Catalog).Determine(body with { RulesetVersion = null, Trial = null }, false).Response!.Eligible);
+    }
 }

@@ -64,7 +64,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("amagasaki/2025", "--capability", "withholding")]
+    [InlineData("amagasaki/2025", "--capability", "nosuch")]
     [InlineData("amagasaki/2025", "--capability", "highCost")]
     [InlineData("hyogo/2025", "--capability", "highCost", "--invariant", "caps-hold")]
     [InlineData("amagasaki/2025", "--tests", "0")]

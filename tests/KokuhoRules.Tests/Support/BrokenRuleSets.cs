@@ -46,4 +46,16 @@ public static class BrokenRuleSets
         root.MakeDraft("national/2025/eligibility");
         return root;
     }
+
+    /// <summary>
+    /// A copy whose FY2025 national withholding layer starts 特別徴収 at 60 instead of 65 (a value an editor can mistype):
+    /// a couple with a 62-year-old spouse becomes eligible, which the law does not allow.
+    /// </summary>
+    public static TempRuleSetRoot WithholdingFrom60()
+    {
+        var root = new TempRuleSetRoot();
+        root.ReplaceOnce("national/2025/withholding/parameters.json", "\"ageFrom\": {\n      \"value\": 65", "\"ageFrom\": {\n      \"value\": 60");
+        root.MakeDraft("national/2025/withholding");
+        return root;
+    }
 }
