@@ -94,6 +94,7 @@ public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixtu
         Assert.StartsWith("医療分", medical);
         Assert.Equal("true", await browser.EvaluateAsync(page,
             "(() => { const s = document.getElementById('impact-chart'); const r = s && s.getBoundingClientRect(); return String(!!r && r.width > 0 && r.height > 0 && s.querySelectorAll('rect.bar').length > 0); })()", cancel));
+        Assert.Equal("", await Overlapping(browser, page, "impact-chart", cancel));
         await Screenshot(browser, page, "6-impact", cancel);
 
         // Logout: the session is gone.
@@ -164,6 +165,11 @@ public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixtu
         var bars = JsonSerializer.Deserialize<string[]>(await browser.EvaluateAsync(page,
             "JSON.stringify([...document.querySelectorAll('#solve-chart rect.bar')].map(b => b.querySelector('title').textContent))", cancel) ?? "[]")!;
         Assert.Equal(expected.Components.SelectMany(c => new[] { $"{c.Label} 目標: {Yen(c.Target)} 円", $"{c.Label} 賦課額: {Yen(c.Raised)} 円" }), bars);
+        // Every component named once under its pair of bars, and no two texts of the chart drawn over each other (as a person sees them).
+        var groups = JsonSerializer.Deserialize<string[]>(await browser.EvaluateAsync(page,
+            "JSON.stringify([...document.querySelectorAll('#solve-chart text.group')].map(t => t.textContent))", cancel) ?? "[]")!;
+        Assert.Equal(expected.Components.Select(c => c.Label), groups);
+        Assert.Equal("", await Overlapping(browser, page, "solve-chart", cancel));
 
         // The download link: the draft's parameters.json with the solved values, each confirmed: false.
         Assert.Equal("true", await browser.EvaluateAsync(page, "String(document.getElementById('solve-download').hasAttribute('download'))", cancel));
@@ -337,6 +343,16 @@ public sealed class StaffPagesBrowserTests(LoopbackApiFactory api) : IClassFixtu
         await browser.EvaluateAsync(page, "document.documentElement.outerHTML", cancel) ?? "";
 
     /// <summary>Saves the page as a PNG in <c>KOKUHO_STAFF_SCREENSHOTS</c> (when set), for a person to look at.</summary>
+    /// <summary>Two texts of a chart drawn over each other, as the browser lays them out ("" when none).</summary>
+    private static async Task<string> Overlapping(HeadlessChromium browser, string page, string chart, CancellationToken cancel) =>
+        await browser.EvaluateAsync(page, $$"""
+            (() => { const b = [...document.querySelectorAll('#{{chart}} text')].map(t => ({ t: t.textContent, r: t.getBoundingClientRect() }));
+              for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) {
+                const p = b[i].r, q = b[j].r;
+                if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) return b[i].t + ' / ' + b[j].t; }
+              return ''; })()
+            """, cancel) ?? "(no answer)";
+
     private static async Task Screenshot(HeadlessChromium browser, string page, string name, CancellationToken cancel)
     {
         if (Environment.GetEnvironmentVariable("KOKUHO_STAFF_SCREENSHOTS") is not { Length: > 0 } folder) return;
