@@ -45,6 +45,10 @@ public static class KokuhoRulesServices
             configuration.GetSection(RootsKey).Get<string[]>() is { Length: > 0 } configured ? configured : [KokuhoRuleSets.BundledRoot],
             databaseConfigured ? services.GetRequiredService<NpgsqlDataSource>() : null, services.GetRequiredService<ILogger<ServedRuleSets>>()));
         builder.Services.AddScoped(services => services.GetRequiredService<ServedRuleSets>().Current);
+        var pollSeconds = configuration.GetValue(PublicationWatcher.PollSecondsKey, PublicationWatcher.DefaultPollSeconds);
+        if (databaseConfigured && pollSeconds > 0)
+            builder.Services.AddHostedService(services => new PublicationWatcher(services.GetRequiredService<ServedRuleSets>(), TimeSpan.FromSeconds(pollSeconds),
+                services.GetRequiredService<ILogger<PublicationWatcher>>()));
         builder.Services.AddScoped<PremiumService>();
         builder.Services.AddSingleton<NodaTime.IClock>(NodaTime.SystemClock.Instance);
         builder.Services.AddScoped<ReassessmentService>();

@@ -32,40 +32,60 @@ public sealed class ServedRuleSets : IDisposable
     /// <summary>How many published layers the database gave at the last read (0 without a database).</summary>
     public int PublishedInDatabase { get; private set; }
 
+    /// <summary>The latest publication the last read included (<see cref="RuleSetStore.LatestSeq"/>; 0 without a database or publication).</summary>
+    public long PublishedSeq { get; private set; }
+
+    /// <summary>
+    /// With a database: reads the database's publications and the roots again when a publication was made since the last read
+    /// (by <c>kokuho rulesets publish --db</c> or another instance's staff page); returns whether it did. Without a database, false.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The database cannot be asked (the caller logs it and asks again later).</exception>
+    public bool ReloadIfPublished()
+    {
+        if (_db is null || new RuleSetStore(_db).LatestSeq() <= PublishedSeq) return false;
+        Reload();
+        return true;
+    }
+
     /// <summary>Reads the database's publications and the roots again and serves the result from now on; returns it.</summary>
     public RuleSetCatalog Reload()
     {
         lock (_reload)
         {
-            var (exported, count) = Export();
+            var (exported, count, seq) = Export();
             var catalog = KokuhoRuleSets.Load(exported is null ? _roots : [exported, .. _roots]);
             // A catalog compiled everything it read, but the staff page scans its roots again: a request may still hold the
             // catalog just replaced, so its folder is kept until the next reload and only the one before is removed.
             Delete(_before);
-            (_before, _exported, PublishedInDatabase) = (_exported, exported, count);
+            (_before, _exported, PublishedInDatabase, PublishedSeq) = (_exported, exported, count, seq);
             Volatile.Write(ref _current, catalog);
             return catalog;
         }
     }
 
-    /// <summary>The database's publications as a rule-set root, or none without a database (or when it cannot be read: logged).</summary>
-    private (string? Folder, int Count) Export()
+    /// <summary>
+    /// The database's publications as a rule-set root, how many, and the latest publication's number read before them (a
+    /// publication made meanwhile is read again at the next check); none without a database (or when it cannot be read: logged).
+    /// </summary>
+    private (string? Folder, int Count, long Seq) Export()
     {
-        if (_db is null) return (null, 0);
+        if (_db is null) return (null, 0, 0);
         var folder = Path.Combine(Path.GetTempPath(), "kokuho-published-" + Guid.NewGuid().ToString("N")[..12]);
         try
         {
-            return (folder, new RuleSetStore(_db).Export(folder));
+            var store = new RuleSetStore(_db);
+            var seq = store.LatestSeq();
+            return (folder, store.Export(folder), seq);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             _logger.LogWarning("The database has no ruleset_publications table (run 'kokuho db migrate'): only the rule-set folders are served");
-            return (null, 0);
+            return (null, 0, 0);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             _logger.LogError("The published rule sets could not be read from the database ({Error}): only the rule-set folders are served until the next reload", e.Message);
-            return (null, 0);
+            return (null, 0, 0);
         }
     }
 

@@ -39,6 +39,13 @@ public sealed class RuleSetStore(NpgsqlDataSource db)
             : new StoredPublication(row.Seq, owner, fiscalYear, capability, version, row.ContentHash, row.PublishedBy, Instant.FromDateTimeUtc(DateTime.SpecifyKind(row.PublishedAt, DateTimeKind.Utc)));
     }
 
+    /// <summary>The sequence number of the latest publication (0 when there is none): what a service compares to see that something was published since it read them.</summary>
+    public long LatestSeq()
+    {
+        using var connection = db.OpenConnection();
+        return connection.ExecuteScalar<long>("SELECT coalesce(max(seq), 0) FROM ruleset_publications");
+    }
+
     /// <summary>Every publication, oldest first (the history).</summary>
     public IReadOnlyList<StoredPublication> History()
     {

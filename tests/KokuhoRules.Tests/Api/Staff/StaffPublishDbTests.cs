@@ -17,10 +17,11 @@ namespace KokuhoRules.Tests.Api.Staff;
 [Collection(PostgresCollection.Name)]
 public sealed class StaffPublishDbTests(PostgresFixture server)
 {
-    private sealed class Service(string root, string connectionString) : KokuhoApiFactory
+    private sealed class Service(string root, string connectionString, int pollSeconds = 0) : KokuhoApiFactory
     {
         protected override void Configure(IWebHostBuilder builder) =>
-            builder.UseSetting("RuleSets:Roots:0", root).UseSetting("ConnectionStrings:Kokuho", connectionString);
+            builder.UseSetting("RuleSets:Roots:0", root).UseSetting("ConnectionStrings:Kokuho", connectionString)
+                .UseSetting(global::KokuhoRules.Api.RuleSets.PublicationWatcher.PollSecondsKey, pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The national 2026 premium layer as the service shows it in the Amagasaki 2026 rule set: its status and hash.</summary>
@@ -88,5 +89,28 @@ public sealed class StaffPublishDbTests(PostgresFixture server)
             Assert.Contains(refused, r => r!["errors"]!.AsArray().Any(e => e!.GetValue<string>().Contains("this copy's content differs", StringComparison.Ordinal)));
             Assert.Equal(("published", sealedHash), await NationalLayer(client));
         }
+    }
+
+    [SkippableFact]
+    public async Task A_publication_made_on_the_command_line_is_served_by_a_running_service_within_its_poll_without_a_reload()
+    {
+        var db = server.CreateDatabase();
+        await using (var source = NpgsqlDataSource.Create(db)) await new PremiumStore(source).MigrateAsync();
+        using var served = new TempRuleSetRoot();   // the service's folders: national/2026 stays a draft there
+        using var staff = new TempRuleSetRoot();    // the staff member's copy, published from the command line
+        await using var api = new Service(served.Root, db, pollSeconds: 1);
+        var client = api.CreateClient(TestKeys.Publisher);
+        Assert.Equal("draft", (await NationalLayer(client)).Status);
+
+        var run = Cli.CliRun.Command(["rulesets", "publish", "national/2026", "--by", "staff-sato", "--root", staff.Root, "--db", db,
+            "--waivers", Cli.RuleSetPublishDbTests.WaiversFor(staff, "national/2026/premium")]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var sealedHash = JsonNode.Parse(staff.Read(StaffPublishPageTests.Layer + "/manifest.json"))!["contentHash"]!.GetValue<string>();
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        (string Status, string Hash) layer;
+        while ((layer = await NationalLayer(client)).Status != "published" && waited.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(200);
+        Assert.Equal(("published", sealedHash), layer);
+        Assert.Equal("draft", JsonNode.Parse(served.Read(StaffPublishPageTests.Layer + "/manifest.json"))!["status"]!.GetValue<string>());
     }
 }
