@@ -1,6 +1,7 @@
 using System.Text.Json;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
@@ -63,32 +64,20 @@ public static class Batch
     /// </summary>
     public static (long Households, long Insured) GenerateFile(int fiscalYear, int seed, long insured, string path)
     {
-        var temp = path + ".partial";
         long households = 0, members = 0;
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-            using (var json = new Utf8JsonWriter(stream))
+        using var files = new AtomicFiles();
+        var stream = files.Create(path);
+        using (var json = new Utf8JsonWriter(stream))
+            foreach (var household in new SyntheticPopulation(fiscalYear, seed).Households(insured))
             {
-                foreach (var household in new SyntheticPopulation(fiscalYear, seed).Households(insured))
-                {
-                    JsonSerializer.Serialize(json, household, KokuhoJson.Options);
-                    json.Flush();
-                    json.Reset();
-                    stream.WriteByte((byte)'\n');
-                    households++;
-                    members += household.Members!.Count(m => m!.Coverage!.Count > 0);
-                }
+                JsonSerializer.Serialize(json, household, KokuhoJson.Options);
                 json.Flush();
-                stream.Flush(flushToDisk: true);
+                json.Reset();
+                stream.WriteByte((byte)'\n');
+                households++;
+                members += household.Members!.Count(m => m!.Coverage!.Count > 0);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
+        files.Commit();
         return (households, members);
     }
 
@@ -389,15 +378,10 @@ public static class Batch
     /// </summary>
     private static string SpoolStandardInput(string path, CancellationToken cancel)
     {
-        var temp = path + ".partial";
-        using (var stdin = Console.OpenStandardInput())
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-        {
-            stdin.CopyTo(file, 1 << 20);
-            file.Flush(flushToDisk: true);
-        }
+        using var files = new AtomicFiles();
+        using (var stdin = Console.OpenStandardInput()) stdin.CopyTo(files.Create(path), 1 << 20);
         cancel.ThrowIfCancellationRequested();
-        File.Move(temp, path, overwrite: true);
+        files.Commit();
         return path;
     }
 
@@ -516,8 +500,6 @@ public static class Batch
             reductionClasses = s.ReductionClasses, atCap = s.AtCap, withholding = s.Withholding,
             chunks = outcome.Chunks, elapsedSeconds = Math.Round(elapsed.TotalSeconds, 3),
         };
-        var temp = path + ".partial";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(KokuhoJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        File.Move(temp, path, overwrite: true);
+        AtomicFiles.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions(KokuhoJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Eligibility;
@@ -213,36 +214,30 @@ public static class Eligibility
             stderr.WriteLine($"eligibility generate: no eligibility rule set {prefecture}/{fiscalYear}");
             return Batch.ExitCodes.Usage;
         }
-        var written = new List<string>();
+        using var files = new AtomicFiles();
         try
         {
             var (records, injected) = (0L, 0L);
-            using (var lines = new StreamWriter(output + ".partial", false, new System.Text.UTF8Encoding(false), 1 << 20))
-            using (var expected = faults is null ? null : new StreamWriter(faults + ".partial", false, new System.Text.UTF8Encoding(false)))
+            var (lines, expected) = (files.CreateText(output), faults is null ? null : files.CreateText(faults));
+            foreach (var person in new SyntheticHistories(rs, seed).People(persons, faultEvery))
             {
-                written.Add(output + ".partial");
-                if (faults is not null) written.Add(faults + ".partial");
-                foreach (var person in new SyntheticHistories(rs, seed).People(persons, faultEvery))
+                cancel.ThrowIfCancellationRequested();
+                foreach (var r in person.Records) lines.WriteLine(JsonSerializer.Serialize(r, KokuhoJson.Options));
+                foreach (var e in person.Events) lines.WriteLine(JsonSerializer.Serialize(e, KokuhoJson.Options));
+                records += person.Records.Count;
+                if (person.Fault is { } f)
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    foreach (var r in person.Records) lines.WriteLine(JsonSerializer.Serialize(r, KokuhoJson.Options));
-                    foreach (var e in person.Events) lines.WriteLine(JsonSerializer.Serialize(e, KokuhoJson.Options));
-                    records += person.Records.Count;
-                    if (person.Fault is { } f)
-                    {
-                        injected++;
-                        expected?.WriteLine(JsonSerializer.Serialize(f, KokuhoJson.Options));
-                    }
+                    injected++;
+                    expected?.WriteLine(JsonSerializer.Serialize(f, KokuhoJson.Options));
                 }
             }
-            File.Move(output + ".partial", output, overwrite: true);
-            if (faults is not null) File.Move(faults + ".partial", faults, overwrite: true);
+            files.Commit();
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{persons:N0} persons, {records:N0} records, {injected:N0} faults injected → {output}"));
             return Batch.ExitCodes.Complete;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
         {
-            foreach (var path in written) File.Delete(path);
+            files.Dispose();   // the partial files go before the message says nothing was written
             stderr.WriteLine(e is OperationCanceledException ? "interrupted: nothing was written" : $"eligibility generate: {e.Message.ReplaceLineEndings(" ")}; nothing was written");
             return e is OperationCanceledException ? Batch.ExitCodes.Interrupted : Batch.ExitCodes.Failed;
         }

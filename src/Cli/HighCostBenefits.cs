@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.HighCost;
@@ -163,31 +164,21 @@ public static class HighCostBenefits
         }
         var (rs, failure) = new HighCostService(KokuhoRuleSets.LoadCapability(roots, HighCostRuleSetCompiler.CapabilityName)).Resolve(insurer, m, null, null, trial: true);
         if (failure is not null) return Batch.RuleSetRefused(name, failure, stderr, ("insurer", "--insurer"), ("careMonth", "--care-month"));
-        string[] partials = [claims + ".partial", history + ".partial"];
         return Batch.Guarded(name, stderr, () =>
         {
-            try
+            var (households, lines, months) = (0L, 0L, 0L);
+            using var files = new AtomicFiles();
+            var (claimsOut, historyOut) = (files.CreateText(claims), files.CreateText(history));
+            foreach (var h in new SyntheticClaims(rs!, m, seed, insurer).Households(insured))
             {
-                var (households, lines, months) = (0L, 0L, 0L);
-                using (var claimsOut = new StreamWriter(partials[0], false, new System.Text.UTF8Encoding(false), 1 << 20))
-                using (var historyOut = new StreamWriter(partials[1], false, new System.Text.UTF8Encoding(false), 1 << 20))
-                    foreach (var h in new SyntheticClaims(rs!, m, seed, insurer).Households(insured))
-                    {
-                        if ((++households & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
-                        claimsOut.WriteLine(JsonSerializer.Serialize(h.Line, KokuhoJson.Options));
-                        foreach (var l in h.History) historyOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
-                        (lines, months) = (lines + h.Line.Claims!.Count, months + h.History.Count);
-                    }
-                File.Move(partials[0], claims, overwrite: true);
-                File.Move(partials[1], history, overwrite: true);
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{households:N0} households, {insured:N0} insured, {lines:N0} claims, {months:N0} history months → {claims}, {history}"));
-                return Batch.ExitCodes.Complete;
+                if ((++households & 0xFFF) == 0) cancel.ThrowIfCancellationRequested();
+                claimsOut.WriteLine(JsonSerializer.Serialize(h.Line, KokuhoJson.Options));
+                foreach (var l in h.History) historyOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
+                (lines, months) = (lines + h.Line.Claims!.Count, months + h.History.Count);
             }
-            catch
-            {
-                foreach (var p in partials) File.Delete(p);
-                throw;
-            }
+            files.Commit();
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{households:N0} households, {insured:N0} insured, {lines:N0} claims, {months:N0} history months → {claims}, {history}"));
+            return Batch.ExitCodes.Complete;
         });
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.HighCost.Continuity;
@@ -179,41 +180,29 @@ public static class HighCostContinuity
             stderr.WriteLine($"{name}: no highCost rule set {prefecture}/{year}");
             return Batch.ExitCodes.Usage;
         }
-        var written = new List<string>();
+        using var files = new AtomicFiles();
         try
         {
             var (lines, months, cases) = (0L, 0L, 0L);
-            using (var movesOut = Writer(moves + ".partial", written))
-            using (var historyOut = Writer(history + ".partial", written))
-            using (var expectedOut = expected is null ? null : Writer(expected + ".partial", written))
+            var (movesOut, historyOut, expectedOut) = (files.CreateText(moves), files.CreateText(history), expected is null ? null : files.CreateText(expected));
+            var cities = rs.Parameters.Continuity.Municipalities.Select(c => c.Id).ToArray();
+            foreach (var move in new SyntheticMoves(cities, m, seed).Moves(households))
             {
-                var cities = rs.Parameters.Continuity.Municipalities.Select(c => c.Id).ToArray();
-                foreach (var move in new SyntheticMoves(cities, m, seed).Moves(households))
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    foreach (var l in move.Lines) movesOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
-                    foreach (var h in move.History) historyOut.WriteLine(JsonSerializer.Serialize(h, KokuhoJson.Options));
-                    foreach (var e in move.Expected) expectedOut?.WriteLine(JsonSerializer.Serialize(e, KokuhoJson.Options));
-                    (lines, months, cases) = (lines + move.Lines.Count, months + move.History.Count, cases + move.Expected.Count);
-                }
+                cancel.ThrowIfCancellationRequested();
+                foreach (var l in move.Lines) movesOut.WriteLine(JsonSerializer.Serialize(l, KokuhoJson.Options));
+                foreach (var h in move.History) historyOut.WriteLine(JsonSerializer.Serialize(h, KokuhoJson.Options));
+                foreach (var e in move.Expected) expectedOut?.WriteLine(JsonSerializer.Serialize(e, KokuhoJson.Options));
+                (lines, months, cases) = (lines + move.Lines.Count, months + move.History.Count, cases + move.Expected.Count);
             }
-            File.Move(moves + ".partial", moves, overwrite: true);
-            File.Move(history + ".partial", history, overwrite: true);
-            if (expected is not null) File.Move(expected + ".partial", expected, overwrite: true);
+            files.Commit();
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{households:N0} households, {lines:N0} move and event lines, {months:N0} history lines, {cases:N0} candidates expected → {moves}"));
             return Batch.ExitCodes.Complete;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or UnauthorizedAccessException)
         {
-            foreach (var path in written) File.Delete(path);
+            files.Dispose();   // the partial files go before the message says nothing was written
             stderr.WriteLine(e is OperationCanceledException ? "interrupted: nothing was written" : $"{name}: {e.Message.ReplaceLineEndings(" ")}; nothing was written");
             return e is OperationCanceledException ? Batch.ExitCodes.Interrupted : Batch.ExitCodes.Failed;
         }
-    }
-
-    private static StreamWriter Writer(string path, List<string> written)
-    {
-        written.Add(path);
-        return new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 20);
     }
 }

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
-using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Premium.Impact;
+using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 
 namespace KokuhoRules.Cli;
@@ -105,8 +106,8 @@ public static class RuleSetImpact
     /// <summary>Writes the report's files, audits the run, prints the report; returns the exit code.</summary>
     private static int Written(Args args, ImpactReport report, CompiledRuleSet[] ruleSets, string inputSha256, long inputBytes, TextWriter output, CancellationToken cancel)
     {
-        if (args.Output is { } path) WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(report, JsonOptions));
-        if (args.Csv is { } csvPath) WriteFile(csvPath, [.. args.CsvBom ? Encoding.UTF8.Preamble : [], .. Encoding.UTF8.GetBytes(ImpactCsv.Format(report))]);
+        if (args.Output is { } path) AtomicFiles.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(report, JsonOptions));
+        if (args.Csv is { } csvPath) AtomicFiles.WriteAllBytes(csvPath, [.. args.CsvBom ? Encoding.UTF8.Preamble : [], .. Encoding.UTF8.GetBytes(ImpactCsv.Format(report))]);
         CommandAudit.AppendToFile(args.AuditLog, CommandAudit.Entry(report.Run.At, report.Run.At + NodaTime.Duration.FromSeconds(report.Run.ElapsedSeconds), "kokuho rulesets impact",
             "RuleSetImpact", ruleSets.Select(CommandAudit.Of), [], inputSha256, inputBytes));
         if (args.Json) output.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
@@ -138,14 +139,6 @@ public static class RuleSetImpact
                 ? $"{option}: {insurer}/{year} has no version {version} (versions: {string.Join(", ", versions.Select(v => v.Version))})"
                 : $"{option}: there is no premium rule set {insurer}/{year} under {string.Join(", ", catalog.Roots)}");
         return (null, refusal.Kind == RuleSetRefusalKind.RefusedAtStartUp ? Batch.ExitCodes.Failed : Batch.ExitCodes.Usage);
-    }
-
-    /// <summary>Writes a whole file beside its name, then renames it: an earlier file is replaced only by a finished one.</summary>
-    internal static void WriteFile(string path, byte[] bytes)
-    {
-        var temp = path + ".partial";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
     }
 
     private static string Yen(long v) => v.ToString("N0", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using KokuhoRules.Engine.Audit;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium.Solve;
@@ -93,8 +94,8 @@ public static class RuleSetSolve
             }
             var today = solution.At.InUtc().Date;
             var bytes = SolvedParameters.Write(draft, solution, today);
-            RuleSetImpact.WriteFile(args.Output, bytes);
-            if (args.WriteDraft) RuleSetImpact.WriteFile(SolvedParameters.DraftPath(draft), bytes);
+            AtomicFiles.WriteAllBytes(args.Output, bytes);
+            if (args.WriteDraft) AtomicFiles.WriteAllBytes(SolvedParameters.DraftPath(draft), bytes);
             CommandAudit.AppendToFile(args.AuditLog, CommandAudit.Entry(solution.At, solution.At + NodaTime.Duration.FromSeconds(solution.ElapsedSeconds), "kokuho rulesets solve",
                 "RuleSetSolve", [CommandAudit.Of(draft)], [], PopulationFile.Hash(args.Input), new FileInfo(args.Input).Length));
             if (args.Json) output.WriteLine(JsonSerializer.Serialize(solution, RuleSetImpact.JsonOptions));

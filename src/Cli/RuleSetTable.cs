@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Catalog;
-using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Premium.QuickReference;
+using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 
 namespace KokuhoRules.Cli;
@@ -118,22 +119,8 @@ public static class RuleSetTable
     /// <summary>Writes the CSV beside <paramref name="path"/> (<c>.partial</c>), flushed, then renames it into place.</summary>
     private static void WriteCsv(string path, PremiumRuleSet rs, IEnumerable<QuickReferenceTable> tables)
     {
-        var temp = path + ".partial";
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new StreamWriter(file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
-            {
-                writer.Write(QuickReferenceCsv.Write(rs, tables));
-                writer.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw;
-        }
+        using var files = new AtomicFiles();
+        files.CreateText(path, bom: true).Write(QuickReferenceCsv.Write(rs, tables));
+        files.Commit();
     }
 }

@@ -46,7 +46,7 @@ public static class CommandAudit
     {
         try
         {
-            using var store = Open(path, Wait);
+            using var store = Open(path);
             return null;
         }
         catch (IOException e)
@@ -56,36 +56,25 @@ public static class CommandAudit
     }
 
     /// <summary>
-    /// Appends <paramref name="entry"/> to the JSON Lines log at <paramref name="path"/> (its folder made), durably, waiting
-    /// while another run holds the file (two runs ending at once).
+    /// Appends <paramref name="entry"/> to the JSON Lines log at <paramref name="path"/> (its folder made), durably, after
+    /// any other writer's entries (the store takes the log's lock: <see cref="FileAuditStore"/>).
     /// </summary>
     /// <exception cref="IOException">The log cannot be written (the message names the file); nothing of the entry is kept.</exception>
     public static void AppendToFile(string path, AuditEntry entry)
     {
-        using var store = Open(path, Wait);
+        using var store = Open(path);
         store.AppendAsync([entry], CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    /// <summary>How long a run waits for another run's append: an append holds the file for milliseconds.</summary>
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-
-    private static FileAuditStore Open(string path, TimeSpan wait)
+    private static FileAuditStore Open(string path)
     {
-        var until = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
-        while (true)
+        try
         {
-            try
-            {
-                return new FileAuditStore(path);
-            }
-            catch (IOException) when (Stopwatch.GetTimestamp() < until && File.Exists(path))
-            {
-                Thread.Sleep(20); // held by another run's append (the store opens it exclusively for writing)
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new IOException($"the audit log {Path.GetFullPath(path)} cannot be written ({e.Message.ReplaceLineEndings(" ")})", e);
-            }
+            return new FileAuditStore(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the audit log {Path.GetFullPath(path)} cannot be written ({e.Message.ReplaceLineEndings(" ")})", e);
         }
     }
 }

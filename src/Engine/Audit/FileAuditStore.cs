@@ -15,7 +15,10 @@ namespace KokuhoRules.Engine.Audit;
 /// cut back to its last good length at once — or, if even that fails, before the next append or
 /// read — and the append throws <see cref="IOException"/>: the file never keeps a partial line that a
 /// later entry could be glued to. A line cut short by a crash is removed when the file is opened again.</para>
-/// <para>Only this process appends (one writer, <see cref="AuditLog"/>). The reader skips a line it
+/// <para>Several writers may share the file — the service's <see cref="AuditLog"/> and the <c>kokuho</c> commands that
+/// record their runs in the same log: each append, read and trim holds an exclusive lock on <c>&lt;log&gt;.lock</c> beside it
+/// (waiting up to <see cref="LockWait"/> for another writer's append, which takes milliseconds) and writes after the file's
+/// last whole line as it is then, so no writer overwrites another's entry. The reader skips a line it
 /// cannot read (damaged outside the service, or left by a version without these guarantees), counts
 /// it in <see cref="DamagedLines"/>, and still reads every other entry. The file is readable by its owner only.</para>
 /// </remarks>
@@ -45,13 +48,55 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read, BufferSize = 0 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         _file = new FileStream(Path, options);
-        TrimmedBytes = TrimPartialLine(_file);
+        try
+        {
+            using (Exclusive()) TrimmedBytes = TrimPartialLine(_file);
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
         _goodLength = _file.Length;
         _wrap = wrap;
         _stream = wrap?.Invoke(_file) ?? _file;
     }
 
     public string Path { get; }
+
+    /// <summary>How long an append waits for another writer's lock on the log before it fails.</summary>
+    public static TimeSpan LockWait { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The exclusive lock on <c>&lt;log&gt;.lock</c> (an open with no sharing: an advisory <c>flock</c> on Linux, held by this
+    /// open alone, so it also keeps apart two stores of one process); waits up to <see cref="LockWait"/>.
+    /// </summary>
+    /// <exception cref="IOException">Another writer held it all that time, or the lock file cannot be made.</exception>
+    private FileStream Exclusive()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var until = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path + ".lock", options);
+            }
+            catch (IOException) when (DateTime.UtcNow < until && File.Exists(Path + ".lock"))
+            {
+                Thread.Sleep(5); // another writer's append
+            }
+        }
+    }
+
+    /// <summary>Under the lock: the file as another writer may have left it — a trailing partial line (a crash) removed — is where the next entry goes.</summary>
+    private void Refresh()
+    {
+        if (_mustTrim) CutBack();
+        TrimPartialLine(_file);
+        _goodLength = _file.Length;
+    }
 
     public string Description => "local file";
 
@@ -74,7 +119,8 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
         {
             try
             {
-                if (_mustTrim) CutBack();
+                using var exclusive = Exclusive();
+                Refresh();
                 _stream.Seek(_goodLength, SeekOrigin.Begin);
                 _stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
                 _stream.Flush();
@@ -149,8 +195,12 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
         byte[] bytes;
         lock (_gate)
         {
-            try { if (_mustTrim) CutBack(); }
-            catch (IOException) { } // read only up to the good length meanwhile
+            try
+            {
+                using var exclusive = Exclusive();
+                Refresh();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // read only up to the good length meanwhile
             bytes = new byte[_goodLength];
             RandomAccess.Read(_file.SafeFileHandle, bytes, 0);
         }
@@ -194,6 +244,7 @@ public sealed class FileAuditStore : IAuditStore, IDisposable
     {
         lock (_gate)
         {
+            using var exclusive = Exclusive();
             _file.SetLength(0);
             _file.Flush(flushToDisk: true);
             _goodLength = 0;

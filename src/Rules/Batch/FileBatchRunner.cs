@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Rules.Withholding;
@@ -159,7 +160,7 @@ public sealed class FileBatchRunner(PremiumService premiums)
     public static string ErrorsPath(string output) => output + ".errors.jsonl";
 
     /// <summary>Where a file is written until the run is complete.</summary>
-    private static string Partial(string path) => path + ".partial";
+    private static string Partial(string path) => AtomicFiles.PartialOf(path);
 
     /// <summary>Renames the finished results and errors to their final names, then records the run as complete (safe to repeat).</summary>
     private static FileRunState Finish(FileRunState state)

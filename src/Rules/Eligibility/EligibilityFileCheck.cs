@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime.Text;
@@ -161,9 +162,9 @@ public sealed class EligibilityFileCheck(EligibilityRuleSet rs)
     private EligibilityFileSummary Run(EligibilityFileOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, Func<Run_, EligibilityFileSummary> execute,
         Action<Finding, string>? sink = null)
     {
-        var partial = options.Output + ".partial";
+        var partial = AtomicFiles.PartialOf(options.Output);
         var errorsPath = options.Output + ".errors.jsonl";
-        var errorsPartial = errorsPath + ".partial";
+        var errorsPartial = AtomicFiles.PartialOf(errorsPath);
         try
         {
             EligibilityFileSummary summary;

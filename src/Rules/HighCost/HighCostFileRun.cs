@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.HighCost.Continuity;
 using KokuhoRules.Rules.Premium;
@@ -85,7 +86,7 @@ public sealed class HighCostFileRun(HighCostRuleSet rs)
     public HighCostBenefitsSummary Run(HighCostBenefitsOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, Action<HighCostHistoryLineJson>? benefitMonth = null)
     {
         string[] targets = [options.Output, options.HistoryOutput, options.ErrorsOutput];
-        var partials = targets.Select(t => t + ".partial").ToArray();
+        var partials = targets.Select(AtomicFiles.PartialOf).ToArray();
         try
         {
             HighCostBenefitsSummary summary;

@@ -3,12 +3,12 @@ using System.Text.Json;
 using Dapper;
 using KokuhoRules.Engine.Audit;
 using KokuhoRules.Engine.RuleSets;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Eligibility;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-
 using static KokuhoRules.Rules.Storage.BinaryCopy;
 
 namespace KokuhoRules.Rules.Storage;
@@ -41,7 +41,7 @@ public sealed class EligibilityStore(NpgsqlDataSource db)
     public EligibilityLoadSummary Load(EligibilityRuleSet rs, string input, string errorsPath, string loadedBy, int workers, CancellationToken cancel)
     {
         var prefecture = rs.Insurer.Id;
-        var errorsPartial = errorsPath + ".partial";
+        var errorsPartial = AtomicFiles.PartialOf(errorsPath);
         try
         {
             EligibilityLoadSummary summary;

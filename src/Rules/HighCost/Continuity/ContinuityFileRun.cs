@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using KokuhoRules.Engine.Joins;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime;
@@ -97,7 +98,7 @@ public sealed class ContinuityFileRun(ContinuitySettings settings)
     /// <param name="results">Called, in the order written, with each decision and each month handed over: how <c>--db</c> stores them.</param>
     public ContinuityBatchSummary Run(ContinuityBatchOptions options, IProgress<BatchProgress>? progress, CancellationToken cancel, ContinuityResultSinks? results = null)
     {
-        var partial = options.Output.TrimEnd(Path.DirectorySeparatorChar, '/') + ".partial";
+        var partial = AtomicFiles.PartialOf(options.Output.TrimEnd(Path.DirectorySeparatorChar, '/'));
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
         Directory.CreateDirectory(partial);
         try
