@@ -130,6 +130,62 @@ public sealed class HighCostBenefitTests
     }
 
     [Fact]
+    public void Each_month_left_out_of_the_count_is_noted_in_the_trace_with_its_reason_and_only_those()
+    {
+        // What a clerk reads in the API's trace: the month, why it does not count (§B5: only the 70–74 outpatient benefit;
+        // §B7: another city's month before 2018-04) and, for the second, the parameter that sets 2018-04.
+        var history = new[]
+        {
+            new BenefitMonth(new YearMonth(2018, 2), 12000, true),                   // only the 70–74 outpatient benefit
+            new BenefitMonth(new YearMonth(2018, 3), 50000, false, "nishinomiya"),  // another city, before 2018-04
+            new BenefitMonth(new YearMonth(2018, 4), 50000, false, "nishinomiya"),  // another city from 2018-04: counts
+            new BenefitMonth(new YearMonth(2018, 5), 50000, false),                  // this city's: counts
+        };
+        var trace = new Trace();
+
+        Assert.Equal(2, ManyTimesCount.PriorBenefitMonths(HighCostRuleSetTests.Hyogo2025, new YearMonth(2018, 6), history, trace));
+        Assert.Collection(trace.Steps,
+            s =>
+            {
+                Assert.Equal(("note", "household", (string?)null, "manyTimesExcluded"), (s.Kind, s.Subject, s.Component, s.Item));
+                Assert.StartsWith("2018-02 ", s.Text, StringComparison.Ordinal);
+                Assert.Contains("70〜74歳の外来", s.Text, StringComparison.Ordinal);
+                Assert.Contains("数えない", s.Text, StringComparison.Ordinal);
+                Assert.Empty(s.Parameters);
+            },
+            s =>
+            {
+                Assert.Equal(("note", "household", (string?)null, "manyTimesExcluded"), (s.Kind, s.Subject, s.Component, s.Item));
+                Assert.StartsWith("2018-03 ", s.Text, StringComparison.Ordinal);
+                Assert.Contains("他の市町", s.Text, StringComparison.Ordinal);
+                Assert.Contains("2018-04 より前", s.Text, StringComparison.Ordinal);
+                Assert.Contains("通算しない", s.Text, StringComparison.Ordinal);
+                var parameter = Assert.Single(s.Parameters);
+                Assert.Equal("manyTimes.carriedAcrossInsurersFrom", parameter.Path);
+                Assert.Contains("2018-04", parameter.Value, StringComparison.Ordinal);
+            });
+    }
+
+    [Fact]
+    public void Months_outside_the_window_the_care_month_and_unpaid_months_are_not_noted_as_excluded()
+    {
+        // Only a month inside the window with a benefit paid can be "left out for a reason"; the others are simply not
+        // benefit months of the window (a 13th month back, the care month itself, a month with 0 yen): no note.
+        var history = new[]
+        {
+            new BenefitMonth(new YearMonth(2024, 10), 12000, true),   // the 13th month back (care month included): outside
+            new BenefitMonth(October, 12000, true),                   // the care month itself
+            new BenefitMonth(new YearMonth(2025, 3), 0, true),        // nothing paid
+            new BenefitMonth(new YearMonth(2024, 11), 12000, true),   // the 12th month: inside, outpatient only → noted
+        };
+        var trace = new Trace();
+
+        Assert.Equal(0, ManyTimesCount.PriorBenefitMonths(HighCostRuleSetTests.Hyogo2025, October, history, trace));
+        var note = Assert.Single(trace.Steps);
+        Assert.StartsWith("2024-11 ", note.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Low_income_70_74_households_have_no_many_times_limit()
     {
         var history = Enumerable.Range(1, 3).Select(i => new BenefitMonth(October.PlusMonths(-i), 10000, false)).ToArray();
