@@ -1,3 +1,4 @@
+using KokuhoRules.Engine.Tracing;
 using KokuhoRules.Rules.HighCost;
 using NodaTime;
 
@@ -47,5 +48,77 @@ public sealed class OutpatientAnnualCapTests
 
         Assert.Throws<ArgumentException>(() => OutpatientAnnualCap.Compute(rs, new YearMonth(2017, 7), true, [], null));
         Assert.Throws<ArgumentException>(() => OutpatientAnnualCap.Compute(rs, new YearMonth(2025, 6), true, [], null));
+    }
+    [Fact]
+    public void One_yen_above_the_cap_is_paid_back_and_missing_months_are_simply_not_borne()
+    {
+        // 8 months given (the others had no outpatient care): 7 × 18,000 + 18,001 = 144,001 → 1 yen above 144,000.
+        var months = Enumerable.Range(0, 8).Select(i => new OutpatientMonth(new YearMonth(2024, 8).PlusMonths(i), i == 0 ? 18001 : 18000, true)).ToArray();
+
+        var r = OutpatientAnnualCap.Compute(HighCostRuleSetTests.Hyogo2025, July2025, true, months, null);
+
+        Assert.Equal((new YearMonth(2024, 8), July2025, 144001L, 144000L, 1L), (r.From, r.Until, r.Borne, r.Cap, r.Benefit));
+    }
+
+    [Fact]
+    public void A_month_outside_the_august_to_july_year_or_a_month_given_twice_is_refused()
+    {
+        var rs = HighCostRuleSetTests.Hyogo2025;
+        var year = Year(July2025, _ => 10000);
+
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() =>
+            OutpatientAnnualCap.Compute(rs, July2025, true, [new OutpatientMonth(new YearMonth(2024, 7), 10000, true)], null)).ParamName);
+        Assert.Equal("months", Assert.Throws<ArgumentException>(() =>
+            OutpatientAnnualCap.Compute(rs, July2025, true, [new OutpatientMonth(new YearMonth(2025, 8), 10000, true)], null)).ParamName);
+        var twice = Assert.Throws<ArgumentException>(() =>
+            OutpatientAnnualCap.Compute(rs, July2025, true, [.. year, new OutpatientMonth(new YearMonth(2025, 1), 10000, true)], null));
+        Assert.Equal("months", twice.ParamName);
+        Assert.StartsWith("each month of the year once", twice.Message, StringComparison.Ordinal);
+        // The first and the last month of the year are inside it.
+        Assert.Equal(20000L, OutpatientAnnualCap.Compute(rs, July2025, true,
+            [new OutpatientMonth(new YearMonth(2024, 8), 10000, true), new OutpatientMonth(July2025, 10000, true)], null).Borne);
+    }
+
+    [Fact]
+    public void The_refusals_name_the_argument_at_fault()
+    {
+        var rs = HighCostRuleSetTests.Hyogo2025;
+
+        var before = Assert.Throws<ArgumentException>(() => OutpatientAnnualCap.Compute(rs, new YearMonth(2017, 7), true, [], null));
+        Assert.Equal("lastMonth", before.ParamName);
+        Assert.StartsWith("the cap applies from outpatientAnnualCap.from", before.Message, StringComparison.Ordinal);
+        var notJuly = Assert.Throws<ArgumentException>(() => OutpatientAnnualCap.Compute(rs, new YearMonth(2025, 8), true, [], null));
+        Assert.Equal("lastMonth", notJuly.ParamName);
+        Assert.StartsWith("the year of the cap ends in the month before outpatientAnnualCap.periodStartMonth", notJuly.Message, StringComparison.Ordinal);
+        // The first capped year (2017-08〜2018-07) is accepted.
+        Assert.Equal(0L, OutpatientAnnualCap.Compute(rs, new YearMonth(2018, 7), true, [], null).Benefit);
+    }
+
+    [Fact]
+    public void The_trace_gives_the_year_the_sum_the_cap_and_the_benefit_or_says_the_person_is_not_eligible()
+    {
+        var rs = HighCostRuleSetTests.Hyogo2025;
+        var trace = new Trace();
+        OutpatientAnnualCap.Compute(rs, July2025, true, Year(July2025, _ => 18000), trace);
+        OutpatientAnnualCap.Compute(rs, July2025, false, Year(July2025, _ => 18000), trace);
+
+        Assert.Collection(trace.Steps,
+            s =>
+            {
+                Assert.Equal(("calculation", "person", (string?)null, "outpatientAnnualCap", (long?)72000), (s.Kind, s.Subject, s.Component, s.Item, s.Yen));
+                Assert.Contains("2024-08〜2025-07", s.Text, StringComparison.Ordinal);
+                Assert.Contains("216,000円", s.Text, StringComparison.Ordinal);
+                Assert.Contains("144,000円", s.Text, StringComparison.Ordinal);
+                Assert.Contains("支給 72,000円", s.Text, StringComparison.Ordinal);
+                Assert.Equal(["outpatientAnnualCap.amount", "outpatientAnnualCap.periodStartMonth"], s.Parameters.Select(p => p.Path));
+            },
+            s =>
+            {
+                Assert.Equal(("calculation", "person", "outpatientAnnualCap", (long?)0), (s.Kind, s.Subject, s.Item, s.Yen));
+                Assert.Contains("2024-08〜2025-07", s.Text, StringComparison.Ordinal);
+                Assert.Contains("対象外", s.Text, StringComparison.Ordinal);
+                Assert.DoesNotContain("支給", s.Text, StringComparison.Ordinal);
+                Assert.Equal(["outpatientAnnualCap.amount", "outpatientAnnualCap.periodStartMonth"], s.Parameters.Select(p => p.Path));
+            });
     }
 }
