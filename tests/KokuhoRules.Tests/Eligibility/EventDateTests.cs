@@ -73,6 +73,15 @@ public sealed class EventDateTests
         Assert.Equal(((LocalDate?)null, (LocalDate?)null, (LocalDate?)null, (string?)null), (e.AcquisitionDate, e.LossDate, e.ApplicationStart, e.Basis));
     }
 
+    [Fact]
+    public void A_premium_month_is_numbered_year_times_12_plus_month_minus_1_so_december_and_january_are_consecutive()
+    {
+        // September 2025: 2025 × 12 + 9 − 1 = 24,308, whatever the day; December 2025 is 24,311 and January 2026 24,312.
+        Assert.Equal(24_308, EligibilityDates.MonthIndex(new LocalDate(2025, 9, 1)));
+        Assert.Equal(24_308, EligibilityDates.MonthIndex(new LocalDate(2025, 9, 30)));
+        Assert.Equal((24_311, 24_312), (EligibilityDates.MonthIndex(new LocalDate(2025, 12, 31)), EligibilityDates.MonthIndex(new LocalDate(2026, 1, 1))));
+    }
+
     [Theory]
     [InlineData(EndDateConvention.LastDayApplied, "2025-09-14")]
     [InlineData(EndDateConvention.DayAfter, "2025-09-15")]
