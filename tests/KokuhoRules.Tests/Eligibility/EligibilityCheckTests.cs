@@ -294,6 +294,17 @@ public sealed class EligibilityCheckTests
     }
 
     [Fact]
+    public void A_session_of_no_persons_is_refused_and_only_records_and_events_belong_to_a_person()
+    {
+        var facts = EligibilityCheck.Facts(Rs, [Amagasaki()], MoveEvents);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => EligibilityCheck.RunFacts(Rs, facts, workers: 1, personsPerSession: 0));
+        var e = Assert.Throws<ArgumentException>(() => EligibilityCheck.PersonKeyOf("P1"));
+        Assert.StartsWith("not an eligibility fact: String", e.Message);
+        Assert.Equal("fact", e.ParamName);
+    }
+
+    [Fact]
     public void Every_kind_a_rule_concludes_is_named_in_the_rule_set()
     {
         var text = File.ReadAllText(Path.Combine(Support.TestRuleSets.BundledRoot, "national", "2025", "eligibility", "joins.json"));
