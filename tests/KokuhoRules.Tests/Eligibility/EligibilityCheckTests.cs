@@ -201,6 +201,109 @@ public sealed class EligibilityCheckTests
         Assert.Equal(("dateContradictsEvent", new ProposedCorrection("N", "appliedFrom", D("2025-09-15"))), (f.Kind, f.Proposed));
     }
 
+    private static EligibilityRuleSet RuleSet(int year) => year == 2026 ? EligibilityRuleSetTests.Hyogo2026 : Rs;
+
+    // Amagasaki → Nishinomiya (2023-07-10) → Kobe (2025-09-15), given out of order, and another person starting in between.
+    private static HistoryRecord[] TwoMoves(string nishinomiyaUntil) =>
+    [
+        R("K", "281000", "2019-04-01", null, "2025-09-15", null, "moveInWithinPrefecture", null),
+        R("A", "282022", "2019-04-01", null, "2019-04-01", "2023-07-09", "leftOtherInsurance", "moveOutWithinPrefecture"),
+        R("X", "282022", "2021-01-01", null, "2021-01-01", null, "birth", null, person: "P2"),
+        R("N", "282049", "2019-04-01", null, "2023-07-10", nishinomiyaUntil, "moveInWithinPrefecture", "moveOutWithinPrefecture"),
+    ];
+
+    private static readonly LifeEvent[] TwoMoveEvents =
+        [E("leftOtherInsurance", "2019-04-01"), E("moveInWithinPrefecture", "2023-07-10"), E("moveInWithinPrefecture", "2025-09-15"), E("birth", "2021-01-01", person: "P2")];
+
+    [Fact]
+    public void Each_record_is_linked_to_the_start_of_the_persons_record_before_and_after_it_whatever_the_order()
+    {
+        var links = EligibilityCheck.Facts(Rs, TwoMoves("2025-09-14"), []).Cast<RecordFact>().ToDictionary(r => r.RecordId, r => (r.PreviousAppliedFrom, r.NextAppliedFrom));
+
+        Assert.Equal(((LocalDate?)null, (LocalDate?)D("2023-07-10")), links["A"]);
+        Assert.Equal(((LocalDate?)D("2019-04-01"), (LocalDate?)D("2025-09-15")), links["N"]);
+        Assert.Equal(((LocalDate?)D("2023-07-10"), (LocalDate?)null), links["K"]);
+        Assert.Equal(((LocalDate?)null, (LocalDate?)null), links["X"]);
+    }
+
+    [Fact]
+    public void Each_event_is_linked_to_the_persons_event_of_the_same_kind_before_and_after_it_only()
+    {
+        LifeEvent[] events =
+        [
+            E("leftOtherInsurance", "2025-05-20"), E("joinedOtherInsurance", "2020-10-01"), E("leftOtherInsurance", "2019-04-01"),
+            E("leftOtherInsurance", "2021-06-01"), E("leftOtherInsurance", "2020-01-01", person: "P2"),
+        ];
+
+        var links = EligibilityCheck.Facts(Rs, [], events).Cast<EventFact>().Select(e => (e.PersonKey, e.Kind, e.Date, e.PreviousDateOfKind, e.NextDateOfKind));
+
+        (string, string, LocalDate, LocalDate?, LocalDate?)[] expected =
+        [
+            ("P1", "leftOtherInsurance", D("2025-05-20"), D("2021-06-01"), null),
+            ("P1", "joinedOtherInsurance", D("2020-10-01"), null, null),       // between two 社保離脱, but of another kind
+            ("P1", "leftOtherInsurance", D("2019-04-01"), null, D("2021-06-01")),
+            ("P1", "leftOtherInsurance", D("2021-06-01"), D("2019-04-01"), D("2025-05-20")),
+            ("P2", "leftOtherInsurance", D("2020-01-01"), null, null),         // another person's
+        ];
+        Assert.Equal(expected, links);
+    }
+
+    [Theory]
+    [InlineData(2025)]
+    [InlineData(2026)]
+    public void A_gap_at_the_second_move_names_the_second_and_third_city(int year)
+    {
+        Assert.Empty(EligibilityCheck.Run(RuleSet(year), TwoMoves("2025-09-14"), TwoMoveEvents, workers: 2).Findings);
+
+        var f = Assert.Single(EligibilityCheck.Run(RuleSet(year), TwoMoves("2025-09-10"), TwoMoveEvents, workers: 2).Findings);
+
+        // Nishinomiya applies through 10 September, Kobe from the 15th: the 11th to the 14th are applied by no city, 4 days.
+        Assert.Equal(("gap", "N,K", (int?)4), (f.Kind, string.Join(",", f.Records), f.Days));
+        Assert.Equal(new ProposedCorrection("N", "appliedUntil", D("2025-09-14")), f.Proposed);
+    }
+
+    [Fact]
+    public void An_overlap_into_the_new_year_has_both_cities_charge_december()
+    {
+        // Nishinomiya from 20 December 2025; Amagasaki still applies through 5 January 2026, so it charges December too.
+        var findings = Check([Amagasaki(until: "2026-01-05"), Nishinomiya() with { AppliedFrom = D("2025-12-20") }],
+            E("leftOtherInsurance", "2019-04-01"), E("moveInWithinPrefecture", "2025-12-20"));
+
+        Assert.Equal(["overlap", "premiumMonthTwice"], findings.Select(f => f.Kind));
+        Assert.Equal(17, findings[0].Days);  // 20 December to 5 January, both cities
+        Assert.All(findings, f => Assert.Equal(new ProposedCorrection("A", "appliedUntil", D("2025-12-19")), f.Proposed));
+    }
+
+    [Theory]
+    [InlineData(2025, "2025-06-15,2025-06-05,2025-05-01", "2025-06-05", 5)]  // 5 days before and 5 after: the earlier of two as near
+    [InlineData(2026, "2025-06-15,2025-06-05,2025-05-01", "2025-06-05", 5)]
+    [InlineData(2025, "2025-06-05,2025-06-12,2025-05-01", "2025-06-12", -2)] // 2 days after is nearer than 5 before
+    [InlineData(2026, "2025-06-05,2025-06-12,2025-05-01", "2025-06-12", -2)]
+    [InlineData(2025, "2025-05-20", "2025-05-20", 21)]                       // the only one, 21 days before
+    [InlineData(2026, "2025-05-20", "2025-05-20", 21)]
+    public void The_acquisition_dates_are_checked_against_the_event_of_the_reason_nearest_to_the_records_start(int year, string dates, string nearest, int days)
+    {
+        var record = R("A", "282022", "2025-06-10", null, "2025-06-10", null, "leftOtherInsurance", null);
+        var events = dates.Split(',').Select(d => E("leftOtherInsurance", d)).ToArray();
+
+        var findings = EligibilityCheck.Run(RuleSet(year), [record], events, workers: 1).Findings;
+
+        // 社保離脱: acquired (and applied from) the day the other insurance was lost, i.e. the nearest event's day.
+        Assert.Equal([("appliedFrom", D(nearest), days), ("qualifiedFrom", D(nearest), days)],
+            findings.Select(f => (f.Proposed!.Field, f.Proposed.Date, f.Days!.Value)).OrderBy(t => t.Field, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_session_of_no_persons_is_refused_and_only_records_and_events_belong_to_a_person()
+    {
+        var facts = EligibilityCheck.Facts(Rs, [Amagasaki()], MoveEvents);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => EligibilityCheck.RunFacts(Rs, facts, workers: 1, personsPerSession: 0));
+        var e = Assert.Throws<ArgumentException>(() => EligibilityCheck.PersonKeyOf("P1"));
+        Assert.StartsWith("not an eligibility fact: String", e.Message);
+        Assert.Equal("fact", e.ParamName);
+    }
+
     [Fact]
     public void Every_kind_a_rule_concludes_is_named_in_the_rule_set()
     {

@@ -41,9 +41,6 @@ public sealed class EligibilityPropertyTests
     private static List<string> Found(IEnumerable<Finding> findings) =>
         findings.Select(f => $"{f.Kind} {f.PersonKey} {f.Records[0]}").Order(StringComparer.Ordinal).ToList();
 
-    private static readonly Lazy<EligibilityRuleSet> Hyogo2026 = new(() =>
-        TestRuleSets.Catalog.Find<EligibilityRuleSet>("hyogo", 2026) ?? throw new InvalidOperationException("no eligibility rule set hyogo/2026"));
-
     private static string Describe(EligibilityCheckResult result) =>
         string.Join("\n", result.Findings.Select(f => $"{f.Kind} {f.PersonKey} {string.Join(' ', f.Records)} {f.Days} {f.Proposed} {f.Rule} {f.Basis}"));
 
@@ -63,9 +60,9 @@ public sealed class EligibilityPropertyTests
         var (records, events) = Shuffled(new SyntheticHistories(EligibilityRuleSetTests.Hyogo2025, seed).People(1 + persons % 60, 1 + faultEvery % 3), seed);
 
         var withNot = EligibilityCheck.Run(EligibilityRuleSetTests.Hyogo2025, records, events, 2);
-        var linked = EligibilityCheck.Run(Hyogo2026.Value, records, events, 2);
+        var linked = EligibilityCheck.Run(EligibilityRuleSetTests.Hyogo2026, records, events, 2);
 
-        return Sorted(withNot) == Sorted(linked) && Hyogo2026.Value.Checks.Rules.SelectMany(r => r.Patterns).All(p => p.Kind != "not");
+        return Sorted(withNot) == Sorted(linked) && EligibilityRuleSetTests.Hyogo2026.Checks.Rules.SelectMany(r => r.Patterns).All(p => p.Kind != "not");
     }
 
     /// <summary>
@@ -91,7 +88,7 @@ public sealed class EligibilityPropertyTests
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(events));
 
         var withNot = EligibilityCheck.Run(EligibilityRuleSetTests.Hyogo2025, [record], events, 1);
-        var linked = EligibilityCheck.Run(Hyogo2026.Value, [record], events, 1);
+        var linked = EligibilityCheck.Run(EligibilityRuleSetTests.Hyogo2026, [record], events, 1);
 
         return Sorted(withNot) == Sorted(linked);
     }

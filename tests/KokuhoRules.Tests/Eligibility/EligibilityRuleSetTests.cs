@@ -18,6 +18,10 @@ public sealed class EligibilityRuleSetTests
     internal static EligibilityRuleSet Hyogo2025 =>
         TestRuleSets.Catalog.Find<EligibilityRuleSet>("hyogo", 2025) ?? throw new InvalidOperationException("no eligibility rule set hyogo/2025");
 
+    /// <summary>The FY2026 draft: its checks find the next and previous record and event by the adjacency the facts carry, not by <c>not</c> patterns.</summary>
+    internal static EligibilityRuleSet Hyogo2026 =>
+        TestRuleSets.Catalog.Find<EligibilityRuleSet>("hyogo", 2026) ?? throw new InvalidOperationException("no eligibility rule set hyogo/2026");
+
     [Fact]
     public void The_catalog_compiles_the_prefecture_layer_as_the_insurers_own_over_the_national_one()
     {

@@ -15,16 +15,18 @@ public sealed class EventDateTests
     private static readonly LocalDate Day = new(2025, 9, 15);
 
     [Theory]
-    [InlineData("moveIn", 0)]                 // 転入: the day of moving in
-    [InlineData("leftOtherInsurance", 0)]     // 社保離脱: the day the other insurance is lost
-    [InlineData("birth", 0)]                  // 出生: the date of birth
-    [InlineData("publicAssistanceEnded", 0)]  // 生保廃止: the day assistance ends
-    [InlineData("leftNhiSociety", 0)]         // 国保組合脱退: that day
-    public void An_acquisition_event_sets_the_acquisition_date_and_the_citys_application_start(string kind, int days)
+    [InlineData("moveIn", 0, "転入した日に取得")]                         // 転入: the day of moving in
+    [InlineData("leftOtherInsurance", 0, "被用者保険の資格を失った日に取得")]   // 社保離脱: the day the other insurance is lost
+    [InlineData("birth", 0, "生まれた日に取得")]                          // 出生: the date of birth
+    [InlineData("publicAssistanceEnded", 0, "保護を受けなくなった日に取得")]  // 生保廃止: the day assistance ends
+    [InlineData("leftNhiSociety", 0, "組合の被保険者でなくなった日に取得")]    // 国保組合脱退: that day
+    public void An_acquisition_event_sets_the_acquisition_date_and_the_citys_application_start(string kind, int days, string rule)
     {
         var e = Derive(kind, Day);
 
         Assert.Equal((Day.PlusDays(days), Day.PlusDays(days), (LocalDate?)null), (e.AcquisitionDate, e.ApplicationStart, e.LossDate));
+        // The basis is the acquisition date's rule (the event's own), not the application start's "from the acquisition date".
+        Assert.Contains(rule, e.Basis);
         Assert.Contains("国民健康保険法第7条", e.Basis);
     }
 
@@ -59,6 +61,8 @@ public sealed class EventDateTests
         var moveOut = Derive("moveOutWithinPrefecture", Day.PlusDays(-1));
 
         Assert.Equal(((LocalDate?)null, (LocalDate?)null, (LocalDate?)Day), (moveIn.AcquisitionDate, moveIn.LossDate, moveIn.ApplicationStart));
+        // Only the application start is set, so the finding relying on it cites the start's rule: the new city applies from the move-in day.
+        Assert.Contains("転入した日から転入先の市町が適用", moveIn.Basis);
         Assert.Equal(((LocalDate?)null, (LocalDate?)null, (LocalDate?)null), (moveOut.AcquisitionDate, moveOut.LossDate, moveOut.ApplicationStart));
         var rs = EligibilityRuleSetTests.Hyogo2025;
         Assert.Equal(EventDateRule.CarriedOver, rs.AcquisitionDate.Decide(new EventFacts("moveInWithinPrefecture", false)));
@@ -71,6 +75,15 @@ public sealed class EventDateTests
         var e = Derive("moveInElsewhere", Day);
 
         Assert.Equal(((LocalDate?)null, (LocalDate?)null, (LocalDate?)null, (string?)null), (e.AcquisitionDate, e.LossDate, e.ApplicationStart, e.Basis));
+    }
+
+    [Fact]
+    public void A_premium_month_is_numbered_year_times_12_plus_month_minus_1_so_december_and_january_are_consecutive()
+    {
+        // September 2025: 2025 × 12 + 9 − 1 = 24,308, whatever the day; December 2025 is 24,311 and January 2026 24,312.
+        Assert.Equal(24_308, EligibilityDates.MonthIndex(new LocalDate(2025, 9, 1)));
+        Assert.Equal(24_308, EligibilityDates.MonthIndex(new LocalDate(2025, 9, 30)));
+        Assert.Equal((24_311, 24_312), (EligibilityDates.MonthIndex(new LocalDate(2025, 12, 31)), EligibilityDates.MonthIndex(new LocalDate(2026, 1, 1))));
     }
 
     [Theory]
