@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.HighCost;
 using KokuhoRules.Rules.HighCost.Continuity;
 using static KokuhoRules.Tests.HighCost.Continuity.ContinuityCases;
 using K = KokuhoRules.Rules.HighCost.Continuity.ContinuityEventKinds;
@@ -166,5 +167,130 @@ public sealed class ContinuityRuleTests
     {
         var c = Case("P1", ["P1"], "P1", ["P1"]);
         Assert.Throws<ArgumentException>(() => ContinuityJudgement.Decide(ContinuityTestRules.Rules(), [c, c with { }], workers: 1));
+    }
+
+    [Fact]
+    public void The_facts_of_a_case_are_both_households_a_member_per_person_of_either_and_only_their_events()
+    {
+        // P1 head before and after; P2 lost, P3 added (born); X is in neither household, so its event is left out.
+        var c = Case("P1", ["P1", "P2"], "P1", ["P1", "P3"], [("P3", K.Born), ("X", K.Died), ("P2", K.Died)]);
+        var facts = ContinuityJudgement.Facts([c]);
+        Assert.Equal(7, facts.Count);
+        var households = facts.OfType<HouseholdFact>().ToArray();
+        Assert.Equal(["moveOut", "moveIn"], households.Select(h => h.Side));
+        Assert.Equal(["amagasaki", "nishinomiya"], households.Select(h => h.Insurer));
+        Assert.Equal(["H-OUT-C1", "H-IN-C1"], households.Select(h => h.HouseholdId));
+        var members = facts.OfType<MemberFact>().ToArray();
+        Assert.Equal(["P1", "P2", "P3"], members.Select(m => m.PersonKey));
+        Assert.Equal([true, true, false], members.Select(m => m.InMoveOut));
+        Assert.Equal([true, false, true], members.Select(m => m.InMoveIn));
+        Assert.Equal([true, false, false], members.Select(m => m.WasHead));
+        Assert.Equal([true, false, false], members.Select(m => m.IsHead));
+        Assert.Equal([false, false, true], members.Select(m => m.Added));
+        Assert.Equal([false, true, false], members.Select(m => m.Lost));
+        Assert.True(members[2].Had(K.Born));
+        Assert.True(members[1].Had(K.Died));
+        Assert.False(members[0].Had(K.Died));
+        Assert.False(members[2].Had(K.Died));
+        var events = facts.OfType<MoveEventFact>().ToArray();
+        Assert.Equal(["P3 born", "P2 died"], events.Select(e => $"{e.PersonKey} {e.Kind}"));
+        Assert.All(facts, f => Assert.Equal("C1", ContinuityJudgement.CaseIdOf(f)));
+    }
+
+    [Fact]
+    public void The_head_of_the_move_in_household_is_its_own_head_not_the_move_out_one()
+    {
+        var members = ContinuityJudgement.Facts([Case("P1", ["P1", "P2"], "P2", ["P1", "P2"])]).OfType<MemberFact>().ToArray();
+        Assert.Equal([true, false], members.Select(m => m.WasHead));
+        Assert.Equal([false, true], members.Select(m => m.IsHead));
+    }
+
+    [Fact]
+    public void A_fact_of_no_case_has_no_case_id()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ContinuityJudgement.CaseIdOf("a string"));
+        Assert.Equal("fact", e.ParamName);
+        Assert.Contains("String", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_joined_facts_of_a_decision_are_distinct_and_sorted_by_type_side_person_and_kind()
+    {
+        // A split with members lost and added (rule 5 joins several members and events).
+        var d = Judge(Case("P1", ["P1", "P3", "P2"], "P1", ["P1", "Q2", "Q1"], [("P3", K.LeftHousehold), ("P2", K.LeftHousehold), ("Q2", K.JoinedHousehold), ("Q1", K.JoinedHousehold)]));
+        Decided(d, "splitOrMergeSameHead", true, Tondabayashi);
+        var sorted = d.Facts.OrderBy(f => f.Type, StringComparer.Ordinal).ThenBy(f => f.Side, StringComparer.Ordinal).ThenBy(f => f.PersonKey, StringComparer.Ordinal)
+            .ThenBy(f => f.Kind, StringComparer.Ordinal).ThenBy(f => f.Fact, StringComparer.Ordinal);
+        Assert.Equal(sorted, d.Facts);
+        Assert.Equal(d.Facts.Count, d.Facts.Distinct().Count());
+        Assert.Contains(d.Facts, f => f is { Type: "Household", Side: "moveIn" });
+        Assert.True(d.Facts.Select(f => f.Type).Distinct().Count() >= 2, "the rule joins households and members");
+        Assert.Equal(d.Rule, d.Firings[0].Rule.Name);
+        Assert.NotEmpty(d.Rule);
+    }
+
+    [Fact]
+    public void The_events_of_one_person_joined_by_the_deciding_rule_are_sorted_by_kind()
+    {
+        // P3, born, was first insured by a parent's employer insurance and then left it for 国保: both events explain
+        // the addition, and the rule joins each of them.
+        var d = Judge(Case("P1", ["P1", "P2"], "P1", ["P1", "P2", "P3"], [("P3", K.LeftOtherInsurance), ("P3", K.Born)]));
+        Decided(d, "membersAdded", true, Tondabayashi);
+        Assert.Equal(["P3 born", "P3 leftOtherInsurance"], d.Facts.Where(f => f.Type == "Event").Select(f => $"{f.PersonKey} {f.Kind}"));
+    }
+
+    /// <summary>兵庫県's layer with a joins file of its own (replacing the national one): the given rules of the national file, the last one's patterns optionally replaced.</summary>
+    private static KokuhoRules.Engine.Joins.JoinRules PrefectureRules(int[] keep, string? lastMatchJson = null)
+    {
+        using var root = new KokuhoRules.Tests.Support.TempRuleSetRoot();
+        var file = System.Text.Json.Nodes.JsonNode.Parse(root.Read("national/2025/highCost/joins.json"))!.AsObject();
+        var rules = file["rules"]!.AsArray();
+        var kept = new System.Text.Json.Nodes.JsonArray(keep.Select(i => rules[i]!.DeepClone()).ToArray());
+        if (lastMatchJson is not null) kept[^1]!["match"] = System.Text.Json.Nodes.JsonNode.Parse(lastMatchJson);
+        file["rules"] = kept;
+        root.Write("hyogo/2025/highCost/joins.json", file.ToJsonString());
+        var rs = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "hyogo" && year == 2025).Find<HighCostRuleSet>("hyogo", 2025);
+        return Assert.IsType<KokuhoRules.Engine.Joins.JoinRules>(rs?.ContinuityRules);
+    }
+
+    [Fact]
+    public void A_fact_joined_under_two_names_is_given_once_per_name_in_the_order_of_the_names()
+    {
+        // A rule of a prefecture's own that joins the head before the move (h) and the head after it (k): for an
+        // address-only move both are P1.
+        var rules = PrefectureRules([1], """
+            [{"fact": "o", "type": "Household", "where": "o.Side == \"moveOut\""},
+             {"fact": "n", "type": "Household", "where": "n.CaseId == o.CaseId && n.Side == \"moveIn\""},
+             {"fact": "k", "type": "Member", "where": "k.CaseId == o.CaseId && k.IsHead"},
+             {"fact": "h", "type": "Member", "where": "h.CaseId == o.CaseId && h.WasHead"}]
+            """);
+        var d = Assert.Single(ContinuityJudgement.Decide(rules, [Case("P1", ["P1", "P2"], "P1", ["P1", "P2"])], workers: 1));
+        Assert.Equal("addressOnly", d.Criterion);
+        Assert.Equal(["h P1 kept", "k P1 kept"], d.Facts.Where(f => f.Type == "Member").Select(f => $"{f.Fact} {f.PersonKey} {f.Kind}"));
+    }
+
+    [Fact]
+    public void A_case_no_rule_decides_is_the_rule_sets_fault_and_names_the_case()
+    {
+        // Only the other-prefecture rule: an address-only move within 兵庫県 is decided by none.
+        var rules = PrefectureRules([0]);
+        var e = Assert.Throws<KokuhoRules.Engine.Joins.JoinRunException>(() => ContinuityJudgement.Decide(rules, [Case("P1", ["P1"], "P1", ["P1"], id: "C7")], workers: 1));
+        Assert.Contains("no continuity rule decided case 'C7'", e.Message, StringComparison.Ordinal);
+        Assert.Equal("otherPrefecture", Assert.Single(ContinuityJudgement.Decide(rules, [Case("P1", ["P1"], "P1", ["P1"], toPrefecture: "osaka")], workers: 1)).Criterion);
+    }
+
+    [Fact]
+    public void The_arguments_are_checked()
+    {
+        var c = Case("P1", ["P1"], "P1", ["P1"]);
+        Assert.Equal("rules", Assert.Throws<ArgumentNullException>(() => ContinuityJudgement.Decide(null!, [c], workers: 1)).ParamName);
+        Assert.Equal("rules", Assert.Throws<ArgumentNullException>(() => ContinuityJudgement.DecideOneSession(null!, [c])).ParamName);
+        Assert.Equal("cases", Assert.Throws<ArgumentNullException>(() => ContinuityJudgement.Decide(ContinuityTestRules.Rules(), null!, workers: 1)).ParamName);
+        Assert.Equal("cases", Assert.Throws<ArgumentNullException>(() => ContinuityJudgement.DecideOneSession(ContinuityTestRules.Rules(), null!)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ContinuityJudgement.Decide(ContinuityTestRules.Rules(), [c], workers: 1, casesPerSession: 0));
+        Assert.Single(ContinuityJudgement.Decide(ContinuityTestRules.Rules(), [c], workers: 1, casesPerSession: 1));
+        var twice = Assert.Throws<ArgumentException>(() => ContinuityJudgement.DecideOneSession(ContinuityTestRules.Rules(), [c, Case("P2", ["P2"], "P2", ["P2"], id: "C2"), c]));
+        Assert.Equal("cases", twice.ParamName);
+        Assert.Contains("case 2 has the id of case 0", twice.Message, StringComparison.Ordinal);
     }
 }
