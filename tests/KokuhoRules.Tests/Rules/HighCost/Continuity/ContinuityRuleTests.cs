@@ -1,5 +1,6 @@
 using KokuhoRules.Rules.HighCost;
 using KokuhoRules.Rules.HighCost.Continuity;
+using NodaTime;
 using static KokuhoRules.Tests.HighCost.Continuity.ContinuityCases;
 using K = KokuhoRules.Rules.HighCost.Continuity.ContinuityEventKinds;
 
@@ -292,5 +293,60 @@ public sealed class ContinuityRuleTests
         var twice = Assert.Throws<ArgumentException>(() => ContinuityJudgement.DecideOneSession(ContinuityTestRules.Rules(), [c, Case("P2", ["P2"], "P2", ["P2"], id: "C2"), c]));
         Assert.Equal("cases", twice.ParamName);
         Assert.Contains("case 2 has the id of case 0", twice.Message, StringComparison.Ordinal);
+    }
+
+    // ---- 転出地市区町村高額該当情報 (ContinuityCarry) ----
+
+    private static BenefitMonth Month(int year, int month, long paid, bool outpatientOnly = false) => new(new YearMonth(year, month), paid, outpatientOnly, "ignored");
+
+    private static string[] Carry(bool continuous, LocalDate moveDate, IEnumerable<BenefitMonth> history, int window = 12) =>
+        ContinuityCarry.Carried(continuous, moveDate, history, "amagasaki", new YearMonth(2018, 4), window)
+            .Select(m => $"{m.CareMonth.Year:D4}-{m.CareMonth.Month:D2} {m.BenefitPaid} {(m.OutpatientOnly ? "outpatient" : "all")} {m.Insurer}").ToArray();
+
+    [Fact]
+    public void A_household_that_is_not_continuous_carries_nothing()
+    {
+        Assert.Empty(Carry(false, new LocalDate(2025, 10, 6), [Month(2025, 9, 50_000)]));
+    }
+
+    [Fact]
+    public void A_continuous_household_carries_the_paid_months_from_the_11_before_the_move_month_to_the_move_month_oldest_first()
+    {
+        // Move on 2025-10-06, window 12: 2024-11 … 2025-10. 2024-10 is the 13th month back, 2025-11 after the move,
+        // 2025-03 paid nothing. Given out of order; each carried as paid by the move-out city.
+        var history = new[]
+        {
+            Month(2025, 10, 40_000), Month(2024, 10, 11_000), Month(2025, 11, 12_000), Month(2024, 11, 30_000, outpatientOnly: true),
+            Month(2025, 3, 0), Month(2025, 5, 20_000),
+        };
+        Assert.Equal(["2024-11 30000 outpatient amagasaki", "2025-05 20000 all amagasaki", "2025-10 40000 all amagasaki"], Carry(true, new LocalDate(2025, 10, 6), history));
+    }
+
+    [Fact]
+    public void Care_months_before_2018_04_are_never_carried()
+    {
+        // Move on 2019-01-15: the window would reach back to 2018-02, but carrying starts with 2018-04 care months.
+        Assert.Equal(["2018-04 25000 all amagasaki", "2019-01 10000 all amagasaki"],
+            Carry(true, new LocalDate(2019, 1, 15), [Month(2018, 2, 30_000), Month(2018, 3, 35_000), Month(2018, 4, 25_000), Month(2019, 1, 10_000)]));
+    }
+
+    [Fact]
+    public void A_month_given_twice_is_carried_once_with_the_benefits_added_outpatient_only_only_if_both_are()
+    {
+        var history = new[]
+        {
+            Month(2025, 5, 30_000, outpatientOnly: true), Month(2025, 5, 20_000),
+            Month(2025, 6, 8_000, outpatientOnly: true), Month(2025, 6, 6_000, outpatientOnly: true),
+            Month(2025, 7, 7_000), Month(2025, 7, 5_000, outpatientOnly: true),
+        };
+        Assert.Equal(["2025-05 50000 all amagasaki", "2025-06 14000 outpatient amagasaki", "2025-07 12000 all amagasaki"], Carry(true, new LocalDate(2025, 10, 6), history));
+    }
+
+    [Fact]
+    public void A_window_of_one_month_carries_the_move_month_only_and_a_window_below_one_is_refused()
+    {
+        Assert.Equal(["2025-10 40000 all amagasaki"], Carry(true, new LocalDate(2025, 10, 31), [Month(2025, 9, 10_000), Month(2025, 10, 40_000)], window: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Carry(true, new LocalDate(2025, 10, 6), [], window: 0));
+        Assert.Equal("history", Assert.Throws<ArgumentNullException>(() => Carry(false, new LocalDate(2025, 10, 6), null!)).ParamName);
     }
 }
