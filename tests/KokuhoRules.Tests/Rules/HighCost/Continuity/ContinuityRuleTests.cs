@@ -9,7 +9,9 @@ namespace KokuhoRules.Tests.HighCost.Continuity;
 /// <summary>
 /// One case per criterion of §B7 (the national 参酌基準 as Tondabayashi quotes them, Matsuyama's restatement, and the
 /// move to another prefecture), judged by the bundled continuity rules under 兵庫県's parameters: the criterion that
-/// decided, continuous or not, the reference cited and the facts joined.
+/// decided, continuous or not, the reference cited and the facts joined. Then the two steps around the judgement:
+/// the candidates extracted from a month of move records (継続候補世帯の抽出) and the months carried for a
+/// continuous household (from 2018-04 care months, within the 多数回 window).
 /// </summary>
 public sealed class ContinuityRuleTests
 {
@@ -294,6 +296,98 @@ public sealed class ContinuityRuleTests
         Assert.Equal("cases", twice.ParamName);
         Assert.Contains("case 2 has the id of case 0", twice.Message, StringComparison.Ordinal);
     }
+
+    // ---- 継続候補世帯の抽出 (ContinuityCandidates) ----
+
+    private static readonly LocalDate OutDate = new(2025, 10, 3), InDate = new(2025, 10, 6);
+
+    private static MoveRecord Out(string city, string id, string head, string[] members, string? toPrefecture = null) =>
+        new(MoveSides.MoveOut, OutDate, new MoveHousehold(city, "hyogo", id, head, members), toPrefecture);
+
+    private static MoveRecord In(string city, string id, string head, string[] members) =>
+        new(MoveSides.MoveIn, InDate, new MoveHousehold(city, "hyogo", id, head, members), null);
+
+    private static PersonEvent Event(string person, string kind) => new(person, kind, InDate.PlusDays(-2));
+
+    [Fact]
+    public void A_household_moving_between_two_cities_is_one_candidate_with_its_members_events_on_the_move_in_date()
+    {
+        var x = Extract([Out("amagasaki", "A1", "P1", ["P1", "P2"]), In("nishinomiya", "N1", "P1", ["P1", "P2", "P3"])],
+            [Event("P3", K.Born), Event("Z", K.Died), Event("P1", K.Moved)]);
+        var c = Assert.Single(x.Cases);
+        Assert.Equal("amagasaki:A1>nishinomiya:N1", c.CaseId);
+        Assert.Equal(InDate, c.MoveDate);
+        Assert.Equal("A1", c.MoveOut.HouseholdId);
+        Assert.Equal("N1", c.MoveIn.HouseholdId);
+        // The events of the persons of the pair (the move-out household's, then those added), Z's left out.
+        Assert.Equal(["P1 moved", "P3 born"], c.Events.Select(e => $"{e.PersonKey} {e.Kind}"));
+        Assert.Equal((0, 0), (x.UnmatchedMoveOuts, x.UnmatchedMoveIns));
+    }
+
+    [Fact]
+    public void A_person_in_both_households_brings_each_of_their_events_once()
+    {
+        var c = Assert.Single(Extract([Out("amagasaki", "A1", "P1", ["P1"]), In("nishinomiya", "N1", "P1", ["P1"])], [Event("P1", K.Moved)]).Cases);
+        Assert.Single(c.Events);
+    }
+
+    [Fact]
+    public void A_split_gives_a_candidate_per_part_in_the_order_of_the_move_ins()
+    {
+        var x = Extract([Out("amagasaki", "A1", "P1", ["P1", "P2", "P3"]), In("kobe", "K1", "P3", ["P3"]), In("nishinomiya", "N1", "P1", ["P1", "P2"])], []);
+        Assert.Equal(["amagasaki:A1>kobe:K1", "amagasaki:A1>nishinomiya:N1"], x.Cases.Select(c => c.CaseId));
+        Assert.Equal((0, 0), (x.UnmatchedMoveOuts, x.UnmatchedMoveIns));
+    }
+
+    [Fact]
+    public void A_merge_gives_a_candidate_per_household_merged_in_the_order_of_the_move_outs()
+    {
+        // The move-in household lists Q1 (from himeji, the second move-out) first: the candidates follow the move-outs.
+        var x = Extract([Out("amagasaki", "A1", "P1", ["P1"]), Out("himeji", "M1", "Q1", ["Q1"]), In("nishinomiya", "N1", "P1", ["Q1", "P1"])], []);
+        Assert.Equal(["amagasaki:A1>nishinomiya:N1", "himeji:M1>nishinomiya:N1"], x.Cases.Select(c => c.CaseId));
+    }
+
+    [Fact]
+    public void A_person_in_two_move_outs_of_the_month_pairs_the_move_in_with_both()
+    {
+        // P1 moved out of amagasaki into himeji, then out of himeji into nishinomiya, in the same month.
+        var x = Extract([Out("amagasaki", "A1", "P1", ["P1"]), Out("himeji", "M1", "P1", ["P1"]), In("himeji", "M1", "P1", ["P1"]), In("nishinomiya", "N1", "P1", ["P1"])], []);
+        Assert.Equal(["amagasaki:A1>himeji:M1", "amagasaki:A1>nishinomiya:N1", "himeji:M1>nishinomiya:N1"], x.Cases.Select(c => c.CaseId));
+        Assert.Equal((0, 0), (x.UnmatchedMoveOuts, x.UnmatchedMoveIns));
+    }
+
+    [Fact]
+    public void A_move_within_one_city_or_sharing_no_person_is_no_candidate_and_both_records_are_unmatched()
+    {
+        var x = Extract([Out("amagasaki", "A1", "P1", ["P1"]), In("amagasaki", "A2", "P1", ["P1"]), Out("kobe", "K1", "R1", ["R1"]), In("akashi", "B1", "S1", ["S1"])], []);
+        Assert.Empty(x.Cases);
+        Assert.Equal((2, 2), (x.UnmatchedMoveOuts, x.UnmatchedMoveIns));
+    }
+
+    [Fact]
+    public void A_move_to_another_prefecture_is_a_candidate_of_its_own_after_the_others_and_pairs_with_no_move_in()
+    {
+        var x = Extract([Out("amagasaki", "A9", "P1", ["P1", "P2"], toPrefecture: "osaka"), Out("kobe", "K1", "Q1", ["Q1"]), In("nishinomiya", "N1", "P2", ["P2", "Q1"])],
+            [Event("P2", K.Moved)]);
+        Assert.Equal(["kobe:K1>nishinomiya:N1", "amagasaki:A9>:"], x.Cases.Select(c => c.CaseId));
+        var elsewhere = x.Cases[1];
+        Assert.Equal(OutDate, elsewhere.MoveDate);
+        Assert.Equal(("", "osaka", "", ""), (elsewhere.MoveIn.Insurer, elsewhere.MoveIn.Prefecture, elsewhere.MoveIn.HouseholdId, elsewhere.MoveIn.HeadKey));
+        Assert.Empty(elsewhere.MoveIn.MemberKeys);
+        Assert.Equal(["P2"], elsewhere.Events.Select(e => e.PersonKey));
+        // The move-in shares P2 with the move-out to osaka, but that one is not an in-prefecture move-out: neither is unmatched.
+        Assert.Equal((0, 0), (x.UnmatchedMoveOuts, x.UnmatchedMoveIns));
+        Assert.Equal("otherPrefecture", Judge(elsewhere).Criterion);
+    }
+
+    [Fact]
+    public void Extract_refuses_missing_records_naming_them()
+    {
+        Assert.Equal("moves", Assert.Throws<ArgumentNullException>(() => ContinuityCandidates.Extract(null!, [])).ParamName);
+        Assert.Equal("events", Assert.Throws<ArgumentNullException>(() => ContinuityCandidates.Extract([], null!)).ParamName);
+    }
+
+    private static CandidateExtraction Extract(MoveRecord[] moves, PersonEvent[] events) => ContinuityCandidates.Extract(moves, events);
 
     // ---- 転出地市区町村高額該当情報 (ContinuityCarry) ----
 
