@@ -443,4 +443,48 @@ public sealed class ContinuityRuleTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Carry(true, new LocalDate(2025, 10, 6), [], window: 0));
         Assert.Equal("history", Assert.Throws<ArgumentNullException>(() => Carry(false, new LocalDate(2025, 10, 6), null!)).ParamName);
     }
+
+    // ---- The rules a rule set compiles (ContinuityRules) ----
+
+    [Fact]
+    public void The_bundled_rules_come_from_the_national_layer()
+    {
+        var rules = ContinuityTestRules.Rules();
+        Assert.NotEmpty(rules.Rules);
+        Assert.All(rules.Rules, r => Assert.Equal("national", r.Layer));
+        Assert.Equal("p", ContinuityRules.ParametersName);
+    }
+
+    [Fact]
+    public void A_prefecture_layer_with_its_own_joins_file_replaces_the_national_rules()
+    {
+        // 兵庫県's layer given a copy of the national file with the address-only rule renamed: that copy is compiled
+        // (the last layer that has the file), and its rules belong to the prefecture layer.
+        using var root = new KokuhoRules.Tests.Support.TempRuleSetRoot();
+        var national = root.Read("national/2025/highCost/joins.json");
+        const string Name = "\"name\": \"住所のみの異動: 世帯主も世帯員の構成も同じ\"";
+        Assert.Contains(Name, national, StringComparison.Ordinal);
+        root.Write("hyogo/2025/highCost/joins.json", national.Replace(Name, "\"name\": \"住所のみの異動 (兵庫県の層)\"", StringComparison.Ordinal));
+        var rs = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "hyogo" && year == 2025).Find<HighCostRuleSet>("hyogo", 2025);
+        var rules = Assert.IsType<KokuhoRules.Engine.Joins.JoinRules>(rs?.ContinuityRules);
+        Assert.All(rules.Rules, r => Assert.Equal("prefecture", r.Layer));
+        var d = Assert.Single(ContinuityJudgement.Decide(rules, [Case("P1", ["P1", "P2"], "P1", ["P1", "P2"])], workers: 1));
+        Assert.Equal(("addressOnly", "住所のみの異動 (兵庫県の層)"), (d.Criterion, d.Rule));
+    }
+
+    [Fact]
+    public void A_rule_set_without_a_joins_file_has_no_continuity_rules_and_no_error()
+    {
+        using var root = new KokuhoRules.Tests.Support.TempRuleSetRoot();
+        File.Delete(root.PathOf("national/2025/highCost/joins.json"));
+        var rs = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "hyogo" && year == 2025).Find<HighCostRuleSet>("hyogo", 2025);
+        Assert.NotNull(rs);
+        Assert.Null(rs.ContinuityRules);
+    }
+
+    [Fact]
+    public void Compile_refuses_a_missing_source()
+    {
+        Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => ContinuityRules.Compile(null!, "joins.json", new object(), null!, new KokuhoRules.Engine.RuleSets.RuleSetErrors())).ParamName);
+    }
 }
