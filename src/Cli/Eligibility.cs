@@ -40,7 +40,7 @@ public static class Eligibility
         var version = new Option<string>("--ruleset-version") { Description = "The rule-set version (default: the published version in force today, or with --trial the newest)." };
         var roots = CliOptions.Roots();
         var bom = new Option<bool>("--csv-bom") { Description = "With a .csv output: begin it with a UTF-8 byte order mark (default true).", DefaultValueFactory = _ => true };
-        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 4; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
+        var perSession = new Option<int>("--persons-per-session") { Description = "Tuning: persons checked together in an NRules session (default 8; the findings are the same whatever it is).", DefaultValueFactory = _ => EligibilityCheck.DefaultPersonsPerSession };
         var command = new Command("check", "Check every person's records and events under the prefecture's rule set; print the findings per kind and per city. " + ExitCodesHelp);
         var audit = CliOptions.AuditLog("a check of a file (with --db: the database's audit_log)");
         foreach (var o in new Option[] { prefecture, fiscalYear, input, db, output, threads, trial, version, roots, bom, perSession, audit }) command.Options.Add(o);

@@ -32,9 +32,10 @@ public static class EligibilityCheck
     /// <summary>
     /// Persons checked together in an NRules session by default: a session's joins compare every fact with every other
     /// (NRules does not index joins), so few; but each group's new session has a cost of its own, which a few
-    /// persons share. Measured best at 4 (benchmarks/README.md).
+    /// persons share. Measured on 1M records: best at 4 under the workstation GC, at 8 under the server GC the CLI runs on
+    /// (13.9 GB allocated instead of 16.3; benchmarks/README.md, session 9).
     /// </summary>
-    public const int DefaultPersonsPerSession = 4;
+    public const int DefaultPersonsPerSession = 8;
 
     /// <summary>
     /// Checks the records and events partitioned by person — <paramref name="personsPerSession"/> persons to a session,
