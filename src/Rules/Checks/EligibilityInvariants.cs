@@ -87,7 +87,7 @@ public static class EligibilityInvariants
     {
         var (response, failure) = ctx.Service.Check(c.Request(ctx.RuleSet));
         if (failure is not null)
-            return (null, new Violation("the request accepted", $"refused: {failure.Detail} {string.Join("; ", failure.Errors.Select(e => $"{e.Field} {e.Message}"))}"));
+            return (null, Violation.Refused(failure));
         return (response!.Findings.Select(f => $"{f.Kind} {f.PersonKey} {f.Records[0]}").Order(StringComparer.Ordinal).ToList(), null);
     }
 

@@ -88,7 +88,7 @@ public static class HighCostInvariants
     {
         var (response, _, failure) = HighCostService.Compute(context.RuleSet, c.Request, trace: false);
         return failure is null ? (response, null)
-            : (null, new Violation("the request accepted", $"refused: {failure.Detail} {string.Join("; ", failure.Errors.Select(e => $"{e.Field} {e.Message}"))}"));
+            : (null, Violation.Refused(failure));
     }
 
     /// <summary>Simpler cases: the last claim dropped, the first earlier month dropped, a last member without claims dropped.</summary>

@@ -18,6 +18,10 @@ public sealed record Violation(string Expected, string Got)
     /// <summary>The requests to send to reproduce it, as the API reads them (a capability whose cases are request bodies).</summary>
     public IReadOnlyList<CounterexampleRequest> Requests { get; init; } = [];
 
+    /// <summary>A generated request the rule set refused: a rule set must take every request the contract allows.</summary>
+    public static Violation Refused(Rules.Premium.AssessmentFailure failure) =>
+        new("the request accepted", $"refused: {failure.Detail} {string.Join("; ", failure.Errors.Select(e => $"{e.Field} {e.Message}"))}");
+
     /// <summary>A violation shown by the given households.</summary>
     public static Violation Of(string expected, string got, params Exhibit[] shows) => new(expected, got) { Shows = shows };
 

@@ -83,7 +83,7 @@ public static class WithholdingInvariants
     {
         var (response, failure) = ctx.Service.Determine(request, trace: false);
         return failure is null ? (response, null)
-            : (null, new Violation("the request accepted", $"refused: {failure.Detail} {string.Join("; ", failure.Errors.Select(e => $"{e.Field} {e.Message}"))}"));
+            : (null, Violation.Refused(failure));
     }
 
     private static IEnumerable<DeterminationCase> Shrink(DeterminationCase c)

@@ -94,13 +94,7 @@ public sealed class RuleSetCheckCommandTests : IDisposable
 
         await using var api = new Serving(broken.Root);
         var client = api.CreateClient();
-        async Task<JsonNode> Assess(JsonNode body)
-        {
-            var response = await client.PostAsync("/v1/premium/assessments?trace=false", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, text);
-            return JsonNode.Parse(text)!;
-        }
+        Task<JsonNode> Assess(JsonNode body) => Answer(client, "/v1/premium/assessments", body);
         var before = await Assess(bodies[0]);
         var after = await Assess(bodies[1]);
         string[] order = ["none", "2割", "5割", "7割"];
@@ -133,15 +127,18 @@ public sealed class RuleSetCheckCommandTests : IDisposable
 
         await using var api = new Serving(broken.Root);
         var client = api.CreateClient();
-        async Task<long> Limit(JsonNode body)
-        {
-            var response = await client.PostAsync("/v1/high-cost/benefits?trace=false", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, text);
-            return (long)JsonNode.Parse(text)!["limit"]!;
-        }
+        async Task<long> Limit(JsonNode body) => (long)(await Answer(client, "/v1/high-cost/benefits", body))["limit"]!;
         // More income, and the API gives a lower limit: the violation, reproduced.
         Assert.True(await Limit(bodies[1]) < await Limit(bodies[0]));
+    }
+
+    /// <summary>The API's answer to a printed request body (which must be accepted: 2xx).</summary>
+    private static async Task<JsonNode> Answer(HttpClient client, string path, JsonNode body)
+    {
+        var response = await client.PostAsync(path + "?trace=false", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonNode.Parse(text)!;
     }
 
     private sealed class Serving(string root) : KokuhoApiFactory
