@@ -96,8 +96,9 @@ public static class RuleSetSolve
             var bytes = SolvedParameters.Write(draft, solution, today);
             AtomicFiles.WriteAllBytes(args.Output, bytes);
             if (args.WriteDraft) AtomicFiles.WriteAllBytes(SolvedParameters.DraftPath(draft), bytes);
+            var read = CliAudit.Input(args.Input);
             CommandAudit.AppendToFile(args.AuditLog, CommandAudit.Entry(solution.At, solution.At + NodaTime.Duration.FromSeconds(solution.ElapsedSeconds), "kokuho rulesets solve",
-                "RuleSetSolve", [CommandAudit.Of(draft)], [], PopulationFile.Hash(args.Input), new FileInfo(args.Input).Length));
+                "RuleSetSolve", [CommandAudit.Of(draft)], [], read.Sha256, read.Bytes));
             if (args.Json) output.WriteLine(JsonSerializer.Serialize(solution, RuleSetImpact.JsonOptions));
             else WriteText(solution, output);
             error.WriteLine($"written {args.Output}{(args.WriteDraft ? " and " + SolvedParameters.DraftPath(draft) : "")}: every solved value confirmed: false; compare with 'kokuho rulesets diff', try with 'kokuho rulesets impact'");
