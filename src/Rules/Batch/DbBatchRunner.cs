@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Rules.Storage;
@@ -77,6 +78,8 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         var clock = Stopwatch.StartNew();
         var worker = $"{Environment.MachineName}:{Environment.ProcessId}";
         long assessed = 0, refused = 0;
+        var held = 0;   // chunks this process's workers hold now
+
         var workers = Enumerable.Range(0, Math.Max(1, options.Threads)).Select(t => Task.Run(async () =>
         {
             int? current = null;
@@ -88,17 +91,27 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
                 {
                     if (await PremiumStore.ClaimChunkAsync(connection, run.RunId, $"{worker}/{t}", options.Lease) is not { } chunk)
                     {
-                        // Done only when no chunk is claimed and none is claimable: a claim that lapsed between the claim
-                        // above and this count is counted as pending, and is taken over on the next turn (not left undone).
-                        if (!options.Wait || (await store.ChunkCountsAsync(run.RunId, cancel)) is { ChunksClaimed: 0, ChunksPending: 0 }) return;
+                        // Done when none is claimable and every chunk still claimed is held by this process's other workers
+                        // (they finish it, or the process fails): a claim that lapsed between the claim above and this count is
+                        // counted as pending, and is taken over on the next turn (not left undone); another process's live claim
+                        // is waited for, in case it lapses.
+                        if (!options.Wait || (await store.ChunkCountsAsync(run.RunId, cancel)) is { ChunksPending: 0 } counts && counts.ChunksClaimed <= Volatile.Read(ref held)) return;
                         await Task.Delay(ClaimPoll, cancel);
                         continue;
                     }
                     current = chunk.ChunkNo;
-                    if (await ProcessChunkAsync(connection, chunks, run, rs, chunk, $"{worker}/{t}", cancel, withholding) is { } totals)
+                    Interlocked.Increment(ref held);
+                    try
                     {
-                        Interlocked.Add(ref assessed, totals.Households);
-                        Interlocked.Add(ref refused, totals.Errors);
+                        if (await ProcessChunkAsync(connection, chunks, run, rs, chunk, $"{worker}/{t}", cancel, withholding) is { } totals)
+                        {
+                            Interlocked.Add(ref assessed, totals.Households);
+                            Interlocked.Add(ref refused, totals.Errors);
+                        }
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref held);
                     }
                     current = null;
                 }
@@ -180,49 +193,18 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         var refusedRows = new List<(long Seq, string? Id, string Errors)>();
         var withheldRows = withholding is null ? null : new List<(long Seq, string Id, BatchWithholdingResult Result)>(households.Rows.Count);
         var totals = new BatchSummary { Withholding = withholding is null ? null : new WithholdingSummary() };
-        var fieldErrors = new List<FieldError>();
-        var amounts = new long[rs.Components.Count];
-        await using (var copy = await connection.BeginBinaryImportAsync("""
-            COPY assessment_results (run_id, household_seq, household_id, annual_premium, reduction_class, component_amounts, at_cap, ruleset_version, ruleset_hash)
-            FROM STDIN (FORMAT BINARY)
-            """, cancel))
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(ResultsCopy, cancel))
         {
-            // Each document is read as the file batch reads a line (one pass, or the reference reader for its messages).
-            for (var i = 0; i < households.Rows.Count; i++)
+            try
             {
-                var seq = households.Rows[i].Seq;
-                fieldErrors.Clear();
-                if (FileBatchRunner.ReadForRun(households.Document(i), withholding, fieldErrors, out var fields, out var refusedId) is not { } snapshot)
-                {
-                    refusedRows.Add((seq, refusedId, PremiumStore.ErrorsJson(fieldErrors)));
-                    continue;
-                }
-                var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
-                totals.Add(a);
-                if (fields is not null)
-                {
-                    var determined = withholding!.Determine(snapshot, fields, a.AnnualPremium);
-                    totals.Withholding!.Add(determined, withholding.PensionMonths);
-                    withheldRows!.Add((seq, snapshot.Id, determined));
-                }
-                var atCap = false;
-                for (var c = 0; c < a.Components.Count; c++)
-                {
-                    amounts[c] = a.Components[c].Amount;
-                    atCap |= a.Components[c].Months > 0 && a.Components[c].BeforeCap >= a.Components[c].Cap;
-                }
-                copy.StartRow();
-                copy.Write(run.RunId, NpgsqlDbType.Bigint);
-                copy.Write(seq, NpgsqlDbType.Bigint);
-                copy.Write(snapshot.Id, NpgsqlDbType.Text);
-                copy.Write(a.AnnualPremium, NpgsqlDbType.Bigint);
-                copy.Write(a.ReductionClass, NpgsqlDbType.Text);
-                copy.Write(amounts, NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-                copy.Write(atCap, NpgsqlDbType.Boolean);
-                copy.Write(rs.Version, NpgsqlDbType.Text);
-                copy.Write(rs.Hash, NpgsqlDbType.Text);
+                await AssessIntoAsync(copy, run, rs, withholding, households, totals, refusedRows, withheldRows, cancel);
             }
-            await copy.CompleteAsync(cancel);
+            catch
+            {
+                // Ended, not completed: a household that throws (or a cancelled run) writes none of the chunk's rows.
+                await copy.CancelAsync();
+                throw;
+            }
         }
         if (withheldRows is { Count: > 0 }) await WriteWithholdingAsync(connection, run, withholding!, withheldRows, cancel);
         if (refusedRows.Count > 0)
@@ -240,6 +222,89 @@ public sealed class DbBatchRunner(PremiumService premiums, PremiumStore store)
         }
         totals.Errors = refusedRows.Count;
         return totals;
+    }
+
+    private const string ResultsCopy = """
+        COPY assessment_results (run_id, household_seq, household_id, annual_premium, reduction_class, component_amounts, at_cap, ruleset_version, ruleset_hash)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>
+    /// Reads and assesses a chunk's households and streams their <c>assessment_results</c> rows into a raw binary COPY
+    /// (<see cref="PgCopyRows"/>, sent every <see cref="CopyFlushBytes"/>); adds each to <paramref name="totals"/> and
+    /// gathers the refused households and the withholding results, written after it.
+    /// </summary>
+    private static async Task AssessIntoAsync(Stream copy, RunInfo run, PremiumRuleSet rs, BatchWithholding? withholding, StoredChunk households,
+        BatchSummary totals, List<(long Seq, string? Id, string Errors)> refusedRows, List<(long Seq, string Id, BatchWithholdingResult Result)>? withheldRows,
+        CancellationToken cancel)
+    {
+        var fieldErrors = new List<FieldError>();
+        var amounts = new long[rs.Components.Count];
+        var constants = ResultConstants.Of(run, rs);
+        using var buffer = new PooledBuffer(CopyFlushBytes + 4096);
+        var rows = new PgCopyRows(buffer);
+        rows.Header();
+        // Each document is read as the file batch reads a line (one pass, or the reference reader for its messages).
+        for (var i = 0; i < households.Rows.Count; i++)
+        {
+            var seq = households.Rows[i].Seq;
+            fieldErrors.Clear();
+            if (FileBatchRunner.ReadForRun(households.Document(i), withholding, fieldErrors, out var fields, out var refusedId) is not { } snapshot)
+            {
+                refusedRows.Add((seq, refusedId, PremiumStore.ErrorsJson(fieldErrors)));
+                continue;
+            }
+            var a = PremiumCalculator.Assess(rs, snapshot, trace: null, details: false);
+            totals.Add(a);
+            if (fields is not null)
+            {
+                var determined = withholding!.Determine(snapshot, fields, a.AnnualPremium);
+                totals.Withholding!.Add(determined, withholding.PensionMonths);
+                withheldRows!.Add((seq, snapshot.Id, determined));
+            }
+            WriteResult(rows, constants, seq, snapshot.Id, a, amounts);
+            if (buffer.WrittenCount >= CopyFlushBytes) await Flush(copy, buffer, cancel);
+        }
+        rows.Trailer();
+        await Flush(copy, buffer, cancel);
+    }
+
+    /// <summary>How many bytes of rows a worker gathers before it sends them to the server.</summary>
+    private const int CopyFlushBytes = 64 * 1024;
+
+    /// <summary>The fields of a result row that are the same on every row of a run, encoded once.</summary>
+    private sealed record ResultConstants(byte[] RunId, byte[] Version, byte[] Hash)
+    {
+        public static ResultConstants Of(RunInfo run, PremiumRuleSet rs) =>
+            new(PgCopyRows.Encode(run.RunId), PgCopyRows.Encode(rs.Version), PgCopyRows.Encode(rs.Hash));
+    }
+
+    /// <summary>One <c>assessment_results</c> row: the columns of the COPY in <see cref="WriteResultsAsync"/>, in its order.</summary>
+    private static void WriteResult(PgCopyRows rows, ResultConstants constants, long seq, string householdId, PremiumAssessment a, long[] amounts)
+    {
+        var atCap = false;
+        for (var c = 0; c < a.Components.Count; c++)
+        {
+            amounts[c] = a.Components[c].Amount;
+            atCap |= a.Components[c].Months > 0 && a.Components[c].BeforeCap >= a.Components[c].Cap;
+        }
+        rows.Row(9);
+        rows.Encoded(constants.RunId);
+        rows.Int64(seq);
+        rows.Text(householdId);
+        rows.Int64(a.AnnualPremium);
+        rows.Text(a.ReductionClass);
+        rows.Int64Array(amounts);
+        rows.Boolean(atCap);
+        rows.Encoded(constants.Version);
+        rows.Encoded(constants.Hash);
+    }
+
+    /// <summary>Sends the rows gathered so far and empties the buffer.</summary>
+    private static async ValueTask Flush(Stream copy, PooledBuffer buffer, CancellationToken cancel)
+    {
+        await copy.WriteAsync(buffer.WrittenMemory, cancel);
+        buffer.Clear();
     }
 
     /// <summary>Writes the withholding results of a chunk's households with binary COPY (in the caller's transaction).</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using KokuhoRules.Engine.Storage;
 using KokuhoRules.Rules.Batch;
 using KokuhoRules.Rules.Snapshots;
 using NodaTime;

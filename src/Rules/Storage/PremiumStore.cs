@@ -166,6 +166,8 @@ public sealed class PremiumStore(NpgsqlDataSource db)
             FROM load_members, unnest(coverage_acquired, coverage_lost) WITH ORDINALITY AS c(acquired, lost, n)
             WHERE member_no IS NOT NULL;
             """, key, tx, commandTimeout: 0);
+        await connection.ExecuteAsync("UPDATE fiscal_years SET households = @count WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear",
+            new { count, insurer = insurer.Id, fiscalYear }, tx);
         await connection.ExecuteAsync("ANALYZE households; ANALYZE members; ANALYZE incomes; ANALYZE coverage_periods", transaction: tx, commandTimeout: 0);
         await tx.CommitAsync(cancel);
         return count;
@@ -186,16 +188,27 @@ public sealed class PremiumStore(NpgsqlDataSource db)
         Value(copy, w?.StartMonth, NpgsqlDbType.Integer);
     }
 
-    /// <summary>Creates a run: its row and its chunks of households, every chunk pending.</summary>
+    /// <summary>
+    /// Creates a run: its row and its chunks of households, every chunk pending. A chunk is a range of
+    /// <paramref name="chunkSize"/> sequence numbers from the year's first: a load numbers its households from 1
+    /// without a gap, so each chunk holds <paramref name="chunkSize"/> households (the last one the rest), and the
+    /// ranges cover every household whatever the numbering. Nothing here reads the households themselves: the first
+    /// and last numbers come from the key's index and the count from the load (<c>fiscal_years.households</c>;
+    /// counted only for a year loaded before migration 0012).
+    /// </summary>
     /// <param name="withholding">The withholding rule set (version, hash) of a run with <c>--withholding</c>; null for a premium-only run.</param>
     public async Task<RunInfo> CreateRunAsync(string insurer, int fiscalYear, string rulesetVersion, string rulesetHash, string[] componentNames,
         bool trial, int chunkSize, string createdBy, CancellationToken cancel = default, (string Version, string Hash)? withholding = null)
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancel);
         await using var tx = await connection.BeginTransactionAsync(cancel);
-        var households = await connection.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx);
-        if (households == 0) throw new InvalidOperationException($"no households are loaded for {insurer}/{fiscalYear} (load them with 'kokuho load')");
+        var (first, last) = await connection.QuerySingleAsync<(long?, long?)>(
+            "SELECT min(household_seq), max(household_seq) FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx);
+        if (first is null || last is null) throw new InvalidOperationException($"no households are loaded for {insurer}/{fiscalYear} (load them with 'kokuho load')");
+        var households = await connection.ExecuteScalarAsync<long?>(
+            "SELECT households FROM fiscal_years WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx)
+            ?? await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear", new { insurer, fiscalYear }, tx);
         var runId = await connection.ExecuteScalarAsync<long>("""
             INSERT INTO assessment_runs (insurer_id, fiscal_year, ruleset_version, ruleset_hash, component_names, trial, chunk_size, households, status, created_by,
                                          withholding_ruleset_version, withholding_ruleset_hash)
@@ -206,11 +219,9 @@ public sealed class PremiumStore(NpgsqlDataSource db)
                 withholdingVersion = withholding?.Version, withholdingHash = withholding?.Hash }, tx);
         await connection.ExecuteAsync("""
             INSERT INTO run_chunks (run_id, chunk_no, first_seq, last_seq, status)
-            SELECT @runId, chunk, min(household_seq), max(household_seq), 'pending'
-            FROM (SELECT household_seq, ((row_number() OVER (ORDER BY household_seq)) - 1) / @chunkSize AS chunk
-                  FROM households WHERE insurer_id = @insurer AND fiscal_year = @fiscalYear) s
-            GROUP BY chunk
-            """, new { runId, chunkSize, insurer, fiscalYear }, tx);
+            SELECT @runId, k, @first + k * @size, least(@first + (k + 1) * @size - 1, @last), 'pending'
+            FROM generate_series(0::bigint, (@last - @first) / @size) k
+            """, new { runId, first, last, size = (long)chunkSize }, tx);
         await tx.CommitAsync(cancel);
         return (await GetRunAsync(runId, cancel))!;
     }

@@ -197,7 +197,7 @@ public sealed class DbBatchTests(PostgresFixture server)
         await using var source = NpgsqlDataSource.Create(connectionString);
         var store = new PremiumStore(source);
 
-        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql", "0004_chunk_leases.sql", "0005_member_fixed_asset_tax.sql", "0006_withholding.sql", "0007_eligibility.sql", "0008_high_cost.sql", "0009_rulesets.sql", "0010_staff_publish.sql", "0011_household_documents.sql"], await store.MigrateAsync());
+        Assert.Equal(["0001_households_and_runs.sql", "0002_chunk_totals.sql", "0003_audit_log.sql", "0004_chunk_leases.sql", "0005_member_fixed_asset_tax.sql", "0006_withholding.sql", "0007_eligibility.sql", "0008_high_cost.sql", "0009_rulesets.sql", "0010_staff_publish.sql", "0011_household_documents.sql", "0012_fiscal_year_households.sql"], await store.MigrateAsync());
         Assert.Empty(await store.MigrateAsync());
 
         await using (var connection = await source.OpenConnectionAsync())
@@ -227,6 +227,45 @@ public sealed class DbBatchTests(PostgresFixture server)
         // What is stored reads back as what was sent.
         var (_, summary, _, _, _) = await new DbBatchRunner(Service.Value, store).RunAsync(Insurer, FiscalYear, false, 30, new DbWorkOptions(1, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
         Assert.Equal(population.Take(100).Sum(h => Expected(h).Response!.AnnualPremium), summary.AnnualPremium);
+    }
+
+    [SkippableFact]
+    public async Task A_run_takes_its_count_from_the_load_counts_an_older_load_and_its_chunks_cover_every_household_whatever_the_numbering()
+    {
+        var connectionString = server.CreateDatabase();
+        await using var source = NpgsqlDataSource.Create(connectionString);
+        var store = new PremiumStore(source);
+        await store.MigrateAsync();
+        var rs = Service.Value.Catalog.Premium(Insurer, FiscalYear)!;
+        var population = new SyntheticPopulation(FiscalYear, 11).Households(2_000).Take(1_000).ToList();
+        Assert.Equal(1_000, population.Count);
+        await store.LoadAsync(rs.Insurer, FiscalYear, population);
+        Assert.Equal(1_000L, await Query<long>(connectionString, "SELECT households FROM fiscal_years"));
+        var runner = new DbBatchRunner(Service.Value, store);
+
+        // Numbered 1..1000 by the load: chunks of 300 are 1–300, 301–600, 601–900, 901–1000.
+        var (run, _, _, _, _) = await runner.RunAsync(Insurer, FiscalYear, false, 300, new DbWorkOptions(2, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
+        Assert.Equal(1_000L, run.Households);
+        await using (var connection = new NpgsqlConnection(connectionString))
+            Assert.Equal([(0, 1L, 300L, 300L), (1, 301L, 600L, 300L), (2, 601L, 900L, 300L), (3, 901L, 1_000L, 100L)],
+                (await connection.QueryAsync<(int, long, long, long)>("SELECT chunk_no, first_seq, last_seq, households + refused FROM run_chunks WHERE run_id = @RunId ORDER BY chunk_no", run)).ToList());
+
+        // A year loaded before the count was kept, with gaps in its numbering and none of its first households: counted,
+        // and every household assessed once.
+        var kept = population.Where((_, i) => i >= 50 && i % 7 != 3).ToList();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.ExecuteAsync("UPDATE fiscal_years SET households = NULL");
+            foreach (var table in new[] { "incomes", "coverage_periods", "members", "households" })
+                await connection.ExecuteAsync($"DELETE FROM {table} WHERE household_seq <= 50 OR household_seq % 7 = 4");
+        }
+        var (older, summary, complete, _, _) = await runner.RunAsync(Insurer, FiscalYear, false, 300, new DbWorkOptions(2, TimeSpan.FromMinutes(5)), "test", null, CancellationToken.None);
+        Assert.True(complete);
+        Assert.Equal(kept.Count, older.Households);
+        Assert.Equal(kept.Count, summary.Households + summary.Errors);
+        Assert.Equal(kept.Where(h => Expected(h).Response is not null).Sum(h => Expected(h).Response!.AnnualPremium), summary.AnnualPremium);
+        Assert.Equal(kept.Count, await Query<long>(connectionString, "SELECT count(DISTINCT household_seq) FROM assessment_results WHERE run_id = @RunId", older)
+            + await Query<long>(connectionString, "SELECT count(*) FROM run_errors WHERE run_id = @RunId", older));
     }
 
     private static async Task<(long Pending, long Done)> Progress(Loaded db, long runId)

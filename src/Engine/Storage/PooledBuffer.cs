@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace KokuhoRules.Rules.Batch;
+namespace KokuhoRules.Engine.Storage;
 
 /// <summary>
 /// A growable byte buffer rented from <see cref="ArrayPool{T}.Shared"/> and given back on dispose. The
