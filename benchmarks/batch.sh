@@ -55,8 +55,8 @@ timed() {
 }
 
 {
-  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | COPY out (4 tables) | file floor | file÷floor | allocated/household (file) | fixed cost (1 household) | load (COPY in) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| insured | households | file→file | households/s | peak RSS | PG→PG | households/s | peak RSS | COPY out | COPY in | COPY out+in | PG÷COPY | COPY out (4 tables) | file floor | file÷floor | allocated/household (file) | fixed cost (1 household) | fixed cost PG (1 household) | load (COPY in) |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$work/table.md"
 
 for n in $sizes; do
@@ -121,10 +121,18 @@ for n in $sizes; do
   psql_db -c "DROP TABLE floor_results"
   copy_both=$(awk -v a="$copy_out" -v b="$copy_in" 'BEGIN { printf "%.2f", a + b }')
 
+  echo "# $n: the fixed cost of a database run: one household in a database of its own (connections, migrations check, the run's rows, claims)" >&2
+  db_one=$(sed 's/Database=[^;]*/Database=kokuho_fixed/' <<<"$db")
+  psql_db -c "DROP DATABASE IF EXISTS kokuho_fixed" -c "CREATE DATABASE kokuho_fixed" >/dev/null
+  kokuho load --db "$db_one" --insurer $insurer --fiscal-year $fy --in "$work/one-$n.jsonl" >/dev/null
+  timed dotnet "$work/cli/kokuho.dll" reassess --db "$db_one" --insurer $insurer --fiscal-year $fy --threads "$threads" >/dev/null 2>"$work/one-db-$n.err"
+  fixed_db_wall=$WALL
+  psql_db -c "DROP DATABASE kokuho_fixed" >/dev/null
+
   rate() { awk -v h="$households" -v s="$1" 'BEGIN { printf "%\047d", h / s }'; }
   ratio=$(awk -v a="$db_wall" -v b="$copy_both" 'BEGIN { printf "%.2f", a / b }')
   file_ratio=$(awk -v a="$file_wall" -v b="$floor_wall" 'BEGIN { printf "%.2f", a / b }')
-  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${copy_out4} s | ${floor_wall} s | ${file_ratio}× | ${alloc_per} | ${fixed_wall} s | ${load} s |" >>"$work/table.md"
+  echo "| $(printf "%'d" "$n") | $(printf "%'d" "$households") | ${file_wall} s | $(rate "$file_wall") | ${file_rss} MB | ${db_wall} s | $(rate "$db_wall") | ${db_rss} MB | ${copy_out} s | ${copy_in} s | ${copy_both} s | ${ratio}× | ${copy_out4} s | ${floor_wall} s | ${file_ratio}× | ${alloc_per} | ${fixed_wall} s | ${fixed_db_wall} s | ${load} s |" >>"$work/table.md"
 done
 
 echo "# rule evaluation on the first $sample households of the last population (one thread)" >&2
