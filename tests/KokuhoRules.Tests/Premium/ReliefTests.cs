@@ -133,6 +133,23 @@ public sealed class ReliefTests
         Assert.Equal(6, M(a, "P2").InsuredMonths);
     }
 
+    [Theory]
+    [InlineData("2017-03-01", "2023-06-10")]
+    [InlineData("2023-06-10", "2017-03-01")]
+    public void Of_two_members_moved_to_the_elderly_scheme_the_later_move_decides_the_specified_household(string first, string second)
+    {
+        // Two 特定同一世帯所属者: one moved 2017-03-01 (97 months before April 2025: over), one 2023-06-10 (22 months:
+        // 特定世帯 for the whole year). The household is a 特定世帯 through the later move, whichever is listed first:
+        // 平等割 19,404 → 9,702 (medical), 7,500 → 3,750 (support).
+        var a = Rs.Assess(Household(
+            Member("P1", "1955-06-01", Income(3_000_000)),
+            Uninsured("P2", first == "2017-03-01" ? "1942-03-01" : "1948-06-10", specifiedSameHouseholdSince: first),
+            Uninsured("P3", second == "2017-03-01" ? "1942-03-01" : "1948-06-10", specifiedSameHouseholdSince: second)));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(9_702, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(3_750, a.Component("support").Relief(Relief.SpecifiedHousehold));
+    }
+
     [Fact]
     public void No_specified_household_relief_with_two_insured()
     {
@@ -184,6 +201,22 @@ public sealed class ReliefTests
         Assert.Equal("2割", a.ReductionClass);
     }
 
+    [Fact]
+    public void The_deemed_income_of_a_high_earner_takes_the_basic_deduction_of_the_deemed_combined_income()
+    {
+        // 給与所得 30,000,000 (合計所得金額 above 25,000,000: no 基礎控除), separated 2024-09-30: the whole of FY2025 deemed.
+        // Deemed 給与所得 9,000,000 is also the deemed 合計所得金額: 基礎控除 430,000, 算定基礎所得 8,570,000.
+        // Medical 所得割 30,000,000 × 8.04% = 2,412,000, deemed 8,570,000 × 8.04% = 689,028.
+        var a = Rs.Assess(Household(Member("P1", "1985-06-15", Income(30_000_000, salaryRevenue: 31_950_000, salaryIncome: 30_000_000))
+            .Separated("2024-09-30")));
+        Assert.Equal(30_000_000, M(a, "P1").AssessableIncome);
+        var medical = a.Component("medical");
+        Assert.Equal(2_412_000, medical.IncomeLevy);
+        Assert.Equal(2_412_000 - 689_028, medical.Relief(Relief.InvoluntaryUnemployment));
+        // Support: 936,000 − 8,570,000 × 3.12% = 936,000 − 267,384.
+        Assert.Equal(936_000 - 267_384, a.Component("support").Relief(Relief.InvoluntaryUnemployment));
+    }
+
     [Theory]
     [InlineData("1959-06-15", "11")] // 65 on the separation date
     [InlineData("1985-06-15", "45")] // not an involuntary reason
@@ -230,6 +263,37 @@ public sealed class ReliefTests
         var a = Rs.Assess(Household(Dependant("2023-09-01", birth: "1955-07-01")));
         var medical = a.Component("medical");
         Assert.Equal(126_228 + (31_200 - 24_700) + (19_404 - 15_361), medical.Relief(Relief.FormerDependant));
+        // The relief months are those with any 旧被扶養者 relief: the 所得割 exemption lasts the whole year.
+        Assert.Equal(12, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+    }
+
+    [Fact]
+    public void The_former_dependant_relief_months_are_only_the_months_insured()
+    {
+        // Joined 2025-07-10 at 70 and lost the coverage 2025-12-01: liable July–November (5 months); the relief
+        // (to June 2027) counts only those. 所得割 1,570,000 × 8.04% × 5/12 = 52,595 exempt; 均等割 13,000 → 6,500;
+        // 平等割 8,085 → 9,702 × 5/12 = 4,042.5 → 4,042.
+        var a = Rs.Assess(Household(Member("P1", "1955-07-01", Income(2_000_000, pensionRevenue: 3_100_000, pensionIncome: 2_000_000),
+            acquired: "2025-07-10", lost: "2025-12-01").AsFormerDependant()));
+        Assert.Equal(5, M(a, "P1").InsuredMonths);
+        Assert.Equal(5, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+        var medical = a.Component("medical");
+        Assert.Equal(52_595 + (13_000 - 6_500) + (8_085 - 4_042), medical.Relief(Relief.FormerDependant));
+        Assert.Equal(6_500 + 4_042, medical.Amount);
+    }
+
+    [Fact]
+    public void A_former_dependant_joining_in_the_year_is_relieved_from_the_acquisition_month()
+    {
+        // Joined 2025-07-10 at 70: liable July–March (9 months), all within the window (to June 2027).
+        // 所得割 1,570,000 × 8.04% × 9/12 = 94,671, all exempt; 均等割 31,200 × 9/12 = 23,400 → 15,600 × 9/12 = 11,700;
+        // 平等割 19,404 × 9/12 = 14,553 → 9,702 × 9/12 = 7,276.5 → 7,276.
+        var a = Rs.Assess(Household(Dependant("2025-07-10")));
+        Assert.Equal(9, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+        var medical = a.Component("medical");
+        Assert.Equal(94_671, medical.IncomeLevy);
+        Assert.Equal(94_671 + (23_400 - 11_700) + (14_553 - 7_276), medical.Relief(Relief.FormerDependant));
+        Assert.Equal(11_700 + 7_276, medical.Amount);
     }
 
     [Fact]
@@ -283,6 +347,8 @@ public sealed class ReliefTests
         Assert.Equal(0, M(a, "P2").PerCapitaCharges["child"]);
         Assert.Equal(1_900, M(a, "P1").PerCapitaCharges["child"]);
         Assert.Equal(["medical", "support", "care", "child"], a.Components.Select(c => c.Name));
+        // The waiver cites the rule of the component's waiver workflow that waived it.
+        Assert.StartsWith("子ども・子育て支援納付金分の18歳未満の均等割は10割軽減", child.Reliefs.Single(r => r.Relief == Relief.PerCapitaWaiver).Reference);
     }
 
     [Theory]
