@@ -324,6 +324,53 @@ public sealed class PremiumCalculatorTests
         Assert.Equal(170_000, a.Component("care").Amount);
     }
 
+    /// <summary>Amagasaki FY2025 with <paramref name="extra"/> more components, each a copy of the medical component.</summary>
+    private static PremiumRuleSet WithExtraComponents(TempRuleSetRoot root, int extra)
+    {
+        root.MakeAllDrafts();
+        root.EditJson("national/2025/premium/parameters.json", p =>
+        {
+            for (var k = 1; k <= extra; k++) p["components"]![$"extra{k}"] = p["components"]!["medical"]!.DeepClone();
+        });
+        root.EditJson("national/2025/premium/workflows.json", w =>
+        {
+            var workflows = w.AsArray();
+            foreach (var prefix in new[] { "Liability.", "PerCapitaWaiver." })
+            {
+                var medical = workflows.Single(x => (string)x!["WorkflowName"]! == prefix + "medical")!;
+                for (var k = 1; k <= extra; k++)
+                {
+                    var copy = medical.DeepClone();
+                    copy["WorkflowName"] = $"{prefix}extra{k}";
+                    workflows.Add(copy);
+                }
+            }
+        });
+        root.EditJson("amagasaki/2025/premium/parameters.json", p =>
+        {
+            for (var k = 1; k <= extra; k++) p["rates"]![$"extra{k}"] = p["rates"]!["medical"]!.DeepClone();
+        });
+        return KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+    }
+
+    [Fact]
+    public void A_rule_set_of_up_to_eight_components_is_assessed_and_one_of_nine_is_refused()
+    {
+        // Eight components: medical, support, care and five copies of medical. A 45-year-old with 算定基礎所得 1,000,000:
+        // medical 80,400 + 31,200 + 19,404 = 131,004 (six times), support 31,200 + 12,048 + 7,500, care 30,000 + 12,132 + 5,928.
+        var household = Household(Member("P1", "1980-06-15", Income(1_430_000)));
+        using var eight = new TempRuleSetRoot();
+        var a = WithExtraComponents(eight, 5).Assess(household);
+        Assert.Equal(8, a.Components.Count);
+        Assert.Equal(6 * 131_004 + 50_748 + 48_060, a.AnnualPremium);
+
+        using var nine = new TempRuleSetRoot();
+        var rs = WithExtraComponents(nine, 6);
+        Assert.Equal(9, rs.Components.Count);
+        var refused = Assert.Throws<InvalidOperationException>(() => rs.Assess(household));
+        Assert.Equal("too many components", refused.Message);
+    }
+
     // ---- The trace ---------------------------------------------------------------------------------
 
     [Fact]

@@ -72,6 +72,30 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void A_birth_before_the_eligible_date_exempts_nothing_and_the_months_follow_the_rule_sets_counts()
+    {
+        // With perinatal.eligibleBirthsFrom moved to 2025-09-01, a birth due 2025-08-10 is not eligible, though its
+        // months (July–October) are in the year and after the first exempt month; one due 2025-09-10 exempts August–November.
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["eligibleBirthsFrom"]!["value"] = "2025-09-01");
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var before = rs.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        Assert.False(M(before, "P1").ReliefMonths.ContainsKey(Relief.Perinatal));
+        Assert.Equal(0, before.Component("medical").Relief(Relief.Perinatal));
+        Assert.Equal(4, M(rs.Assess(Household(Mother().GivingBirth("2025-09-10"))), "P1").ReliefMonths[Relief.Perinatal]);
+
+        // perinatal.monthsBefore 0: a single birth due 2025-08-10 exempts August–October (3 months):
+        // 所得割 126,228 × 3/12 = 31,557 and 均等割 31,200 × 3/12 = 7,800.
+        using var noneBefore = new TempRuleSetRoot();
+        noneBefore.MakeAllDrafts();
+        noneBefore.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["monthsBefore"]!["value"] = 0);
+        var a = KokuhoRuleSets.Load([noneBefore.Root]).Premium("amagasaki", 2025)!.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        Assert.Equal(3, M(a, "P1").ReliefMonths[Relief.Perinatal]);
+        Assert.Equal(31_557 + 7_800, a.Component("medical").Relief(Relief.Perinatal));
+    }
+
+    [Fact]
     public void Perinatal_counts_only_months_the_mother_is_insured()
     {
         // Due 2025-08-20 (July–October), insured from September: September and October.
