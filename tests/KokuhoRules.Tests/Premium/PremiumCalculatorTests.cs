@@ -182,6 +182,7 @@ public sealed class PremiumCalculatorTests
         Assert.Equal("none", a.ReductionClass);
         Assert.True(M(a, "P1").CountedInReduction);
         Assert.Equal(0, M(a, "P1").InsuredMonths);
+        Assert.Equal(0, M(a, "P1").AssessableIncome);
         Assert.Equal(0, a.Component("medical").IncomeLevy);
         Assert.Equal(31_200, a.Component("medical").PerCapita);
 
@@ -410,10 +411,14 @@ public sealed class PremiumCalculatorTests
     [Fact]
     public void Each_member_result_says_whether_the_member_is_the_head()
     {
-        var household = Household(Member("P1", "1980-06-15", Income(1_430_000)), Member("P2", "1982-06-15"));
+        var household = Household(Member("P1", "1980-06-15", Income(1_430_000)), Member("P2", "1982-06-15", acquired: "2025-10-15"));
         var a = Rs.Assess(household);
         Assert.True(M(a, "P1").Head);
         Assert.False(M(a, "P2").Head);
+        // Each member's own months: P1 all year, P2 from October.
+        Assert.Equal(12, M(a, "P1").ComponentMonths["care"]);
+        Assert.Equal(6, M(a, "P2").ComponentMonths["medical"]);
+        Assert.Equal(6, M(a, "P2").ComponentMonths["care"]);
         var b = Rs.Assess(household with { HeadId = "P2" });
         Assert.False(M(b, "P1").Head);
         Assert.True(M(b, "P2").Head);
@@ -430,6 +435,10 @@ public sealed class PremiumCalculatorTests
         Assert.Equal(62_400, medical.Yen);
         var care = a.Trace!.Single(s => s.Component == "care" && s.Item == "perCapita");
         Assert.Contains("延べ 12人月 ÷ 12 (1人)", care.Text);
+        // The 30-year-old owes no care 均等割; nobody is a 非自発的失業者, so no deemed income is worked.
+        Assert.Equal(0, M(a, "P2").PerCapitaCharges["care"]);
+        Assert.Equal(9_705, M(a, "P1").PerCapitaCharges["care"]); // 2割 (1,430,000 ≤ 430,000 + 560,000 × 2): 12,132 × 0.8 = 9,705.6
+        Assert.DoesNotContain(a.Trace!, s => s.Item == "assessableIncomeDeemed");
     }
 
     [Fact]

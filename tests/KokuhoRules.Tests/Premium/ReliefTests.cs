@@ -96,6 +96,16 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void A_birth_given_twice_exempts_its_months_once_and_two_births_the_union_of_their_months()
+    {
+        var twice = Mother() with { Childbirths = [new ChildbirthJson { Date = Date("2025-08-10") }, new ChildbirthJson { Date = Date("2025-08-10") }] };
+        Assert.Equal(4, M(Rs.Assess(Household(twice)), "P1").ReliefMonths[Relief.Perinatal]);
+        // Due 2025-06-15 (May–August) and 2025-08-10 (July–October): May–October, 6 months.
+        var two = Mother() with { Childbirths = [new ChildbirthJson { Date = Date("2025-06-15") }, new ChildbirthJson { Date = Date("2025-08-10") }] };
+        Assert.Equal(6, M(Rs.Assess(Household(two)), "P1").ReliefMonths[Relief.Perinatal]);
+    }
+
+    [Fact]
     public void Perinatal_counts_only_months_the_mother_is_insured()
     {
         // Due 2025-08-20 (July–October), insured from September: September and October.
@@ -175,6 +185,20 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void The_specified_household_relief_leaves_the_care_per_household_levy_whole()
+    {
+        // A head of 45 (liable for care) left alone when the wife moved 2023-06-10: medical 19,404 → 9,702 and
+        // support 7,500 → 3,750 (特定世帯), care 5,928 untouched (施行令第29条の7第2項 halves only 医療分 and 支援金分).
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(3_000_000)), Uninsured("P2", "1948-06-10", specifiedSameHouseholdSince: "2023-06-10")),
+            trace: true);
+        Assert.Equal(9_702, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(0, a.Component("care").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(5_928, a.Component("care").PerHousehold);
+        var step = a.Trace!.Single(s => s.Kind == "decision" && s.Item == "specifiedHousehold");
+        Assert.Equal("特定世帯", step.Value);
+    }
+
+    [Fact]
     public void No_specified_household_relief_with_two_insured()
     {
         var a = Rs.Assess(Elderly("2023-06-10", 3_000_000, Member("P3", "1990-01-01")));
@@ -239,6 +263,16 @@ public sealed class ReliefTests
         Assert.Equal(2_412_000 - 689_028, medical.Relief(Relief.InvoluntaryUnemployment));
         // Support: 936,000 − 8,570,000 × 3.12% = 936,000 − 267,384.
         Assert.Equal(936_000 - 267_384, a.Component("support").Relief(Relief.InvoluntaryUnemployment));
+        // No other relief is listed (none applies; a relief of 0 yen is not listed).
+        Assert.Equal([Relief.InvoluntaryUnemployment], medical.Reliefs.Select(r => r.Relief));
+
+        // 給与所得 9,000,000 with a 合計所得金額 of 32,000,000 (no 基礎控除): deemed 給与所得 2,700,000 lowers the
+        // 合計所得金額 to 25,700,000, still above 25,000,000: no 基礎控除 either way. 所得割 9,000,000 × 8.04% = 723,600,
+        // deemed 2,700,000 × 8.04% = 217,080.
+        var b = Rs.Assess(Household(Member("P1", "1985-06-15", Income(9_000_000, salaryRevenue: 10_950_000, salaryIncome: 9_000_000, combined: 32_000_000))
+            .Separated("2024-09-30")));
+        Assert.Equal(9_000_000, M(b, "P1").AssessableIncome);
+        Assert.Equal(723_600 - 217_080, b.Component("medical").Relief(Relief.InvoluntaryUnemployment));
     }
 
     [Theory]
@@ -338,6 +372,36 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void The_per_household_half_applies_in_the_months_every_insured_member_is_a_former_dependant()
+    {
+        // A 旧被扶養者 alone April–September, joined by a member who is not one on 2025-10-15 (not counted in the
+        // reduction test of 4月1日: no reduction). 平等割 (9,702 × 6 + 19,404 × 6) / 12 = 14,553: 4,851 off.
+        // With it the 所得割 126,228 and half the 均等割 15,600 of the 旧被扶養者.
+        var a = Rs.Assess(Household(Dependant("2024-10-01"), Member("P2", "1958-01-01", Income(2_000_000), acquired: "2025-10-15")));
+        Assert.Equal("none", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(126_228 + 15_600 + 4_851, medical.Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void When_the_statutory_reduction_equals_the_former_dependant_half_the_statutory_reduction_applies()
+    {
+        // 5割 (判定所得 800,000 − 150,000 = 650,000 ≤ 735,000) equals the 旧被扶養者 half: the statutory reduction
+        // applies, with its own rounding (1 yen), not the 旧被扶養者 rounding (set here to 1,000 yen, which would
+        // charge 15,000 and 9,000): 均等割 15,600, 平等割 9,702; the 所得割 (370,000 × 8.04% = 29,748) stays exempt.
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("amagasaki/2025/premium/parameters.json", p => p["rounding"]!["formerDependant"]!["value"]!["unitYen"] = 1000);
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var a = rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 800_000)));
+        Assert.Equal("5割", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(15_600 + 9_702, medical.Relief(Relief.StatutoryReduction));
+        Assert.Equal(29_748, medical.Relief(Relief.FormerDependant));
+        Assert.Equal(15_600 + 9_702, medical.Amount);
+    }
+
+    [Fact]
     public void The_per_household_half_needs_every_insured_member_to_be_a_former_dependant()
     {
         var a = Rs.Assess(Household(Dependant("2024-10-01"), Member("P2", "1958-01-01", Income(2_000_000))));
@@ -373,6 +437,15 @@ public sealed class ReliefTests
         Assert.Equal(["medical", "support", "care", "child"], a.Components.Select(c => c.Name));
         // The waiver cites the rule of the component's waiver workflow that waived it.
         Assert.StartsWith("子ども・子育て支援納付金分の18歳未満の均等割は10割軽減", child.Reliefs.Single(r => r.Relief == Relief.PerCapitaWaiver).Reference);
+    }
+
+    [Fact]
+    public void The_trace_names_each_members_waiver_decision()
+    {
+        var a = Rs2026.Assess(Household(Member("P1", "1985-06-15", Income(3_000_000)), Member("P2", "2015-06-15", acquired: "2015-06-15")), trace: true);
+        // The child's waiver is a decision of the member, citing the rule that waived it.
+        Assert.Contains(a.Trace!, s => s.Item == "perCapitaWaiver" && s.Component == "child" && s.Subject == "P2"
+                                       && s.Text.Contains("18歳に達する日以後の最初の3月31日以前"));
     }
 
     [Theory]
