@@ -28,7 +28,7 @@ capability_tests() {
 case "$capability" in
   premium)
     project=KokuhoRules.Rules.csproj
-    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/ReassessmentService.cs" -m "**/Premium/PreviousAssessmentReader.cs" -m "**/Premium/InstallmentRespread.cs" -m "**/Calendar/AssessmentTimeLimit.cs")
+    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/PremiumCalculator.Levy.cs" -m "**/Premium/PremiumCalculator.Reduction.cs" -m "**/Premium/PremiumCalculator.Reliefs.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/ReassessmentService.cs" -m "**/Premium/PreviousAssessmentReader.cs" -m "**/Premium/InstallmentRespread.cs" -m "**/Calendar/AssessmentTimeLimit.cs")
     # The tests that cover the calculation; the API, CLI, batch, database and load tests stay out of the mutant runs.
     filter="FullyQualifiedName~KokuhoRules.Tests.Premium|FullyQualifiedName~KokuhoRules.Tests.Engine|FullyQualifiedName~KokuhoRules.Tests.Calendar"
     ;;

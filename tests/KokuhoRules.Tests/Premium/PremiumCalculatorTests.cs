@@ -1,3 +1,4 @@
+using KokuhoRules.Rules.Catalog;
 using KokuhoRules.Rules.Premium;
 using KokuhoRules.Rules.Snapshots;
 using KokuhoRules.Tests.Support;
@@ -181,6 +182,7 @@ public sealed class PremiumCalculatorTests
         Assert.Equal("none", a.ReductionClass);
         Assert.True(M(a, "P1").CountedInReduction);
         Assert.Equal(0, M(a, "P1").InsuredMonths);
+        Assert.Equal(0, M(a, "P1").AssessableIncome);
         Assert.Equal(0, a.Component("medical").IncomeLevy);
         Assert.Equal(31_200, a.Component("medical").PerCapita);
 
@@ -305,6 +307,71 @@ public sealed class PremiumCalculatorTests
         Assert.Equal(85_000, a.Component("care").Amount);
     }
 
+    [Fact]
+    public void A_rule_set_that_does_not_prorate_the_cap_caps_a_part_year_at_the_whole_cap()
+    {
+        // proration.capByMonths false: the same household as above (30,000,000 from 1 October, 6 months) is capped at
+        // the annual caps. Medical 30,000,000 × 8.04% × 6/12 = 1,206,000 + 15,600 + 9,702 = 1,231,302 → 660,000;
+        // support 468,000 + 6,024 + 3,750 → 260,000; care 450,000 + 6,066 + 2,964 → 170,000.
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("amagasaki/2025/premium/parameters.json", p => p["proration"]!["capByMonths"]!["value"] = false);
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var a = rs.Assess(Household(Member("P1", "1980-06-15", Income(30_000_000), acquired: "2025-10-01")));
+        Assert.Equal(1_231_302, a.Component("medical").BeforeCap);
+        Assert.Equal(660_000, a.Component("medical").Cap);
+        Assert.Equal(660_000, a.Component("medical").Amount);
+        Assert.Equal(260_000, a.Component("support").Amount);
+        Assert.Equal(170_000, a.Component("care").Amount);
+    }
+
+    /// <summary>Amagasaki FY2025 with <paramref name="extra"/> more components, each a copy of the medical component.</summary>
+    private static PremiumRuleSet WithExtraComponents(TempRuleSetRoot root, int extra)
+    {
+        root.MakeAllDrafts();
+        root.EditJson("national/2025/premium/parameters.json", p =>
+        {
+            for (var k = 1; k <= extra; k++) p["components"]![$"extra{k}"] = p["components"]!["medical"]!.DeepClone();
+        });
+        root.EditJson("national/2025/premium/workflows.json", w =>
+        {
+            var workflows = w.AsArray();
+            foreach (var prefix in new[] { "Liability.", "PerCapitaWaiver." })
+            {
+                var medical = workflows.Single(x => (string)x!["WorkflowName"]! == prefix + "medical")!;
+                for (var k = 1; k <= extra; k++)
+                {
+                    var copy = medical.DeepClone();
+                    copy["WorkflowName"] = $"{prefix}extra{k}";
+                    workflows.Add(copy);
+                }
+            }
+        });
+        root.EditJson("amagasaki/2025/premium/parameters.json", p =>
+        {
+            for (var k = 1; k <= extra; k++) p["rates"]![$"extra{k}"] = p["rates"]!["medical"]!.DeepClone();
+        });
+        return KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+    }
+
+    [Fact]
+    public void A_rule_set_of_up_to_eight_components_is_assessed_and_one_of_nine_is_refused()
+    {
+        // Eight components: medical, support, care and five copies of medical. A 45-year-old with 算定基礎所得 1,000,000:
+        // medical 80,400 + 31,200 + 19,404 = 131,004 (six times), support 31,200 + 12,048 + 7,500, care 30,000 + 12,132 + 5,928.
+        var household = Household(Member("P1", "1980-06-15", Income(1_430_000)));
+        using var eight = new TempRuleSetRoot();
+        var a = WithExtraComponents(eight, 5).Assess(household);
+        Assert.Equal(8, a.Components.Count);
+        Assert.Equal(6 * 131_004 + 50_748 + 48_060, a.AnnualPremium);
+
+        using var nine = new TempRuleSetRoot();
+        var rs = WithExtraComponents(nine, 6);
+        Assert.Equal(9, rs.Components.Count);
+        var refused = Assert.Throws<InvalidOperationException>(() => rs.Assess(household));
+        Assert.Equal("too many components", refused.Message);
+    }
+
     // ---- The trace ---------------------------------------------------------------------------------
 
     [Fact]
@@ -324,6 +391,82 @@ public sealed class PremiumCalculatorTests
         Assert.Equal("annualPremium", annual.Item);
         Assert.Equal(a.AnnualPremium, annual.Yen);
         Assert.DoesNotContain(trace, s => s.Text.Contains("1980"));
+    }
+
+    [Fact]
+    public void The_last_liable_month_is_the_last_month_any_member_owes_for()
+    {
+        // Lost 2025-09-01: liable April–August. Of two members the later loss counts, whichever is listed first.
+        Assert.Equal(new NodaTime.YearMonth(2025, 8), Rs.Assess(Household(Member("P1", "1980-06-15", lost: "2025-09-01"))).LastLiableMonth);
+        Assert.Equal(new NodaTime.YearMonth(2025, 11), Rs.Assess(Household(
+            Member("P1", "1980-06-15", lost: "2025-09-01"), Member("P2", "1982-06-15", lost: "2025-12-01"))).LastLiableMonth);
+        Assert.Equal(new NodaTime.YearMonth(2025, 11), Rs.Assess(Household(
+            Member("P2", "1982-06-15", lost: "2025-12-01"), Member("P1", "1980-06-15", lost: "2025-09-01"))).LastLiableMonth);
+        Assert.Equal(new NodaTime.YearMonth(2026, 3), Rs.Assess(Household(Member("P1", "1980-06-15"))).LastLiableMonth);
+        Assert.Equal(new NodaTime.YearMonth(2025, 4), Rs.Assess(Household(Member("P1", "1980-06-15", lost: "2025-05-01"))).LastLiableMonth);
+        // Joining and leaving in June: never liable.
+        Assert.Null(Rs.Assess(Household(Member("P1", "1980-06-15", acquired: "2025-06-10", lost: "2025-06-25"))).LastLiableMonth);
+    }
+
+    [Fact]
+    public void Each_member_result_says_whether_the_member_is_the_head()
+    {
+        var household = Household(Member("P1", "1980-06-15", Income(1_430_000)), Member("P2", "1982-06-15", acquired: "2025-10-15"));
+        var a = Rs.Assess(household);
+        Assert.True(M(a, "P1").Head);
+        Assert.False(M(a, "P2").Head);
+        // Each member's own months: P1 all year, P2 from October.
+        Assert.Equal(12, M(a, "P1").ComponentMonths["care"]);
+        Assert.Equal(6, M(a, "P2").ComponentMonths["medical"]);
+        Assert.Equal(6, M(a, "P2").ComponentMonths["care"]);
+        var b = Rs.Assess(household with { HeadId = "P2" });
+        Assert.False(M(b, "P1").Head);
+        Assert.True(M(b, "P2").Head);
+    }
+
+    [Fact]
+    public void The_trace_of_the_per_capita_levy_counts_the_liable_persons_and_their_months()
+    {
+        // Two members liable all year for the medical component: 31,200 × 24 person-months ÷ 12, 2 persons.
+        // The care component: only the 45-year-old (the 30-year-old is under 40): 12 person-months, 1 person.
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(1_430_000)), Member("P2", "1995-06-15")), trace: true);
+        var medical = a.Trace!.Single(s => s.Component == "medical" && s.Item == "perCapita");
+        Assert.Contains("延べ 24人月 ÷ 12 (2人)", medical.Text);
+        Assert.Equal(62_400, medical.Yen);
+        var care = a.Trace!.Single(s => s.Component == "care" && s.Item == "perCapita");
+        Assert.Contains("延べ 12人月 ÷ 12 (1人)", care.Text);
+        // The 30-year-old owes no care 均等割; nobody is a 非自発的失業者, so no deemed income is worked.
+        Assert.Equal(0, M(a, "P2").PerCapitaCharges["care"]);
+        Assert.Equal(9_705, M(a, "P1").PerCapitaCharges["care"]); // 2割 (1,430,000 ≤ 430,000 + 560,000 × 2): 12,132 × 0.8 = 9,705.6
+        Assert.DoesNotContain(a.Trace!, s => s.Item == "assessableIncomeDeemed");
+    }
+
+    [Fact]
+    public void The_trace_explains_only_the_components_some_member_is_liable_for()
+    {
+        // A 45-year-old is liable for the care component (40–64); a 30-year-old is not: no care amount to explain.
+        var young = Rs.Assess(Household(Member("P1", "1995-06-15", Income(1_430_000))), trace: true);
+        Assert.Equal(0, young.Component("care").Months);
+        Assert.DoesNotContain(young.Trace!, s => s.Component == "care" && s.Item is "incomeLevy" or "beforeCap" or "amount");
+        Assert.Contains(young.Trace!, s => s.Component == "medical" && s.Item == "amount");
+        var older = Rs.Assess(Household(Member("P1", "1980-06-15", Income(1_430_000))), trace: true);
+        Assert.Contains(older.Trace!, s => s.Component == "care" && s.Item == "amount");
+    }
+
+    [Fact]
+    public void Without_details_the_amounts_are_the_same_but_no_member_or_relief_is_itemised()
+    {
+        // The batch's assessment: the same amounts, no per-member results and no itemised reliefs (a 7割 household
+        // with a pre-school child, so there are reliefs to leave out).
+        var household = Household(Member("P1", "1990-06-15"), Member("P2", "2022-05-01", acquired: "2022-05-01"));
+        var detailed = Rs.Assess(household);
+        var plain = PremiumCalculator.Assess(Rs, Snapshot(household), trace: null, details: false);
+        Assert.NotEmpty(detailed.Members);
+        Assert.NotEmpty(detailed.Component("medical").Reliefs);
+        Assert.Empty(plain.Members);
+        Assert.All(plain.Components, c => Assert.Empty(c.Reliefs));
+        Assert.Equal(detailed.AnnualPremium, plain.AnnualPremium);
+        Assert.Equal(detailed.Components.Select(c => (c.Amount, c.Reduction, c.BeforeCap)), plain.Components.Select(c => (c.Amount, c.Reduction, c.BeforeCap)));
     }
 
     [Fact]

@@ -72,6 +72,40 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void A_birth_before_the_eligible_date_exempts_nothing_and_the_months_follow_the_rule_sets_counts()
+    {
+        // With perinatal.eligibleBirthsFrom moved to 2025-09-01, a birth due 2025-08-10 is not eligible, though its
+        // months (July–October) are in the year and after the first exempt month; one due 2025-09-10 exempts August–November.
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["eligibleBirthsFrom"]!["value"] = "2025-09-01");
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var before = rs.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        Assert.False(M(before, "P1").ReliefMonths.ContainsKey(Relief.Perinatal));
+        Assert.Equal(0, before.Component("medical").Relief(Relief.Perinatal));
+        Assert.Equal(4, M(rs.Assess(Household(Mother().GivingBirth("2025-09-10"))), "P1").ReliefMonths[Relief.Perinatal]);
+
+        // perinatal.monthsBefore 0: a single birth due 2025-08-10 exempts August–October (3 months):
+        // 所得割 126,228 × 3/12 = 31,557 and 均等割 31,200 × 3/12 = 7,800.
+        using var noneBefore = new TempRuleSetRoot();
+        noneBefore.MakeAllDrafts();
+        noneBefore.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["monthsBefore"]!["value"] = 0);
+        var a = KokuhoRuleSets.Load([noneBefore.Root]).Premium("amagasaki", 2025)!.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        Assert.Equal(3, M(a, "P1").ReliefMonths[Relief.Perinatal]);
+        Assert.Equal(31_557 + 7_800, a.Component("medical").Relief(Relief.Perinatal));
+    }
+
+    [Fact]
+    public void A_birth_given_twice_exempts_its_months_once_and_two_births_the_union_of_their_months()
+    {
+        var twice = Mother() with { Childbirths = [new ChildbirthJson { Date = Date("2025-08-10") }, new ChildbirthJson { Date = Date("2025-08-10") }] };
+        Assert.Equal(4, M(Rs.Assess(Household(twice)), "P1").ReliefMonths[Relief.Perinatal]);
+        // Due 2025-06-15 (May–August) and 2025-08-10 (July–October): May–October, 6 months.
+        var two = Mother() with { Childbirths = [new ChildbirthJson { Date = Date("2025-06-15") }, new ChildbirthJson { Date = Date("2025-08-10") }] };
+        Assert.Equal(6, M(Rs.Assess(Household(two)), "P1").ReliefMonths[Relief.Perinatal]);
+    }
+
+    [Fact]
     public void Perinatal_counts_only_months_the_mother_is_insured()
     {
         // Due 2025-08-20 (July–October), insured from September: September and October.
@@ -133,6 +167,37 @@ public sealed class ReliefTests
         Assert.Equal(6, M(a, "P2").InsuredMonths);
     }
 
+    [Theory]
+    [InlineData("2017-03-01", "2023-06-10")]
+    [InlineData("2023-06-10", "2017-03-01")]
+    public void Of_two_members_moved_to_the_elderly_scheme_the_later_move_decides_the_specified_household(string first, string second)
+    {
+        // Two 特定同一世帯所属者: one moved 2017-03-01 (97 months before April 2025: over), one 2023-06-10 (22 months:
+        // 特定世帯 for the whole year). The household is a 特定世帯 through the later move, whichever is listed first:
+        // 平等割 19,404 → 9,702 (medical), 7,500 → 3,750 (support).
+        var a = Rs.Assess(Household(
+            Member("P1", "1955-06-01", Income(3_000_000)),
+            Uninsured("P2", first == "2017-03-01" ? "1942-03-01" : "1948-06-10", specifiedSameHouseholdSince: first),
+            Uninsured("P3", second == "2017-03-01" ? "1942-03-01" : "1948-06-10", specifiedSameHouseholdSince: second)));
+        Assert.Equal("none", a.ReductionClass);
+        Assert.Equal(9_702, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(3_750, a.Component("support").Relief(Relief.SpecifiedHousehold));
+    }
+
+    [Fact]
+    public void The_specified_household_relief_leaves_the_care_per_household_levy_whole()
+    {
+        // A head of 45 (liable for care) left alone when the wife moved 2023-06-10: medical 19,404 → 9,702 and
+        // support 7,500 → 3,750 (特定世帯), care 5,928 untouched (施行令第29条の7第2項 halves only 医療分 and 支援金分).
+        var a = Rs.Assess(Household(Member("P1", "1980-06-15", Income(3_000_000)), Uninsured("P2", "1948-06-10", specifiedSameHouseholdSince: "2023-06-10")),
+            trace: true);
+        Assert.Equal(9_702, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(0, a.Component("care").Relief(Relief.SpecifiedHousehold));
+        Assert.Equal(5_928, a.Component("care").PerHousehold);
+        var step = a.Trace!.Single(s => s.Kind == "decision" && s.Item == "specifiedHousehold");
+        Assert.Equal("特定世帯", step.Value);
+    }
+
     [Fact]
     public void No_specified_household_relief_with_two_insured()
     {
@@ -184,6 +249,32 @@ public sealed class ReliefTests
         Assert.Equal("2割", a.ReductionClass);
     }
 
+    [Fact]
+    public void The_deemed_income_of_a_high_earner_takes_the_basic_deduction_of_the_deemed_combined_income()
+    {
+        // 給与所得 30,000,000 (合計所得金額 above 25,000,000: no 基礎控除), separated 2024-09-30: the whole of FY2025 deemed.
+        // Deemed 給与所得 9,000,000 is also the deemed 合計所得金額: 基礎控除 430,000, 算定基礎所得 8,570,000.
+        // Medical 所得割 30,000,000 × 8.04% = 2,412,000, deemed 8,570,000 × 8.04% = 689,028.
+        var a = Rs.Assess(Household(Member("P1", "1985-06-15", Income(30_000_000, salaryRevenue: 31_950_000, salaryIncome: 30_000_000))
+            .Separated("2024-09-30")));
+        Assert.Equal(30_000_000, M(a, "P1").AssessableIncome);
+        var medical = a.Component("medical");
+        Assert.Equal(2_412_000, medical.IncomeLevy);
+        Assert.Equal(2_412_000 - 689_028, medical.Relief(Relief.InvoluntaryUnemployment));
+        // Support: 936,000 − 8,570,000 × 3.12% = 936,000 − 267,384.
+        Assert.Equal(936_000 - 267_384, a.Component("support").Relief(Relief.InvoluntaryUnemployment));
+        // No other relief is listed (none applies; a relief of 0 yen is not listed).
+        Assert.Equal([Relief.InvoluntaryUnemployment], medical.Reliefs.Select(r => r.Relief));
+
+        // 給与所得 9,000,000 with a 合計所得金額 of 32,000,000 (no 基礎控除): deemed 給与所得 2,700,000 lowers the
+        // 合計所得金額 to 25,700,000, still above 25,000,000: no 基礎控除 either way. 所得割 9,000,000 × 8.04% = 723,600,
+        // deemed 2,700,000 × 8.04% = 217,080.
+        var b = Rs.Assess(Household(Member("P1", "1985-06-15", Income(9_000_000, salaryRevenue: 10_950_000, salaryIncome: 9_000_000, combined: 32_000_000))
+            .Separated("2024-09-30")));
+        Assert.Equal(9_000_000, M(b, "P1").AssessableIncome);
+        Assert.Equal(723_600 - 217_080, b.Component("medical").Relief(Relief.InvoluntaryUnemployment));
+    }
+
     [Theory]
     [InlineData("1959-06-15", "11")] // 65 on the separation date
     [InlineData("1985-06-15", "45")] // not an involuntary reason
@@ -230,6 +321,37 @@ public sealed class ReliefTests
         var a = Rs.Assess(Household(Dependant("2023-09-01", birth: "1955-07-01")));
         var medical = a.Component("medical");
         Assert.Equal(126_228 + (31_200 - 24_700) + (19_404 - 15_361), medical.Relief(Relief.FormerDependant));
+        // The relief months are those with any 旧被扶養者 relief: the 所得割 exemption lasts the whole year.
+        Assert.Equal(12, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+    }
+
+    [Fact]
+    public void The_former_dependant_relief_months_are_only_the_months_insured()
+    {
+        // Joined 2025-07-10 at 70 and lost the coverage 2025-12-01: liable July–November (5 months); the relief
+        // (to June 2027) counts only those. 所得割 1,570,000 × 8.04% × 5/12 = 52,595 exempt; 均等割 13,000 → 6,500;
+        // 平等割 8,085 → 9,702 × 5/12 = 4,042.5 → 4,042.
+        var a = Rs.Assess(Household(Member("P1", "1955-07-01", Income(2_000_000, pensionRevenue: 3_100_000, pensionIncome: 2_000_000),
+            acquired: "2025-07-10", lost: "2025-12-01").AsFormerDependant()));
+        Assert.Equal(5, M(a, "P1").InsuredMonths);
+        Assert.Equal(5, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+        var medical = a.Component("medical");
+        Assert.Equal(52_595 + (13_000 - 6_500) + (8_085 - 4_042), medical.Relief(Relief.FormerDependant));
+        Assert.Equal(6_500 + 4_042, medical.Amount);
+    }
+
+    [Fact]
+    public void A_former_dependant_joining_in_the_year_is_relieved_from_the_acquisition_month()
+    {
+        // Joined 2025-07-10 at 70: liable July–March (9 months), all within the window (to June 2027).
+        // 所得割 1,570,000 × 8.04% × 9/12 = 94,671, all exempt; 均等割 31,200 × 9/12 = 23,400 → 15,600 × 9/12 = 11,700;
+        // 平等割 19,404 × 9/12 = 14,553 → 9,702 × 9/12 = 7,276.5 → 7,276.
+        var a = Rs.Assess(Household(Dependant("2025-07-10")));
+        Assert.Equal(9, M(a, "P1").ReliefMonths[Relief.FormerDependant]);
+        var medical = a.Component("medical");
+        Assert.Equal(94_671, medical.IncomeLevy);
+        Assert.Equal(94_671 + (23_400 - 11_700) + (14_553 - 7_276), medical.Relief(Relief.FormerDependant));
+        Assert.Equal(11_700 + 7_276, medical.Amount);
     }
 
     [Fact]
@@ -247,6 +369,36 @@ public sealed class ReliefTests
         var sevenTenths = Rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 0)));
         Assert.Equal("7割", sevenTenths.ReductionClass);
         Assert.Equal(0, sevenTenths.Component("medical").Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void The_per_household_half_applies_in_the_months_every_insured_member_is_a_former_dependant()
+    {
+        // A 旧被扶養者 alone April–September, joined by a member who is not one on 2025-10-15 (not counted in the
+        // reduction test of 4月1日: no reduction). 平等割 (9,702 × 6 + 19,404 × 6) / 12 = 14,553: 4,851 off.
+        // With it the 所得割 126,228 and half the 均等割 15,600 of the 旧被扶養者.
+        var a = Rs.Assess(Household(Dependant("2024-10-01"), Member("P2", "1958-01-01", Income(2_000_000), acquired: "2025-10-15")));
+        Assert.Equal("none", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(126_228 + 15_600 + 4_851, medical.Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
+    public void When_the_statutory_reduction_equals_the_former_dependant_half_the_statutory_reduction_applies()
+    {
+        // 5割 (判定所得 800,000 − 150,000 = 650,000 ≤ 735,000) equals the 旧被扶養者 half: the statutory reduction
+        // applies, with its own rounding (1 yen), not the 旧被扶養者 rounding (set here to 1,000 yen, which would
+        // charge 15,000 and 9,000): 均等割 15,600, 平等割 9,702; the 所得割 (370,000 × 8.04% = 29,748) stays exempt.
+        using var root = new TempRuleSetRoot();
+        root.MakeAllDrafts();
+        root.EditJson("amagasaki/2025/premium/parameters.json", p => p["rounding"]!["formerDependant"]!["value"]!["unitYen"] = 1000);
+        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var a = rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 800_000)));
+        Assert.Equal("5割", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(15_600 + 9_702, medical.Relief(Relief.StatutoryReduction));
+        Assert.Equal(29_748, medical.Relief(Relief.FormerDependant));
+        Assert.Equal(15_600 + 9_702, medical.Amount);
     }
 
     [Fact]
@@ -283,6 +435,17 @@ public sealed class ReliefTests
         Assert.Equal(0, M(a, "P2").PerCapitaCharges["child"]);
         Assert.Equal(1_900, M(a, "P1").PerCapitaCharges["child"]);
         Assert.Equal(["medical", "support", "care", "child"], a.Components.Select(c => c.Name));
+        // The waiver cites the rule of the component's waiver workflow that waived it.
+        Assert.StartsWith("子ども・子育て支援納付金分の18歳未満の均等割は10割軽減", child.Reliefs.Single(r => r.Relief == Relief.PerCapitaWaiver).Reference);
+    }
+
+    [Fact]
+    public void The_trace_names_each_members_waiver_decision()
+    {
+        var a = Rs2026.Assess(Household(Member("P1", "1985-06-15", Income(3_000_000)), Member("P2", "2015-06-15", acquired: "2015-06-15")), trace: true);
+        // The child's waiver is a decision of the member, citing the rule that waived it.
+        Assert.Contains(a.Trace!, s => s.Item == "perCapitaWaiver" && s.Component == "child" && s.Subject == "P2"
+                                       && s.Text.Contains("18歳に達する日以後の最初の3月31日以前"));
     }
 
     [Theory]
