@@ -384,6 +384,56 @@ public sealed class ReassessmentTests
         Assert.Equal(r.Installments.Select(i => i.Amount), r.Installments.Select(i => i.PreviousAmount));
     }
 
+    [Fact]
+    public void Without_a_previous_assessment_the_whole_premium_goes_to_the_installments_to_come_and_no_trace_unless_asked()
+    {
+        // No previous assessment: nothing is due, 447,246 over November–March as for a previous of nothing billed.
+        var (response, failure) = ReassessWithPrevious("null");
+        Assert.Null(failure);
+        var year = response!.Years.Single();
+        Assert.Equal([89_646, 89_400, 89_400, 89_400, 89_400], year.Installments.Select(i => i.Amount));
+        Assert.All(year.Installments, i => Assert.Equal(0, i.PreviousAmount));
+        Assert.Null(year.Trace);
+        // The components against the previous ones given: a component the previous assessment did not show has no difference.
+        (response, _) = ReassessWithPrevious("""{ "annualPremium": 0, "installments": [], "components": [ { "name": "medical", "amount": 1000 } ] }""");
+        var components = response!.Years.Single().Components;
+        var medical = components.Single(c => c.Name == "medical");
+        Assert.Equal(1000, medical.PreviousAmount);
+        Assert.Equal(medical.Amount - 1000, medical.Difference);
+        Assert.All(components.Where(c => c.Name != "medical"), c => Assert.Null(c.Difference));
+    }
+
+    [Fact]
+    public void A_settlement_of_100_billion_yen_is_accepted()
+    {
+        var (response, failure) = ReassessWithPrevious("""{ "annualPremium": 100000000000, "installments": [], "settlement": { "kind": "additionalBill", "amount": 100000000000 } }""");
+        Assert.Null(failure);
+        Assert.Equal(new Settlement(SettlementKind.Refund, 99_999_552_754), response!.Years.Single().Settlement);
+    }
+
+    [Fact]
+    public void A_processing_day_of_31_March_is_still_in_the_current_year()
+    {
+        var r = Reassess("2025-10-16", "2026-03-31", years: (2025, Couple(spouseLost: "2025-10-16"), Assess(Couple()))).Years.Single();
+        Assert.Equal("currentYear", r.Kind);
+        Assert.Equal(new Settlement(SettlementKind.Refund, 29_106), r.Settlement);
+    }
+
+    [Fact]
+    public void An_unchanged_annual_premium_on_a_due_day_keeps_that_days_installment_due()
+    {
+        var billed = Assess(Couple());
+        var (response, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki", Change = new ChangeJson { EffectiveDate = Date("2025-09-01") }, AsOf = Date("2025-10-31"),
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple(), Previous = Previous(billed) }],
+        }, trace: false);
+        Assert.Null(failure);
+        var r = response!.Years.Single();
+        Assert.Equal(Enumerable.Repeat(InstallmentStatus.Due, 5).Concat(Enumerable.Repeat(InstallmentStatus.Remaining, 5)), r.Installments.Select(i => i.Status));
+        Assert.Equal(billed.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
+    }
+
     // ---- 国保法110条の2 -----------------------------------------------------------------------------
 
     private static readonly ReassessmentService Shimonoseki = new(TestRuleSets.Service, new FakeClock(Instant.FromUtc(2025, 8, 1, 0, 0)));
