@@ -434,6 +434,22 @@ public sealed class ReassessmentTests
         Assert.Equal(billed.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
     }
 
+    [Fact]
+    public void A_new_premium_equal_to_what_is_already_due_leaves_nothing_to_the_installments_to_come_and_nothing_to_settle()
+    {
+        // Billed before: 第1–5期 (due by 2025-11-20) 89,446 + 4 × 89,450 = 447,246, 第6–10期 5,000 each (472,246). The new
+        // premium 447,246 is all due already: 第6–10期 become 0, with no refund and no extra bill.
+        var billed = Assess(Couple());
+        var previous = Previous(billed) with
+        {
+            AnnualPremium = 472_246,
+            Installments = billed.Installments.Select((b, i) => (PreviousInstallmentJson?)new PreviousInstallmentJson { Number = b.Number, DueDate = b.DueDate, Amount = i == 0 ? 89_446 : i < 5 ? 89_450 : 5_000 }).ToArray(),
+        };
+        var year = ReassessWithPrevious(JsonSerializer.Serialize(previous, KokuhoJson.Options)).Response!.Years.Single();
+        Assert.Equal(Settlement.None, year.Settlement);
+        Assert.All(year.Installments.Skip(5), i => Assert.Equal(0, i.Amount));
+    }
+
     // ---- 国保法110条の2 -----------------------------------------------------------------------------
 
     private static readonly ReassessmentService Shimonoseki = new(TestRuleSets.Service, new FakeClock(Instant.FromUtc(2025, 8, 1, 0, 0)));
