@@ -19,50 +19,66 @@ public sealed class ReassessmentService(PremiumService premiums, IClock clock)
     /// <summary>Reassesses; exactly one of the response and the failure is non-null.</summary>
     public (ReassessmentResponse? Response, AssessmentFailure? Failure) Reassess(ReassessmentRequest? request, bool trace)
     {
-        var errors = new List<FieldError>();
         if (request is null) return (null, AssessmentFailure.EmptyBody);
-        if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
-        if (request.Change?.EffectiveDate is not { } effective)
-        {
-            errors.Add(new FieldError("change.effectiveDate", "is required: the day the change takes effect"));
-            effective = default;
-        }
-        else SnapshotReader.DateInRange(effective, "change.effectiveDate", errors);
-        if (request.AsOf is { } processingDay) SnapshotReader.DateInRange(processingDay, "asOf", errors);
-        if (request.Change?.Description is { Length: > 200 }) errors.Add(new FieldError("change.description", "at most 200 characters"));
+        var errors = CheckRequest(request);
         var asOf = request.AsOf ?? clock.GetCurrentInstant().InZone(Japan).Date;
-        if (request.Years is null || request.Years.Count == 0) errors.Add(new FieldError("years", "at least one fiscal year is required"));
         if (errors.Count > 0) return (null, Invalid(errors));
 
+        // CheckRequest refused a request without these.
+        var effective = request.Change!.EffectiveDate!.Value;
         var years = request.Years!;
-        var firstYear = FiscalYear.Of(effective).Year;
-        var lastYear = FiscalYear.Of(asOf).Year;
         if (effective > asOf) return (null, Invalid([new FieldError("change.effectiveDate", "the change takes effect after the processing day (asOf): a change is processed on or after the day it takes effect")]));
+        errors = CheckYears(years, FiscalYear.Of(effective).Year, FiscalYear.Of(asOf).Year);
+        if (errors.Count > 0) return (null, Invalid(errors));
+
+        var results = new List<YearReassessment>();
+        for (var i = 0; i < years.Count; i++)
+        {
+            var (result, failure) = ReassessYear(request, years[i]!, $"years[{i}]", effective, asOf, trace);
+            if (failure is not null) return (null, failure);
+            results.Add(result!);
+        }
+        return (new ReassessmentResponse(request.Insurer!, asOf, effective, request.Trial ?? false, results.OrderBy(r => r.FiscalYear).ToArray()), null);
+    }
+
+    /// <summary>The errors of the request's own fields (insurer, change, asOf, years), in that order; none when it may be reassessed.</summary>
+    private static List<FieldError> CheckRequest(ReassessmentRequest request)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(request.Insurer)) errors.Add(new FieldError("insurer", "is required (e.g. \"amagasaki\")"));
+        var effective = request.Change?.EffectiveDate;
+        if (effective is null) errors.Add(new FieldError("change.effectiveDate", "is required: the day the change takes effect"));
+        else SnapshotReader.DateInRange(effective.Value, "change.effectiveDate", errors);
+        if (request.AsOf is not null) SnapshotReader.DateInRange(request.AsOf.Value, "asOf", errors);
+        if (request.Change?.Description is { Length: > 200 }) errors.Add(new FieldError("change.description", "at most 200 characters"));
+        if (request.Years is null || request.Years.Count == 0) errors.Add(new FieldError("years", "at least one fiscal year is required"));
+        return errors;
+    }
+
+    /// <summary>
+    /// The errors of the years given: each year once, none before <paramref name="firstYear"/> (the change's) or after
+    /// <paramref name="lastYear"/> (the processing day's), and the change's own year among them.
+    /// </summary>
+    private static List<FieldError> CheckYears(IReadOnlyList<ReassessmentYearJson?> years, int firstYear, int lastYear)
+    {
+        var errors = new List<FieldError>();
         var given = new Dictionary<int, int>();
         for (var i = 0; i < years.Count; i++)
         {
-            if (years[i]?.FiscalYear is not { } fy)
+            var fiscalYear = years[i]?.FiscalYear;
+            if (fiscalYear is null)
             {
                 errors.Add(new FieldError($"years[{i}].fiscalYear", "is required"));
                 continue;
             }
+            var fy = fiscalYear.Value;
             if (!given.TryAdd(fy, i)) errors.Add(new FieldError($"years[{i}].fiscalYear", $"the same fiscal year as years[{given[fy]}]: each year is given once"));
             if (fy < firstYear) errors.Add(new FieldError($"years[{i}].fiscalYear", "is before the fiscal year the change takes effect in (change.effectiveDate): that year is not affected"));
             if (fy > lastYear) errors.Add(new FieldError($"years[{i}].fiscalYear", "has not started on the processing day (asOf)"));
         }
         if (!given.ContainsKey(firstYear) && errors.Count == 0)
             errors.Add(new FieldError("years", "the fiscal year the change takes effect in (the one from 1 April to 31 March that holds change.effectiveDate) must be included, with its household and previous assessment (and every later year the change affects)"));
-        if (errors.Count > 0) return (null, Invalid(errors));
-
-        var results = new List<YearReassessment>();
-        for (var i = 0; i < years.Count; i++)
-        {
-            var year = years[i]!;
-            var (result, failure) = ReassessYear(request, year, $"years[{i}]", effective, asOf, trace);
-            if (failure is not null) return (null, failure);
-            results.Add(result!);
-        }
-        return (new ReassessmentResponse(request.Insurer!, asOf, effective, request.Trial ?? false, results.OrderBy(r => r.FiscalYear).ToArray()), null);
+        return errors;
     }
 
     /// <summary>Reassesses one year with the rule-set version in force on the processing day <paramref name="asOf"/> (a trial: the newest).</summary>

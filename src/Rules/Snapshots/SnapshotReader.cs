@@ -104,39 +104,8 @@ public static class SnapshotReader
         {
             for (var i = 0; i < json.Coverage.Count; i++)
             {
-                var cPath = new LazyPath(path, "coverage", i);
-                var c = json.Coverage[i];
-                if (c is null)
-                {
-                    errors.Add(new FieldError(cPath, "must be an object"));
-                    continue;
-                }
-                if (c.Acquired is not { } acquired)
-                {
-                    errors.Add(new FieldError(cPath + ".acquired", "is required (資格取得日)"));
-                    continue;
-                }
-                if (acquired < EarliestDate || acquired > LatestDate)
-                {
-                    errors.Add(new FieldError(cPath + ".acquired", $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}"));
-                    continue;
-                }
-                if (c.Lost is { } lost && lost <= acquired)
-                {
-                    errors.Add(new FieldError(cPath + ".lost", "the loss date must be after the acquisition date (the loss date is the first day without coverage, so a period lasts at least one day)"));
-                    continue;
-                }
-                if (c.Lost is { } l && l > LatestDate)
-                {
-                    errors.Add(new FieldError(cPath + ".lost", $"must be a date in or before the year {LatestDate.Year}"));
-                    continue;
-                }
-                if (json.BirthDate is { } b && acquired < b)
-                {
-                    errors.Add(new FieldError(cPath + ".acquired", "coverage cannot start before the birth date"));
-                    continue;
-                }
-                coverage.Add(new CoveragePeriod(acquired, c.Lost));
+                var period = ReadPeriod(json.Coverage[i], json.BirthDate, new LazyPath(path, "coverage", i), errors);
+                if (period is not null) coverage.Add(period.Value);
             }
             if (coverage.Count > 1) coverage.Sort(ByAcquisition);
             for (var i = 1; i < coverage.Count; i++)
@@ -152,6 +121,30 @@ public static class SnapshotReader
             }
         }
         return coverage;
+    }
+
+    /// <summary>The period at <paramref name="cPath"/>, or null after adding the error naming what is wrong with it.</summary>
+    private static CoveragePeriod? ReadPeriod(CoverageJson? c, LocalDate? birth, LazyPath cPath, List<FieldError> errors)
+    {
+        var (field, problem) = PeriodProblem(c, birth);
+        if (problem is null) return new CoveragePeriod(c!.Acquired!.Value, c.Lost);
+        errors.Add(new FieldError(cPath + field, problem));
+        return null;
+    }
+
+    /// <summary>What is wrong with a period: the field under it ("" for the period itself) and the message; a null message when nothing is.</summary>
+    private static (string Field, string? Problem) PeriodProblem(CoverageJson? c, LocalDate? birth)
+    {
+        if (c is null) return ("", "must be an object");
+        if (c.Acquired is null) return (".acquired", "is required (資格取得日)");
+        var acquired = c.Acquired.Value;
+        if (acquired < EarliestDate || acquired > LatestDate) return (".acquired", $"must be a date in the years {EarliestDate.Year}–{LatestDate.Year}");
+        // A missing loss date or birth date compares false: an open period, a birth date refused on its own.
+        if (c.Lost <= acquired)
+            return (".lost", "the loss date must be after the acquisition date (the loss date is the first day without coverage, so a period lasts at least one day)");
+        if (c.Lost > LatestDate) return (".lost", $"must be a date in or before the year {LatestDate.Year}");
+        if (acquired < birth) return (".acquired", "coverage cannot start before the birth date");
+        return ("", null);
     }
 
     /// <summary>The place in the request of the first period equal to <paramref name="period"/>, other than <paramref name="except"/>.</summary>

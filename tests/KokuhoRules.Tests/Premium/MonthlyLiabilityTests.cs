@@ -90,4 +90,38 @@ public sealed class MonthlyLiabilityTests
         var error = Assert.Throws<ArgumentException>(() => MonthlyLiability.Of(Rs, member, new int[Rs.Components.Count - 1]));
         Assert.Equal("liable", error.ParamName);
     }
+
+    [Fact]
+    public void Recording_the_deciding_rules_fills_the_slot_of_every_month_and_component_even_when_the_facts_repeat()
+    {
+        // 75 on 2025-08-15: April–July the same facts (insured, 74), August–March the same (75): every slot is still written.
+        var member = Snapshot(Household(Member("P1", "1950-08-15"))).Members[0];
+        var nc = Rs.Components.Count;
+        var rules = Enumerable.Repeat(-1, MonthlyLiability.MonthsPerYear * (nc + 1)).ToArray();
+        MonthlyLiability.Of(Rs, member, new int[nc], rules);
+        Assert.DoesNotContain(-1, rules);
+        Assert.All(rules[..4], r => Assert.Equal("資格あり", Rs.Insured.Rules[r].Name));
+        Assert.All(rules[4..12], r => Assert.Contains("後期高齢者医療", Rs.Insured.Rules[r].Name));
+    }
+
+    [Fact]
+    public void The_masks_given_are_overwritten_not_added_to()
+    {
+        // Masks left over from another member (every bit set) are cleared first: the member leaving on 2025-11-30 is
+        // liable June–October only.
+        var member = Snapshot(Household(Member("P1", "1980-06-15", acquired: "2025-06-10", lost: "2025-11-30"))).Members[0];
+        var liable = Enumerable.Repeat(-1, Rs.Components.Count).ToArray();
+        Assert.Equal(0b111_1100, MonthlyLiability.Of(Rs, member, liable));
+        Assert.All(liable, mask => Assert.Equal(0b111_1100, mask));
+    }
+
+    [Fact]
+    public void Too_few_slots_for_the_deciding_rules_is_refused()
+    {
+        var member = Snapshot(Household(Member("P1", "1980-06-15"))).Members[0];
+        var nc = Rs.Components.Count;
+        var error = Assert.Throws<ArgumentException>(() => MonthlyLiability.Of(Rs, member, new int[nc], new int[MonthlyLiability.MonthsPerYear * (nc + 1) - 1]));
+        Assert.Equal("ruleByMonth", error.ParamName);
+        Assert.StartsWith($"{MonthlyLiability.MonthsPerYear * (nc + 1)} slots are needed", error.Message);
+    }
 }

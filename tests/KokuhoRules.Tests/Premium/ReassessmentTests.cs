@@ -225,6 +225,231 @@ public sealed class ReassessmentTests
         Assert.Equal(5, response.Years[0].Installments.Count(i => i.Status == InstallmentStatus.Due));
     }
 
+    // ---- the previous assessment (期割の再配分) ---------------------------------------------------------------------
+
+    /// <summary>P2 leaves on 2025-10-16 (447,246 instead of 476,352), with the previous assessment given as JSON.</summary>
+    private static (ReassessmentResponse? Response, AssessmentFailure? Failure) ReassessWithPrevious(string previousJson, string asOf = "2025-11-20") =>
+        Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki", Change = new ChangeJson { EffectiveDate = Date("2025-10-16") }, AsOf = Date(asOf),
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple(spouseLost: "2025-10-16"), Previous = JsonSerializer.Deserialize<PreviousAssessmentJson>(previousJson, KokuhoJson.Options) }],
+        }, trace: false);
+
+    private const string TooLarge = "exceeds the largest accepted amount (100,000,000,000 yen)";
+    private const string Bill = """{ "number": 1, "dueDate": "2025-06-30", "amount": 100 }""";
+
+    [Theory]
+    [InlineData("""{ "installments": [] }""", ".annualPremium", "is required and cannot be negative")]
+    [InlineData("""{ "annualPremium": -1, "installments": [] }""", ".annualPremium", "is required and cannot be negative")]
+    [InlineData("""{ "annualPremium": 100000000001, "installments": [] }""", ".annualPremium", TooLarge)]
+    [InlineData("""{ "annualPremium": 0 }""", ".installments", "is required: the installments as billed")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ null ] }""", ".installments[0].number", "is required (1 for 第1期)")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "dueDate": "2025-06-30", "amount": 0 } ] }""", ".installments[0].number", "is required (1 for 第1期)")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 0, "dueDate": "2025-06-30", "amount": 0 } ] }""", ".installments[0].number", "is required (1 for 第1期)")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 1, "amount": 0 } ] }""", ".installments[0].dueDate", "is required")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 1, "dueDate": "2025-06-30" } ] }""", ".installments[0].amount", "is required and cannot be negative")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": -1 } ] }""", ".installments[0].amount", "is required and cannot be negative")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 100000000001 } ] }""", ".installments[0].amount", TooLarge)]
+    [InlineData("""{ "annualPremium": 200, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 100 }, { "number": 1, "dueDate": "2025-07-31", "amount": 100 } ] }""",
+        ".installments[1].number", "the same installment number as years[0].previous.installments[0]: each installment is given once")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "settlement": { "kind": "refund", "amount": 100000000001 } }""", ".settlement.amount", TooLarge)]
+    [InlineData("""{ "annualPremium": 100, "installments": [], "settlement": { "amount": 100 } }""", ".settlement.kind", "is required: \"additionalBill\", \"refund\" or \"none\"")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "settlement": { "kind": "additionalBill", "amount": -1 } }""", ".settlement.amount", "is required with an additional bill or a refund and cannot be negative")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "settlement": { "kind": "refund" } }""", ".settlement.amount", "is required with an additional bill or a refund and cannot be negative")]
+    [InlineData("""{ "annualPremium": 1000, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 900 } ] }""", ".installments",
+        "the installments and the settlement do not add up to the annual premium (annualPremium = the sum of installments[].amount, plus an additional bill or minus a refund)")]
+    [InlineData("""{ "annualPremium": 1000, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 900 } ], "settlement": { "kind": "refund", "amount": 100 } }""", ".installments",
+        "the installments and the settlement do not add up to the annual premium (annualPremium = the sum of installments[].amount, plus an additional bill or minus a refund)")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "members": [ null ] }""", ".members[0]", "must be an object")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "members": [ { "id": "P 1" } ] }""", ".members[0].id", "must be 1–64 characters of A–Z, a–z, 0–9, '-', '_' or '.'")]
+    public void A_bad_previous_assessment_is_refused_with_one_error_naming_the_field(string previous, string field, string message)
+    {
+        var (response, failure) = ReassessWithPrevious(previous);
+        Assert.Null(response);
+        var error = Assert.Single(failure!.Errors);
+        Assert.Equal("years[0].previous" + field, error.Field);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100_000_000_001)]
+    public void A_previous_component_amount_outside_0_to_100_billion_yen_is_refused(long amount)
+    {
+        var (_, failure) = ReassessWithPrevious($$"""{ "annualPremium": 0, "installments": [], "components": [ { "name": "medical", "amount": 0 }, { "name": "care", "amount": {{amount}} } ] }""");
+        var error = Assert.Single(failure!.Errors);
+        Assert.Equal("years[0].previous.components[1].amount", error.Field);
+        Assert.StartsWith("must be between 0 and ", error.Message);
+    }
+
+    [Theory]
+    // The edges of every amount are accepted: 0 and 100,000,000,000 yen, installment 第1期.
+    [InlineData("""{ "annualPremium": 0, "installments": [], "components": [ { "name": "medical", "amount": 0 }, { "name": "care", "amount": 100000000000 } ] }""")]
+    [InlineData("""{ "annualPremium": 0, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 0 } ], "settlement": { "kind": "additionalBill", "amount": 0 } }""")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "settlement": { "kind": "refund", "amount": 0 } }""")]
+    [InlineData("""{ "annualPremium": 0, "installments": [], "settlement": { "kind": "none" }, "members": [ { "id": "P1" } ] }""")]
+    public void A_previous_assessment_of_nothing_billed_leaves_the_whole_new_premium_to_the_installments_to_come(string previous)
+    {
+        // Nothing was billed: 447,246 over November–March (5): 89,449.2 → 89,400 each, the remainder 246 on the first.
+        var (response, failure) = ReassessWithPrevious(previous);
+        Assert.True(failure is null, string.Join("; ", failure?.Errors.Select(e => $"{e.Field}: {e.Message}") ?? []));
+        var year = response!.Years.Single();
+        Assert.Equal(0, year.PreviousAnnualPremium);
+        Assert.Equal(447_246, year.Difference);
+        Assert.Equal([89_646, 89_400, 89_400, 89_400, 89_400], year.Installments.Where(i => i.Number >= 6).Select(i => i.Amount));
+        Assert.All(year.Installments.Where(i => i.Number < 6), i => Assert.Equal(0, i.Amount));
+        Assert.Equal(SettlementKind.None, year.Settlement.Kind);
+    }
+
+    [Fact]
+    public void A_previous_bill_of_100_billion_yen_is_accepted_and_refunded_down_to_the_new_premium()
+    {
+        // The largest accepted amount, billed in June and due: 100,000,000,000 − 447,246 = 99,999,552,754 is refunded.
+        var (response, failure) = ReassessWithPrevious("""{ "annualPremium": 100000000000, "installments": [ { "number": 1, "dueDate": "2025-06-30", "amount": 100000000000 } ] }""");
+        Assert.Null(failure);
+        var year = response!.Years.Single();
+        Assert.Equal(new Settlement(SettlementKind.Refund, 99_999_552_754), year.Settlement);
+        Assert.Equal(100_000_000_000, year.Installments.Single(i => i.Number == 1).Amount);
+    }
+
+    [Fact]
+    public void What_was_settled_outside_the_installments_stays_settled_and_only_the_rest_is_spread()
+    {
+        // Billed before: the ten installments of 476,352 plus an extra bill of 100 (annual 476,452). Due by 2025-11-20:
+        // 第1–5期, 47,952 + 4 × 47,600 = 238,352, and the 100: 238,452 stays. 447,246 − 238,452 = 208,794 over
+        // November–March: 41,758 → 41,700 each, the remainder 294 on the first (41,994).
+        var billed = Assess(Couple());
+        var previous = Previous(billed) with { AnnualPremium = 476_452, Settlement = new PreviousSettlementJson { Kind = SettlementKind.AdditionalBill, Amount = 100 } };
+        var year = ReassessWithPrevious(JsonSerializer.Serialize(previous, KokuhoJson.Options)).Response!.Years.Single();
+        Assert.Equal(476_452, year.PreviousAnnualPremium);
+        Assert.Equal([41_994, 41_700, 41_700, 41_700, 41_700], year.Installments.Skip(5).Select(i => i.Amount));
+        Assert.Equal(SettlementKind.None, year.Settlement.Kind);
+        // A refund of 100 before (annual 476,252): 238,252 stays, 208,994 is spread: 41,798 → 41,700, the remainder 494 first.
+        previous = previous with { AnnualPremium = 476_252, Settlement = new PreviousSettlementJson { Kind = SettlementKind.Refund, Amount = 100 } };
+        year = ReassessWithPrevious(JsonSerializer.Serialize(previous, KokuhoJson.Options)).Response!.Years.Single();
+        Assert.Equal([42_194, 41_700, 41_700, 41_700, 41_700], year.Installments.Skip(5).Select(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_reduction_found_after_the_last_installment_is_refunded_and_an_increase_billed_at_once()
+    {
+        // Processed on 2026-04-10, after 第10期 (2026-03-31): every installment is due and stays as billed.
+        // P2 left on 2025-10-16: 476,352 billed, 447,246 owed, 29,106 refunded.
+        var full = Assess(Couple());
+        var r = Reassess("2025-10-16", "2026-04-10", years: (2025, Couple(spouseLost: "2025-10-16"), full)).Years.Single();
+        Assert.Equal("pastYear", r.Kind);
+        Assert.Equal(new Settlement(SettlementKind.Refund, 29_106), r.Settlement);
+        Assert.Equal(full.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
+        Assert.All(r.Installments, i => Assert.Equal(InstallmentStatus.Due, i.Status));
+        // The other way round (the loss withdrawn): 29,106 more is owed and no installment is left, so it is billed at once.
+        var left = Assess(Couple(spouseLost: "2025-10-16"));
+        r = Reassess("2025-10-16", "2026-04-10", years: (2025, Couple(), left)).Years.Single();
+        Assert.Equal(new Settlement(SettlementKind.AdditionalBill, 29_106), r.Settlement);
+        Assert.Equal(left.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
+    }
+
+    [Fact]
+    public void An_installment_due_on_the_processing_day_itself_stays_as_billed()
+    {
+        // 第5期 falls due on Friday 2025-10-31, the processing day: June–October (5) stay, as on 2025-11-20.
+        var before = Assess(Couple());
+        Assert.Equal(Date("2025-10-31"), before.Installments[4].DueDate);
+        var r = Reassess("2025-10-16", "2025-10-31", years: (2025, Couple(spouseLost: "2025-10-16"), before)).Years.Single();
+        Assert.Equal(InstallmentStatus.Due, r.Installments[4].Status);
+        Assert.Equal(InstallmentStatus.Remaining, r.Installments[5].Status);
+        Assert.Equal([47_952, 47_600, 47_600, 47_600, 47_600, 42_094, 41_700, 41_700, 41_700, 41_700], r.Installments.Select(i => i.Amount));
+        // The installments still to come show what they were billed before.
+        Assert.Equal(Enumerable.Repeat(47_600L, 5), r.Installments.Skip(5).Select(i => i.PreviousAmount));
+    }
+
+    [Fact]
+    public void An_unchanged_annual_premium_leaves_the_bills_as_they_were_even_when_a_new_spread_would_differ()
+    {
+        // The core system billed 476,352 with the remainder 352 on 第10期. Nothing changed on 2025-09-15 (第1–3期 due):
+        // the bills stand. Spread anew, 333,552 over 第4–10期 would give 47,952 to 第4期 instead.
+        var billed = Assess(Couple());
+        var previous = Previous(billed) with
+        {
+            Installments = billed.Installments.Select((b, i) => (PreviousInstallmentJson?)new PreviousInstallmentJson { Number = b.Number, DueDate = b.DueDate, Amount = i == 9 ? 47_952 : 47_600 }).ToArray(),
+        };
+        var (response, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki", Change = new ChangeJson { EffectiveDate = Date("2025-09-01") }, AsOf = Date("2025-09-15"),
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple(), Previous = previous }],
+        }, trace: false);
+        Assert.Null(failure);
+        var r = response!.Years.Single();
+        Assert.Equal(0, r.Difference);
+        Assert.Equal([47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_600, 47_952], r.Installments.Select(i => i.Amount));
+        Assert.Equal(r.Installments.Select(i => i.Amount), r.Installments.Select(i => i.PreviousAmount));
+    }
+
+    [Fact]
+    public void Without_a_previous_assessment_the_whole_premium_goes_to_the_installments_to_come_and_no_trace_unless_asked()
+    {
+        // No previous assessment: nothing is due, 447,246 over November–March as for a previous of nothing billed.
+        var (response, failure) = ReassessWithPrevious("null");
+        Assert.Null(failure);
+        var year = response!.Years.Single();
+        Assert.Equal([89_646, 89_400, 89_400, 89_400, 89_400], year.Installments.Select(i => i.Amount));
+        Assert.All(year.Installments, i => Assert.Equal(0, i.PreviousAmount));
+        Assert.Null(year.Trace);
+        // The components against the previous ones given: a component the previous assessment did not show has no difference.
+        (response, _) = ReassessWithPrevious("""{ "annualPremium": 0, "installments": [], "components": [ { "name": "medical", "amount": 1000 } ] }""");
+        var components = response!.Years.Single().Components;
+        var medical = components.Single(c => c.Name == "medical");
+        Assert.Equal(1000, medical.PreviousAmount);
+        Assert.Equal(medical.Amount - 1000, medical.Difference);
+        Assert.All(components.Where(c => c.Name != "medical"), c => Assert.Null(c.Difference));
+    }
+
+    [Fact]
+    public void A_settlement_of_100_billion_yen_is_accepted()
+    {
+        var (response, failure) = ReassessWithPrevious("""{ "annualPremium": 100000000000, "installments": [], "settlement": { "kind": "additionalBill", "amount": 100000000000 } }""");
+        Assert.Null(failure);
+        Assert.Equal(new Settlement(SettlementKind.Refund, 99_999_552_754), response!.Years.Single().Settlement);
+    }
+
+    [Fact]
+    public void A_processing_day_of_31_March_is_still_in_the_current_year()
+    {
+        var r = Reassess("2025-10-16", "2026-03-31", years: (2025, Couple(spouseLost: "2025-10-16"), Assess(Couple()))).Years.Single();
+        Assert.Equal("currentYear", r.Kind);
+        Assert.Equal(new Settlement(SettlementKind.Refund, 29_106), r.Settlement);
+    }
+
+    [Fact]
+    public void An_unchanged_annual_premium_on_a_due_day_keeps_that_days_installment_due()
+    {
+        var billed = Assess(Couple());
+        var (response, failure) = Service.Reassess(new ReassessmentRequest
+        {
+            Insurer = "amagasaki", Change = new ChangeJson { EffectiveDate = Date("2025-09-01") }, AsOf = Date("2025-10-31"),
+            Years = [new ReassessmentYearJson { FiscalYear = 2025, Household = Couple(), Previous = Previous(billed) }],
+        }, trace: false);
+        Assert.Null(failure);
+        var r = response!.Years.Single();
+        Assert.Equal(Enumerable.Repeat(InstallmentStatus.Due, 5).Concat(Enumerable.Repeat(InstallmentStatus.Remaining, 5)), r.Installments.Select(i => i.Status));
+        Assert.Equal(billed.Installments.Select(i => i.Amount), r.Installments.Select(i => i.Amount));
+    }
+
+    [Fact]
+    public void A_new_premium_equal_to_what_is_already_due_leaves_nothing_to_the_installments_to_come_and_nothing_to_settle()
+    {
+        // Billed before: 第1–5期 (due by 2025-11-20) 89,446 + 4 × 89,450 = 447,246, 第6–10期 5,000 each (472,246). The new
+        // premium 447,246 is all due already: 第6–10期 become 0, with no refund and no extra bill.
+        var billed = Assess(Couple());
+        var previous = Previous(billed) with
+        {
+            AnnualPremium = 472_246,
+            Installments = billed.Installments.Select((b, i) => (PreviousInstallmentJson?)new PreviousInstallmentJson { Number = b.Number, DueDate = b.DueDate, Amount = i == 0 ? 89_446 : i < 5 ? 89_450 : 5_000 }).ToArray(),
+        };
+        var year = ReassessWithPrevious(JsonSerializer.Serialize(previous, KokuhoJson.Options)).Response!.Years.Single();
+        Assert.Equal(Settlement.None, year.Settlement);
+        Assert.All(year.Installments.Skip(5), i => Assert.Equal(0, i.Amount));
+    }
+
     // ---- 国保法110条の2 -----------------------------------------------------------------------------
 
     private static readonly ReassessmentService Shimonoseki = new(TestRuleSets.Service, new FakeClock(Instant.FromUtc(2025, 8, 1, 0, 0)));
