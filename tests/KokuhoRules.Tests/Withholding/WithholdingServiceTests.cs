@@ -179,6 +179,9 @@ public sealed class WithholdingServiceTests
 
         Assert.Equal(["household.withholding.previousYear.annualPremium", "household.withholding.previousYear.februaryWithheld", "household.withholding.startMonth"],
             errors.Select(e => e.Field));
+        errors.Clear();
+        WithholdingService.ReadFields(Parameters, null, new WithholdingHouseholdJson { PreviousYear = new PreviousYearJson { FebruaryWithheld = 100 } }, null, errors);
+        Assert.Equal([("previousYear.annualPremium", "is required: the previous fiscal year's annual premium (yen)")], errors.Select(e => (e.Field, e.Message)));
     }
 
     // The head's pension is the head's, wherever the head is listed; a pension on another insured member is checked too.
@@ -214,7 +217,9 @@ public sealed class WithholdingServiceTests
         var errors = new List<FieldError>();
         var fields = WithholdingService.ReadFields(Parameters, household, null, null, errors);
 
-        Assert.Equal(["household.members[0].pension.annualAmount", "household.members[0].pension.careInsuranceWithheld"], errors.Select(e => e.Field));
+        Assert.Equal([("household.members[0].pension.annualAmount", "is required: the pension's annual amount (yen)"),
+                ("household.members[0].pension.careInsuranceWithheld", "is required: whether the member's 介護保険料 is withheld from this pension")],
+            errors.Select(e => (e.Field, e.Message)));
         Assert.Equal((0L, false), (fields.HeadPension!.AnnualAmount, fields.HeadPension.CareInsuranceWithheld));
     }
 

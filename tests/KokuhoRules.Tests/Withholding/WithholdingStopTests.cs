@@ -279,8 +279,9 @@ public sealed class WithholdingStopTests
         var problem = Assert.Single(WithholdingStops.Problems(rs, notWithheld, ordinary, new StopChange(StopKind.Death, new LocalDate(2025, 6, 1))));
         Assert.Equal("determination", problem.Field);
         Assert.Contains("ageBand", problem.Message);
-        Assert.Throws<ArgumentException>(() => WithholdingStops.Stop(rs, TestRuleSets.Amagasaki2025, notWithheld, ordinary,
+        var refused = Assert.Throws<ArgumentException>(() => WithholdingStops.Stop(rs, TestRuleSets.Amagasaki2025, notWithheld, ordinary,
             PremiumCalculator.Assess(TestRuleSets.Amagasaki2025, notWithheld.Household, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)), null));
+        Assert.StartsWith("determination the household does not pay through the pension (ageBand does not hold)", refused.Message);
     }
 
     // Each problem with what it says: the fiscal year's days, the direction of a premium change (an equal premium is no
