@@ -124,7 +124,8 @@ public sealed class WithholdingService(RuleSetCatalog catalog)
         if (members is null) return null;
         for (var i = 0; i < members.Count; i++)
         {
-            if (members[i]?.Pension is not { } json) continue;
+            var json = members[i]?.Pension;
+            if (json is null) continue;
             var path = new LazyPath(new LazyPath("household", i), "pension");
             if (members[i]!.Coverage is not { Count: > 0 })
             {

@@ -112,6 +112,88 @@ public sealed class WithholdingRuleSetTests
     }
 
     [Theory]
+    [InlineData(National, "\"value\": 65,", "\"value\": 0,", "eligibility.ageFrom", "ages must satisfy 0 < ageFrom < ageUntil")]
+    [InlineData(National, "\"value\": 65,", "\"value\": 76,", "eligibility.ageFrom", "ages must satisfy 0 < ageFrom < ageUntil")]
+    [InlineData(National, "\"value\": 0.5", "\"value\": 0", "eligibility.capRatio", "a ratio between 0 (excluded) and 1")]
+    [InlineData(Municipal, "\"mode\": \"floor\"", "\"mode\": \"ceiling\"", "schedule.rounding", "withheld amounts are floored to the unit and the remainder is added to schedule.remainderMonth: the mode must be floor")]
+    // A 本徴収 month out of the calendar: named once, and the deadlines are not checked against months that are wrong.
+    [InlineData(National, "\"value\": [10, 12, 2]", "\"value\": [10, 12, 13]", "pensionMonths.definitive", "must list distinct calendar months (1–12)")]
+    public void Each_range_of_the_parameters_is_checked_at_its_file_and_line(string file, string oldText, string newText, string path, string message) =>
+        A_bad_parameter_is_refused_at_its_file_and_line(file, oldText, newText, path, message);
+
+    /// <summary>The errors of the Amagasaki FY2025 withholding rule set with the edits made on draft copies of its layers.</summary>
+    private static (string Path, string Message)[] Errors(params (string File, string Old, string New)[] edits)
+    {
+        using var root = new TempRuleSetRoot();
+        foreach (var layer in edits.Select(e => e.File[..e.File.LastIndexOf('/')]).Distinct()) root.MakeDraft(layer);
+        foreach (var (file, oldText, newText) in edits) root.ReplaceOnce(file, oldText, newText);
+        var catalog = KokuhoRuleSets.Load([root.Root], (insurer, year) => insurer == "amagasaki" && year == 2025);
+        return catalog.Failures.Where(f => f.Concerns("amagasaki", 2025, "withholding")).SelectMany(f => f.Errors).Select(e => (e.JsonPath[2..], e.Message)).ToArray();
+    }
+
+    // The edges the checks allow: a pension of 1 yen, a ratio of 1, lead times of 0 and 12 months, a deadline at the end of
+    // December or January, pension month 1.
+    [Fact]
+    public void The_edges_of_each_range_are_allowed()
+    {
+        Assert.Empty(Errors(
+            (National, "\"value\": 180000", "\"value\": 1"),
+            (National, "\"value\": 0.5", "\"value\": 1"),
+            (National, "\"value\": [10, 12, 2]", "\"value\": [10, 12, 1]"),
+            (Stops, "{ \"pensionMonth\": 2, \"applyByEndOf\": 11 }", "{ \"pensionMonth\": 1, \"applyByEndOf\": 12 }"),
+            (Stops, "\"value\": 2,", "\"value\": 0,"),
+            (Stops, "\"value\": 1,", "\"value\": 12,")));
+        Assert.Empty(Errors((Stops, "\"value\": 2,", "\"value\": 12,"), (Stops, "\"value\": 1,", "\"value\": 0,")));
+    }
+
+    // An age band of no age (ageFrom = ageUntil), a minimum pension of 0, a deadline in month 0 or 13, and a divisor of 0
+    // for the 1/6 of a new April start.
+    [Fact]
+    public void An_empty_age_band_no_minimum_pension_a_deadline_out_of_the_calendar_and_a_divisor_of_0_are_refused()
+    {
+        Assert.Equal([("eligibility.ageFrom", "ages must satisfy 0 < ageFrom < ageUntil")], Errors((National, "\"value\": 65,", "\"value\": 75,")));
+        Assert.Equal([("eligibility.minimumAnnualPension", "must be a positive amount of yen")], Errors((National, "\"value\": 180000", "\"value\": 0")));
+        foreach (var month in new[] { 0, 13 })
+            Assert.Equal([("stops.directDebitRequest.deadlines", "the deadline for month 4 must be the end of another calendar month (1–12), before the pension month")],
+                Errors((Stops, "{ \"pensionMonth\": 4, \"applyByEndOf\": 1 }", $"{{ \"pensionMonth\": 4, \"applyByEndOf\": {month} }}")));
+        Assert.Equal([("provisional.newAprilStartDivisor", "must be positive")],
+            Errors((National, "\"newAprilStartDivisor\": {\n      \"value\": 6,", "\"newAprilStartDivisor\": {\n      \"value\": 0,")));
+    }
+
+    // The payments a year must divide 12 and match the pension months: 5 divides nothing, 12 payments are not the 6 months
+    // listed, 0 is no number of payments.
+    [Theory]
+    [InlineData("5", new[] { "eligibility.paymentsPerYear", "pensionMonths.definitive" })]
+    [InlineData("12", new[] { "pensionMonths.definitive" })]
+    [InlineData("13", new[] { "eligibility.paymentsPerYear", "pensionMonths.definitive" })]
+    [InlineData("0", new[] { "eligibility.paymentsPerYear", "pensionMonths.definitive" })]
+    public void The_payments_a_year_divide_12_and_are_the_pension_months(string payments, string[] paths)
+    {
+        var errors = Errors((National, "\"paymentsPerYear\": {\n      \"value\": 6,", $"\"paymentsPerYear\": {{\n      \"value\": {payments},"));
+
+        Assert.Equal(paths, errors.Select(e => e.Path));
+        Assert.Equal($"the 仮徴収 and 本徴収 months must be the {payments} distinct pension months (eligibility.paymentsPerYear)", errors[^1].Message);
+        if (paths.Length == 2) Assert.Equal("must divide 12 (6 for payments in even months)", errors[0].Message);
+    }
+
+    // A start month out of the calendar is named twice (not a month, not a pension month); a deadline for a month that is no
+    // pension month leaves that pension month without one.
+    [Fact]
+    public void A_start_month_or_deadline_month_that_is_no_pension_month_is_named()
+    {
+        Assert.Equal([("pensionMonths.startMonths", "must list distinct calendar months (1–12)"), ("pensionMonths.startMonths", "13 is not a pension month (4, 6, 8, 10, 12, 2)")],
+            Errors((National, "\"value\": [4, 6, 8, 10]", "\"value\": [4, 6, 8, 13]")));
+        Assert.Equal([("stops.directDebitRequest.deadlines", "5 is not a pension month (4, 6, 8, 10, 12, 2)"), ("stops.directDebitRequest.deadlines", "pension month 4 has no deadline: every pension month needs one")],
+            Errors((Stops, "{ \"pensionMonth\": 4, \"applyByEndOf\": 1 }", "{ \"pensionMonth\": 5, \"applyByEndOf\": 1 }")));
+        // 仮徴収 in June twice: not distinct, so not the 6 pension months, and August (a start month) is no pension month;
+        // the deadlines are not checked against months that are wrong.
+        Assert.Equal([("pensionMonths.provisional", "must list distinct calendar months (1–12)"),
+                ("pensionMonths.definitive", "the 仮徴収 and 本徴収 months must be the 6 distinct pension months (eligibility.paymentsPerYear)"),
+                ("pensionMonths.startMonths", "8 is not a pension month (4, 6, 6, 10, 12, 2)")],
+            Errors((National, "\"value\": [4, 6, 8],", "\"value\": [4, 6, 6],")));
+    }
+
+    [Theory]
     [InlineData(Municipal, "\"value\": 10,", "\"value\": 11,", "schedule.remainderMonth", "11 is not a 本徴収 month")]
     [InlineData(Municipal, "\"unitYen\": 100", "\"unitYen\": 50", "schedule.rounding", "the rounding unit must be one of")]
     [InlineData(National, "\"value\": [4, 6, 8, 10]", "\"value\": [4, 6, 9, 10]", "pensionMonths.startMonths", "9 is not a pension month")]

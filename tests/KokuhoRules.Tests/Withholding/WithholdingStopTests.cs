@@ -279,8 +279,132 @@ public sealed class WithholdingStopTests
         var problem = Assert.Single(WithholdingStops.Problems(rs, notWithheld, ordinary, new StopChange(StopKind.Death, new LocalDate(2025, 6, 1))));
         Assert.Equal("determination", problem.Field);
         Assert.Contains("ageBand", problem.Message);
-        Assert.Throws<ArgumentException>(() => WithholdingStops.Stop(rs, TestRuleSets.Amagasaki2025, notWithheld, ordinary,
+        var refused = Assert.Throws<ArgumentException>(() => WithholdingStops.Stop(rs, TestRuleSets.Amagasaki2025, notWithheld, ordinary,
             PremiumCalculator.Assess(TestRuleSets.Amagasaki2025, notWithheld.Household, null), new StopChange(StopKind.Death, new LocalDate(2025, 6, 1)), null));
+        Assert.StartsWith("determination the household does not pay through the pension (ageBand does not hold)", refused.Message);
+    }
+
+    // Each problem with what it says: the fiscal year's days, the direction of a premium change (an equal premium is no
+    // change; 0 is a premium below any other), amounts of 0 accepted, a negative premium named once (not also as in the wrong
+    // direction), and a condition said to fail checked only once the change itself is sound.
+    [Fact]
+    public void Problems_say_what_each_field_must_be()
+    {
+        var rs = WithholdingRuleSetTests.Amagasaki2025Stops;
+        var inputs = Inputs(Couple());
+        var d = WithholdingDetermination.Determine(rs, TestRuleSets.Amagasaki2025, inputs, null);
+        (string, string)[] Problems(StopChange c) => WithholdingStops.Problems(rs, inputs, d, c).Select(e => (e.Field, e.Message)).ToArray();
+        var june = new LocalDate(2025, 6, 1);
+
+        Assert.Equal([("change.date", "must lie within fiscal year 2025 (2025-04-01 to 2026-03-31), the year of the determination")],
+            Problems(new StopChange(StopKind.Death, new LocalDate(2025, 3, 31))));
+        Assert.Empty(Problems(new StopChange(StopKind.Death, new LocalDate(2026, 3, 31))));
+        Assert.Equal([("change.annualPremium", "cannot be negative"), ("change.carePremiumPerPayment", "cannot be negative")],
+            Problems(new StopChange(StopKind.HeadChanged, june, -1, -1)));
+        Assert.Empty(Problems(new StopChange(StopKind.HeadChanged, june, 0, 0)));
+        Assert.Equal([("change.annualPremium", "is required for premiumIncreased: the annual premium after the change (yen)")],
+            Problems(new StopChange(StopKind.PremiumIncreased, june)));
+        Assert.Equal([("change.annualPremium", "must be below the determination's annual premium for premiumDecreased")],
+            Problems(new StopChange(StopKind.PremiumDecreased, june, 132_000)));
+        Assert.Empty(Problems(new StopChange(StopKind.PremiumDecreased, june, 131_999)));
+        Assert.Empty(Problems(new StopChange(StopKind.PremiumDecreased, june, 0)));
+        Assert.Equal([("change.annualPremium", "must be above the determination's annual premium for premiumIncreased")],
+            Problems(new StopChange(StopKind.PremiumIncreased, june, 132_000)));
+        Assert.Equal([("change.annualPremium", "must be above the determination's annual premium for premiumIncreased")],
+            Problems(new StopChange(StopKind.PremiumIncreased, june, 0)));
+        Assert.Empty(Problems(new StopChange(StopKind.PremiumIncreased, june, 132_001)));
+        Assert.Equal([("change.annualPremium", "cannot be negative")], Problems(new StopChange(StopKind.PremiumIncreased, june, -1)));
+        Assert.Equal([("change.annualPremium", "cannot be negative")], Problems(new StopChange(StopKind.PremiumDecreased, june, -1)));
+        Assert.Equal([("change.kind", "is conditionNoLongerHolds, but every condition still holds on change.date (with the household as given, change.annualPremium and change.carePremiumPerPayment)")],
+            Problems(new StopChange(StopKind.ConditionNoLongerHolds, june)));
+        Assert.Equal(["change.date"], Problems(new StopChange(StopKind.ConditionNoLongerHolds, new LocalDate(2026, 4, 1))).Select(e => e.Item1));
+    }
+
+    // A household not withheld is named with every condition it fails, in the answer's order; a rule set without stops by its version.
+    [Fact]
+    public void A_determination_that_cannot_be_stopped_says_why()
+    {
+        var rs = WithholdingRuleSetTests.Amagasaki2025Stops;
+        var inputs = Inputs(Household(Member("H", "1952-06-01"), Member("W", "1961-07-07"))) with
+        {
+            HeadPension = WithholdingEligibilityTests.Pension with { CareInsuranceWithheld = false },
+        };
+        var d = WithholdingDetermination.Determine(rs, TestRuleSets.Amagasaki2025, inputs, null);
+        var problem = Assert.Single(WithholdingStops.Problems(rs, inputs, d, new StopChange(StopKind.Death, new LocalDate(2025, 6, 1))));
+        Assert.Equal(("determination", "the household does not pay through the pension (ageBand, careInsuranceWithheld does not hold): there is no withholding to stop"),
+            (problem.Field, problem.Message));
+
+        var noStops = NoStops.Value;
+        var couple = Inputs(Couple());
+        var refused = Assert.Single(WithholdingStops.Problems(noStops, couple, WithholdingDetermination.Determine(noStops, TestRuleSets.Amagasaki2025, couple, null),
+            new StopChange(StopKind.Death, new LocalDate(2026, 4, 1), -1)));
+        Assert.Equal(("determination.rulesetVersion", "the withholding rule set 2025.1 has no stop rules (parameters 'stops'): name a version that has them"),
+            (refused.Field, refused.Message));
+    }
+
+    // Who stops: the household's request by its deadline; the pension insurer on a suspension or death; nobody on an
+    // increase where the insurer keeps withholding; the city's notice for everything else.
+    [Fact]
+    public void Each_kind_of_stop_has_its_route()
+    {
+        var p = WithholdingRuleSetTests.Amagasaki2025Stops.Parameters;
+
+        Assert.Equal([StopRoute.CityNotice, StopRoute.CityNotice, StopRoute.CityNotice, StopRoute.CityNotice, StopRoute.CityNotice,
+                StopRoute.Request, StopRoute.PensionInsurer, StopRoute.PensionInsurer, StopRoute.CityNotice],
+            Enum.GetValues<StopKind>().Select(k => WithholdingStops.RouteOf(p, k)));
+        Assert.Equal(StopRoute.None, WithholdingStops.RouteOf(KeepWithholding.Value.Parameters, StopKind.PremiumIncreased));
+        Assert.Equal(StopRoute.CityNotice, WithholdingStops.RouteOf(KeepWithholding.Value.Parameters, StopKind.PremiumDecreased));
+        Assert.Null(WithholdingStops.StopMonth(p, StopRoute.None, new LocalDate(2025, 6, 1)));
+        Assert.Equal(StopKind.MoveOut, WithholdingStops.Kinds["moveOut"]);
+        Assert.False(WithholdingStops.Kinds.ContainsKey("MoveOut"));
+        Assert.Equal(["headChanged", "headLostCoverage", "conditionNoLongerHolds", "premiumDecreased", "premiumIncreased", "directDebitRequested", "pensionSuspended", "death", "moveOut"],
+            Enum.GetValues<StopKind>().Select(WithholdingStops.NameOf));
+    }
+
+    // The ½ test per payment after a change reads the largest month the determination withholds from the pension:
+    // (L + 介護) × 6 × 2 ≤ 1,200,000, i.e. L + 介護 ≤ 100,000, while the year's test (132,000 + 介護 × 6) × 2 ≤ 1,200,000 holds
+    // up to 介護 78,000. After an April start L = 24,000 (the 本徴収, not the 仮徴収 of 20,000): 介護 77,000 fails, 76,000 holds.
+    // After an October start L = 26,400, not the ordinary installments of 13,200: 介護 75,000 fails (101,400), 73,600 holds.
+    [Theory]
+    [InlineData(20_000L, 76_000L, false)]
+    [InlineData(20_000L, 77_000L, true)]
+    [InlineData(0L, 73_600L, false)]
+    [InlineData(0L, 75_000L, true)]
+    public void The_per_payment_test_after_a_change_reads_the_largest_pension_month(long february, long care, bool fails)
+    {
+        var rs = WithholdingRuleSetTests.Amagasaki2025Stops;
+        var inputs = Inputs(Couple(), previous: new PreviousYear(120_000, february));
+        var d = WithholdingDetermination.Determine(rs, TestRuleSets.Amagasaki2025, inputs, null);
+
+        var failing = WithholdingStops.FailingConditions(rs, inputs, d, new StopChange(StopKind.ConditionNoLongerHolds, new LocalDate(2025, 7, 15), CarePremiumPerPayment: care));
+
+        Assert.Equal(fails ? ["eachPaymentWithinHalf"] : [], failing.Select(c => c.Name));
+    }
+
+    // The new premium counts in the year's ½ test: 200,000 with 介護 70,000 from July, (200,000 + 420,000) × 2 = 1,240,000 >
+    // 1,200,000 (with the old 132,000 it would hold; the largest month 24,000 + 70,000 ≤ 100,000 still holds). July + 2 =
+    // September → October; withheld 60,000; (200,000 − 60,000) ÷ 6 = 23,333 → 23,300 in 100-yen units, the 200 left on the first.
+    [Fact]
+    public void ConditionNoLongerHolds_with_a_new_premium_reads_the_half_test_with_it()
+    {
+        var (_, r) = Stop(new StopChange(StopKind.ConditionNoLongerHolds, new LocalDate(2025, 7, 15), AnnualPremium: 200_000, CarePremiumPerPayment: 70_000));
+
+        Assert.Equal(["halfOfPension"], r.FailingConditions.Select(c => c.Name));
+        Assert.Equal((new YearMonth(2025, 10), 132_000L, 200_000L), (r.StopMonth!.Value, r.PreviousAnnualPremium, r.AnnualPremium));
+        Assert.Equal(Ordinary((10, 23_500), (11, 23_300), (12, 23_300), (1, 23_300), (2, 23_300), (3, 23_300)), Rows(r.Schedule.Where(e => e.Kind == PaymentKind.Ordinary)));
+        AddsUp(r);
+    }
+
+    // Kept withholding (no stop), the increase is billed beside the pension months: in October, December and February the
+    // 本徴収 comes first, then the month's installment.
+    [Fact]
+    public void A_month_both_withheld_and_billed_lists_the_pension_month_before_the_installment()
+    {
+        var (_, r) = Stop(new StopChange(StopKind.PremiumIncreased, new LocalDate(2025, 9, 10), AnnualPremium: 150_000), rs: KeepWithholding.Value);
+
+        Assert.Equal([.. Pension(AprilToAugust), .. Ordinary((9, 3_000)), .. Pension((10, 24_000)), .. Ordinary((10, 2_500), (11, 2_500)), .. Pension((12, 24_000)),
+            .. Ordinary((12, 2_500), (1, 2_500)), .. Pension((2, 24_000)), .. Ordinary((2, 2_500), (3, 2_500))], Rows(r.Schedule));
+        Assert.Equal(new LocalDate(2025, 9, 10), r.InstallmentsDueAfter);
     }
 
     /// <summary>The Amagasaki FY2025 withholding rule set without its <c>stops</c> group (a city layer that has none).</summary>
