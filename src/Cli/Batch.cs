@@ -421,8 +421,9 @@ public static class Batch
     private static string BatchConnection(string database)
     {
         var builder = new NpgsqlConnectionStringBuilder(database);
-        if (!database.Contains("Read Buffer Size", StringComparison.OrdinalIgnoreCase)) builder.ReadBufferSize = 64 * 1024;
-        if (!database.Contains("Write Buffer Size", StringComparison.OrdinalIgnoreCase)) builder.WriteBufferSize = 64 * 1024;
+        var given = database.Replace(" ", "", StringComparison.Ordinal);
+        if (!given.Contains("ReadBufferSize", StringComparison.OrdinalIgnoreCase)) builder.ReadBufferSize = 64 * 1024;
+        if (!given.Contains("WriteBufferSize", StringComparison.OrdinalIgnoreCase)) builder.WriteBufferSize = 64 * 1024;
         return builder.ConnectionString;
     }
 
