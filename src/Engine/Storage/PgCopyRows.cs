@@ -9,8 +9,9 @@ namespace KokuhoRules.Engine.Storage;
 /// (<c>NpgsqlConnection.BeginRawBinaryCopyAsync</c>). For a hot path: <c>NpgsqlBinaryImporter.Write</c> binds a
 /// parameter and resolves a converter for every value, which cost a batch more than its rules (issue 17), where
 /// here a value is a few bytes written in place and a value that is the same on every row (a run's id, its rule
-/// set's version and hash) is encoded once (<see cref="Encode(string)"/>) and copied. Everything else writes through
-/// the importer; the two agree byte for byte (tests/…/Engine/Storage/PgCopyRowsTests.cs).
+/// set's version and hash) is encoded once (<see cref="Encode(string)"/>) and copied. Everything else (loads, refused
+/// households, withholding rows) writes through the importer. The rows are byte for byte what PostgreSQL itself
+/// writes for the same values (tests/…/Engine/Storage/PgCopyRowsTests.cs).
 /// </summary>
 /// <remarks>
 /// The caller writes <see cref="Header"/> once, then each row as <see cref="Row"/> and exactly that many fields,
