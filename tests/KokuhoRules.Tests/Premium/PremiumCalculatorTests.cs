@@ -316,7 +316,7 @@ public sealed class PremiumCalculatorTests
         using var root = new TempRuleSetRoot();
         root.MakeAllDrafts();
         root.EditJson("amagasaki/2025/premium/parameters.json", p => p["proration"]!["capByMonths"]!["value"] = false);
-        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var rs = root.Premium();
         var a = rs.Assess(Household(Member("P1", "1980-06-15", Income(30_000_000), acquired: "2025-10-01")));
         Assert.Equal(1_231_302, a.Component("medical").BeforeCap);
         Assert.Equal(660_000, a.Component("medical").Cap);
@@ -351,7 +351,7 @@ public sealed class PremiumCalculatorTests
         {
             for (var k = 1; k <= extra; k++) p["rates"]![$"extra{k}"] = p["rates"]!["medical"]!.DeepClone();
         });
-        return KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        return root.Premium();
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ReliefTests
         using var root = new TempRuleSetRoot();
         root.MakeAllDrafts();
         root.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["eligibleBirthsFrom"]!["value"] = "2025-09-01");
-        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var rs = root.Premium();
         var before = rs.Assess(Household(Mother().GivingBirth("2025-08-10")));
         Assert.False(M(before, "P1").ReliefMonths.ContainsKey(Relief.Perinatal));
         Assert.Equal(0, before.Component("medical").Relief(Relief.Perinatal));
@@ -90,7 +90,7 @@ public sealed class ReliefTests
         using var noneBefore = new TempRuleSetRoot();
         noneBefore.MakeAllDrafts();
         noneBefore.EditJson("national/2025/premium/parameters.json", p => p["perinatal"]!["monthsBefore"]!["value"] = 0);
-        var a = KokuhoRuleSets.Load([noneBefore.Root]).Premium("amagasaki", 2025)!.Assess(Household(Mother().GivingBirth("2025-08-10")));
+        var a = noneBefore.Premium().Assess(Household(Mother().GivingBirth("2025-08-10")));
         Assert.Equal(3, M(a, "P1").ReliefMonths[Relief.Perinatal]);
         Assert.Equal(31_557 + 7_800, a.Component("medical").Relief(Relief.Perinatal));
     }
@@ -291,7 +291,7 @@ public sealed class ReliefTests
         using var root = new TempRuleSetRoot();
         root.MakeAllDrafts();
         root.EditJson("amagasaki/2025/premium/parameters.json", p => p["practice"]!["involuntaryUnemploymentInReductionTest"]!["value"] = false);
-        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var rs = root.Premium();
         var a = rs.Assess(Household(Laid0ff().Separated("2024-09-30")));
         Assert.Equal("none", a.ReductionClass);
         Assert.Equal(206_628 - 37_788, a.Component("medical").Relief(Relief.InvoluntaryUnemployment));
@@ -392,7 +392,7 @@ public sealed class ReliefTests
         using var root = new TempRuleSetRoot();
         root.MakeAllDrafts();
         root.EditJson("amagasaki/2025/premium/parameters.json", p => p["rounding"]!["formerDependant"]!["value"]!["unitYen"] = 1000);
-        var rs = KokuhoRuleSets.Load([root.Root]).Premium("amagasaki", 2025)!;
+        var rs = root.Premium();
         var a = rs.Assess(Household(Dependant("2024-10-01", pensionIncome: 800_000)));
         Assert.Equal("5割", a.ReductionClass);
         var medical = a.Component("medical");
