@@ -93,9 +93,7 @@ public sealed class InstallmentScheduleRuleTests
         using var root = new TempRuleSetRoot();
         edit(root);
         root.MakeAllDrafts();
-        var catalog = KokuhoRules.Rules.Catalog.KokuhoRuleSets.Load([root.Root]);
-        Assert.Empty(catalog.Failures);
-        return InstallmentSchedule.Slots(catalog.Premium("amagasaki", 2025)!);
+        return InstallmentSchedule.Slots(root.Premium());
     }
 
     [Fact]
