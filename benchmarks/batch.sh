@@ -26,14 +26,25 @@ sample=${SAMPLE:-2000}
 mkdir -p "$work"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-echo "# building (Release; the CLI ReadyToRun)" >&2
+echo "# building (Release; the CLI self-contained, ReadyToRun composite)" >&2
 rid=$(dotnet --info | awk '/^ RID:/ {print $2; exit}')
-if ! dotnet publish src/Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/cli" >"$work/publish.log" 2>&1; then
-  echo "# ReadyToRun publish failed (see $work/publish.log); publishing without it" >&2
-  dotnet publish src/Cli -c Release -o "$work/cli" >"$work/publish.log" 2>&1
+# Composite ReadyToRun: the runtime, the framework and the application precompiled as one version bubble, so the
+# generic instantiations across them (Dictionary<string,int>, the async builders of Npgsql…) are not JIT-compiled at
+# every start — the fixed cost of a run (issue 17 item 4; see benchmarks/README.md, session 11). About 4 CPU-minutes
+# to publish and 124 MB. Falls back to a framework-dependent ReadyToRun publish, then to a plain one.
+rm -rf "$work/cli"
+if ! dotnet publish src/Cli -c Release -r "$rid" --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true -o "$work/cli" >"$work/publish.log" 2>&1; then
+  echo "# composite ReadyToRun publish failed (see $work/publish.log); publishing framework-dependent ReadyToRun" >&2
+  rm -rf "$work/cli"
+  if ! dotnet publish src/Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/cli" >"$work/publish.log" 2>&1; then
+    echo "# ReadyToRun publish failed (see $work/publish.log); publishing without it" >&2
+    rm -rf "$work/cli"
+    dotnet publish src/Cli -c Release -r "$rid" --self-contained false -o "$work/cli" >"$work/publish.log" 2>&1
+  fi
 fi
 dotnet build -c Release benchmarks/KokuhoRules.Benchmarks >"$work/build-bench.log" 2>&1
-kokuho() { dotnet "$work/cli/kokuho.dll" "$@"; }
+# The application host (both a self-contained and a framework-dependent publish have one).
+kokuho() { "$work/cli/kokuho" "$@"; }
 bench_dll=benchmarks/KokuhoRules.Benchmarks/bin/Release/net10.0/KokuhoRules.Benchmarks.dll
 
 if [ -z "${KOKUHO_BENCH_DB:-}" ]; then
@@ -67,7 +78,7 @@ for n in $sizes; do
 
   echo "# $n: file to file" >&2
   sync
-  KOKUHO_DIAG=1 timed dotnet "$work/cli/kokuho.dll" reassess --insurer $insurer --fiscal-year $fy --in "$pop" --out "$work/res-$n.jsonl" --threads "$threads" >"$work/file-$n.txt" 2>"$work/file-$n.err"
+  KOKUHO_DIAG=1 timed "$work/cli/kokuho" reassess --insurer $insurer --fiscal-year $fy --in "$pop" --out "$work/res-$n.jsonl" --threads "$threads" >"$work/file-$n.txt" 2>"$work/file-$n.err"
   file_wall=$WALL file_rss=$RSS
   cat "$work/file-$n.txt" >&2
   # The gc line (src/Cli/Batch.cs): "... allocated <MB> MB; ..." — the whole process, in whole MB.
@@ -77,7 +88,7 @@ for n in $sizes; do
 
   echo "# $n: the fixed cost of a run: one household (process start, rule-set loading and compilation, JIT, the files' renaming)" >&2
   head -n 1 "$pop" >"$work/one-$n.jsonl"
-  timed dotnet "$work/cli/kokuho.dll" reassess --insurer $insurer --fiscal-year $fy --in "$work/one-$n.jsonl" --out "$work/one-$n.out.jsonl" --threads "$threads" >/dev/null 2>"$work/one-$n.err"
+  timed "$work/cli/kokuho" reassess --insurer $insurer --fiscal-year $fy --in "$work/one-$n.jsonl" --out "$work/one-$n.out.jsonl" --threads "$threads" >/dev/null 2>"$work/one-$n.err"
   fixed_wall=$WALL
 
   echo "# $n: the file floor (read, parse every token, write a line of the results' average length per household)" >&2
@@ -94,7 +105,7 @@ for n in $sizes; do
   psql_db -c "VACUUM ANALYZE" >/dev/null
 
   echo "# $n: PostgreSQL to PostgreSQL" >&2
-  timed dotnet "$work/cli/kokuho.dll" reassess --db "$db" --insurer $insurer --fiscal-year $fy --threads "$threads" >"$work/db-$n.txt" 2>"$work/db-$n.err"
+  timed "$work/cli/kokuho" reassess --db "$db" --insurer $insurer --fiscal-year $fy --threads "$threads" >"$work/db-$n.txt" 2>"$work/db-$n.err"
   db_wall=$WALL db_rss=$RSS
   cat "$work/db-$n.txt" >&2
   run=$(psql_db -Atc "SELECT max(run_id) FROM assessment_runs")
@@ -125,7 +136,7 @@ for n in $sizes; do
   db_one=$(sed 's/Database=[^;]*/Database=kokuho_fixed/' <<<"$db")
   psql_db -c "DROP DATABASE IF EXISTS kokuho_fixed" -c "CREATE DATABASE kokuho_fixed" >/dev/null
   kokuho load --db "$db_one" --insurer $insurer --fiscal-year $fy --in "$work/one-$n.jsonl" >/dev/null
-  timed dotnet "$work/cli/kokuho.dll" reassess --db "$db_one" --insurer $insurer --fiscal-year $fy --threads "$threads" >/dev/null 2>"$work/one-db-$n.err"
+  timed "$work/cli/kokuho" reassess --db "$db_one" --insurer $insurer --fiscal-year $fy --threads "$threads" >/dev/null 2>"$work/one-db-$n.err"
   fixed_db_wall=$WALL
   psql_db -c "DROP DATABASE kokuho_fixed" >/dev/null
 
