@@ -2,7 +2,10 @@
 # Mutation testing of one capability's calculation files with Stryker.NET (the dotnet-stryker local tool):
 # each mutant (an operator or constant changed in the code) must make some test fail. Slow — never in CI.
 #
-#   scripts/mutation.sh premium            # the premium calculation (calculator, reliefs, installments, reassessment, money)
+#   scripts/mutation.sh premium            # the premium calculation (calculator, reliefs, installments, the liable months)
+#   scripts/mutation.sh reassessment       # 更正 (the request, the previous assessment, the re-spread of the installments)
+#   scripts/mutation.sh household          # the household JSON read and checked (src/Rules/Snapshots/SnapshotReader.cs)
+#   scripts/mutation.sh income             # 給与所得・公的年金等所得 from revenue, the fiscal year and the legal age (src/Rules/Income, Calendar/FiscalYear.cs)
 #   scripts/mutation.sh money              # the money arithmetic (src/Engine/Money) against its own tests
 #   scripts/mutation.sh timeLimit          # the 国保法110条の2 time limit (src/Rules/Calendar/AssessmentTimeLimit.cs)
 #   scripts/mutation.sh withholding        # 特別徴収: eligibility, schedule, determination, stops, the request checks, the rule-set checks
@@ -28,9 +31,29 @@ capability_tests() {
 case "$capability" in
   premium)
     project=KokuhoRules.Rules.csproj
-    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/PremiumCalculator.Levy.cs" -m "**/Premium/PremiumCalculator.Reduction.cs" -m "**/Premium/PremiumCalculator.Reliefs.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/ReassessmentService.cs" -m "**/Premium/PreviousAssessmentReader.cs" -m "**/Premium/InstallmentRespread.cs" -m "**/Calendar/AssessmentTimeLimit.cs")
-    # The tests that cover the calculation; the API, CLI, batch, database and load tests stay out of the mutant runs.
-    filter="FullyQualifiedName~KokuhoRules.Tests.Premium|FullyQualifiedName~KokuhoRules.Tests.Engine|FullyQualifiedName~KokuhoRules.Tests.Calendar"
+    mutate=(-m "**/Premium/PremiumCalculator.cs" -m "**/Premium/PremiumCalculator.Levy.cs" -m "**/Premium/PremiumCalculator.Reduction.cs" -m "**/Premium/PremiumCalculator.Reliefs.cs" -m "**/Premium/Reliefs.cs" -m "**/Premium/Installments.cs" -m "**/Premium/MonthlyLiability.cs")
+    # The premium folder's example tests: the property tests (thousands of generated households per mutant), the
+    # 試算 tools built on the calculator (Impact, Solve, QuickReference), the reassessment tests (their own
+    # capability below) and the database, batch, CLI and API tests stay out, so the score rests on worked examples.
+    filter="$(capability_tests Premium)&FullyQualifiedName!~PropertyTests&FullyQualifiedName!~KokuhoRules.Tests.Premium.Impact.&FullyQualifiedName!~KokuhoRules.Tests.Premium.Solve.&FullyQualifiedName!~KokuhoRules.Tests.Premium.QuickReference.&FullyQualifiedName!~ReassessmentTests"
+    ;;
+  reassessment)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/Premium/ReassessmentService.cs" -m "**/Premium/PreviousAssessmentReader.cs" -m "**/Premium/InstallmentRespread.cs")
+    # The reassessment examples (each refusal, each re-spread worked by hand) and the liable months they rest on.
+    filter="FullyQualifiedName~KokuhoRules.Tests.Premium.ReassessmentTests|FullyQualifiedName~KokuhoRules.Tests.Premium.MonthlyLiabilityTests"
+    ;;
+  household)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/Snapshots/SnapshotReader.cs")
+    # The reader's own examples (each refusal at its field) and the batch's line peeking (SafeIdOf, TopLevelValue).
+    filter="FullyQualifiedName~KokuhoRules.Tests.Snapshots.|FullyQualifiedName~KokuhoRules.Tests.Batch.HouseholdLineReaderTests"
+    ;;
+  income)
+    project=KokuhoRules.Rules.csproj
+    mutate=(-m "**/Income/SalaryIncome.cs" -m "**/Income/PublicPensionIncome.cs" -m "**/Calendar/FiscalYear.cs")
+    # Their own examples (the 国税庁 tables row by row, the ages of the law) and properties.
+    filter="FullyQualifiedName~KokuhoRules.Tests.IncomeConversion.|FullyQualifiedName~KokuhoRules.Tests.Calendar.FiscalYearTests|FullyQualifiedName~KokuhoRules.Tests.Calendar.AgeTests"
     ;;
   money)
     project=KokuhoRules.Engine.csproj
@@ -83,7 +106,7 @@ case "$capability" in
     filter="$(capability_tests "$folder")"
     ;;
   *)
-    echo "usage: scripts/mutation.sh premium|money|timeLimit|kernel|withholding|highCost|eligibility|src/<Rules|Engine>/<file>.cs [stryker options]" >&2; exit 2 ;;
+    echo "usage: scripts/mutation.sh premium|reassessment|household|income|money|timeLimit|kernel|withholding|highCost|eligibility|src/<Rules|Engine>/<file>.cs [stryker options]" >&2; exit 2 ;;
 esac
 filter=${MUTATION_FILTER:-$filter}
 dotnet tool restore >/dev/null

@@ -27,16 +27,29 @@ public static class PublicPensionIncome
     {
         ArgumentOutOfRangeException.ThrowIfNegative(revenue);
         ArgumentOutOfRangeException.ThrowIfLessThan(incomeYear, FirstIncomeYear);
-        if (aged65OrOver && revenue < 3_300_000) return Math.Max(0, revenue - 1_100_000);
-        return revenue switch
-        {
-            < 1_300_000 => Math.Max(0, revenue - 600_000),
-            < 4_100_000 => Part(revenue, 75) - 275_000,
-            < 7_700_000 => Part(revenue, 85) - 685_000,
-            < 10_000_000 => Part(revenue, 95) - 1_455_000,
-            _ => revenue - 1_955_000,
-        };
+        var rows = aged65OrOver ? From65 : Under65;
+        var row = 0;
+        while (revenue > rows[row].RevenueUpTo) row++;
+        return Math.Max(0, Rounding.FloorYen.Apply(ExactYen.Times(revenue, rows[row].Percent, 100)) - rows[row].LessYen);
     }
 
-    private static long Part(long revenue, long percent) => Rounding.FloorYen.Apply(ExactYen.Times(revenue, percent, 100));
+    /// <summary>
+    /// One row of the table (国税庁 タックスアンサー No.1600): a revenue up to <see cref="RevenueUpTo"/> yen (and above
+    /// the row before) gives revenue × <see cref="Percent"/>% − <see cref="LessYen"/>. The rows meet: each row's amount
+    /// at its first yen equals the row before's at its last, so the income never jumps.
+    /// </summary>
+    private readonly record struct Row(long RevenueUpTo, long Percent, long LessYen);
+
+    /// <summary>Under 65: 公的年金等控除額 600,000 yen up to 1,299,999, then 25% + 275,000, 15% + 685,000, 5% + 1,455,000, 1,955,000.</summary>
+    private static readonly Row[] Under65 =
+    [
+        new(1_299_999, 100, 600_000),
+        new(4_099_999, 75, 275_000),
+        new(7_699_999, 85, 685_000),
+        new(9_999_999, 95, 1_455_000),
+        new(long.MaxValue, 100, 1_955_000),
+    ];
+
+    /// <summary>65 and over: 1,100,000 yen up to 3,299,999 (租税特別措置法第41条の15の3第1項), then as under 65.</summary>
+    private static readonly Row[] From65 = [new(3_299_999, 100, 1_100_000), .. Under65[1..]];
 }

@@ -35,20 +35,22 @@ public static class SalaryIncome
         var minimum = MinimumDeduction(incomeYear);
         if (revenue >= 6_600_000) return AboveTable(revenue);
         if (revenue < minimum + 1_000) return 0; // 別表第五: 551,000円 (令和7年分から651,000円) 未満は0
-        if (incomeYear >= 2025 && revenue < 1_900_000) return Math.Max(0, revenue - minimum);
-        if (revenue < 1_619_000) return Math.Max(0, revenue - minimum);
+        if (revenue < MinimumDeductionBelow(incomeYear)) return revenue - minimum;
         if (revenue < 1_628_000) return TableSteps(revenue);
         var a = revenue / 4 / 1000 * 1000;
-        return revenue switch
-        {
-            < 1_800_000 => a * 24 / 10 + 100_000,
-            < 3_600_000 => a * 28 / 10 - 80_000,
-            _ => a * 32 / 10 - 440_000,
-        };
+        var row = 0;
+        while (revenue >= FormulaRows[row].RevenueBelow) row++; // below 6,600,000 here: the last row always ends it
+        return a * FormulaRows[row].TimesTenths / 10 + FormulaRows[row].PlusYen;
     }
 
     /// <summary>The minimum 給与所得控除 of an income year: 550,000 yen to 2024, 650,000 yen from 2025.</summary>
     public static long MinimumDeduction(int incomeYear) => incomeYear >= 2025 ? 650_000 : 550_000;
+
+    /// <summary>
+    /// The revenue below which the deduction is the minimum: 1,619,000 yen to 2024 (別表第五's rows begin there),
+    /// 1,900,000 yen from 2025 (令和7年度税制改正: 650,000 yen up to 1,900,000, and above it the rows were unchanged).
+    /// </summary>
+    private static long MinimumDeductionBelow(int incomeYear) => incomeYear >= 2025 ? 1_900_000 : 1_619_000;
 
     /// <summary>別表第五 from 1,619,000 to 1,627,999 yen (令和2年分〜令和6年分), rows of 1,000, 2,000, 2,000 and 4,000 yen.</summary>
     private static long TableSteps(long revenue) => revenue switch
@@ -59,7 +61,25 @@ public static class SalaryIncome
         _ => 1_074_000,
     };
 
-    /// <summary>From 6,600,000 yen: the formula of 第28条第3項 (第4号・第5号), a fraction of a yen dropped.</summary>
+    /// <summary>
+    /// A row of 別表第五's formula (from 1,628,000 yen): a revenue below <see cref="RevenueBelow"/> (and from the row
+    /// before's) gives A × <see cref="TimesTenths"/> ÷ 10 + <see cref="PlusYen"/>, A the revenue ÷ 4 with 1,000 yen and
+    /// below dropped. The rows meet: at a row's first yen its amount equals the row before's formula there.
+    /// </summary>
+    private readonly record struct FormulaRow(long RevenueBelow, long TimesTenths, long PlusYen);
+
+    private static readonly FormulaRow[] FormulaRows =
+    [
+        new(1_800_000, 24, 100_000),
+        new(3_600_000, 28, -80_000),
+        new(6_600_000, 32, -440_000),
+    ];
+
+    /// <summary>
+    /// From 6,600,000 yen (第28条第3項第4号・第5号): the deduction is 10% of the revenue + 1,100,000 yen, at most
+    /// 1,950,000 yen (from 8,500,000 yen) — so the income is the larger of 90% − 1,100,000 (a fraction of a yen
+    /// dropped) and the revenue − 1,950,000.
+    /// </summary>
     private static long AboveTable(long revenue) =>
-        revenue <= 8_500_000 ? Rounding.FloorYen.Apply(ExactYen.Times(revenue, 9, 10)) - 1_100_000 : revenue - 1_950_000;
+        Math.Max(Rounding.FloorYen.Apply(ExactYen.Times(revenue, 9, 10)) - 1_100_000, revenue - 1_950_000);
 }
