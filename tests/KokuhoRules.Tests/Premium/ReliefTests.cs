@@ -206,6 +206,27 @@ public sealed class ReliefTests
     }
 
     [Fact]
+    public void A_household_without_a_specified_member_is_told_so_and_its_month_counts_read_as_before_a_move()
+    {
+        // A head alone, insured all year, with no 特定同一世帯所属者: no 特定世帯 decision in the trace, and none
+        // whichever of the workflow's guards decides it. With the month rule edited away, only h.hasSpecifiedMember
+        // (false) stops the 特定世帯 rule (h.monthsSinceSpecifiedAtYearStart < 60 would hold for −1); with the
+        // hasSpecifiedMember rule edited away, the month counts (SpecifiedHouseholdFacts.NoSpecifiedMember, −1) read as
+        // a month before a move. Either way the 平等割 (19,404 medical, 7,500 support) is not reduced.
+        var alone = Household(Member("P1", "1955-06-01", Income(3_000_000)));
+        Assert.DoesNotContain(Rs.Assess(alone, trace: true).Trace!, s => s.Item == "specifiedHousehold");
+        foreach (var (rule, expression) in new[] { ("後期高齢者医療へ移行した月より前", "h.monthsSinceSpecified < 0"), ("特定同一世帯所属者がいない", "!h.hasSpecifiedMember") })
+        {
+            using var root = new TempRuleSetRoot();
+            root.MakeAllDrafts();
+            root.ReplaceOnce("national/2025/premium/workflows.json", $"\"Expression\": \"{expression}\"", "\"Expression\": \"false\"");
+            var a = root.Premium().Assess(alone);
+            Assert.True(0 == a.Component("medical").Relief(Relief.SpecifiedHousehold), rule);
+            Assert.True(0 == a.Component("support").Relief(Relief.SpecifiedHousehold), rule);
+        }
+    }
+
+    [Fact]
     public void The_statutory_reduction_applies_to_the_already_halved_per_household_levy()
     {
         // No income: 7割. 平等割 19,404 → 9,702 (特定世帯) → 2,910 (7割 of 9,702 = 6,791.4, charged 2,910.6 → 2,910).
