@@ -196,6 +196,8 @@ public sealed class ReliefTests
         Assert.Equal(5_928, a.Component("care").PerHousehold);
         var step = a.Trace!.Single(s => s.Kind == "decision" && s.Item == "specifiedHousehold");
         Assert.Equal("特定世帯", step.Value);
+        Assert.Equal("SpecifiedHousehold", step.Rule!.Workflow);
+        Assert.Equal("特定世帯", step.Rule.Outcome);   // April's deciding rule: 22 months since the move, under 60
     }
 
     [Fact]
