@@ -39,7 +39,7 @@ public static partial class PremiumCalculator
     private static bool DecidePreschool(PremiumRuleSet rs, MemberYearFacts facts, Trace? trace, string memberId) =>
         Decide(rs.Preschool, facts, trace, memberId, null, "preschool", "未就学児", "未就学児ではない");
 
-    private static bool DecideWaiver(PremiumComponent component, MemberYearFacts facts, Trace trace, string memberId) =>
+    private static bool DecideWaiver(PremiumComponent component, MemberYearFacts facts, Trace? trace, string memberId) =>
         Decide(component.PerCapitaWaiver, facts, trace, memberId, component.Name, "perCapitaWaiver",
             $"{component.Label}の均等割は全額軽減", $"{component.Label}の均等割の全額軽減なし", onlyWhenTrue: true);
 
@@ -69,7 +69,7 @@ public static partial class PremiumCalculator
             parameters: Params(rs, "formerDependant.ageFrom", "formerDependant.ageUntil", "formerDependant.incomeLevyExempt", "formerDependant.windowMonths"),
             rule: Rule(rs.FormerDependant, rule));
 
-    private static void TraceSpecifiedHousehold(Trace trace, PremiumRuleSet rs, FiscalYear fy, LocalDate since, ReadOnlySpan<SpecifiedHouseholdStatus> statuses, int[] rules)
+    private static void TraceSpecifiedHousehold(Trace trace, PremiumRuleSet rs, FiscalYear fy, LocalDate since, ReadOnlySpan<SpecifiedHouseholdStatus> statuses, ReadOnlySpan<int> rules)
     {
         var specifiedMask = 0;
         var continuedMask = 0;
@@ -297,7 +297,7 @@ public static partial class PremiumCalculator
         return string.Join("、", parts);
     }
 
-    private static string RuleRanges<TFacts, TOutcome>(FiscalYear fy, Decision<TFacts, TOutcome> decision, int[] ruleByMonth, int offset)
+    private static string RuleRanges<TFacts, TOutcome>(FiscalYear fy, Decision<TFacts, TOutcome> decision, ReadOnlySpan<int> ruleByMonth, int offset)
     {
         var parts = new List<string>();
         for (var k = 0; k < MonthsPerYear; k++)

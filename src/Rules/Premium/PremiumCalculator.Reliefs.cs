@@ -46,9 +46,7 @@ public static partial class PremiumCalculator
             yearFacts[i] = YearFacts(m, rs);
             reliefs.Preschool[i] = DecidePreschool(rs, yearFacts[i], trace, m.Id);
             for (var c = 0; c < nc; c++)
-                reliefs.Waived[i * nc + c] = trace is null
-                    ? components[c].PerCapitaWaiver.Decide(yearFacts[i])
-                    : DecideWaiver(components[c], yearFacts[i], trace, m.Id);
+                reliefs.Waived[i * nc + c] = DecideWaiver(components[c], yearFacts[i], trace, m.Id);
             reliefs.Perinatal[i] = PerinatalMonths(rs, fy, m, trace);
             reliefs.Unemployment[i] = InvoluntaryUnemploymentMonths(rs, fy, m, trace);
             (reliefs.FormerDependantIncome[i], reliefs.FormerDependantWindow[i]) = FormerDependantMonths(rs, fy, m, trace);
@@ -60,25 +58,17 @@ public static partial class PremiumCalculator
     {
         if (m.Childbirths is null) return 0;
         var p = rs.Parameters.Perinatal;
-        var firstExempt = YearMonth(p.FirstExemptMonth);
+        var firstExempt = MonthIndex(fy, p.FirstExemptMonth);
         var mask = 0;
         foreach (var birth in m.Childbirths)
         {
             var facts = new BirthFacts(birth.Date, birth.Multiple);
             var rule = rs.Perinatal.Match(facts);
             var period = rs.Perinatal.OutcomeOf(rule);
-            var birthMonth = YearMonth(birth.Date);
+            var birthMonth = MonthIndex(fy, birth.Date);
             var before = period switch { PerinatalPeriod.Single => p.MonthsBefore, PerinatalPeriod.Multiple => p.MonthsBeforeMultiple, _ => -1 };
-            var months = 0;
-            if (before >= 0)
-            {
-                for (var offset = -before; offset <= p.MonthsAfter; offset++)
-                {
-                    var month = birthMonth.PlusMonths(offset);
-                    var index = fy.IndexOf(month);
-                    if (index >= 0 && month.CompareTo(firstExempt) >= 0) months |= 1 << index;
-                }
-            }
+            // From the months before the birth (not before the first exempt month) to the months after it.
+            var months = before >= 0 ? MonthMask(Math.Max(birthMonth - before, firstExempt), birthMonth + p.MonthsAfter) : 0;
             mask |= months;
             if (trace is not null) TracePerinatal(trace, rs, fy, m, birth, period, rule, months);
         }
@@ -96,13 +86,10 @@ public static partial class PremiumCalculator
         var mask = 0;
         if (eligible)
         {
+            // From the month of the day after the 離職日 to the March of the following fiscal year(s).
             var start = separation.Date.PlusDays(1);
             var end = new LocalDate(FiscalYear.Of(start).Year + p.FollowingFiscalYears + 1, 3, 31);
-            for (var k = 0; k < MonthsPerYear; k++)
-            {
-                var month = fy.Month(k);
-                if (month.CompareTo(YearMonth(start)) >= 0 && month.CompareTo(YearMonth(end)) <= 0) mask |= 1 << k;
-            }
+            mask = MonthMask(MonthIndex(fy, start), MonthIndex(fy, end));
         }
         if (trace is not null) TraceInvoluntaryUnemployment(trace, rs, fy, m, separation, eligible, rule, mask);
         return mask;
@@ -119,51 +106,71 @@ public static partial class PremiumCalculator
         int incomeMask = 0, windowMask = 0;
         if (eligible)
         {
-            var first = YearMonth(acquired);
-            var lastInWindow = first.PlusMonths(p.WindowMonths - 1);
-            for (var k = 0; k < MonthsPerYear; k++)
-            {
-                var month = fy.Month(k);
-                if (month.CompareTo(first) < 0) continue;
-                if (p.IncomeLevyExempt) incomeMask |= 1 << k;
-                if (month.CompareTo(lastInWindow) <= 0) windowMask |= 1 << k;
-            }
+            // The 所得割 from the acquisition month on (no end); the window for its first WindowMonths months.
+            var first = MonthIndex(fy, acquired);
+            if (p.IncomeLevyExempt) incomeMask = MonthMask(first, LastMonthIndex);
+            windowMask = MonthMask(first, first + p.WindowMonths - 1);
         }
         if (trace is not null) TraceFormerDependant(trace, rs, fy, m, acquired, eligible, rule, incomeMask, windowMask);
         return (incomeMask, windowMask);
     }
 
-    /// <summary>The household's 特定世帯 status in each month of the year.</summary>
+    /// <summary>
+    /// The household's 特定世帯 status in each month of the year: the workflow decides once per run of months
+    /// with equal facts (every month when a 特定同一世帯所属者 is in the household, the month count changing).
+    /// </summary>
     private static void SpecifiedHouseholdMonths(PremiumRuleSet rs, FiscalYear fy, IReadOnlyList<MemberSnapshot> members, ReadOnlySpan<int> insuredMasks,
         Span<SpecifiedHouseholdStatus> statuses, Trace? trace)
     {
-        LocalDate? since = null;
-        for (var i = 0; i < members.Count; i++)
-            if (members[i].SpecifiedSameHouseholdSince is { } s && (since is null || s > since)) since = s;
-        var sinceIndex = since is { } d ? (YearMonth(d).Year - fy.Year) * 12 + YearMonth(d).Month - 4 : 0;
-        var rules = trace is null ? null : new int[MonthsPerYear];
-        var previous = default(SpecifiedHouseholdFacts);
-        var previousStatus = SpecifiedHouseholdStatus.None;
+        // The latest move to 後期高齢者医療 of the household's 特定同一世帯所属者 decides.
+        var hasSpecified = false;
+        var since = LocalDate.MinIsoValue;
+        foreach (var member in members)
+        {
+            if (member.SpecifiedSameHouseholdSince is { } moved)
+            {
+                hasSpecified = true;
+                since = LocalDate.Max(since, moved);
+            }
+        }
+        var sinceIndex = MonthIndex(fy, since);
+        Span<SpecifiedHouseholdFacts> facts = stackalloc SpecifiedHouseholdFacts[MonthsPerYear];
         for (var k = 0; k < MonthsPerYear; k++)
         {
             var insured = 0;
             foreach (var mask in insuredMasks) if ((mask & (1 << k)) != 0) insured++;
-            var facts = since is null
-                ? new SpecifiedHouseholdFacts(insured, false, -1, -1)
-                : new SpecifiedHouseholdFacts(insured, true, k - sinceIndex, -sinceIndex);
-            if (k > 0 && facts == previous && rules is null)
-            {
-                statuses[k] = previousStatus;
-                continue;
-            }
-            var rule = rs.SpecifiedHousehold.Match(facts);
-            statuses[k] = rs.SpecifiedHousehold.OutcomeOf(rule);
-            if (rules is not null) rules[k] = rule;
-            previous = facts;
-            previousStatus = statuses[k];
+            facts[k] = hasSpecified
+                ? new SpecifiedHouseholdFacts(insured, true, k - sinceIndex, -sinceIndex)
+                : new SpecifiedHouseholdFacts(insured, false, SpecifiedHouseholdFacts.NoSpecifiedMember, SpecifiedHouseholdFacts.NoSpecifiedMember);
         }
-        if (trace is not null && since is { } date) TraceSpecifiedHousehold(trace, rs, fy, date, statuses, rules!);
+        Span<int> rules = stackalloc int[MonthsPerYear];
+        for (var start = 0; start < MonthsPerYear;)
+        {
+            var rule = rs.SpecifiedHousehold.Match(facts[start]);
+            var status = rs.SpecifiedHousehold.OutcomeOf(rule);
+            var end = start;
+            do
+            {
+                rules[end] = rule;
+                statuses[end] = status;
+                end++;
+            } while (end < MonthsPerYear && facts[end] == facts[start]);
+            start = end;
+        }
+        if (trace is not null && hasSpecified) TraceSpecifiedHousehold(trace, rs, fy, since, statuses, rules);
     }
 
-    private static YearMonth YearMonth(LocalDate date) => new(date.Year, date.Month);
+    /// <summary>The index of the last month of a year (March).</summary>
+    private const int LastMonthIndex = MonthsPerYear - 1;
+
+    /// <summary>The index of a month counted from April of the year (negative before it, 12 or more after it).</summary>
+    private static int MonthIndex(FiscalYear fy, LocalDate date) => (date.Year - fy.Year) * 12 + date.Month - 4;
+
+    /// <summary>The months <paramref name="first"/> to <paramref name="last"/> (indices from April) that lie in the year, as a mask.</summary>
+    private static int MonthMask(int first, int last)
+    {
+        var from = Math.Max(first, 0);
+        var to = Math.Min(last, LastMonthIndex);
+        return from > to ? 0 : (2 << to) - (1 << from);
+    }
 }

@@ -51,9 +51,15 @@ public static partial class PremiumCalculator
         Span<int> liableMasks = stackalloc int[n * nc];
         for (var i = 0; i < n; i++)
         {
-            var ruleByMonth = trace is null ? null : new int[MonthsPerYear * (nc + 1)];
+            if (trace is null)
+            {
+                insuredMasks[i] = MonthlyLiability.Of(rs, members[i], liableMasks.Slice(i * nc, nc));
+                continue;
+            }
+            // Traced: the deciding rule of every month is recorded for the trace.
+            var ruleByMonth = new int[MonthsPerYear * (nc + 1)];
             insuredMasks[i] = MonthlyLiability.Of(rs, members[i], liableMasks.Slice(i * nc, nc), ruleByMonth);
-            if (trace is not null) TraceMonths(trace, rs, fy, members[i], ruleByMonth!, insuredMasks[i], liableMasks.Slice(i * nc, nc));
+            TraceMonths(trace, rs, fy, members[i], ruleByMonth, insuredMasks[i], liableMasks.Slice(i * nc, nc));
         }
 
         // 2. Member facts for the year, year-level decisions, and the months of member-level reliefs.

@@ -51,9 +51,16 @@ public readonly record struct FormerDependantFacts(int AgeOnAcquisition);
 /// <summary>The household in one month, for the <c>SpecifiedHousehold</c> workflow (as <c>h</c>).</summary>
 /// <param name="InsuredPersons">Insured members at the month's end.</param>
 /// <param name="HasSpecifiedMember">A 特定同一世帯所属者 is in the household.</param>
-/// <param name="MonthsSinceSpecified">Months from the month of the (latest) move to 後期高齢者医療 to this month (0 in that month, negative before).</param>
-/// <param name="MonthsSinceSpecifiedAtYearStart">The same counted to April of the fiscal year.</param>
-public readonly record struct SpecifiedHouseholdFacts(int InsuredPersons, bool HasSpecifiedMember, int MonthsSinceSpecified, int MonthsSinceSpecifiedAtYearStart);
+/// <param name="MonthsSinceSpecified">
+/// Months from the month of the (latest) move to 後期高齢者医療 to this month (0 in that month, negative before);
+/// <see cref="NoSpecifiedMember"/> (−1, as a month before a move) when no 特定同一世帯所属者 is in the household.
+/// </param>
+/// <param name="MonthsSinceSpecifiedAtYearStart">The same counted to April of the fiscal year (also <see cref="NoSpecifiedMember"/> without one).</param>
+public readonly record struct SpecifiedHouseholdFacts(int InsuredPersons, bool HasSpecifiedMember, int MonthsSinceSpecified, int MonthsSinceSpecifiedAtYearStart)
+{
+    /// <summary>The month counts of a household with no 特定同一世帯所属者: −1, read as a month before a move.</summary>
+    public const int NoSpecifiedMember = -1;
+}
 
 /// <summary>The statutory reduction (法定軽減) a household gets.</summary>
 public enum ReductionClass

@@ -183,6 +183,25 @@ public sealed class AssetLevyTests
     }
 
     [Fact]
+    public void A_former_dependants_exempt_income_levy_is_that_members_own_rounded_income_levy()
+    {
+        // P2 a 旧被扶養者 (joined 2021-10-01 at 71: window to September 2023, all of FY2022; 所得割 exempt).
+        // 所得割 per member as in TwoEarners: medical P1 57,606 + P2 39,928 = 97,534 before reliefs; the 旧被扶養者
+        // relief takes P2's own 39,928, and half P2's 均等割 (42,100 → 21,050 charged, floored to 1 yen). No 平等割.
+        // 軽減判定 2,222,221 > 43万 + 52万 × 2: none. Support (2.28%): P2's 12,714 and 13,200 → 6,600.
+        var household = Household(
+            Member("P1", "1980-06-15", Income(1_234_567)),
+            Member("P2", "1950-05-05", Income(987_654), acquired: "2021-10-01").AsFormerDependant());
+        var a = Shinjuku.Assess(household);
+        Assert.Equal("none", a.ReductionClass);
+        var medical = a.Component("medical");
+        Assert.Equal(97_534, medical.IncomeLevy);
+        Assert.Equal(39_928 + 21_050, medical.Relief(Relief.FormerDependant));
+        Assert.Equal(57_606 + 42_100 + 21_050, medical.Amount);
+        Assert.Equal(12_714 + 6_600, a.Component("support").Relief(Relief.FormerDependant));
+    }
+
+    [Fact]
     public void A_relief_on_one_member_is_taken_from_that_members_rounded_income_levy()
     {
         // P1 a 非自発的失業者 with 給与所得 only (separated 2022-03-31, code 11): relief from April 2022 all year.

@@ -196,6 +196,8 @@ public sealed class ReliefTests
         Assert.Equal(5_928, a.Component("care").PerHousehold);
         var step = a.Trace!.Single(s => s.Kind == "decision" && s.Item == "specifiedHousehold");
         Assert.Equal("特定世帯", step.Value);
+        Assert.Equal("SpecifiedHousehold", step.Rule!.Workflow);
+        Assert.Equal("特定世帯", step.Rule.Outcome);   // April's deciding rule: 22 months since the move, under 60
     }
 
     [Fact]
@@ -203,6 +205,27 @@ public sealed class ReliefTests
     {
         var a = Rs.Assess(Elderly("2023-06-10", 3_000_000, Member("P3", "1990-01-01")));
         Assert.Equal(0, a.Component("medical").Relief(Relief.SpecifiedHousehold));
+    }
+
+    [Fact]
+    public void A_household_without_a_specified_member_is_told_so_and_its_month_counts_read_as_before_a_move()
+    {
+        // A head alone, insured all year, with no 特定同一世帯所属者: no 特定世帯 decision in the trace, and none
+        // whichever of the workflow's guards decides it. With the month rule edited away, only h.hasSpecifiedMember
+        // (false) stops the 特定世帯 rule (h.monthsSinceSpecifiedAtYearStart < 60 would hold for −1); with the
+        // hasSpecifiedMember rule edited away, the month counts (SpecifiedHouseholdFacts.NoSpecifiedMember, −1) read as
+        // a month before a move. Either way the 平等割 (19,404 medical, 7,500 support) is not reduced.
+        var alone = Household(Member("P1", "1955-06-01", Income(3_000_000)));
+        Assert.DoesNotContain(Rs.Assess(alone, trace: true).Trace!, s => s.Item == "specifiedHousehold");
+        foreach (var (rule, expression) in new[] { ("後期高齢者医療へ移行した月より前", "h.monthsSinceSpecified < 0"), ("特定同一世帯所属者がいない", "!h.hasSpecifiedMember") })
+        {
+            using var root = new TempRuleSetRoot();
+            root.MakeAllDrafts();
+            root.ReplaceOnce("national/2025/premium/workflows.json", $"\"Expression\": \"{expression}\"", "\"Expression\": \"false\"");
+            var a = root.Premium().Assess(alone);
+            Assert.True(0 == a.Component("medical").Relief(Relief.SpecifiedHousehold), rule);
+            Assert.True(0 == a.Component("support").Relief(Relief.SpecifiedHousehold), rule);
+        }
     }
 
     [Fact]
